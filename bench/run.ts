@@ -1,0 +1,75 @@
+/**
+ * `npm run bench`: instance-steps/s of the WGSL sweep runner per model and grid size (2^12 … 2^20
+ * cells), of the f64 TypeScript reference, and the FMA microkernel's flop rate on the same adapter,
+ * with each model kernel's fraction of it. Prints a table; nothing here is asserted.
+ */
+import { create, globals } from 'webgpu';
+import { existsSync } from 'node:fs';
+import { requestSweepDevice } from '../src/engine/device.js';
+import { runSweepGpu } from '../src/engine/gpu-runner.js';
+import { runSweepCpu } from '../src/engine/cpu-runner.js';
+import { parseSpec } from '../src/sweep/spec.js';
+import { models } from '../src/models/registry.js';
+import { stages, tableaus } from '../src/integrators/tableaus.js';
+import type { Model } from '../src/models/types.js';
+import { fmaFlops } from './fma.js';
+
+const kSwiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const gpuPresent = existsSync('/dev/nvidia0') || existsSync('/dev/dri');
+if (!process.env.VK_ICD_FILENAMES && !gpuPresent && existsSync(kSwiftShaderIcd)) process.env.VK_ICD_FILENAMES = kSwiftShaderIcd;
+Object.assign(globalThis, globals);
+
+const args = process.argv.slice(2);
+const maxLog2 = Number(args.find((a) => a.startsWith('--max-log2='))?.split('=')[1] ?? 20);
+// Instance-steps per measurement: enough for the per-submit overhead to vanish.
+const budgetSteps = Number(args.find((a) => a.startsWith('--instance-steps='))?.split('=')[1] ?? 2 ** 27);
+
+const gpu = create([]) as unknown as GPU; // keep the instance referenced for the whole run
+const { device, adapterInfo } = await requestSweepDevice(gpu);
+console.log(`adapter: ${adapterInfo}`);
+const flops = await fmaFlops(device);
+console.log(`FMA microkernel: ${(flops / 1e9).toFixed(2)} GFLOP/s`);
+
+/** Flops of one RK step: the rhs at every stage plus the stage and update combinations. */
+function flopsPerStep(model: Model): number | undefined {
+  if (!model.flopsPerRhs) return undefined;
+  const s = stages(tableaus.rk4);
+  const dim = model.state.length;
+  return s * model.flopsPerRhs + dim * (s * (s - 1) + 2 * s + 1);
+}
+
+function sweepFor(model: Model, log2Cells: number, steps: number) {
+  const numeric = model.params.filter((p) => p.kind === 'number' && p.default !== 'derived');
+  const [px, py] = numeric;
+  const axis = (p: (typeof numeric)[number], n: number) =>
+    p.kind === 'number' ? { param: p.id, min: p.min, max: p.min + (p.max - p.min) * 0.5, n, scale: 'linear' as const } : undefined;
+  const preset = model.presets[0]?.spec;
+  const nx = 2 ** Math.ceil(log2Cells / 2);
+  const ny = 2 ** Math.floor(log2Cells / 2);
+  const base = preset ? { params: preset.params, initial: preset.initial, x: { ...preset.x, n: nx }, y: { ...preset.y, n: ny } } : { x: axis(px, nx), y: axis(py, ny) };
+  return parseSpec({ model: model.id, ...base, integrator: { dt: model.defaults.dt, tEnd: steps * model.defaults.dt } });
+}
+
+const rows: string[][] = [['model', 'cells', 'steps', 'GPU inst-steps/s', 'GFLOP/s', '% of FMA', 'f64 TS inst-steps/s']];
+for (const model of models) {
+  const fps = flopsPerStep(model);
+  const cpuSpec = sweepFor(model, 8, 2000);
+  const cpu = runSweepCpu(cpuSpec);
+  const cpuRate = cpu.timings.instanceSteps / (cpu.timings.ms / 1000);
+  for (let k = 12; k <= maxLog2; k += 2) {
+    const steps = Math.max(64, Math.round(budgetSteps / 2 ** k));
+    const spec = sweepFor(model, k, steps);
+    await runSweepGpu(device, sweepFor(model, 12, 8)); // compile outside the timing
+    const r = await runSweepGpu(device, spec, { budgetMs: 200, initialStepsPerDispatch: 64 });
+    const rate = r.timings.instanceSteps / (r.timings.ms / 1000);
+    const gf = fps ? (rate * fps) / 1e9 : undefined;
+    rows.push([
+      model.id, `2^${k}`, String(steps), rate.toExponential(3),
+      gf ? gf.toFixed(2) : 'n/a', gf ? `${((100 * gf * 1e9) / flops).toFixed(1)} %` : 'n/a', k === 12 ? cpuRate.toExponential(3) : '',
+    ]);
+    console.log(rows.at(-1)!.join('\t'));
+  }
+}
+const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+console.log('\n' + rows.map((r) => r.map((v, c) => v.padEnd(widths[c])).join('  ')).join('\n'));
+device.destroy();

@@ -1,0 +1,55 @@
+import { CLASS_BY_CODE, cellMetrics, type ClassId } from '../models/types.js';
+import type { ResolvedSpec } from '../sweep/spec.js';
+
+/**
+ * Per-cell results of a sweep, laid out row-major: cell (i, j) — the i-th x value and the j-th y
+ * value — is at j·nx + i. The GPU runner stores f32, the f64 reference runner f64.
+ */
+export interface SweepResult {
+  spec: ResolvedSpec;
+  nx: number;
+  ny: number;
+  /** Class code per cell (CLASSES[...].code). */
+  classes: Uint8Array;
+  /** Final state, model.state.length values per cell. */
+  finalState: Float32Array | Float64Array;
+  /** Per-cell metrics (cellMetrics(model): readouts, then the collapse time). */
+  metrics: Float32Array | Float64Array;
+  /** Simulated time reached by every cell. */
+  tReached: number;
+  /** Where it ran: the adapter's info, or 'cpu-f64'. */
+  backend: string;
+  timings: { startedAt: string; endedAt: string; ms: number; instanceSteps: number };
+}
+
+export function emptyResult(spec: ResolvedSpec, float: Float32ArrayConstructor | Float64ArrayConstructor, backend: string): SweepResult {
+  const nx = spec.x.n;
+  const ny = spec.y.n;
+  const cells = nx * ny;
+  return {
+    spec,
+    nx,
+    ny,
+    classes: new Uint8Array(cells),
+    finalState: new float(cells * spec.model.state.length),
+    metrics: new float(cells * cellMetrics(spec.model).length),
+    tReached: 0,
+    backend,
+    timings: { startedAt: new Date().toISOString(), endedAt: '', ms: 0, instanceSteps: 0 },
+  };
+}
+
+export function classAt(r: SweepResult, i: number, j: number): ClassId {
+  return CLASS_BY_CODE[r.classes[j * r.nx + i]];
+}
+
+/** Cells per class, for manifests and quick checks. */
+export function classCounts(r: SweepResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of r.spec.model.classes) counts[c] = 0;
+  for (const code of r.classes) {
+    const id = CLASS_BY_CODE[code] ?? `code ${code}`;
+    counts[id] = (counts[id] ?? 0) + 1;
+  }
+  return counts;
+}

@@ -1,0 +1,190 @@
+/**
+ * The model contract. One model = one object satisfying `Model` (src/models/<id>.ts) plus one WGSL
+ * file (shaders/models/<id>.wgsl) with the same right-hand side in f32. The engine never looks inside
+ * a model beyond this interface, so adding a model touches no engine code.
+ *
+ * Conventions shared by the TS and the WGSL side:
+ * - A cell's parameters are one flat vector `P` in the order of `model.params` (the declared
+ *   parameters first, then the initial conditions). WGSL addresses it with generated constants
+ *   `kP_<id>` (see src/engine/kernel.ts), TS with `paramIndex(model, id)`.
+ * - State is a flat vector in the order of `model.state`.
+ * - Choice parameters travel as the index of the chosen option (`kChoice_<param>_<option>` in WGSL).
+ * - A derivable initial condition left unset carries `DERIVED` (a finite sentinel, since WGSL has no
+ *   reliable NaN); both sides then compute it from the other values.
+ * - Systems are autonomous: the right-hand side does not see t.
+ */
+
+/** Finite sentinel for "derive this initial condition"; must equal `kDerived` in shaders/sweep.wgsl. */
+export const DERIVED = -1.0e30;
+
+/** Classes of the fixed legend. Codes are stable across models and files (class.npy stores them). */
+export const CLASSES = {
+  collapsed: { code: 0, label: 'collapsed', color: '#3b4cc0' },
+  'non-collapsed': { code: 1, label: 'non-collapsed', color: '#f2b134' },
+  partial: { code: 2, label: 'partial collapse', color: '#2ca25f' },
+  diverged: { code: 3, label: 'diverged (numerical blow-up)', color: '#e7298a' },
+} as const;
+export type ClassId = keyof typeof CLASSES;
+export const CLASS_BY_CODE: readonly ClassId[] = ['collapsed', 'non-collapsed', 'partial', 'diverged'];
+/** Code written before a cell's first classification (never seen in a finished result). */
+export const CLASS_PENDING = 255;
+
+export type Scale = 'linear' | 'log';
+
+interface ParamBase {
+  /** camelCase id in the papers' terms, e.g. `weightDecay`. */
+  id: string;
+  /** Paper symbol for labels, e.g. `η`. */
+  symbol: string;
+  label: string;
+  description: string;
+  /** `initial` marks an initial condition (lives under `initial` in a sweep spec). */
+  role: 'param' | 'initial';
+}
+
+export interface NumberParam extends ParamBase {
+  kind: 'number';
+  /** Default value, or `'derived'` for an initial condition computed from the others by default. */
+  default: number | 'derived';
+  /** What `'derived'` means, for labels and docs (required when default is 'derived'). */
+  derivedAs?: string;
+  min: number;
+  max: number;
+  scale: Scale;
+  units?: string;
+}
+
+export interface ChoiceParam extends ParamBase {
+  kind: 'choice';
+  options: readonly string[];
+  default: string;
+}
+
+export type Param = NumberParam | ChoiceParam;
+
+export interface StateVar {
+  id: string;
+  symbol: string;
+  label: string;
+}
+
+/** A per-cell scalar reduced on the GPU, stored after the final state in a cell's record. */
+export interface Metric {
+  id: string;
+  symbol: string;
+  label: string;
+  units: string;
+  /** Value written when the metric never applied (e.g. a collapse time for a cell that never collapsed). */
+  missing?: number;
+}
+
+/** Values of every parameter and initial condition, numbers for `number`, option index for `choice`. */
+export type ParamVector = Float64Array;
+
+/** A polyline in (x, y) parameter space, for a closed-form overlay. */
+export interface OverlayCurve {
+  id: string;
+  label: string;
+  /** `boundary`: a phase boundary of a closed form; `reference`: a line drawn for comparison only. */
+  kind: 'boundary' | 'reference';
+  /** Where this curve comes from (e.g. "closed form, tian-l2.md §4" or "numerical, f64 bisection"). */
+  source: string;
+  points: Array<[number, number]>;
+}
+
+/** What a model sees when asked for overlays: which parameters are on the axes, all other values. */
+export interface SliceContext {
+  x: { param: string; min: number; max: number };
+  y: { param: string; min: number; max: number };
+  /** Values of every parameter (axis params at their axis min), as resolved for the sweep. */
+  values: ParamVector;
+}
+
+export interface Preset {
+  id: string;
+  title: string;
+  /** One line saying what the figure shows. */
+  caption: string;
+  /** A sweep spec without the `model` field (see src/sweep/spec.ts). */
+  spec: {
+    params?: Record<string, number | string>;
+    initial?: Record<string, number | string>;
+    x: { param: string; min: number; max: number; n: number; scale?: Scale };
+    y: { param: string; min: number; max: number; n: number; scale?: Scale };
+    integrator?: { method?: string; dt?: number; tEnd?: number };
+  };
+}
+
+export interface Model {
+  id: string;
+  title: string;
+  citation: { authors: string; title: string; venue: string; arxiv: string };
+  /** `reconstruction` models must say so in every UI and output. */
+  status: 'paper' | 'reconstruction';
+  /** Short honesty note shown next to the title (what is the paper's, what is derived). */
+  note: string;
+  /** Incremented when the equations or classification change; written to manifests. */
+  version: number;
+  /** The WGSL source defining `initialState`, `rhs`, `classify`, `isCollapsed`, `readouts`. */
+  wgsl: string;
+  state: readonly StateVar[];
+  params: readonly Param[];
+  /** Per-cell readouts computed from the final state (e.g. s = w²), before the engine's metrics. */
+  readouts: readonly Metric[];
+  /** Classes this model can produce, a subset of CLASSES (always including collapsed and diverged). */
+  classes: readonly ClassId[];
+  /** |y_i| above this is latched as `diverged` (finite threshold: WGSL NaN is unreliable). */
+  divergenceBound: number;
+  defaults: { dt: number; tEnd: number };
+  /** Arithmetic operations of one WGSL `rhs` call, counted by hand; only `npm run bench` reads it. */
+  flopsPerRhs?: number;
+
+  /** Initial state from the parameter vector (derived initial conditions resolved here). */
+  initialState(P: ParamVector): Float64Array;
+  /** f64 right-hand side: writes dy/dt into `out`. Must match the WGSL `rhs` term for term. */
+  rhs(y: Float64Array, P: ParamVector, out: Float64Array): void;
+  /** End-state class (never `diverged`: the engine latches that). `dy` is rhs at y. */
+  classify(y: Float64Array, dy: Float64Array, P: ParamVector): ClassId;
+  /** True while the state counts as collapsed; the engine latches the first time it becomes true. */
+  isCollapsed(y: Float64Array, P: ParamVector): boolean;
+  readout(y: Float64Array, P: ParamVector, out: Float64Array): void;
+
+  /** Closed-form boundary curves for this slice, or none. */
+  overlays(slice: SliceContext): OverlayCurve[];
+  /**
+   * The class a closed form predicts for these values, or undefined where no closed form applies.
+   * Tests hold every cell away from a predicted class change to this.
+   */
+  predictClass(P: ParamVector): ClassId | undefined;
+  /** Fixed points for the inspector, in state coordinates. */
+  fixedPoints(P: ParamVector): Array<{ label: string; state: number[]; stable: boolean }>;
+  presets: readonly Preset[];
+}
+
+/** Engine-wide per-cell metric appended after a model's readouts. */
+export const COLLAPSE_TIME: Metric = {
+  id: 'collapseTime',
+  symbol: 't_c',
+  label: 'time at which the collapse threshold was first crossed',
+  units: 'flow time',
+  missing: -1,
+};
+
+export function paramIndex(model: Model, id: string): number {
+  const i = model.params.findIndex((p) => p.id === id);
+  if (i < 0) throw new Error(`model ${model.id} has no parameter "${id}"`);
+  return i;
+}
+
+export function choiceIndex(model: Model, id: string, option: string): number {
+  const p = model.params[paramIndex(model, id)];
+  if (p.kind !== 'choice') throw new Error(`${model.id}.${id} is not a choice parameter`);
+  const k = p.options.indexOf(option);
+  if (k < 0) throw new Error(`${model.id}.${id} has no option "${option}"`);
+  return k;
+}
+
+/** Every metric a cell record carries for this model: readouts then engine metrics. */
+export function cellMetrics(model: Model): Metric[] {
+  return [...model.readouts, COLLAPSE_TIME];
+}

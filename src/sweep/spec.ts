@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { models } from '../models/registry.js';
+import { DERIVED, type Model, type NumberParam, type Param, type Scale } from '../models/types.js';
+import { tableaus } from '../integrators/tableaus.js';
+
+/**
+ * Sweep specs: the JSON shape shared by the engine, the explorer's export and the batch runner.
+ * `parseSpec` validates every field and resolves defaults; each rule's failure is a SpecError whose
+ * message starts with the field's path, e.g. `x.min: must be less than x.max (0.6 ≥ 0.6)`.
+ */
+
+export class SpecError extends Error {
+  override name = 'SpecError';
+}
+
+const axisShape = z.strictObject({
+  param: z.string(),
+  min: z.number(),
+  max: z.number(),
+  n: z.number(),
+  scale: z.enum(['linear', 'log']).optional(),
+});
+
+const valueShape = z.record(z.string(), z.union([z.number(), z.string()]));
+
+const specShape = z.strictObject({
+  model: z.string(),
+  params: valueShape.optional(),
+  initial: valueShape.optional(),
+  x: axisShape,
+  y: axisShape,
+  integrator: z
+    .strictObject({ method: z.string().optional(), dt: z.number().optional(), tEnd: z.number().optional() })
+    .optional(),
+});
+
+export type SweepSpecInput = z.input<typeof specShape>;
+
+export interface ResolvedAxis {
+  param: string;
+  /** Index of the parameter in the model's parameter vector. */
+  index: number;
+  min: number;
+  max: number;
+  n: number;
+  scale: Scale;
+}
+
+export interface ResolvedSpec {
+  model: Model;
+  /** Every parameter and initial condition (axis entries hold the axis minimum; DERIVED where derived). */
+  values: Float64Array;
+  x: ResolvedAxis;
+  y: ResolvedAxis;
+  integrator: { method: string; dt: number; tEnd: number; steps: number };
+}
+
+/** Largest step count a run may take (the kernel counts steps in u32 and times in f32). */
+export const MAX_STEPS = 2 ** 31;
+
+function fmt(v: number): string {
+  return String(v);
+}
+
+function formatZodIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.') || 'spec';
+  if (issue.code === 'unrecognized_keys') return `${path}: unknown field "${issue.keys[0]}"`;
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return `${path}: required`;
+    return `${path}: expected ${issue.expected}, got ${typeof issue.input}`;
+  }
+  if (issue.code === 'invalid_value') return `${path}: must be one of ${issue.values.map(String).join(', ')}`;
+  return `${path}: ${issue.message}`;
+}
+
+function findParam(model: Model, id: string): Param | undefined {
+  return model.params.find((p) => p.id === id);
+}
+
+function checkValue(model: Model, field: string, p: Param, value: number | string): number {
+  if (p.kind === 'choice') {
+    const k = typeof value === 'string' ? p.options.indexOf(value) : -1;
+    if (k < 0) throw new SpecError(`${field}: "${value}" is not one of ${p.options.join(', ')}`);
+    return k;
+  }
+  if (typeof value !== 'number') {
+    if (value === 'derived' && p.default === 'derived') return DERIVED;
+    throw new SpecError(`${field}: expected a number, got "${value}"`);
+  }
+  if (!Number.isFinite(value)) throw new SpecError(`${field}: must be a finite number`);
+  if (value < p.min || value > p.max) {
+    throw new SpecError(`${field}: ${fmt(value)} is outside the range of ${model.id}.${p.id} [${fmt(p.min)}, ${fmt(p.max)}]`);
+  }
+  return value;
+}
+
+function resolveAxis(model: Model, name: 'x' | 'y', a: z.infer<typeof axisShape>): ResolvedAxis {
+  const p = findParam(model, a.param);
+  if (!p) throw new SpecError(`${name}.param: unknown parameter "${a.param}" of ${model.id} (known: ${model.params.map((q) => q.id).join(', ')})`);
+  if (p.kind === 'choice') throw new SpecError(`${name}.param: "${a.param}" is a choice (${p.options.join(', ')}) and cannot be an axis`);
+  if (!Number.isInteger(a.n) || a.n < 2) throw new SpecError(`${name}.n: must be an integer ≥ 2 (got ${fmt(a.n)})`);
+  if (!(a.min < a.max)) throw new SpecError(`${name}.min: must be less than ${name}.max (${fmt(a.min)} ≥ ${fmt(a.max)})`);
+  const scale = a.scale ?? (p as NumberParam).scale;
+  if (scale === 'log' && a.min <= 0) throw new SpecError(`${name}.min: a log axis needs min > 0 (got ${fmt(a.min)})`);
+  checkValue(model, `${name}.min`, p, a.min);
+  checkValue(model, `${name}.max`, p, a.max);
+  return { param: a.param, index: model.params.indexOf(p), min: a.min, max: a.max, n: a.n, scale };
+}
+
+/**
+ * Validates a spec (parsed JSON) against its model and fills in every default. Throws SpecError.
+ * `available` is the registry by default; tests pass fixture models.
+ */
+export function parseSpec(input: unknown, available: readonly Model[] = models): ResolvedSpec {
+  const parsed = specShape.safeParse(input, { reportInput: true });
+  if (!parsed.success) throw new SpecError(formatZodIssue(parsed.error.issues[0]));
+  const spec = parsed.data;
+  const model = available.find((m) => m.id === spec.model);
+  if (!model) throw new SpecError(`model: unknown model "${spec.model}" (known: ${available.map((m) => m.id).join(', ')})`);
+
+  const x = resolveAxis(model, 'x', spec.x);
+  const y = resolveAxis(model, 'y', spec.y);
+  if (x.param === y.param) throw new SpecError(`y.param: "${y.param}" is already the x axis`);
+
+  const values = new Float64Array(model.params.map((p) => {
+    if (p.kind === 'choice') return p.options.indexOf(p.default);
+    return p.default === 'derived' ? DERIVED : p.default;
+  }));
+  for (const section of ['params', 'initial'] as const) {
+    for (const [id, value] of Object.entries(spec[section] ?? {})) {
+      const field = `${section}.${id}`;
+      const p = findParam(model, id);
+      if (!p) throw new SpecError(`${field}: unknown ${section === 'params' ? 'parameter' : 'initial condition'} of ${model.id}`);
+      const want = p.role === 'initial' ? 'initial' : 'params';
+      if (want !== section) throw new SpecError(`${field}: "${id}" belongs under "${want}"`);
+      if (id === x.param || id === y.param) throw new SpecError(`${field}: "${id}" is also the ${id === x.param ? 'x' : 'y'} axis; give one or the other`);
+      values[model.params.indexOf(p)] = checkValue(model, field, p, value);
+    }
+  }
+  values[x.index] = x.min;
+  values[y.index] = y.min;
+
+  const method = spec.integrator?.method ?? 'rk4';
+  if (!tableaus[method]) throw new SpecError(`integrator.method: unknown integrator "${method}" (known: ${Object.keys(tableaus).join(', ')})`);
+  const dt = spec.integrator?.dt ?? model.defaults.dt;
+  const tEnd = spec.integrator?.tEnd ?? model.defaults.tEnd;
+  if (!(dt > 0) || !Number.isFinite(dt)) throw new SpecError(`integrator.dt: must be > 0 (got ${fmt(dt)})`);
+  if (!(tEnd > 0) || !Number.isFinite(tEnd)) throw new SpecError(`integrator.tEnd: must be > 0 (got ${fmt(tEnd)})`);
+  const steps = Math.ceil(tEnd / dt - 1e-9);
+  if (steps > MAX_STEPS) throw new SpecError(`integrator.dt: tEnd/dt = ${steps} steps exceeds the limit of ${MAX_STEPS}`);
+  return { model, values, x, y, integrator: { method, dt, tEnd, steps } };
+}
+
+/** The axis's grid values in f64, v_i = min + i(max−min)/(n−1) or min·(max/min)^(i/(n−1)). */
+export function axisValues(a: Pick<ResolvedAxis, 'min' | 'max' | 'n' | 'scale'>): Float64Array {
+  const out = new Float64Array(a.n);
+  for (let i = 0; i < a.n; i++) {
+    const f = i / (a.n - 1);
+    out[i] = a.scale === 'log' ? a.min * Math.pow(a.max / a.min, f) : a.min + f * (a.max - a.min);
+  }
+  return out;
+}
+
+/** The parameter vector of cell (i, j): the resolved values with the two axis entries set. */
+export function cellValues(spec: ResolvedSpec, xs: Float64Array, ys: Float64Array, i: number, j: number, out = new Float64Array(spec.values.length)): Float64Array {
+  out.set(spec.values);
+  out[spec.x.index] = xs[i];
+  out[spec.y.index] = ys[j];
+  return out;
+}
+
+/** The spec back as plain JSON with every default filled in (for manifests and URLs). */
+export function specToJson(spec: ResolvedSpec): SweepSpecInput & { integrator: { method: string; dt: number; tEnd: number } } {
+  const params: Record<string, number | string> = {};
+  const initial: Record<string, number | string> = {};
+  spec.model.params.forEach((p, k) => {
+    if (k === spec.x.index || k === spec.y.index) return;
+    const v = spec.values[k];
+    const out = p.role === 'initial' ? initial : params;
+    out[p.id] = p.kind === 'choice' ? p.options[v] : v === DERIVED ? 'derived' : v;
+  });
+  const axis = (a: ResolvedAxis) => ({ param: a.param, min: a.min, max: a.max, n: a.n, scale: a.scale });
+  const { method, dt, tEnd } = spec.integrator;
+  return { model: spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator: { method, dt, tEnd } };
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpec } from '../../src/sweep/spec.js';
+import { runSweepGpu, DeviceLostError, type Checkpoint } from '../../src/engine/gpu-runner.js';
+import { runSweepCpu } from '../../src/engine/cpu-runner.js';
+import { CLASSES } from '../../src/models/types.js';
+import { oscillator } from '../fixtures/oscillator.js';
+import { freshDevice, testDevice, withErrorScopes } from '../support/gpu.js';
+
+const device = (await testDevice())?.device;
+
+const tianSpec = {
+  model: 'tian-l2',
+  x: { param: 'p0', min: 0.01, max: 0.3, n: 37 },
+  y: { param: 'weightDecay', min: 0.01, max: 0.2, n: 23 },
+  integrator: { dt: 0.1, tEnd: 150 },
+};
+
+describe.runIf(device)('GPU runner', () => {
+  it('latches blow-up as a per-cell diverged status without touching its neighbours', async () => {
+    // RK4 is stable on the oscillator while ω·dt < 2.785: with dt = 0.5 the cells with ω > 5.57 blow up.
+    const spec = parseSpec({ model: 'oscillator', x: { param: 'omega', min: 0.5, max: 10, n: 20 }, y: { param: 'x0', min: 0.5, max: 1, n: 3 }, integrator: { dt: 0.5, tEnd: 50 } }, [oscillator]);
+    const gpu = await withErrorScopes(device!, () => runSweepGpu(device!, spec));
+    const cpu = runSweepCpu(spec);
+    let diverged = 0;
+    for (let j = 0; j < 3; j++) {
+      for (let i = 0; i < 20; i++) {
+        const cell = j * 20 + i;
+        const omega = 0.5 + (i * 9.5) / 19;
+        const expected = omega * 0.5 > 2.785 ? CLASSES.diverged.code : CLASSES['non-collapsed'].code;
+        expect(gpu.classes[cell], `cell ω = ${omega}`).toBe(expected);
+        expect(cpu.classes[cell]).toBe(expected);
+        for (const v of gpu.finalState.subarray(cell * 2, cell * 2 + 2)) expect(Math.abs(v)).toBeLessThanOrEqual(1e6);
+        if (expected === CLASSES.diverged.code) {
+          diverged++;
+        } else {
+          // A neighbour of a diverged cell integrates exactly as if it were alone.
+          expect(gpu.finalState[cell * 2]).toBeCloseTo(cpu.finalState[cell * 2], 4);
+        }
+      }
+    }
+    expect(diverged).toBe(3 * 9);
+  });
+
+  it('a grid forced into several tiles gives exactly the single-tile result', async () => {
+    const spec = parseSpec(tianSpec);
+    const single = await runSweepGpu(device!, spec);
+    const tiled = await runSweepGpu(device!, spec, { maxCellsPerTile: 100 }); // 2 rows a tile: 12 tiles
+    expect(Array.from(tiled.classes)).toEqual(Array.from(single.classes));
+    expect(Array.from(tiled.finalState)).toEqual(Array.from(single.finalState));
+    expect(Array.from(tiled.metrics)).toEqual(Array.from(single.metrics));
+    expect(new Set(single.classes)).toEqual(new Set([CLASSES.collapsed.code, CLASSES['non-collapsed'].code]));
+  });
+
+  it('reports progress with partial classes and adapts steps per dispatch to the budget', async () => {
+    const spec = parseSpec(tianSpec);
+    const fractions: number[] = [];
+    const sizes: number[] = [];
+    let pendingSeen = false;
+    await runSweepGpu(device!, spec, {
+      budgetMs: 5,
+      partialEveryMs: 1,
+      onProgress: (p) => {
+        fractions.push(p.fraction);
+        sizes.push(p.stepsPerDispatch);
+        pendingSeen ||= p.partial.classes.some((c) => c === 255);
+      },
+    });
+    expect(fractions.length).toBeGreaterThan(3);
+    expect(fractions.at(-1)).toBeCloseTo(1, 12);
+    for (let k = 1; k < fractions.length; k++) expect(fractions[k]).toBeGreaterThan(fractions[k - 1]);
+    expect(new Set(sizes).size).toBeGreaterThan(1);
+    expect(pendingSeen).toBe(false);
+  });
+
+  it('cancels between dispatches when the signal aborts', async () => {
+    const controller = new AbortController();
+    const run = runSweepGpu(device!, parseSpec(tianSpec), { signal: controller.signal, onProgress: (p) => (p.stepsDone > 0 ? controller.abort(new Error('stop: control changed')) : undefined) });
+    await expect(run).rejects.toThrow('stop: control changed');
+  });
+
+  it('after a device loss, resumes from the checkpoint on a new device to the identical result', async () => {
+    const spec = parseSpec(tianSpec);
+    const reference = await runSweepGpu(device!, spec, { maxCellsPerTile: 300 });
+    const doomed = await freshDevice();
+    let error: unknown;
+    try {
+      await runSweepGpu(doomed.device, spec, {
+        maxCellsPerTile: 300,
+        checkpointEveryMs: 1,
+        onProgress: (p) => (p.tile === 1 && p.stepsDone > 400 ? doomed.device.destroy() : undefined),
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DeviceLostError);
+    expect((error as Error).message).toMatch(/^the GPU device was lost \(destroyed\)/);
+    const checkpoint = (error as DeviceLostError).checkpoint as Checkpoint;
+    expect(checkpoint.tile).toBe(1);
+    expect(checkpoint.stepsDone).toBeGreaterThan(0);
+    const resumed = await runSweepGpu(device!, spec, { maxCellsPerTile: 300, resumeFrom: checkpoint });
+    expect(Array.from(resumed.classes)).toEqual(Array.from(reference.classes));
+    expect(Array.from(resumed.finalState)).toEqual(Array.from(reference.finalState));
+  });
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { axisValues, parseSpec, specToJson, SpecError } from '../../src/sweep/spec.js';
+import { planTiles } from '../../src/engine/tiling.js';
+import { DERIVED } from '../../src/models/types.js';
+
+const good = {
+  model: 'tian-l2',
+  params: { augmentation: 1, target: 'simsiam' },
+  initial: {},
+  x: { param: 'p0', min: 0.005, max: 0.6, n: 96, scale: 'linear' },
+  y: { param: 'weightDecay', min: 0.001, max: 0.15, n: 64, scale: 'linear' },
+  integrator: { method: 'rk4', dt: 0.05, tEnd: 3000 },
+};
+
+/** Deep-ish override of the good spec: `with({ x: { n: 1 } })`. */
+function variant(patch: Record<string, unknown>): unknown {
+  const out: Record<string, unknown> = structuredClone(good);
+  for (const [k, v] of Object.entries(patch)) {
+    out[k] = v !== null && typeof v === 'object' && typeof out[k] === 'object' ? { ...(out[k] as object), ...v } : v;
+    if (v === undefined) delete out[k];
+  }
+  return out;
+}
+
+const badSpecs: Array<[string, unknown, string]> = [
+  ['not an object', 42, 'spec: expected object, got number'],
+  ['no model', variant({ model: undefined }), 'model: required'],
+  ['unknown model', variant({ model: 'moco' }), 'model: unknown model "moco" (known: tian-l2, bao-cosine)'],
+  ['unknown top-level field', variant({ colour: 'red' }), 'spec: unknown field "colour"'],
+  ['no x axis', variant({ x: undefined }), 'x: required'],
+  ['axis n wrong type', variant({ x: { n: '96' } }), 'x.n: expected number, got string'],
+  ['n < 2', variant({ x: { n: 1 } }), 'x.n: must be an integer ≥ 2 (got 1)'],
+  ['n not an integer', variant({ y: { n: 10.5 } }), 'y.n: must be an integer ≥ 2 (got 10.5)'],
+  ['min ≥ max', variant({ x: { min: 0.6, max: 0.6 } }), 'x.min: must be less than x.max (0.6 ≥ 0.6)'],
+  ['log axis through 0', variant({ y: { min: 0, scale: 'log' } }), 'y.min: a log axis needs min > 0 (got 0)'],
+  ['unknown scale', variant({ x: { scale: 'ln' } }), 'x.scale: must be one of linear, log'],
+  ['unknown axis parameter', variant({ x: { param: 'lr' } }), 'x.param: unknown parameter "lr" of tian-l2 (known: weightDecay, augmentation, predictorLr, emaRate, tau, target, p0, s0, wa0)'],
+  ['choice as an axis', variant({ x: { param: 'target', min: 0, max: 1 } }), 'x.param: "target" is a choice (simsiam, byol, fixed) and cannot be an axis'],
+  ['same parameter on both axes', variant({ y: { param: 'p0', min: 0, max: 1 } }), 'y.param: "p0" is already the x axis'],
+  ['axis outside the model range', variant({ y: { max: 5 } }), 'y.max: 5 is outside the range of tian-l2.weightDecay [0, 1]'],
+  ['unknown parameter', variant({ params: { learningRate: 1 } }), 'params.learningRate: unknown parameter of tian-l2'],
+  ['value outside the range', variant({ params: { augmentation: -1 } }), 'params.augmentation: -1 is outside the range of tian-l2.augmentation [0, 10]'],
+  ['bad choice', variant({ params: { target: 'moco' } }), 'params.target: "moco" is not one of simsiam, byol, fixed'],
+  ['number for a choice', variant({ params: { target: 1 } }), 'params.target: "1" is not one of simsiam, byol, fixed'],
+  ['string for a number', variant({ params: { emaRate: 'fast' } }), 'params.emaRate: expected a number, got "fast"'],
+  ['initial condition under params', variant({ params: { s0: 0.1 } }), 'params.s0: "s0" belongs under "initial"'],
+  ['parameter under initial', variant({ initial: { emaRate: 0.4 } }), 'initial.emaRate: "emaRate" belongs under "params"'],
+  ['axis parameter also fixed', variant({ initial: { p0: 0.1 } }), 'initial.p0: "p0" is also the x axis; give one or the other'],
+  ['unknown integrator', variant({ integrator: { method: 'euler' } }), 'integrator.method: unknown integrator "euler" (known: rk4, rk38)'],
+  ['dt ≤ 0', variant({ integrator: { dt: 0 } }), 'integrator.dt: must be > 0 (got 0)'],
+  ['negative tEnd', variant({ integrator: { tEnd: -5 } }), 'integrator.tEnd: must be > 0 (got -5)'],
+  ['too many steps', variant({ integrator: { dt: 1e-7, tEnd: 3000 } }), 'integrator.dt: tEnd/dt = 30000000000 steps exceeds the limit of 2147483648'],
+  ['unknown integrator field', variant({ integrator: { order: 4 } }), 'integrator: unknown field "order"'],
+];
+
+describe('sweep spec validation', () => {
+  it.each(badSpecs)('%s', (_name, spec, message) => {
+    expect(() => parseSpec(spec)).toThrow(SpecError);
+    expect(() => parseSpec(spec)).toThrow(message);
+    try {
+      parseSpec(spec);
+    } catch (e) {
+      expect((e as Error).message).toBe(message);
+    }
+  });
+
+  it('a grid too large for the device even after tiling names x.n', () => {
+    const limits = { maxStorageBufferBindingSize: 1 << 20, maxBufferSize: 1 << 20, maxComputeWorkgroupsPerDimension: 65535, workgroupSize: 64 };
+    expect(() => planTiles(100_000, 10, 12, limits)).toThrow(
+      'x.n: one grid row of 100000 cells needs 1200000 bytes per buffer, more than this device allows per tile (1048572 bytes); lower x.n',
+    );
+  });
+
+  it('fills defaults and keeps derived initial conditions derived', () => {
+    const s = parseSpec(good);
+    const id = (k: string) => s.model.params.findIndex((p) => p.id === k);
+    expect(s.values[id('augmentation')]).toBe(1);
+    expect(s.values[id('predictorLr')]).toBe(1);
+    expect(s.values[id('s0')]).toBe(DERIVED);
+    expect(s.integrator).toEqual({ method: 'rk4', dt: 0.05, tEnd: 3000, steps: 60000 });
+    expect(specToJson(s).initial).toEqual({ s0: 'derived', wa0: 0 });
+    expect(parseSpec(specToJson(s)).values).toEqual(s.values);
+  });
+
+  it('axis values follow the linear and log formulas', () => {
+    expect(Array.from(axisValues({ min: 0, max: 1, n: 5, scale: 'linear' }))).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    const log = axisValues({ min: 0.01, max: 100, n: 5, scale: 'log' });
+    [0.01, 0.1, 1, 10, 100].forEach((v, i) => expect(log[i]).toBeCloseTo(v, 12));
+  });
+});

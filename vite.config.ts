@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+// The explorer lives in web/; the engine in src/ is shared with tests and the batch runner.
+export default defineConfig({
+  root: 'web',
+  publicDir: false,
+  build: { outDir: '../dist', emptyOutDir: true, target: 'es2022' },
+  server: { port: 5173, fs: { allow: ['..'] } },
+  test: {
+    root: '.',
+    include: ['tests/**/*.test.ts'],
+    setupFiles: ['tests/support/setup.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 120_000,
+    // dawn.node and SwiftShader share the two cores: one GPU test file at a time keeps timings sane.
+    fileParallelism: false,
+  },
+});
