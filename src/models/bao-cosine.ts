@@ -25,7 +25,7 @@ const params: readonly Param[] = [
   { id: 'tau', symbol: 'τ', label: 'EMA ratio', description: 'Target-to-online eigenvalue ratio (1 for SimSiam).', role: 'param', kind: 'number', default: 1, min: 0, max: 2, scale: 'linear' },
   { id: 'norms', symbol: 'N', label: 'norm dynamics', description: 'frozen: N_Ψ, N_Φ constant; relaxing: dN_Ψ/dt = −η(N_Ψ − N_floor), ratio kept.', role: 'param', kind: 'choice', options: ['frozen', 'relaxing'], default: 'frozen' },
   { id: 'normFloor', symbol: 'N_floor', label: 'norm floor', description: 'Value the relaxing prediction norm decays to (keeps a = 1/(N_Ψ N_Φ) finite).', role: 'param', kind: 'number', default: 0.5, min: 0.01, max: 10, scale: 'linear' },
-  { id: 'p0', symbol: 'p₀', label: 'initial predictor eigenvalue', description: 'p(0); the model is documented for p₀ ≥ 0.', role: 'initial', kind: 'number', default: 0.3, min: 0, max: 5, scale: 'linear' },
+  { id: 'p0', symbol: 'p₀', label: 'initial predictor eigenvalue', description: 'p(0) ≥ 0; capped at 1 because the p⁶ term makes fixed-step RK4 silently wrong above it (p₀ = 1.5 at dt 0.1).', role: 'initial', kind: 'number', default: 0.3, min: 0, max: 1, scale: 'linear' },
   { id: 's0', symbol: 's₀', label: 'initial online eigenvalue', description: 's(0); off the invariant curve only to show transients.', role: 'initial', kind: 'number', default: 'derived', derivedAs: 'on the invariant curve s0 = p0²/α_p', min: 0, max: 100, scale: 'linear' },
 ];
 
@@ -119,32 +119,41 @@ function overlays(slice: SliceContext): OverlayCurve[] {
   const out: OverlayCurve[] = [];
   // A relaxing norm passes through every value between N₀ and the floor, so η*(N₀) and η*(N_floor)
   // bracket the outcome without being exact boundaries.
-  const norms = relaxing ? [{ tag: 'initial', n: (P: ParamVector) => P[ix.norm] }, { tag: 'floor', n: (P: ParamVector) => P[ix.normFloor] }] : [{ tag: '', n: (P: ParamVector) => P[ix.norm] }];
+  const norms: Array<{ tag: string; n: (P: ParamVector) => number }> = relaxing
+    ? [{ tag: 'initial', n: (P) => P[ix.norm] }, { tag: 'floor', n: (P) => P[ix.normFloor] }]
+    : [{ tag: '', n: (P) => P[ix.norm] }];
+  const closedForm = 'closed form, bao-cosine.md §2B (reconstruction), f64 bisection';
+  const starCurve = (tag: string, pts: Array<[number, number]>) =>
+    curve(
+      tag ? `eta-star-${tag}` : 'eta-star',
+      tag ? `η* at N_Ψ = ${tag === 'floor' ? 'N_floor' : 'N₀'}` : 'η* (no equilibrium beyond)',
+      relaxing ? 'reference' : 'boundary',
+      closedForm,
+      pts,
+    );
   if (other.param === 'p0') {
     for (const { tag, n } of norms) {
       const { etaStar, pStar } = criticalWeightDecay(coefficientsAt(slice.values, n(slice.values)));
       // Below p* the line η = η* separates nothing: p₀ < p⁻ ≈ p* collapses on both sides.
       const from = relaxing ? other.min : Math.max(other.min, pStar);
-      const id = tag ? `eta-star-${tag}` : 'eta-star';
-      out.push(curve(id, tag ? `η* at N_Ψ ${tag === 'floor' ? '= N_floor' : '= N₀'}` : 'η* (no equilibrium beyond)', relaxing ? 'reference' : 'boundary', 'closed form, bao-cosine.md §2B (reconstruction), f64 bisection', samples('p0', from, other.max).map((v) => [etaStar, v])));
+      out.push(starCurve(tag, samples('p0', from, other.max).map((v) => [etaStar, v])));
     }
     if (!relaxing) {
       const c = coefficientsAt(slice.values, slice.values[ix.norm]);
-      const es = samples('weightDecay', eta.min, eta.max);
-      const pts = es.flatMap((e): Array<[number, number]> => {
+      const { etaStar, pStar } = criticalWeightDecay(c);
+      const pts = samples('weightDecay', eta.min, eta.max).flatMap((e): Array<[number, number]> => {
         const r = nonTrivialRoots(c, e);
         return r ? [[e, r.pMinus]] : [];
       });
-      out.push(curve('p-minus', 'p₀ = p⁻(η), basin edge', 'boundary', 'closed form, bao-cosine.md §2B (reconstruction), f64 bisection', pts));
+      pts.push([etaStar, pStar]); // p⁻ → p* as η → η*: the curve meets the η* line
+      out.push(curve('p-minus', 'p₀ = p⁻(η), basin edge', 'boundary', closedForm, pts));
     }
   } else if (other.param !== 's0') {
     for (const { tag, n } of norms) {
-      const pts = vs.map((v): [number, number] => {
+      out.push(starCurve(tag, vs.map((v): [number, number] => {
         const P = at(v);
         return [criticalWeightDecay(coefficientsAt(P, n(P))).etaStar, v];
-      });
-      const id = tag ? `eta-star-${tag}` : 'eta-star';
-      out.push(curve(id, tag ? `η* at N_Ψ ${tag === 'floor' ? '= N_floor' : '= N₀'}` : 'η* (no equilibrium beyond)', relaxing ? 'reference' : 'boundary', 'closed form, bao-cosine.md §2B (reconstruction), f64 bisection', pts));
+      })));
     }
   }
   const tian = vs.map((v): [number, number] => {

@@ -246,8 +246,9 @@ describe('bao-cosine overlays and presets', () => {
     const pMinus = curves.find((c) => c.id === 'p-minus')!;
     const c1 = coeffs(1);
     for (const [eta, p] of pMinus.points) expect(eta - c1.a * growth(c1, p)).toBeCloseTo(0, 12);
-    const last = pMinus.points[pMinus.points.length - 1];
-    expect(last[0]).toBeLessThan(etaStar1);
+    const [etaEnd, pEnd] = pMinus.points[pMinus.points.length - 1];
+    expect(etaEnd).toBeCloseTo(etaStar1, 12);
+    expect(pEnd).toBeCloseTo(0.295308, 6);
     const star = curves.find((c) => c.id === 'eta-star')!;
     for (const [eta, p] of star.points) {
       expect(eta).toBeCloseTo(etaStar1, 12);

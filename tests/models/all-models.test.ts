@@ -1,0 +1,115 @@
+// Every registered model, through both runners: the registry pinned, WGSL against the f64 reference,
+// the spec's reference cases, and every closed-form boundary on the presets' 128×128 sweeps.
+import { describe, expect, it } from 'vitest';
+import { models } from '../../src/models/registry.js';
+import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
+import { axisValues, cellValues, parseSpec, type ResolvedSpec } from '../../src/sweep/spec.js';
+import { runSweepGpu } from '../../src/engine/gpu-runner.js';
+import { integrateCell, runSweepCpu } from '../../src/engine/cpu-runner.js';
+import { getSweepPipelines } from '../../src/engine/gpu-pipelines.js';
+import { testDevice, withErrorScopes } from '../support/gpu.js';
+import { cellState, nearClassChange, singleCellSpec } from '../support/cells.js';
+import { referenceCases } from './cases.js';
+
+const device = (await testDevice())?.device;
+
+describe('model registry', () => {
+  it('lists exactly the seed models of this issue, in order', () => {
+    expect(models.map((m) => m.id)).toEqual(['tian-l2', 'bao-cosine']);
+    expect(Object.keys(referenceCases)).toEqual(models.map((m) => m.id));
+  });
+
+  it.each(models)('$id labels itself honestly and its presets are valid specs', (model) => {
+    if (model.status === 'reconstruction') expect(`${model.title} ${model.note}`.toLowerCase()).toContain('reconstruction');
+    expect(model.classes).toContain('collapsed');
+    expect(model.classes).toContain('diverged');
+    expect(model.presets.length).toBeGreaterThan(0);
+    for (const preset of model.presets) {
+      expect(preset.caption.length).toBeGreaterThan(10);
+      expect(() => parseSpec({ model: model.id, ...preset.spec })).not.toThrow();
+    }
+  });
+});
+
+/** Preset k at n × n with at most `maxSteps` steps (for the test suite's running time). */
+function presetAt(modelId: string, presetIndex: number, n: number, maxSteps = Infinity): ResolvedSpec {
+  const model = models.find((m) => m.id === modelId)!;
+  const p = model.presets[presetIndex].spec;
+  const dt = p.integrator?.dt ?? model.defaults.dt;
+  const tEnd = Math.min(p.integrator?.tEnd ?? model.defaults.tEnd, maxSteps * dt);
+  return parseSpec({ model: modelId, ...p, x: { ...p.x, n }, y: { ...p.y, n }, integrator: { ...p.integrator, dt, tEnd } });
+}
+
+describe.runIf(device).each(models)('$id on the GPU', (model) => {
+  it('compiles without validation errors', async () => {
+    await withErrorScopes(device!, () => getSweepPipelines(device!, model, 'rk4'));
+  });
+
+  it('WGSL (f32) matches the f64 reference on a 64×64 grid', async () => {
+    const spec = presetAt(model.id, 0, 64, 8000);
+    const gpu = await withErrorScopes(device!, () => runSweepGpu(device!, spec));
+    const cpu = runSweepCpu(spec);
+    const near = nearClassChange(cpu.classes, 64, 64);
+    const S = model.state.length;
+    let compared = 0;
+    for (let cell = 0; cell < 64 * 64; cell++) {
+      if (near[cell]) continue;
+      compared++;
+      expect(CLASS_BY_CODE[gpu.classes[cell]], `class of cell ${cell}`).toBe(CLASS_BY_CODE[cpu.classes[cell]]);
+      for (let d = 0; d < S; d++) {
+        const ref = cpu.finalState[cell * S + d];
+        expect(Math.abs(gpu.finalState[cell * S + d] - ref), `cell ${cell} ${model.state[d].id}`).toBeLessThanOrEqual(2e-3 * (1 + Math.abs(ref)));
+      }
+    }
+    expect(compared).toBeGreaterThan(0.8 * 64 * 64);
+  });
+
+  it.each(referenceCases[model.id])('reference case $id on both runners', async (c) => {
+    const { spec, i, j } = singleCellSpec(model, c.values, c.tEnd, c.dt);
+    const gpu = await runSweepGpu(device!, spec);
+    const xs = axisValues(spec.x);
+    const ys = axisValues(spec.y);
+    const cpu = integrateCell(model, cellValues(spec, xs, ys, i, j), 'rk4', c.dt, spec.integrator.steps);
+    expect(CLASS_BY_CODE[cpu.classCode]).toBe(c.class);
+    expect(CLASS_BY_CODE[gpu.classes[j * 2 + i]]).toBe(c.class);
+    const g = cellState(gpu, i, j);
+    model.state.forEach((s, d) => {
+      const want = c.state?.[s.id];
+      if (want === undefined) return;
+      expect(Math.abs(cpu.state[d] - want), `f64 ${s.id}`).toBeLessThan(c.tolerance ?? 1e-5);
+      expect(Math.abs(g[d] - want), `f32 ${s.id}`).toBeLessThan(c.gpuTolerance ?? 1e-4);
+    });
+  });
+
+  it('reproduces every closed-form boundary of its presets on 128×128 sweeps', async () => {
+    let presetsChecked = 0;
+    for (let k = 0; k < model.presets.length; k++) {
+      // At most 60000 steps (T = 3000 at dt 0.05): the presets' longer runs settle the cells next to
+      // the boundary, which this test skips anyway, and would take minutes on SwiftShader.
+      const spec = presetAt(model.id, k, 128, 60000);
+      const xs = axisValues(spec.x);
+      const ys = axisValues(spec.y);
+      const predicted: Array<string | undefined> = [];
+      for (let j = 0; j < 128; j++) for (let i = 0; i < 128; i++) predicted.push(model.predictClass(cellValues(spec, xs, ys, i, j)));
+      // A cell is away from the boundary when it and its eight neighbours share one predicted class.
+      const away: number[] = [];
+      for (let j = 1; j < 127; j++) {
+        for (let i = 1; i < 127; i++) {
+          const c = predicted[j * 128 + i];
+          let same = c !== undefined;
+          for (let dj = -1; dj <= 1 && same; dj++) for (let di = -1; di <= 1 && same; di++) same = predicted[(j + dj) * 128 + i + di] === c;
+          if (same) away.push(j * 128 + i);
+        }
+      }
+      if (away.length < 0.25 * 128 * 128) continue; // no closed form for most of this preset
+      presetsChecked++;
+      const gpu = await runSweepGpu(device!, spec, { budgetMs: 200 });
+      const wrong = away.filter((cell) => CLASS_BY_CODE[gpu.classes[cell]] !== predicted[cell]);
+      const kinds = new Set(away.map((cell) => predicted[cell]));
+      expect(kinds.size, `${model.presets[k].id}: both sides of the boundary`).toBeGreaterThan(1);
+      expect(wrong.map((cell) => `(${cell % 128}, ${Math.floor(cell / 128)})`), model.presets[k].id).toEqual([]);
+      expect(gpu.classes.includes(CLASSES.diverged.code), `${model.presets[k].id} has diverged cells`).toBe(false);
+    }
+    expect(presetsChecked).toBeGreaterThan(0);
+  });
+});

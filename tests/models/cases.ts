@@ -1,0 +1,55 @@
+// The reference cases of every model's science spec in one shape, run by both runners in
+// all-models.test.ts (the model test files check the same numbers in f64 with their own helpers).
+import type { ReferenceCase } from '../support/cells.js';
+
+const tianDt = 0.05;
+const origin = { w: 0, p: 0, wa: 0 };
+const pPlus = 0.958258; // p*₊ at τ = 1, σ² = 0, η = 0.04 (tian-l2.md §6)
+const wPlus = Math.sqrt(0.918258);
+
+/** tian-l2.md §6 in the primitive (w, p, w_a) form; defaults SimSiam, η = 0.04, σ² = 0, α_p = 1, s0 on the parabola. */
+const tian: ReferenceCase[] = ([
+  { id: 'A1', values: { p0: 0.045 }, class: 'non-collapsed', state: { p: pPlus, w: wPlus } },
+  { id: 'A2', values: { p0: 0.038 }, class: 'collapsed', state: origin },
+  { id: 'B1', values: { augmentation: 1, weightDecay: 0.12, p0: 0.21 }, class: 'non-collapsed', state: { p: 0.3, w: 0.3 } },
+  { id: 'B2', values: { augmentation: 1, weightDecay: 0.12, p0: 0.19 }, class: 'collapsed', state: origin },
+  { id: 'B3', values: { augmentation: 1, weightDecay: 0.13, p0: 0.3 }, class: 'collapsed', state: origin },
+  { id: 'B4', values: { augmentation: 1, weightDecay: 0.124, p0: 0.3 }, class: 'non-collapsed', state: { p: 0.272361 } },
+  { id: 'C1', values: { weightDecay: 0, p0: 1.5, s0: 1.2 }, class: 'collapsed', state: { p: 1.024695, w: 0 } },
+  // η = 0 ends on a line of fixed points (p = p*, any s): nothing pulls w back, so f32 roundoff
+  // drifts along it over the 60000 steps (1.5e-2 seen in w for C2) and the GPU gets a looser bound.
+  { id: 'C2', values: { weightDecay: 0, p0: 1.5, s0: 1.3 }, class: 'non-collapsed', state: { p: 1, w: Math.sqrt(0.05) }, gpuTolerance: 3e-2 },
+  { id: 'C3', values: { weightDecay: 0, p0: -0.5, s0: 0.3 }, class: 'non-collapsed', state: { p: 1, w: Math.sqrt(1.05) }, gpuTolerance: 3e-2 },
+  { id: 'C4', values: { weightDecay: 0, p0: -0.5, s0: 0.2 }, class: 'collapsed', state: { p: -0.223607, w: 0 } },
+  { id: 'E1', values: { p0: 0.02, s0: 0.5 }, class: 'non-collapsed', state: { p: pPlus, w: wPlus } },
+  { id: 'E3', values: { p0: 0.02, s0: 0.0027 }, class: 'collapsed', state: origin },
+  { id: 'E4', values: { p0: 0.02, s0: 0.0029 }, class: 'non-collapsed', state: { p: pPlus, w: wPlus } },
+  { id: 'F1', values: { p0: 0.02, s0: 0.001 }, class: 'collapsed', state: origin },
+  { id: 'F2', values: { predictorLr: 10, p0: 0.02, s0: 0.001 }, class: 'non-collapsed', state: { p: pPlus, w: Math.sqrt(0.0918258) } },
+  { id: 'G1', values: { p0: 0.045 }, class: 'non-collapsed', state: { w: pPlus, p: pPlus, wa: pPlus } },
+  { id: 'G2', values: { target: 'byol', emaRate: 0.4, p0: 0.045, wa0: 0 }, class: 'collapsed', state: origin },
+  { id: 'G3', values: { target: 'byol', emaRate: 0.4, p0: 0.047, wa0: 0 }, class: 'non-collapsed', state: { w: pPlus, p: pPlus, wa: pPlus } },
+  { id: 'G4', values: { target: 'byol', emaRate: 0.04, p0: 0.075, wa0: 0 }, class: 'collapsed', state: origin },
+  { id: 'G5', values: { target: 'byol', emaRate: 0.04, p0: 0.082, wa0: 0 }, class: 'non-collapsed', state: { w: pPlus, p: pPlus, wa: pPlus } },
+  { id: 'G6', values: { target: 'byol', emaRate: 0.4, augmentation: 1, weightDecay: 0.1, p0: 0.5, wa0: 0 }, class: 'non-collapsed', state: { w: 0.361803, p: 0.361803, wa: 0.361803 } },
+  { id: 'K1', values: { target: 'fixed', tau: 0.5, p0: 0.11 }, class: 'non-collapsed', state: { w: 0.4, p: 0.4, wa: 0.2 } },
+  { id: 'K2', values: { target: 'fixed', tau: 0.5, p0: 0.09 }, class: 'collapsed', state: origin },
+] as Array<Omit<ReferenceCase, 'tEnd' | 'dt'>>).map((c) => ({ tEnd: 3000, dt: tianDt, ...c }));
+
+// bao-cosine.md §5, cosine reconstruction: σ² = 0.5, τ = α_p = ρ = 1, N_Ψ = N_Φ = N (the defaults).
+const pMinus = 0.0544483737; // at N = 1, η = 0.05
+const etaStar = 0.1577603; // η*(N = 1)
+const pPlusBao = 0.4862825846;
+const bao: ReferenceCase[] = ([
+  { id: 'N=1 η=0.05 p0=0.5', values: { weightDecay: 0.05, p0: 0.5 }, tEnd: 5000, class: 'non-collapsed', state: { p: pPlusBao, s: pPlusBao ** 2 } },
+  { id: 'p0=1.01p⁻', values: { weightDecay: 0.05, p0: 1.01 * pMinus }, tEnd: 20000, class: 'non-collapsed', state: { p: pPlusBao } },
+  { id: 'p0=0.99p⁻', values: { weightDecay: 0.05, p0: 0.99 * pMinus }, tEnd: 20000, class: 'collapsed', state: { p: 0, s: 0 } },
+  { id: 'η=0.99η*', values: { weightDecay: 0.99 * etaStar, p0: 0.3 }, tEnd: 50000, class: 'non-collapsed', state: { p: 0.3212538801 } },
+  { id: 'η=1.01η*', values: { weightDecay: 1.01 * etaStar, p0: 0.3 }, tEnd: 50000, class: 'collapsed', state: { p: 0 } },
+  { id: 'N=0.7 rescues 1.01η*(1)', values: { norm: 0.7, weightDecay: 1.01 * etaStar, p0: 0.3 }, tEnd: 50000, class: 'non-collapsed', state: { p: 0.4177560837, norm: 0.7 } },
+  { id: 'unreduced (p, s) = (0.5, 0.5)', values: { weightDecay: 0.05, p0: 0.5, s0: 0.5 }, tEnd: 5000, class: 'non-collapsed', state: { p: 0.48628258 } },
+  { id: 'emergence p0=0.4', values: { weightDecay: 1.5 * etaStar, p0: 0.4, norms: 'relaxing', normFloor: 0.5 }, tEnd: 2000, class: 'non-collapsed', state: { p: 0.3863458891, norm: 0.5 } },
+  { id: 'emergence p0=0.1', values: { weightDecay: 1.5 * etaStar, p0: 0.1, norms: 'relaxing', normFloor: 0.5 }, tEnd: 2000, class: 'collapsed', state: { p: 0 } },
+] as Array<Omit<ReferenceCase, 'dt'>>).map((c) => ({ dt: 0.1, ...c }));
+
+export const referenceCases: Record<string, ReferenceCase[]> = { 'tian-l2': tian, 'bao-cosine': bao };

@@ -1,0 +1,71 @@
+import type { Model } from '../../src/models/types.js';
+import { parseSpec, type ResolvedSpec } from '../../src/sweep/spec.js';
+import type { SweepResult } from '../../src/engine/result.js';
+
+export type Values = Record<string, number | string>;
+
+/** A reference case in one shape for every model: values by id, the run, the expected end. */
+export interface ReferenceCase {
+  id: string;
+  values: Values;
+  tEnd: number;
+  dt: number;
+  class: 'collapsed' | 'non-collapsed' | 'partial';
+  /** Expected end state by state id (omitted ids are not checked). */
+  state?: Record<string, number>;
+  /** Absolute tolerance on the state in f64; the f32 GPU run gets `gpuTolerance`. */
+  tolerance?: number;
+  gpuTolerance?: number;
+}
+
+/**
+ * A sweep whose cell (i, j) has exactly `values`: the two axes are two numeric parameters of the
+ * model, each with n = 2 and the case's value at one end (axis ends are exact in f32 and f64).
+ */
+export function singleCellSpec(model: Model, values: Values, tEnd: number, dt: number): { spec: ResolvedSpec; i: number; j: number } {
+  const numeric = model.params.filter((p) => p.kind === 'number' && typeof (values[p.id] ?? p.default) === 'number');
+  const [px, py] = numeric;
+  const placed: number[] = [];
+  const axis = (p: (typeof numeric)[number]) => {
+    if (p.kind !== 'number') throw new Error('unreachable');
+    const v = (values[p.id] ?? p.default) as number;
+    const delta = 1e-3 * Math.max(1, Math.abs(v));
+    const up = v + delta <= p.max;
+    placed.push(up ? 0 : 1);
+    return { param: p.id, min: up ? v : v - delta, max: up ? v + delta : v, n: 2, scale: 'linear' as const };
+  };
+  const x = axis(px);
+  const y = axis(py);
+  const params: Values = {};
+  const initial: Values = {};
+  for (const [id, v] of Object.entries(values)) {
+    if (id === px.id || id === py.id) continue;
+    const p = model.params.find((q) => q.id === id);
+    if (!p) throw new Error(`${model.id} has no parameter ${id}`);
+    (p.role === 'initial' ? initial : params)[id] = v;
+  }
+  const spec = parseSpec({ model: model.id, params, initial, x, y, integrator: { dt, tEnd } }, [model]);
+  return { spec, i: placed[0], j: placed[1] };
+}
+
+export function cellState(r: SweepResult, i: number, j: number): number[] {
+  const S = r.spec.model.state.length;
+  const cell = j * r.nx + i;
+  return Array.from(r.finalState.subarray(cell * S, cell * S + S));
+}
+
+/** Cells whose class differs from a 4-neighbour's: where f32 and f64 may legitimately disagree. */
+export function nearClassChange(classes: Uint8Array, nx: number, ny: number): Uint8Array {
+  const near = new Uint8Array(nx * ny);
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const c = classes[j * nx + i];
+      for (const [di, dj] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+        const a = i + di;
+        const b = j + dj;
+        if (a >= 0 && a < nx && b >= 0 && b < ny && classes[b * nx + a] !== c) near[j * nx + i] = 1;
+      }
+    }
+  }
+  return near;
+}

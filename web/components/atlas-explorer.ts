@@ -1,0 +1,95 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { models } from '../../src/models/registry.js';
+import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
+import { parseSpec } from '../../src/sweep/spec.js';
+import { SweepController } from '../controllers/sweep-controller.js';
+
+/**
+ * A first explorer: pick a model and one of its presets, watch the class map fill in. The full
+ * explorer (schema-driven controls, overlays, inspector, zoom, export) is issue 4.
+ */
+@customElement('atlas-explorer')
+export class AtlasExplorer extends LitElement {
+  static override styles = css`
+    :host { display: block; padding: 16px; }
+    canvas { image-rendering: pixelated; width: 512px; height: 512px; border: 1px solid #ccc; }
+    .legend span { display: inline-block; margin-right: 12px; }
+    .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: middle; }
+    .error { color: #b00020; }
+    .label { font-size: 13px; color: #555; }
+  `;
+
+  @state() private modelId = models[0].id;
+  @state() private presetId = models[0].presets[0].id;
+  private readonly sweep = new SweepController(this);
+
+  private get model() {
+    return models.find((m) => m.id === this.modelId)!;
+  }
+
+  override firstUpdated(): void {
+    if (!('gpu' in navigator)) {
+      this.sweep.error = 'WebGPU is not available in this browser. Use a recent Chrome or Edge (on Linux start it with --enable-unsafe-webgpu).';
+      this.requestUpdate();
+      return;
+    }
+    void this.run();
+  }
+
+  private run(): Promise<void> {
+    const preset = this.model.presets.find((p) => p.id === this.presetId)!;
+    return this.sweep.start(parseSpec({ model: this.modelId, ...preset.spec }));
+  }
+
+  override updated(): void {
+    const r = this.sweep.result ?? this.sweep.progress?.partial;
+    const canvas = this.renderRoot.querySelector('canvas');
+    if (!r || !canvas) return;
+    canvas.width = r.nx;
+    canvas.height = r.ny;
+    const image = new ImageData(r.nx, r.ny);
+    for (let j = 0; j < r.ny; j++) {
+      for (let i = 0; i < r.nx; i++) {
+        const id = CLASS_BY_CODE[r.classes[j * r.nx + i]];
+        const hex = id ? CLASSES[id].color : '#dddddd';
+        const o = 4 * ((r.ny - 1 - j) * r.nx + i); // y grows upwards
+        image.data.set([parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16), 255], o);
+      }
+    }
+    canvas.getContext('2d')!.putImageData(image, 0, 0);
+  }
+
+  private onModel(e: Event): void {
+    this.modelId = (e.target as HTMLSelectElement).value;
+    this.presetId = this.model.presets[0].id;
+    void this.run();
+  }
+
+  private onPreset(e: Event): void {
+    this.presetId = (e.target as HTMLSelectElement).value;
+    void this.run();
+  }
+
+  override render() {
+    const model = this.model;
+    const preset = model.presets.find((p) => p.id === this.presetId)!;
+    const p = this.sweep.progress;
+    const status = this.sweep.result
+      ? `done: t = ${this.sweep.result.tReached.toFixed(0)} in ${(this.sweep.result.timings.ms / 1000).toFixed(1)} s on ${this.sweep.result.backend}`
+      : p ? `t = ${p.t.toFixed(0)} / ${p.partial.spec.integrator.tEnd} (${(100 * p.fraction).toFixed(0)} %)` : 'starting…';
+    return html`
+      <h1>Collapse Atlas</h1>
+      <p>
+        <label>model <select @change=${this.onModel}>${models.map((m) => html`<option value=${m.id} ?selected=${m.id === model.id}>${m.title}</option>`)}</select></label>
+        <label>preset <select @change=${this.onPreset}>${model.presets.map((q) => html`<option value=${q.id} ?selected=${q.id === preset.id}>${q.title}</option>`)}</select></label>
+      </p>
+      ${model.status === 'reconstruction' ? html`<p class="label">Reconstruction: ${model.note}</p>` : ''}
+      <p class="label">${preset.caption}</p>
+      <canvas width="1" height="1"></canvas>
+      <p class="legend">${model.classes.map((c) => html`<span><i class="swatch" style="background:${CLASSES[c].color}"></i>${CLASSES[c].label}</span>`)}</p>
+      <p class="label">x: ${preset.spec.x.param}, y: ${preset.spec.y.param} (upwards) · ${status}</p>
+      ${this.sweep.error ? html`<p class="error" role="alert">${this.sweep.error}</p>` : ''}
+    `;
+  }
+}

@@ -1,0 +1,1 @@
+import './components/atlas-explorer.js';
