@@ -1,7 +1,7 @@
 import fmaWgsl from '../shaders/bench/fma.wgsl?raw';
 
 /** Measures the adapter's multiply-add throughput (flop/s) with the FMA microkernel. */
-export async function fmaFlops(device: GPUDevice, invocations = 1 << 20, iterations = 2048): Promise<number> {
+export async function fmaFlops(device: GPUDevice, invocations = 1 << 18, iterations = 2048): Promise<number> {
   const module = device.createShaderModule({ code: fmaWgsl });
   const pipeline = await device.createComputePipelineAsync({
     layout: 'auto',
@@ -26,6 +26,6 @@ export async function fmaFlops(device: GPUDevice, invocations = 1 << 20, iterati
   await run();
   const seconds = (performance.now() - t0) / 1000;
   sink.destroy();
-  // 8 lanes (two vec4 chains) × 2 flops per multiply-add per iteration.
-  return (invocations * iterations * 16) / seconds;
+  // 32 lanes (eight vec4 chains) × 2 flops per multiply-add per iteration.
+  return (invocations * iterations * 64) / seconds;
 }

@@ -50,21 +50,22 @@ function sweepFor(model: Model, log2Cells: number, steps: number) {
   return parseSpec({ model: model.id, ...base, integrator: { dt: model.defaults.dt, tEnd: steps * model.defaults.dt } });
 }
 
-const rows: string[][] = [['model', 'cells', 'steps', 'GPU inst-steps/s', 'GFLOP/s', '% of FMA', 'f64 TS inst-steps/s']];
+const rows: string[][] = [['model', 'cells', 'steps', 'run inst-steps/s', 'kernel inst-steps/s', 'kernel GFLOP/s', '% of FMA', 'f64 TS inst-steps/s']];
 for (const model of models) {
   const fps = flopsPerStep(model);
   const cpuSpec = sweepFor(model, 8, 2000);
   const cpu = runSweepCpu(cpuSpec);
   const cpuRate = cpu.timings.instanceSteps / (cpu.timings.ms / 1000);
   for (let k = 12; k <= maxLog2; k += 2) {
-    const steps = Math.max(64, Math.round(budgetSteps / 2 ** k));
+    const steps = Math.max(1024, Math.round(budgetSteps / 2 ** k));
     const spec = sweepFor(model, k, steps);
     await runSweepGpu(device, sweepFor(model, 12, 8)); // compile outside the timing
     const r = await runSweepGpu(device, spec, { budgetMs: 200, initialStepsPerDispatch: 64 });
     const rate = r.timings.instanceSteps / (r.timings.ms / 1000);
-    const gf = fps ? (rate * fps) / 1e9 : undefined;
+    const kernelRate = r.timings.instanceSteps / (r.timings.kernelMs / 1000);
+    const gf = fps ? (kernelRate * fps) / 1e9 : undefined;
     rows.push([
-      model.id, `2^${k}`, String(steps), rate.toExponential(3),
+      model.id, `2^${k}`, String(steps), rate.toExponential(3), kernelRate.toExponential(3),
       gf ? gf.toFixed(2) : 'n/a', gf ? `${((100 * gf * 1e9) / flops).toFixed(1)} %` : 'n/a', k === 12 ? cpuRate.toExponential(3) : '',
     ]);
     console.log(rows.at(-1)!.join('\t'));

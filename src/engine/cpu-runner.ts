@@ -70,6 +70,7 @@ export function runSweepCpu(spec: ResolvedSpec): SweepResult {
   }
   result.tReached = spec.integrator.steps * spec.integrator.dt;
   result.timings.ms = performance.now() - t0;
+  result.timings.kernelMs = result.timings.ms;
   result.timings.instanceSteps = spec.x.n * spec.y.n * spec.integrator.steps;
   result.timings.endedAt = new Date().toISOString();
   return result;

@@ -48,6 +48,10 @@ export interface GpuRunOptions {
   budgetMs?: number;
   /** Steps in the first dispatch, before the budget takes over. Default 16. */
   initialStepsPerDispatch?: number;
+  /**
+   * Cells integrated together (default 65536). Each dispatch costs a fixed few hundred ns per cell
+   * on SwiftShader besides the steps, so smaller tiles let the time budget buy more steps a submit.
+   */
   maxCellsPerTile?: number;
   /** How often the partial classes are read back for progress. Default 500; 0 never. */
   partialEveryMs?: number;
@@ -60,6 +64,7 @@ export interface GpuRunOptions {
 }
 
 const kMaxStepsPerDispatch = 1 << 16;
+const kDefaultCellsPerTile = 1 << 16;
 
 /**
  * Integrates every cell of the sweep on the GPU, one invocation per cell, tile by tile. Each submit
@@ -78,7 +83,7 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
     maxBufferSize: device.limits.maxBufferSize,
     maxComputeWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
     workgroupSize: wg,
-    maxCellsPerTile: opts.maxCellsPerTile,
+    maxCellsPerTile: opts.maxCellsPerTile ?? kDefaultCellsPerTile,
   });
   let lostMessage: string | undefined;
   void device.lost.then((info) => (lostMessage = `the GPU device was lost (${info.reason}): ${info.message || 'no detail'}`));
@@ -91,6 +96,8 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
   const instanceSteps = spec.x.n * spec.y.n * totalSteps;
   let stepsPerDispatch = Math.max(1, opts.initialStepsPerDispatch ?? 16);
   const budget = opts.budgetMs ?? 40;
+  const checkpointEveryMs = opts.checkpointEveryMs ?? 5000;
+  const partialEveryMs = opts.partialEveryMs ?? 500;
 
   const checkLost = () => {
     if (lostMessage) throw new DeviceLostError(lostMessage, checkpoint);
@@ -116,6 +123,7 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
         await device.queue.onSubmittedWorkDone();
         checkLost();
         const ms = performance.now() - t0;
+        result.timings.kernelMs += ms;
         stepsDone += n;
         if (n === stepsPerDispatch) {
           // Grow at most 2× per submit so one slow submit cannot overshoot the budget by far.
@@ -123,12 +131,12 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
           stepsPerDispatch = Math.min(kMaxStepsPerDispatch, Math.max(1, Math.min(2 * stepsPerDispatch, scaled)));
         }
         const now = performance.now();
-        if (opts.checkpointEveryMs && now - lastCheckpoint >= opts.checkpointEveryMs && stepsDone < totalSteps) {
+        if (checkpointEveryMs > 0 && now - lastCheckpoint >= checkpointEveryMs && stepsDone < totalSteps) {
           checkpoint = { partial: result, tile: ti, stepsDone, ...(await buffers.snapshot(tile)) };
           lastCheckpoint = performance.now();
         }
         if (opts.onProgress) {
-          if ((opts.partialEveryMs ?? 500) > 0 && now - lastPartial >= (opts.partialEveryMs ?? 500)) {
+          if (partialEveryMs > 0 && now - lastPartial >= partialEveryMs) {
             copyClasses(result, tile, await buffers.readClasses(tile));
             lastPartial = performance.now();
           }

@@ -19,7 +19,8 @@ export interface SweepResult {
   tReached: number;
   /** Where it ran: the adapter's info, or 'cpu-f64'. */
   backend: string;
-  timings: { startedAt: string; endedAt: string; ms: number; instanceSteps: number };
+  /** `ms` is the whole run; `kernelMs` the time spent waiting on integration dispatches alone. */
+  timings: { startedAt: string; endedAt: string; ms: number; kernelMs: number; instanceSteps: number };
 }
 
 export function emptyResult(spec: ResolvedSpec, float: Float32ArrayConstructor | Float64ArrayConstructor, backend: string): SweepResult {
@@ -35,7 +36,7 @@ export function emptyResult(spec: ResolvedSpec, float: Float32ArrayConstructor |
     metrics: new float(cells * cellMetrics(spec.model).length),
     tReached: 0,
     backend,
-    timings: { startedAt: new Date().toISOString(), endedAt: '', ms: 0, instanceSteps: 0 },
+    timings: { startedAt: new Date().toISOString(), endedAt: '', ms: 0, kernelMs: 0, instanceSteps: 0 },
   };
 }
 

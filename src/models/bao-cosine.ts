@@ -239,6 +239,7 @@ export const baoCosine: Model = {
   classes: ['collapsed', 'non-collapsed', 'diverged'],
   divergenceBound: 1e6,
   defaults: { dt: 0.1, tEnd: 5000 },
+  flopsPerRhs: 34, // counted in shaders/models/bao-cosine.wgsl rhs
 
   initialState(P) {
     return Float64Array.of(P[ix.p0], initialS(P), P[ix.norm]);

@@ -150,6 +150,7 @@ export const tianL2: Model = {
   classes: ['collapsed', 'non-collapsed', 'diverged'],
   divergenceBound: 1e6,
   defaults: { dt: 0.05, tEnd: 3000 },
+  flopsPerRhs: 15, // counted in shaders/models/tian-l2.wgsl rhs
 
   initialState(P) {
     const p0 = P[kP0];
