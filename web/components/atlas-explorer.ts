@@ -22,7 +22,21 @@ export class AtlasExplorer extends LitElement {
 
   @state() private modelId = models[0].id;
   @state() private presetId = models[0].presets[0].id;
+  /** Grid points per axis when the URL asks for fewer than the preset's (`?n=32`, for quick looks and tests). */
+  private resolution?: number;
   private readonly sweep = new SweepController(this);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const query = new URLSearchParams(location.search);
+    const model = models.find((m) => m.id === query.get('model'));
+    if (model) {
+      this.modelId = model.id;
+      this.presetId = model.presets.find((p) => p.id === query.get('preset'))?.id ?? model.presets[0].id;
+    }
+    const n = Number(query.get('n'));
+    if (Number.isInteger(n) && n >= 2) this.resolution = n;
+  }
 
   private get model() {
     return models.find((m) => m.id === this.modelId)!;
@@ -38,8 +52,10 @@ export class AtlasExplorer extends LitElement {
   }
 
   private run(): Promise<void> {
-    const preset = this.model.presets.find((p) => p.id === this.presetId)!;
-    return this.sweep.start(parseSpec({ model: this.modelId, ...preset.spec }));
+    const { spec } = this.model.presets.find((p) => p.id === this.presetId)!;
+    const n = this.resolution;
+    const axes = n ? { x: { ...spec.x, n }, y: { ...spec.y, n } } : {};
+    return this.sweep.start(parseSpec({ model: this.modelId, ...spec, ...axes }));
   }
 
   override updated(): void {
@@ -84,7 +100,7 @@ export class AtlasExplorer extends LitElement {
         <label>model <select @change=${this.onModel}>${models.map((m) => html`<option value=${m.id} ?selected=${m.id === model.id}>${m.title}</option>`)}</select></label>
         <label>preset <select @change=${this.onPreset}>${model.presets.map((q) => html`<option value=${q.id} ?selected=${q.id === preset.id}>${q.title}</option>`)}</select></label>
       </p>
-      ${model.status === 'reconstruction' ? html`<p class="label">Reconstruction: ${model.note}</p>` : ''}
+      ${model.status === 'reconstruction' ? html`<p class="label" data-status="reconstruction">${model.note}</p>` : ''}
       <p class="label">${preset.caption}</p>
       <canvas width="1" height="1"></canvas>
       <p class="legend">${model.classes.map((c) => html`<span><i class="swatch" style="background:${CLASSES[c].color}"></i>${CLASSES[c].label}</span>`)}</p>

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { preview, type PreviewServer } from 'vite';
+import puppeteer, { type Browser } from 'puppeteer-core';
+
+/**
+ * Headless Chromium on the built explorer, served from localhost (WebGPU needs a secure origin).
+ * The three Vulkan flags let a WebGPU canvas present; on a machine with a GPU, SwiftShader is not forced.
+ */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function chromiumFlags(): string[] {
+  const gpu = existsSync('/dev/nvidia0') || existsSync('/dev/dri');
+  return [
+    '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--use-angle=vulkan', '--enable-features=Vulkan',
+    ...(gpu ? [] : ['--use-vulkan=swiftshader']),
+    '--disable-background-networking', '--disable-component-update', '--no-first-run',
+  ];
+}
+
+export async function startExplorer(): Promise<{ url: string; server: PreviewServer; browser: Browser }> {
+  const server = await preview({ preview: { port: 0, strictPort: false }, logLevel: 'silent' });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview did not report a local URL');
+  const browser = await puppeteer.launch({ executablePath: chromiumPath, args: chromiumFlags() });
+  return { url, server, browser };
+}
