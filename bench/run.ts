@@ -3,9 +3,8 @@
  * cells), of the f64 TypeScript reference, and the FMA microkernel's flop rate on the same adapter,
  * with each model kernel's fraction of it. Prints a table; nothing here is asserted.
  */
-import { create, globals } from 'webgpu';
-import { existsSync } from 'node:fs';
 import { requestSweepDevice } from '../src/engine/device.js';
+import { nodeGpu } from '../src/engine/node-gpu.js';
 import { runSweepGpu } from '../src/engine/gpu-runner.js';
 import { runSweepCpu } from '../src/engine/cpu-runner.js';
 import { parseSpec } from '../src/sweep/spec.js';
@@ -14,18 +13,13 @@ import { stages, tableaus } from '../src/integrators/tableaus.js';
 import type { Model } from '../src/models/types.js';
 import { fmaFlops } from './fma.js';
 
-const kSwiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const gpuPresent = existsSync('/dev/nvidia0') || existsSync('/dev/dri');
-if (!process.env.VK_ICD_FILENAMES && !gpuPresent && existsSync(kSwiftShaderIcd)) process.env.VK_ICD_FILENAMES = kSwiftShaderIcd;
-Object.assign(globalThis, globals);
 
 const args = process.argv.slice(2);
 const maxLog2 = Number(args.find((a) => a.startsWith('--max-log2='))?.split('=')[1] ?? 20);
 // Instance-steps per measurement: enough for the per-submit overhead to vanish.
 const budgetSteps = Number(args.find((a) => a.startsWith('--instance-steps='))?.split('=')[1] ?? 2 ** 27);
 
-const gpu = create([]) as unknown as GPU; // keep the instance referenced for the whole run
-const { device, adapterInfo } = await requestSweepDevice(gpu);
+const { device, adapterInfo } = await requestSweepDevice(nodeGpu());
 console.log(`adapter: ${adapterInfo}`);
 const flops = await fmaFlops(device);
 console.log(`FMA microkernel: ${(flops / 1e9).toFixed(2)} GFLOP/s`);

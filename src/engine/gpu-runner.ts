@@ -1,6 +1,6 @@
 import type { ResolvedSpec } from '../sweep/spec.js';
 import { emptyResult, type SweepResult } from './result.js';
-import { getSweepPipelines, type SweepPipelines } from './gpu-pipelines.js';
+import { getSweepPipelines } from './gpu-pipelines.js';
 import { planTiles, type Tile } from './tiling.js';
 import { TileBuffers } from './tile-buffers.js';
 
@@ -106,7 +106,8 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
     for (let ti = resume?.tile ?? 0; ti < tiles.length; ti++) {
       const tile = tiles[ti];
       let stepsDone = 0;
-      if (resume && ti === resume.tile) {
+      // A checkpoint taken at a tile's end has stepsDone 0: that tile starts afresh.
+      if (resume && ti === resume.tile && resume.stepsDone > 0) {
         buffers.restore(resume.states, resume.records, resume.classes);
         stepsDone = resume.stepsDone;
       } else {
@@ -171,4 +172,3 @@ function copyClasses(result: SweepResult, tile: Tile, classes: Uint32Array): voi
   result.classes.set(classes.subarray(0, tile.cells), tile.rowOffset * result.nx);
 }
 
-export type { SweepPipelines };

@@ -101,4 +101,20 @@ describe.runIf(device)('GPU runner', () => {
     expect(Array.from(resumed.classes)).toEqual(Array.from(reference.classes));
     expect(Array.from(resumed.finalState)).toEqual(Array.from(reference.finalState));
   });
+
+  it('a checkpoint taken at a tile boundary resumes with the next tile from its start', async () => {
+    const spec = parseSpec(tianSpec);
+    const reference = await runSweepGpu(device!, spec, { maxCellsPerTile: 300 });
+    const doomed = await freshDevice();
+    const error = await runSweepGpu(doomed.device, spec, {
+      maxCellsPerTile: 300,
+      checkpointEveryMs: 0,
+      onProgress: (p) => (p.tile === 2 && p.stepsDone > 200 ? doomed.device.destroy() : undefined),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeviceLostError);
+    const checkpoint = (error as DeviceLostError).checkpoint!;
+    expect([checkpoint.tile, checkpoint.stepsDone]).toEqual([2, 0]);
+    const resumed = await runSweepGpu(device!, spec, { maxCellsPerTile: 300, resumeFrom: checkpoint });
+    expect(Array.from(resumed.finalState)).toEqual(Array.from(reference.finalState));
+  });
 });

@@ -1,25 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { create, globals } from 'webgpu';
 import { requestSweepDevice, type SweepDevice } from '../../src/engine/device.js';
+import { nodeGpu } from '../../src/engine/node-gpu.js';
 
-/**
- * A real WebGPU device for tests: dawn.node, on the machine's GPU if it has one, else on
- * SwiftShader's CPU Vulkan shipped with Debian's chromium. With CI set, no adapter is a failure.
- */
-const kSwiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+/** A real WebGPU device for tests (see nodeGpu). With CI set, no adapter is a failure, not a skip. */
 let shared: Promise<SweepDevice | undefined> | undefined;
-// dawn.node frees its instance when the GPU object is collected, under devices still in use: keep it.
-let gpu: GPU | undefined;
-
-function nodeGpu(): GPU {
-  return (gpu ??= create([]) as unknown as GPU);
-}
 
 async function open(): Promise<SweepDevice | undefined> {
-  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(kSwiftShaderIcd) && !hasSystemIcd()) {
-    process.env.VK_ICD_FILENAMES = kSwiftShaderIcd;
-  }
-  Object.assign(globalThis, globals);
   try {
     return await requestSweepDevice(nodeGpu());
   } catch (e) {
@@ -28,18 +13,12 @@ async function open(): Promise<SweepDevice | undefined> {
   }
 }
 
-/** A GPU the Vulkan loader could drive (Mesa's ICD files are installed whether or not one exists). */
-function hasSystemIcd(): boolean {
-  return existsSync('/dev/nvidia0') || (existsSync('/dev/dri') && readdirSync('/dev/dri').some((f) => f.startsWith('renderD')));
-}
-
 export function testDevice(): Promise<SweepDevice | undefined> {
   return (shared ??= open());
 }
 
 /** A fresh device of its own (for tests that destroy it). */
-export async function freshDevice(): Promise<SweepDevice> {
-  await testDevice();
+export function freshDevice(): Promise<SweepDevice> {
   return requestSweepDevice(nodeGpu());
 }
 
