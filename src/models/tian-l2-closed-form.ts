@@ -197,6 +197,7 @@ export function separatrixU(p0: number, tau: number, a: number, eta: number): nu
     }
     u = Math.sqrt(lo * hi);
   }
+  if (separatrixCache.size >= 512) separatrixCache.clear(); // an explorer session can visit many p0
   separatrixCache.set(key, u);
   return u;
 }
