@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'npyjs';
+import { parseSpec } from '../../src/sweep/spec.js';
+import { runSweepCpu } from '../../src/engine/cpu-runner.js';
+import { gridCsv, gridFiles, manifest } from '../../src/export/grid.js';
+
+const spec = parseSpec({
+  model: 'tian-l2',
+  x: { param: 'p0', min: 0.01, max: 0.3, n: 5 },
+  y: { param: 'weightDecay', min: 0.01, max: 0.2, n: 3 },
+  integrator: { dt: 0.1, tEnd: 300 },
+});
+const result = runSweepCpu(spec);
+const files = gridFiles(result);
+const read = (name: string) => {
+  const bytes = files[name];
+  return parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+};
+
+describe('grid export', () => {
+  it('writes numpy-readable grids with [ny, nx] rows of ascending y', () => {
+    const cls = read('class.npy');
+    expect(cls.dtype).toBe('u1');
+    expect(cls.shape).toEqual([3, 5]);
+    expect(Array.from(cls.data as Uint8Array)).toEqual(Array.from(result.classes));
+    const final = read('final.npy');
+    expect(final.dtype).toBe('f4');
+    expect(final.shape).toEqual([3, 5, 3]);
+    expect((final.data as Float32Array)[(2 * 5 + 4) * 3 + 1]).toBeCloseTo(result.finalState[(2 * 5 + 4) * 3 + 1], 6);
+    expect(Object.keys(files).sort()).toEqual(['class.npy', 'collapseTime.npy', 'final.npy', 'grid.csv', 's.npy', 'tauEff.npy']);
+    expect(read('s.npy').shape).toEqual([3, 5]);
+  });
+
+  it('the .npy header follows NumPy format 1.0 (magic, 64-byte aligned, C order)', () => {
+    const bytes = files['class.npy'];
+    expect(Array.from(bytes.subarray(0, 8))).toEqual([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+    const headerLength = bytes[8] | (bytes[9] << 8);
+    expect((10 + headerLength) % 64).toBe(0);
+    const header = new TextDecoder().decode(bytes.subarray(10, 10 + headerLength));
+    expect(header).toMatch(/'fortran_order': ?False/);
+    expect(header).toMatch(/'shape': ?\(3, ?5\)/);
+    expect(header.endsWith('\n')).toBe(true);
+  });
+
+  it('one CSV row per cell with a header naming every column', () => {
+    const lines = gridCsv(result).trim().split('\n');
+    expect(lines[0]).toBe('p0,weightDecay,class,w,p,wa,s,tauEff,collapseTime');
+    expect(lines).toHaveLength(1 + 15);
+    const last = lines[15].split(',');
+    expect(Number(last[0])).toBeCloseTo(0.3, 12);
+    expect(Number(last[1])).toBeCloseTo(0.2, 12);
+    expect(last[2]).toBe(result.classes[14] === 0 ? 'collapsed' : 'non-collapsed');
+  });
+
+  it('the manifest carries the full spec, legend, axes and counts, and its spec parses back', () => {
+    const m = manifest(result, { packageVersion: '0.1.0', gitCommit: 'abc123' });
+    expect(parseSpec(m.spec).values).toEqual(spec.values);
+    expect(m.model).toMatchObject({ id: 'tian-l2', status: 'paper', version: 1 });
+    expect(m.legend.map((l) => [l.code, l.id])).toEqual([[0, 'collapsed'], [1, 'non-collapsed'], [3, 'diverged']]);
+    expect(m.axes.x).toHaveLength(5);
+    expect(m.axes.y[2]).toBeCloseTo(0.2, 12);
+    expect(m.state.map((s) => s.id)).toEqual(['w', 'p', 'wa']);
+    expect(m.metrics.map((s) => s.id)).toEqual(['s', 'tauEff', 'collapseTime']);
+    expect(m.counts.collapsed + m.counts['non-collapsed']).toBe(15);
+    expect(m.adapter).toBe('cpu-f64');
+    expect(m.package).toEqual({ version: '0.1.0', commit: 'abc123' });
+  });
+});
