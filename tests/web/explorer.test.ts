@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'puppeteer-core';
 import type { PreviewServer } from 'vite';
-import { startExplorer } from '../support/browser.js';
+import puppeteer from 'puppeteer-core';
+import { chromiumPath, startExplorer } from '../support/browser.js';
 import { CLASSES } from '../../src/models/types.js';
 
 let url = '';
@@ -45,5 +46,18 @@ describe('explorer page', () => {
     expect(text).toContain("Reconstruction derived from Tian's linear model with frozen norms");
     expect(pixels.length).toBe(32 * 32 * 4);
     expect(errors).toEqual([]);
+  });
+
+  it('without WebGPU says what is missing instead of a blank page', async () => {
+    const plain = await puppeteer.launch({ executablePath: chromiumPath, args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-features=WebGPU,Vulkan', '--no-first-run'] });
+    try {
+      const page = await plain.newPage();
+      await page.goto(url);
+      await page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('[role=alert]'), { timeout: 60_000 });
+      const alert = await page.evaluate(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=alert]')!.textContent);
+      expect(alert).toMatch(/^WebGPU (is not available in this browser|is present but no adapter was found)/);
+    } finally {
+      await plain.close();
+    }
   });
 });
