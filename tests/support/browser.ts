@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { preview, type PreviewServer } from 'vite';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { hasGpuDevice } from '../../src/engine/node-gpu.js';
 
 /**
  * Headless Chromium on the built explorer, served from localhost (WebGPU needs a secure origin).
@@ -9,10 +9,9 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function chromiumFlags(): string[] {
-  const gpu = existsSync('/dev/nvidia0') || existsSync('/dev/dri');
   return [
     '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--use-angle=vulkan', '--enable-features=Vulkan',
-    ...(gpu ? [] : ['--use-vulkan=swiftshader']),
+    ...(hasGpuDevice() ? [] : ['--use-vulkan=swiftshader']),
     '--disable-background-networking', '--disable-component-update', '--no-first-run',
   ];
 }

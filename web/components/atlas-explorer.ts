@@ -5,6 +5,11 @@ import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
 import { parseSpec } from '../../src/sweep/spec.js';
 import { SweepController } from '../controllers/sweep-controller.js';
 
+const rgba = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)).concat(255);
+/** RGBA per class code, parsed once; cells not yet classified are grey. */
+const kPalette = CLASS_BY_CODE.map((id) => rgba(CLASSES[id].color));
+const kPending = rgba('#dddddd');
+
 /**
  * A first explorer: pick a model and one of its presets, watch the class map fill in. The full
  * explorer (schema-driven controls, overlays, inspector, zoom, export) is issue 4.
@@ -67,10 +72,8 @@ export class AtlasExplorer extends LitElement {
     const image = new ImageData(r.nx, r.ny);
     for (let j = 0; j < r.ny; j++) {
       for (let i = 0; i < r.nx; i++) {
-        const id = CLASS_BY_CODE[r.classes[j * r.nx + i]];
-        const hex = id ? CLASSES[id].color : '#dddddd';
-        const o = 4 * ((r.ny - 1 - j) * r.nx + i); // y grows upwards
-        image.data.set([parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16), 255], o);
+        const rgba = kPalette[r.classes[j * r.nx + i]] ?? kPending;
+        image.data.set(rgba, 4 * ((r.ny - 1 - j) * r.nx + i)); // y grows upwards
       }
     }
     canvas.getContext('2d')!.putImageData(image, 0, 0);

@@ -23,6 +23,17 @@ export class SweepController implements ReactiveController {
     this.abort?.abort(new Error('element removed'));
   }
 
+  /** A device plus its one loss handler: the next start() opens a fresh device. */
+  private async openDevice(): Promise<SweepDevice> {
+    const opened = await requestSweepDevice(navigator.gpu);
+    void opened.device.lost.then((info) => {
+      if (this.device === opened) this.device = undefined;
+      this.error = `The GPU device was lost (${info.reason}); choose a preset again to restart.`;
+      this.host.requestUpdate();
+    });
+    return opened;
+  }
+
   async start(spec: ResolvedSpec): Promise<void> {
     this.abort?.abort(new Error('superseded by a new sweep'));
     const abort = (this.abort = new AbortController());
@@ -30,12 +41,7 @@ export class SweepController implements ReactiveController {
     this.progress = undefined;
     this.result = undefined;
     try {
-      this.device ??= await requestSweepDevice(navigator.gpu);
-      this.device.device.lost.then((info) => {
-        this.device = undefined;
-        this.error = `The GPU device was lost (${info.reason}); choose a preset again to restart.`;
-        this.host.requestUpdate();
-      });
+      this.device ??= await this.openDevice();
       this.result = await runSweepGpu(this.device.device, spec, {
         signal: abort.signal,
         budgetMs: 30,
