@@ -1,0 +1,63 @@
+import type { CompareSpecInput } from './compare.js';
+
+export interface ComparePreset {
+  id: string;
+  title: string;
+  /** One line saying what the comparison shows. */
+  caption: string;
+  spec: CompareSpecInput;
+}
+
+const n = 128;
+
+/**
+ * Comparisons one click away in the explorer and by id in the batch runner
+ * (`collapse-atlas compare --preset <id>`). Each pairs two ordinary sweep specs on the same axes.
+ */
+export const comparePresets: readonly ComparePreset[] = [
+  {
+    id: 'l2-vs-cosine',
+    title: 'L2 (Tian) vs cosine (Bao, reconstruction)',
+    caption: 'SimSiam at σ² = 0.5 from the invariant parabola: the cosine loss with frozen unit norms moves the weight-decay boundary.',
+    spec: {
+      title: 'L2 vs cosine loss',
+      a: {
+        model: 'tian-l2',
+        params: { target: 'simsiam', augmentation: 0.5, predictorLr: 1 },
+        x: { param: 'weightDecay', min: 0.001, max: 0.2, n, scale: 'linear' },
+        y: { param: 'p0', min: 0.001, max: 0.6, n, scale: 'linear' },
+        integrator: { method: 'rk4', dt: 0.1, tEnd: 5000 },
+      },
+      b: {
+        model: 'bao-cosine',
+        params: { augmentation: 0.5, meanCosine: 1, tau: 1, predictorLr: 1, normRatio: 1, norm: 1, norms: 'frozen' },
+        x: { param: 'weightDecay', min: 0.001, max: 0.2, n, scale: 'linear' },
+        y: { param: 'p0', min: 0.001, max: 0.6, n, scale: 'linear' },
+        integrator: { method: 'rk4', dt: 0.1, tEnd: 5000 },
+      },
+    },
+  },
+  {
+    id: 'simsiam-vs-byol',
+    title: 'SimSiam vs BYOL target (Tian, L2)',
+    caption: 'The same weight-decay threshold plane with a stop-gradient target and with an EMA target (β = 1, w_a(0) = 0).',
+    spec: {
+      title: 'SimSiam vs BYOL (EMA β = 1)',
+      a: {
+        model: 'tian-l2',
+        params: { target: 'simsiam', augmentation: 0, predictorLr: 1 },
+        x: { param: 'p0', min: 0, max: 1, n, scale: 'linear' },
+        y: { param: 'weightDecay', min: 0.002, max: 0.3, n, scale: 'linear' },
+        integrator: { method: 'rk4', dt: 0.05, tEnd: 3000 },
+      },
+      b: {
+        model: 'tian-l2',
+        params: { target: 'byol', augmentation: 0, predictorLr: 1, emaRate: 1 },
+        initial: { wa0: 0 },
+        x: { param: 'p0', min: 0, max: 1, n, scale: 'linear' },
+        y: { param: 'weightDecay', min: 0.002, max: 0.3, n, scale: 'linear' },
+        integrator: { method: 'rk4', dt: 0.05, tEnd: 3000 },
+      },
+    },
+  },
+];

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { load } from 'npyjs';
+import { compareResults, DIFF, parseCompareSpec } from '../../src/sweep/compare.js';
+import { comparePresets } from '../../src/sweep/compare-presets.js';
+import { compareFiles } from '../../src/export/compare.js';
+import { emptyResult } from '../../src/engine/result.js';
+import { CLASSES } from '../../src/models/types.js';
+import { models } from '../../src/models/registry.js';
+
+const axes = {
+  x: { param: 'weightDecay', min: 0, max: 0.2, n: 4 },
+  y: { param: 'p0', min: 0.1, max: 0.5, n: 3 },
+};
+const tian = { model: 'tian-l2', ...axes };
+const bao = { model: 'bao-cosine', ...axes };
+
+function messageOf(input: unknown): string {
+  try {
+    parseCompareSpec(input);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+
+describe('compare specs', () => {
+  it('every compare preset parses, on identical axes', () => {
+    for (const p of comparePresets) {
+      const c = parseCompareSpec(p.spec);
+      const { index: _ax, ...ax } = c.a.x;
+      const { index: _bx, ...bx } = c.b.x;
+      expect(ax).toEqual(bx);
+      expect(c.a.y.n).toBe(c.b.y.n);
+    }
+  });
+
+  it('names the field of each bad comparison', () => {
+    expect(messageOf([])).toBe('compare: expected an object { a: spec, b: spec, title? }');
+    expect(messageOf({ a: tian })).toBe('b: required');
+    expect(messageOf({ a: tian, b: bao, c: bao })).toBe('compare: unknown field "c"');
+    expect(messageOf({ a: { ...tian, model: 'nope' }, b: bao })).toBe(`a.model: unknown model "nope" (known: ${models.map((m) => m.id).join(', ')})`);
+    expect(messageOf({ a: tian, b: { ...bao, x: { ...axes.x, n: 5 } } })).toBe(
+      'b.x: must equal a.x to compare cell for cell (a: weightDecay [0, 0.2] × 4 linear; b: weightDecay [0, 0.2] × 5 linear)',
+    );
+    expect(messageOf({ a: tian, b: { ...bao, y: { param: 's0', min: 0.1, max: 0.5, n: 3 } } })).toBe(
+      'b.y: must equal a.y to compare cell for cell (a: p0 [0.1, 0.5] × 3 linear; b: s0 [0.1, 0.5] × 3 linear)',
+    );
+  });
+});
+
+describe('compareResults', () => {
+  const cmp = parseCompareSpec({ a: tian, b: bao });
+  const { collapsed: C, 'non-collapsed': N, diverged: D } = CLASSES;
+  const ra = emptyResult(cmp.a, Float32Array, 'test');
+  const rb = emptyResult(cmp.b, Float32Array, 'test');
+  ra.classes.set([C.code, C.code, N.code, N.code, C.code, N.code, D.code, N.code, C.code, C.code, C.code, N.code]);
+  rb.classes.set([C.code, N.code, N.code, C.code, C.code, N.code, N.code, D.code, N.code, C.code, C.code, N.code]);
+
+  it('marks differing cells, leaves diverged ones out of the fraction and counts transitions', () => {
+    const c = compareResults(ra, rb);
+    expect(Array.from(c.diff)).toEqual([0, 1, 0, 1, 0, 0, 2, 2, 1, 0, 0, 0]);
+    expect(c.differing).toBe(3);
+    expect(c.diverged).toBe(2);
+    expect(c.comparable).toBe(10);
+    expect(c.fraction).toBeCloseTo(0.3, 12);
+    expect(c.transitions).toEqual({ 'collapsed → non-collapsed': 2, 'non-collapsed → collapsed': 1 });
+  });
+
+  it('writes diff.npy in grid order and a compare.json whose spec parses back', async () => {
+    const c = compareResults(ra, rb);
+    const files = compareFiles(cmp, ra, rb, c, { packageVersion: '0.0.0' });
+    const bytes = files['diff.npy'];
+    const npy = await load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    expect(npy.shape).toEqual([3, 4]);
+    expect(Array.from(npy.data as Uint8Array)).toEqual(Array.from(c.diff));
+    expect(Object.keys(files)).toContain('a/class.npy');
+    expect(Object.keys(files)).toContain('b/manifest.json');
+    const json = JSON.parse(new TextDecoder().decode(files['compare.json']));
+    expect(json.fraction).toBeCloseTo(0.3, 12);
+    expect(json.diffLegend.map((d: { code: number }) => d.code)).toEqual([DIFF.same, DIFF.differs, DIFF.diverged]);
+    const back = parseCompareSpec(json.spec);
+    expect(back.a.model.id).toBe('tian-l2');
+    expect(back.b.x).toEqual(cmp.b.x);
+    expect(back.title).toBe('tian-l2 vs bao-cosine');
+  });
+});
