@@ -58,10 +58,10 @@ export class AtlasHeatmap extends LitElement {
   private paint(): void {
     const r = this.run!;
     const canvas = this.renderRoot.querySelector('canvas');
-    if (!canvas || !r.fine) return;
+    if (!canvas || !r.fine || !r.device) return;
     // A run's grids move to a new device after a loss: the renderer follows them.
     if (this.renderer && this.renderer.device !== r.device) this.renderer.destroy();
-    const renderer = this.renderer?.device === r.device ? this.renderer : new HeatmapRenderer(r.device!, canvas.getContext('webgpu')!);
+    const renderer = this.renderer?.device === r.device ? this.renderer : new HeatmapRenderer(r.device, canvas.getContext('webgpu')!);
     this.renderer = renderer;
     // The coarse pass shows through wherever the fine grid has not been reached yet.
     renderer.draw(r.fine, r.phase === 'done' ? undefined : r.coarse, this.metric, canvas.width, canvas.height);
