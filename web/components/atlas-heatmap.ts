@@ -18,6 +18,9 @@ export interface CellDetail {
 const kDashes = ['', '6 3', '2 3', '8 3 2 3'];
 const kMargin = { left: 64, right: 12, top: 12, bottom: 44 };
 const kDragPx = 4;
+/** Frames wait at least this long and a few times the last frame's GPU time (SwiftShader shades slowly). */
+const kMinFrameMs = 40;
+const kFrameCostFactor = 3;
 
 /**
  * The live heatmap: a WebGPU canvas drawn from the run's GPU grids each frame they change, under an
@@ -30,7 +33,8 @@ const kDragPx = 4;
 export class AtlasHeatmap extends LitElement {
   static override styles = css`
     :host { display: block; position: relative; user-select: none; }
-    canvas { position: absolute; }
+    /* One canvas pixel per cell, scaled by the compositor: the fragment work is nx·ny, not the CSS area. */
+    canvas { position: absolute; image-rendering: pixelated; }
     svg { position: absolute; left: 0; top: 0; overflow: visible; font: 12px system-ui, sans-serif; }
     .plot { cursor: crosshair; }
     .tick text { fill: #333; }
@@ -48,9 +52,14 @@ export class AtlasHeatmap extends LitElement {
   private renderer?: HeatmapRenderer;
   private readonly frames = new FrameController(this, () => this.frameKey(), () => this.paint());
 
+  private lastPaint = { at: -Infinity, gpuMs: 0 };
+
   private frameKey(): string | undefined {
     const r = this.run;
     if (!r?.fine || !r.device) return undefined;
+    const wait = Math.max(kMinFrameMs, kFrameCostFactor * this.lastPaint.gpuMs);
+    // The final frame of a run is never held back.
+    if (r.phase !== 'done' && performance.now() - this.lastPaint.at < wait) return undefined;
     const m = this.metric;
     return `${r.id}/${r.version}/${r.phase}/${m ? `${m.index}:${m.lo}:${m.hi}:${m.log}` : 'class'}/${this.size}`;
   }
@@ -64,7 +73,11 @@ export class AtlasHeatmap extends LitElement {
     const renderer = this.renderer?.device === r.device ? this.renderer : new HeatmapRenderer(r.device, canvas.getContext('webgpu')!);
     this.renderer = renderer;
     // The coarse pass shows through wherever the fine grid has not been reached yet.
+    if (canvas.width !== r.fine.nx || canvas.height !== r.fine.ny) [canvas.width, canvas.height] = [r.fine.nx, r.fine.ny];
+    const started = performance.now();
     renderer.draw(r.fine, r.phase === 'done' ? undefined : r.coarse, this.metric, canvas.width, canvas.height);
+    const paint = (this.lastPaint = { at: started, gpuMs: this.lastPaint.gpuMs });
+    void r.device.queue.onSubmittedWorkDone().then(() => (paint.gpuMs = performance.now() - started));
     const now = performance.now();
     if (r.version > 0) r.timeline.firstFrameAt ??= now;
     if (r.phase === 'done') r.timeline.fullFrameAt ??= now;
@@ -151,11 +164,10 @@ export class AtlasHeatmap extends LitElement {
 
   override render() {
     const s = this.size;
-    const dpr = globalThis.devicePixelRatio || 1;
     const d = this.drag;
     return html`
       <div style="width:${s + kMargin.left + kMargin.right}px;height:${s + kMargin.top + kMargin.bottom}px"></div>
-      <canvas width=${Math.round(s * dpr)} height=${Math.round(s * dpr)} style="left:${kMargin.left}px;top:${kMargin.top}px;width:${s}px;height:${s}px"></canvas>
+      <canvas width="1" height="1" style="left:${kMargin.left}px;top:${kMargin.top}px;width:${s}px;height:${s}px"></canvas>
       <svg width=${s + kMargin.left + kMargin.right} height=${s + kMargin.top + kMargin.bottom}>
         <g transform="translate(${kMargin.left} ${kMargin.top})">
           <clipPath id="plot-clip"><rect width=${s} height=${s}></rect></clipPath>
