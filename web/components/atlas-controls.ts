@@ -36,7 +36,8 @@ export class AtlasControls extends LitElement {
     fieldset { border: 1px solid #ddd; margin: 0 0 8px; padding: 6px 8px; }
     legend { font-weight: 600; }
     .row { display: grid; grid-template-columns: 64px 1fr 84px; gap: 6px; align-items: center; margin: 3px 0; }
-    .axis { display: grid; grid-template-columns: 22px 1fr 70px 70px 52px 64px; gap: 4px; align-items: center; margin: 3px 0; }
+    .axis { display: grid; grid-template-columns: 12px minmax(0, 1fr) 58px 58px 46px 62px; gap: 3px; align-items: center; margin: 3px 0; }
+    select { max-width: 100%; }
     .sym { font-weight: 600; font-family: 'Times New Roman', serif; font-size: 15px; }
     input[type='number'] { width: 100%; box-sizing: border-box; }
     .derived { grid-column: 2 / 4; color: #555; }

@@ -27,7 +27,7 @@ const kDrawOnly = new Set(['layer', 'overlays']);
 @customElement('atlas-explorer')
 export class AtlasExplorer extends LitElement {
   static override styles = css`
-    :host { display: grid; grid-template-columns: 400px 1fr; gap: 16px; padding: 12px 16px; }
+    :host { display: grid; grid-template-columns: 420px 1fr; gap: 16px; padding: 12px 16px; }
     h1 { font-size: 20px; margin: 0 0 4px; }
     .note { font-size: 13px; color: #7a4b00; }
     .error { color: #b00020; font-size: 14px; white-space: pre-wrap; }

@@ -4,8 +4,9 @@ import type { SweepResult } from '../../src/engine/result.js';
 import { CLASSES, CLASS_BY_CODE, cellMetrics } from '../../src/models/types.js';
 import { axisValues } from '../../src/sweep/spec.js';
 import type { LiveRun } from '../controllers/sweep-controller.js';
+import { formatValue } from '../state/format.js';
 
-const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(4) : v.toPrecision(5));
+const fmt = formatValue;
 
 /**
  * What the cell under the cursor is: its axis values, class, final state and metrics, read from the
