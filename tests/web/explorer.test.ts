@@ -132,17 +132,21 @@ describe('explorer page', () => {
 
   it('a dragged box recomputes that region at full resolution, and its URL restores the same grid', async () => {
     const box = (await (await heatmapCanvas(page)).boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.2);
+    // p0 ∈ [0.03, 0.3], η ∈ [0.045, 0.165]: across the boundary.
+    await page.mouse.move(box.x + box.width * 0.05, box.y + box.height * 0.45);
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.85, { steps: 5 });
     await page.mouse.up();
     runId = await waitDone(page, runId);
     await page.screenshot({ path: `${kArtifacts}/zoomed.png` });
     const zoomed = await finishedGrid(page);
     const spec = specOf(zoomed.search);
     expect([spec.x.n, spec.y.n]).toEqual([48, 48]);
-    expect(spec.x.min).toBeGreaterThan(0.05);
-    expect(spec.x.max).toBeLessThan(0.45);
+    expect(spec.x.min).toBeGreaterThan(0.02);
+    expect(spec.x.max).toBeLessThan(0.32);
+    expect(spec.y.min).toBeGreaterThan(0.035);
+    expect(spec.y.max).toBeLessThan(0.175);
+    expect(new Set(zoomed.classes)).toEqual(new Set([CLASSES.collapsed.code, CLASSES['non-collapsed'].code]));
     expect(zoomed.search).toMatch(/[?&]zoom=/);
     const { page: copy, errors: copyErrors } = await openExplorer(browser, `${url}${zoomed.search}`);
     await waitDone(copy);

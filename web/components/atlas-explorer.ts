@@ -162,7 +162,7 @@ export class AtlasExplorer extends LitElement {
         <atlas-heatmap .run=${run} .metric=${metric} .overlays=${view.overlays ? curves : []}
           @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
         <p class="status" data-status="progress">${this.statusLine()}</p>
-        <atlas-readout .run=${run} .cell=${this.hover}></atlas-readout>
+        <atlas-readout .run=${run} .phase=${run?.phase} .cell=${this.hover}></atlas-readout>
         <atlas-legend .model=${model} .layer=${view.layer} .metric=${metric} .curves=${curves} ?overlays=${view.overlays} @view-patch=${this.onPatch}></atlas-legend>
       </main>`;
   }

@@ -20,6 +20,8 @@ export class AtlasReadout extends LitElement {
   `;
 
   @property({ attribute: false }) run?: LiveRun;
+  /** The run object is mutated as it goes: its phase tells Lit when the CPU copies change. */
+  @property() phase?: string;
   @property({ attribute: false }) cell: { i: number; j: number } | null = null;
 
   override render() {
