@@ -18,8 +18,11 @@ export interface CellDetail {
 const kDashes = ['', '6 3', '2 3', '8 3 2 3'];
 const kMargin = { left: 64, right: 12, top: 12, bottom: 44 };
 const kDragPx = 4;
-/** Frames wait at least this long and a few times the last frame's GPU time (SwiftShader shades slowly). */
-const kMinFrameMs = 40;
+/**
+ * While a sweep runs, frames wait at least this long and a few times the last frame's GPU time: on
+ * SwiftShader every frame also costs a software composite of the page, taken from the integration.
+ */
+const kMinFrameMs = 100;
 const kFrameCostFactor = 3;
 
 /**
@@ -52,14 +55,14 @@ export class AtlasHeatmap extends LitElement {
   private renderer?: HeatmapRenderer;
   private readonly frames = new FrameController(this, () => this.frameKey(), () => this.paint());
 
-  private lastPaint = { at: -Infinity, gpuMs: 0 };
+  private lastPaint = { run: 0, at: -Infinity, gpuMs: 0 };
 
   private frameKey(): string | undefined {
     const r = this.run;
     if (!r?.fine || !r.device) return undefined;
     const wait = Math.max(kMinFrameMs, kFrameCostFactor * this.lastPaint.gpuMs);
-    // The final frame of a run is never held back.
-    if (r.phase !== 'done' && performance.now() - this.lastPaint.at < wait) return undefined;
+    // The first and the final frame of a run are never held back.
+    if (r.phase !== 'done' && r.id === this.lastPaint.run && performance.now() - this.lastPaint.at < wait) return undefined;
     const m = this.metric;
     return `${r.id}/${r.version}/${r.phase}/${m ? `${m.index}:${m.lo}:${m.hi}:${m.log}` : 'class'}/${this.size}`;
   }
@@ -76,7 +79,7 @@ export class AtlasHeatmap extends LitElement {
     if (canvas.width !== r.fine.nx || canvas.height !== r.fine.ny) [canvas.width, canvas.height] = [r.fine.nx, r.fine.ny];
     const started = performance.now();
     renderer.draw(r.fine, r.phase === 'done' ? undefined : r.coarse, this.metric, canvas.width, canvas.height);
-    const paint = (this.lastPaint = { at: started, gpuMs: this.lastPaint.gpuMs });
+    const paint = (this.lastPaint = { run: r.id, at: started, gpuMs: this.lastPaint.gpuMs });
     void r.device.queue.onSubmittedWorkDone().then(() => (paint.gpuMs = performance.now() - started));
     const now = performance.now();
     if (r.version > 0) r.timeline.firstFrameAt ??= now;
