@@ -55,14 +55,15 @@ export class AtlasHeatmap extends LitElement {
   private renderer?: HeatmapRenderer;
   private readonly frames = new FrameController(this, () => this.frameKey(), () => this.paint());
 
-  private lastPaint = { run: 0, at: -Infinity, gpuMs: 0 };
+  private lastPaint = { at: -Infinity, gpuMs: 0 };
 
   private frameKey(): string | undefined {
     const r = this.run;
     if (!r?.fine || !r.device) return undefined;
     const wait = Math.max(kMinFrameMs, kFrameCostFactor * this.lastPaint.gpuMs);
-    // The first and the final frame of a run are never held back.
-    if (r.phase !== 'done' && r.id === this.lastPaint.run && performance.now() - this.lastPaint.at < wait) return undefined;
+    // The first frame with results and the final frame of a run are never held back.
+    const held = r.phase !== 'done' && r.timeline.firstFrameAt !== undefined;
+    if (held && performance.now() - this.lastPaint.at < wait) return undefined;
     const m = this.metric;
     return `${r.id}/${r.version}/${r.phase}/${m ? `${m.index}:${m.lo}:${m.hi}:${m.log}` : 'class'}/${this.size}`;
   }
@@ -79,7 +80,7 @@ export class AtlasHeatmap extends LitElement {
     if (canvas.width !== r.fine.nx || canvas.height !== r.fine.ny) [canvas.width, canvas.height] = [r.fine.nx, r.fine.ny];
     const started = performance.now();
     renderer.draw(r.fine, r.phase === 'done' ? undefined : r.coarse, this.metric, canvas.width, canvas.height);
-    const paint = (this.lastPaint = { run: r.id, at: started, gpuMs: this.lastPaint.gpuMs });
+    const paint = (this.lastPaint = { at: started, gpuMs: this.lastPaint.gpuMs });
     void r.device.queue.onSubmittedWorkDone().then(() => (paint.gpuMs = performance.now() - started));
     const now = performance.now();
     if (r.version > 0) r.timeline.firstFrameAt ??= now;
