@@ -26,10 +26,10 @@ export async function waitDone(page: Page, previousRunId = 0): Promise<number> {
 }
 
 /** The finished grid as the engine read it back: classes, final states and the axes' spec. */
-export async function finishedGrid(page: Page): Promise<{ nx: number; ny: number; classes: number[]; finalState: number[]; search: string }> {
+export async function finishedGrid(page: Page): Promise<{ nx: number; ny: number; classes: number[]; finalState: number[]; metrics: number[]; search: string }> {
   return page.evaluate(() => {
-    const r = (window as unknown as { __atlas: { sweep: { run: { result: { nx: number; ny: number; classes: Uint8Array; finalState: Float32Array } } } } }).__atlas.sweep.run.result;
-    return { nx: r.nx, ny: r.ny, classes: Array.from(r.classes), finalState: Array.from(r.finalState), search: location.search };
+    const r = (window as unknown as { __atlas: { sweep: { run: { result: { nx: number; ny: number; classes: Uint8Array; finalState: Float32Array; metrics: Float32Array } } } } }).__atlas.sweep.run.result;
+    return { nx: r.nx, ny: r.ny, classes: Array.from(r.classes), finalState: Array.from(r.finalState), metrics: Array.from(r.metrics), search: location.search };
   });
 }
 

@@ -15,6 +15,9 @@ import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { viewFromQuery } from '../../web/state/url.js';
 import { viewToSpec } from '../../web/state/view.js';
 import { formatValue } from '../../web/state/format.js';
+import { metricStyle } from '../../web/state/metric-style.js';
+import { rampColor } from '../../web/render/palette.js';
+import { cellMetrics } from '../../src/models/types.js';
 
 const kArtifacts = 'test-artifacts/explorer';
 let url = '';
@@ -60,6 +63,8 @@ async function setField(page: Page, name: string, value: string): Promise<void> 
 }
 
 // Overlays off: the element screenshot would include the SVG curves drawn over the cells.
+const lastRunId = (page: Page) => page.evaluate(() => (window as unknown as { __atlas: { sweep: { run: { id: number } } } }).__atlas.sweep.run.id);
+
 const kQuery = '?model=tian-l2&preset=weight-decay-threshold&n=48&tEnd=300&overlays=off';
 
 describe('explorer page', () => {
@@ -130,6 +135,33 @@ describe('explorer page', () => {
     expect(grid.finalState[3 * k + 1]).toBeCloseTo(one.finalState[1], 4);
   });
 
+  it('a metric layer repaints the same sweep through the viridis colormap, with a colorbar', async () => {
+    const before = await lastRunId(page);
+    const layer = await deep(page, 'atlas-legend', '[name="layer"]');
+    await layer.evaluate((e) => {
+      (e as HTMLSelectElement).value = 's';
+      e.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('layer') === 's');
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    expect(await lastRunId(page)).toBe(before); // drawing only: no new sweep
+    const grid = await finishedGrid(page);
+    const model = specOf(grid.search).model;
+    const style = metricStyle(model, 's', { ...grid, spec: { model }, classes: Uint8Array.from(grid.classes), metrics: Float32Array.from(grid.metrics) } as never)!;
+    const png = await canvasPixels(page, `${kArtifacts}/metric-s-canvas.png`);
+    await page.screenshot({ path: `${kArtifacts}/metric-s.png` });
+    const stride = cellMetrics(model).length;
+    let bad = 0;
+    for (const [i, j] of [[5, 5], [20, 10], [40, 5], [40, 30], [10, 40], [30, 20]]) {
+      const v = grid.metrics[(j * 48 + i) * stride + style.index];
+      const t = style.log ? (Math.log(Math.max(v, 1e-37)) - Math.log(style.lo)) / (Math.log(style.hi) - Math.log(style.lo)) : (v - style.lo) / (style.hi - style.lo);
+      const want = rgb(rampColor(Math.round(Math.min(1, Math.max(0, t)) * 255) / 255));
+      if (!near(png.at(...cellCentre(png.width, png.height, 48, 48, i, j)), want)) bad++;
+    }
+    expect(bad).toBe(0);
+    expect(await textOf(page, 'atlas-legend', '[data-colorbar]')).toContain('s: final representation strength s = w²');
+  });
+
   it('a dragged box recomputes that region at full resolution, and its URL restores the same grid', async () => {
     const box = (await (await heatmapCanvas(page)).boundingBox())!;
     // p0 ∈ [0.03, 0.3], η ∈ [0.045, 0.165]: across the boundary.
@@ -158,6 +190,35 @@ describe('explorer page', () => {
     await copy.close();
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('after a device loss, mid-sweep or between sweeps, says so, recovers on a new device and redraws the same grid', async () => {
+    const { page: lost, errors: lostErrors } = await openExplorer(browser, `${url}${kQuery}`);
+    let id = await waitDone(lost);
+    const reference = await finishedGrid(lost);
+    await setField(lost, 'tEnd', '300'); // the same view again: a new sweep
+    await lost.waitForFunction(() => {
+      const run = (window as unknown as { __atlas: { sweep: { run: { phase: string; t: number } } } }).__atlas.sweep.run;
+      return run.phase === 'fine' && run.t > 20;
+    }, { polling: 10 });
+    type Sweep = { sweep: { run: { device: GPUDevice }; losses: string[]; deviceGeneration: number } };
+    await lost.evaluate(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.run.device.destroy());
+    id = await waitDone(lost, id);
+    const resumed = await finishedGrid(lost);
+    expect(resumed.classes).toEqual(reference.classes);
+    expect(resumed.finalState).toEqual(reference.finalState);
+    expect(await paintedMismatches(lost, 48, 48, (i, j) => resumed.classes[j * 48 + i], 'after-loss-canvas.png')).toEqual([]);
+    // Between sweeps: the finished grid moves to a new device and is drawn again.
+    await lost.evaluate(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.run.device.destroy());
+    await lost.waitForFunction(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.deviceGeneration === 2);
+    await lost.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    expect(await paintedMismatches(lost, 48, 48, (i, j) => resumed.classes[j * 48 + i], 'after-idle-loss-canvas.png')).toEqual([]);
+    const losses = await lost.evaluate(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.losses);
+    expect(losses).toHaveLength(2);
+    for (const m of losses) expect(m).toMatch(/^The GPU device was lost \(destroyed(: .*)?\); recovering on a new device…$/);
+    expect(await lost.evaluate(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=status]'))).toBeNull();
+    expect(lostErrors).toEqual([]);
+    await lost.close();
   });
 
   it('a malformed URL is named and the page falls back to the defaults', async () => {

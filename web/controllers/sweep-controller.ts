@@ -70,6 +70,8 @@ export class SweepController implements ReactiveController {
   notice?: string;
   /** Incremented each time a new device replaces a lost one (the renderer rebuilds on it). */
   deviceGeneration = 0;
+  /** Every device loss seen, as told to the user. */
+  readonly losses: string[] = [];
   private abort?: AbortController;
   private pending?: Promise<unknown>;
   private nextId = 1;
@@ -89,6 +91,7 @@ export class SweepController implements ReactiveController {
       if (this.device !== opened) return;
       this.device = undefined;
       this.notice = `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''}); recovering on a new device…`;
+      this.losses.push(this.notice);
       this.host.requestUpdate();
       void this.recoverIdle();
     });
