@@ -129,6 +129,14 @@ describe('explorer page', () => {
     const state = await textOf(page, 'atlas-readout', '[data-readout=state]');
     const k = j * 48 + i;
     expect(state).toBe(`final state at t = 300: w = ${formatValue(grid.finalState[3 * k])}, p = ${formatValue(grid.finalState[3 * k + 1])}, w_a = ${formatValue(grid.finalState[3 * k + 2])}`);
+    // A click (no drag) tells the page which cell was chosen, with its full parameter vector.
+    await page.evaluate(() => document.querySelector('atlas-explorer')!.addEventListener('cell-select', (e) => {
+      const d = (e as CustomEvent<{ i: number; j: number; values: Float64Array }>).detail;
+      (window as unknown as { __selected: unknown }).__selected = { i: d.i, j: d.j, values: Array.from(d.values) };
+    }));
+    await page.mouse.click(box.x + px, box.y + py);
+    const selected = await page.evaluate(() => (window as unknown as { __selected: unknown }).__selected);
+    expect(selected).toEqual({ i, j, values: Array.from(cellValues(spec, axisValues(spec.x), axisValues(spec.y), i, j)) });
     // And those numbers are the f64 reference's for that cell, to f32 accuracy.
     const one = runSweepCpu({ ...spec, x: { ...spec.x, min: axisValues(spec.x)[i], max: axisValues(spec.x)[i] + 1e-12, n: 2 }, y: { ...spec.y, min: axisValues(spec.y)[j], max: axisValues(spec.y)[j] + 1e-12, n: 2 } });
     expect(grid.finalState[3 * k]).toBeCloseTo(one.finalState[0], 4);
@@ -219,6 +227,25 @@ describe('explorer page', () => {
     expect(await lost.evaluate(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=status]'))).toBeNull();
     expect(lostErrors).toEqual([]);
     await lost.close();
+  });
+
+  it('the presets menu lists every preset of every model and choosing one sets the view', async () => {
+    const { page: menu, errors: menuErrors } = await openExplorer(browser, `${url}${kQuery}`);
+    const buttons = await menu.evaluate(() => Array.from(document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-presets')!.shadowRoot!.querySelectorAll('button')).map((b) => b.dataset.preset));
+    expect(buttons).toEqual(models.flatMap((m) => m.presets.map((p) => `${m.id}/${p.id}`)));
+    const last = models.at(-1)!;
+    const preset = last.presets.at(-1)!;
+    const button = await deep(menu, 'atlas-presets', `[data-preset="${last.id}/${preset.id}"]`);
+    expect(await button.evaluate((b) => b.textContent)).toContain(preset.caption);
+    await button.evaluate((b) => (b as HTMLButtonElement).click());
+    await menu.waitForFunction((id) => new URL(location.href).searchParams.get('model') === id, {}, last.id);
+    const spec = specOf(await menu.evaluate(() => location.search));
+    expect([spec.x.param, spec.x.min, spec.x.max, spec.x.n]).toEqual([preset.spec.x.param, preset.spec.x.min, preset.spec.x.max, preset.spec.x.n]);
+    expect([spec.y.param, spec.y.min, spec.y.max, spec.y.n]).toEqual([preset.spec.y.param, preset.spec.y.min, preset.spec.y.max, preset.spec.y.n]);
+    expect(spec.integrator.tEnd).toBe(preset.spec.integrator?.tEnd ?? last.defaults.tEnd);
+    if (last.status === 'reconstruction') expect(await textOf(menu, '[data-status=reconstruction]')).toContain(last.note);
+    expect(menuErrors).toEqual([]);
+    await menu.close();
   });
 
   it('a malformed URL is named and the page falls back to the defaults', async () => {
