@@ -14,6 +14,8 @@ export const kCoarseN = 32;
 /** Cells integrated together: small bands fill in one after another and keep each submit short. */
 const kCellsPerTile = 8192;
 const kMaxRecoveries = 3;
+/** The heatmap polls the run itself each frame; the page's text (progress) needs no more than this. */
+const kStatusEveryMs = 100;
 
 /** One sweep as the page sees it: its GPU grids (drawn directly), progress and CPU results. */
 export interface LiveRun {
@@ -75,6 +77,7 @@ export class SweepController implements ReactiveController {
   private abort?: AbortController;
   private pending?: Promise<unknown>;
   private nextId = 1;
+  private lastStatus = 0;
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
@@ -165,7 +168,10 @@ export class SweepController implements ReactiveController {
             run.t = p.t;
             run.settled = Math.min(cells, (p.tile + (p.stepsDone === p.steps ? 1 : 0)) * rowsPerTile * spec.x.n);
             run.version++;
-            this.host.requestUpdate();
+            if (performance.now() - this.lastStatus >= kStatusEveryMs) {
+              this.lastStatus = performance.now();
+              this.host.requestUpdate();
+            }
           },
         });
         // Tiles finished on a lost device never reached this grid: the CPU result fills it once.
