@@ -2,7 +2,9 @@ import type { ResolvedSpec } from '../sweep/spec.js';
 import { emptyResult, type SweepResult } from './result.js';
 import { getSweepPipelines } from './gpu-pipelines.js';
 import { planTiles, type Tile } from './tiling.js';
-import { TileBuffers } from './tile-buffers.js';
+import { TileBuffers, type GridTarget } from './tile-buffers.js';
+
+export type { GridTarget };
 
 export interface SweepProgress {
   tile: number;
@@ -59,6 +61,8 @@ export interface GpuRunOptions {
   checkpointEveryMs?: number;
   resumeFrom?: Checkpoint;
   workgroupSize?: number;
+  /** Whole-grid buffers every advance dispatch mirrors its tile into (for a live heatmap). */
+  grid?: GridTarget;
   /** Written into the result (describeAdapter of the device's adapter). */
   adapterInfo?: string;
 }
@@ -120,7 +124,7 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
         checkLost();
         const n = Math.min(stepsPerDispatch, totalSteps - stepsDone);
         const t0 = performance.now();
-        buffers.dispatch(pipelines.advance, spec, tile, stepsDone, n);
+        buffers.dispatch(pipelines.advance, spec, tile, stepsDone, n, opts.grid);
         await device.queue.onSubmittedWorkDone();
         checkLost();
         const ms = performance.now() - t0;

@@ -4,6 +4,16 @@ import type { SweepPipelines } from './gpu-pipelines.js';
 import type { Tile } from './tiling.js';
 
 /**
+ * Whole-grid GPU buffers a run mirrors every tile into, right after each integration dispatch and in
+ * the same submit, so a renderer can draw the grid from them with no CPU round trip.
+ * `classes`: one u32 per cell (≥ 4·nx·ny bytes); `records`: kRecordSize f32 per cell; both need COPY_DST.
+ */
+export interface GridTarget {
+  classes: GPUBuffer;
+  records: GPUBuffer;
+}
+
+/**
  * The GPU buffers of one run, sized for its largest tile and reused by every tile: uniforms, the
  * base parameter vector, per-cell state, records and classes, one staging buffer for readback,
  * one bind group. Nothing is allocated per dispatch.
@@ -42,7 +52,7 @@ export class TileBuffers {
   }
 
   /** Writes the uniforms for (tile, steps) and submits one dispatch of `pipeline` over the tile. */
-  dispatch(pipeline: GPUComputePipeline, spec: ResolvedSpec, tile: Tile, stepStart: number, stepCount: number): void {
+  dispatch(pipeline: GPUComputePipeline, spec: ResolvedSpec, tile: Tile, stepStart: number, stepCount: number, grid?: GridTarget): void {
     const { uniformView } = this.pipelines;
     const axis = (a: ResolvedSpec['x']) => ({ param: a.index, n: a.n, logScale: a.scale === 'log' ? 1 : 0, min: a.min, max: a.max });
     uniformView.set({ x: axis(spec.x), y: axis(spec.y), rowOffset: tile.rowOffset, cellCount: tile.cells, stepStart, stepCount, dt: spec.integrator.dt });
@@ -55,6 +65,11 @@ export class TileBuffers {
     pass.setBindGroup(0, this.bindGroup);
     pass.dispatchWorkgroups(gx, Math.ceil(groups / gx));
     pass.end();
+    if (grid) {
+      const base = tile.rowOffset * spec.x.n;
+      encoder.copyBufferToBuffer(this.classes, 0, grid.classes, 4 * base, 4 * tile.cells);
+      encoder.copyBufferToBuffer(this.records, 0, grid.records, 4 * base * this.recordSize, 4 * tile.cells * this.recordSize);
+    }
     this.device.queue.submit([encoder.finish()]);
   }
 

@@ -52,6 +52,8 @@ export interface NumberParam extends ParamBase {
   max: number;
   scale: Scale;
   units?: string;
+  /** Whole numbers only (the explorer shows an integer slider). */
+  integer?: boolean;
 }
 
 export interface ChoiceParam extends ParamBase {

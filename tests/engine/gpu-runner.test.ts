@@ -51,6 +51,30 @@ describe.runIf(device)('GPU runner', () => {
     expect(new Set(single.classes)).toEqual(new Set([CLASSES.collapsed.code, CLASSES['non-collapsed'].code]));
   });
 
+  it('mirrors every tile into whole-grid buffers that match the result (the live heatmap reads them)', async () => {
+    const spec = parseSpec(tianSpec);
+    const cells = spec.x.n * spec.y.n;
+    const recordSize = 3; // tian-l2: s, τ, then the collapse time
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+    const grid = { classes: device!.createBuffer({ size: 4 * cells, usage }), records: device!.createBuffer({ size: 4 * cells * recordSize, usage }) };
+    const result = await withErrorScopes(device!, () => runSweepGpu(device!, spec, { maxCellsPerTile: 200, grid }));
+    const read = async (src: GPUBuffer) => {
+      const staging = device!.createBuffer({ size: src.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const encoder = device!.createCommandEncoder();
+      encoder.copyBufferToBuffer(src, 0, staging, 0, src.size);
+      device!.queue.submit([encoder.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const copy = staging.getMappedRange().slice(0);
+      staging.destroy();
+      return copy;
+    };
+    expect(Array.from(new Uint32Array(await read(grid.classes)))).toEqual(Array.from(result.classes));
+    expect(Array.from(new Float32Array(await read(grid.records)))).toEqual(Array.from(result.metrics));
+    expect(result.metrics.length).toBe(cells * recordSize);
+    grid.classes.destroy();
+    grid.records.destroy();
+  });
+
   it('reports progress with partial classes and adapts steps per dispatch to the budget', async () => {
     const spec = parseSpec(tianSpec);
     const fractions: number[] = [];

@@ -1,13 +1,25 @@
-// The first explorer page, built and served, in headless Chromium on WebGPU.
+// The explorer, built and served, in headless Chromium on WebGPU: every check reads what the page
+// painted (screenshots of the canvas) or wrote, against the engine's read-back grid or a closed form.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import type { PreviewServer } from 'vite';
 import puppeteer from 'puppeteer-core';
 import { chromiumPath, startExplorer } from '../support/browser.js';
-import { CLASSES } from '../../src/models/types.js';
+import { canvasPixels, cellCentre, deep, finishedGrid, heatmapCanvas, openExplorer, textOf, waitDone } from '../support/explorer-page.js';
+import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
+import { models } from '../../src/models/registry.js';
+import { axisValues, cellValues, type ResolvedSpec } from '../../src/sweep/spec.js';
+import { runSweepCpu } from '../../src/engine/cpu-runner.js';
+import { viewFromQuery } from '../../web/state/url.js';
+import { viewToSpec } from '../../web/state/view.js';
+import { formatValue } from '../../web/state/format.js';
+import { metricStyle } from '../../web/state/metric-style.js';
+import { rampColor } from '../../web/render/palette.js';
+import { cellMetrics } from '../../src/models/types.js';
 
+const kArtifacts = 'test-artifacts/explorer';
 let url = '';
 let server: PreviewServer;
 let browser: Browser;
@@ -15,6 +27,7 @@ let browser: Browser;
 beforeAll(async () => {
   execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
   ({ url, server, browser } = await startExplorer());
+  mkdirSync(kArtifacts, { recursive: true });
 }, 180_000);
 
 afterAll(async () => {
@@ -23,39 +36,241 @@ afterAll(async () => {
 });
 
 const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+const near = (a: number[], b: number[]) => a.every((v, k) => Math.abs(v - b[k]) <= 2);
+const specOf = (search: string): ResolvedSpec => viewToSpec(viewFromQuery(search).view).spec!;
+
+/** Cells whose painted colour is not the colour of `expected(i, j)` (a class code, or undefined to skip). */
+async function paintedMismatches(page: Page, nx: number, ny: number, expected: (i: number, j: number) => number | undefined, shot: string): Promise<string[]> {
+  const png = await canvasPixels(page, `${kArtifacts}/${shot}`);
+  const bad: string[] = [];
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const code = expected(i, j);
+      if (code === undefined) continue;
+      const painted = png.at(...cellCentre(png.width, png.height, nx, ny, i, j));
+      if (!near(painted, rgb(CLASSES[CLASS_BY_CODE[code]].color))) bad.push(`(${i}, ${j}): painted ${painted}, class ${CLASS_BY_CODE[code]}`);
+    }
+  }
+  return bad;
+}
+
+async function setField(page: Page, name: string, value: string): Promise<void> {
+  const input = await deep(page, 'atlas-controls', `[name="${name}"]`);
+  await input.evaluate((e, v) => {
+    (e as HTMLInputElement).value = v;
+    e.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}
+
+// Overlays off: the element screenshot would include the SVG curves drawn over the cells.
+const lastRunId = (page: Page) => page.evaluate(() => (window as unknown as { __atlas: { sweep: { run: { id: number } } } }).__atlas.sweep.run.id);
+
+const kQuery = '?model=tian-l2&preset=weight-decay-threshold&n=48&tEnd=300&overlays=off';
 
 describe('explorer page', () => {
-  it('runs a preset to the end and paints both classes, with no console errors', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${url}?model=bao-cosine&preset=emergence&n=32`);
-    await page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.textContent?.includes('done:'), { timeout: 120_000 });
-    const { text, pixels } = await page.evaluate(() => {
-      const root = document.querySelector('atlas-explorer')!.shadowRoot!;
-      const canvas = root.querySelector('canvas')!;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      return { text: root.textContent ?? '', pixels: Array.from(data) };
-    });
-    mkdirSync('test-artifacts', { recursive: true });
-    await page.screenshot({ path: 'test-artifacts/explorer-first-preset.png' });
-    const colours = new Set<string>();
-    for (let k = 0; k < pixels.length; k += 4) colours.add(pixels.slice(k, k + 3).join(','));
-    expect(colours).toEqual(new Set([rgb(CLASSES.collapsed.color).join(','), rgb(CLASSES['non-collapsed'].color).join(',')]));
-    expect(text).toContain("Reconstruction derived from Tian's linear model with frozen norms");
-    expect(pixels.length).toBe(32 * 32 * 4);
+  let page: Page;
+  let errors: string[];
+  let runId = 0;
+
+  it('paints exactly the class grid the engine read back, with no console errors', async () => {
+    ({ page, errors } = await openExplorer(browser, `${url}${kQuery}`));
+    runId = await waitDone(page);
+    await page.screenshot({ path: `${kArtifacts}/preset-class-map.png` });
+    const grid = await finishedGrid(page);
+    expect([grid.nx, grid.ny]).toEqual([48, 48]);
+    expect(new Set(grid.classes)).toEqual(new Set([CLASSES.collapsed.code, CLASSES['non-collapsed'].code]));
+    expect(await paintedMismatches(page, 48, 48, (i, j) => grid.classes[j * 48 + i], 'preset-canvas.png')).toEqual([]);
+    expect(await textOf(page, 'atlas-legend')).toContain('η*(p0): basin boundary on the parabola');
     expect(errors).toEqual([]);
   });
 
-  it('without WebGPU says what is missing instead of a blank page', async () => {
+  it('a control change redraws with the boundary where the closed form puts it; a bad value is named', async () => {
+    await setField(page, 'augmentation', '-1');
+    expect(await textOf(page, '[role=alert]')).toBe('params.augmentation: -1 is outside the range of tian-l2.augmentation [0, 10]');
+    await setField(page, 'augmentation', '1');
+    runId = await waitDone(page, runId);
+    await page.screenshot({ path: `${kArtifacts}/augmentation-1.png` });
+    const grid = await finishedGrid(page);
+    const spec = specOf(grid.search);
+    expect(spec.values[spec.model.params.findIndex((p) => p.id === 'augmentation')]).toBe(1);
+    const xs = axisValues(spec.x);
+    const ys = axisValues(spec.y);
+    const predicted = (i: number, j: number) => {
+      const c = spec.model.predictClass(cellValues(spec, xs, ys, i, j));
+      return c === undefined ? undefined : CLASSES[c].code;
+    };
+    // Away from the predicted boundary (all four neighbours agree), every cell has its predicted colour.
+    let checked = 0;
+    const clear = (i: number, j: number) => {
+      const c = predicted(i, j);
+      const around = [[i - 1, j], [i + 1, j], [i, j - 1], [i, j + 1]].filter(([a, b]) => a >= 0 && b >= 0 && a < 48 && b < 48);
+      if (c === undefined || around.some(([a, b]) => predicted(a, b) !== c)) return undefined;
+      checked++;
+      return c;
+    };
+    expect(await paintedMismatches(page, 48, 48, clear, 'augmentation-1-canvas.png')).toEqual([]);
+    expect(checked).toBeGreaterThan(48 * 40);
+    // η_c = 1/(4(1+σ²)) moved from 0.25 to 0.125: the cell at p0 = 0.7, η ≈ 0.2 now collapses.
+    const j = ys.findIndex((y) => y > 0.2);
+    expect(grid.classes[j * 48 + xs.findIndex((x) => x > 0.7)]).toBe(CLASSES.collapsed.code);
+  });
+
+  it('the hover readout shows the axis values, class and final state of the cell under the cursor', async () => {
+    const grid = await finishedGrid(page);
+    const spec = specOf(grid.search);
+    const [i, j] = [40, 5];
+    const box = (await (await heatmapCanvas(page)).boundingBox())!;
+    const [px, py] = cellCentre(box.width, box.height, 48, 48, i, j);
+    await page.mouse.move(box.x + px, box.y + py);
+    await page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('atlas-readout')?.shadowRoot?.querySelector('[data-readout=state]'));
+    const axes = await textOf(page, 'atlas-readout', '[data-readout=axes]');
+    expect(axes).toBe(`p₀ = ${formatValue(axisValues(spec.x)[i])}, η = ${formatValue(axisValues(spec.y)[j])}`);
+    expect(await textOf(page, 'atlas-readout', '[data-readout=class]')).toBe(CLASSES[CLASS_BY_CODE[grid.classes[j * 48 + i]]].label);
+    const state = await textOf(page, 'atlas-readout', '[data-readout=state]');
+    const k = j * 48 + i;
+    expect(state).toBe(`final state at t = 300: w = ${formatValue(grid.finalState[3 * k])}, p = ${formatValue(grid.finalState[3 * k + 1])}, w_a = ${formatValue(grid.finalState[3 * k + 2])}`);
+    // A click (no drag) tells the page which cell was chosen, with its full parameter vector.
+    await page.evaluate(() => document.querySelector('atlas-explorer')!.addEventListener('cell-select', (e) => {
+      const d = (e as CustomEvent<{ i: number; j: number; values: Float64Array }>).detail;
+      (window as unknown as { __selected: unknown }).__selected = { i: d.i, j: d.j, values: Array.from(d.values) };
+    }));
+    await page.mouse.click(box.x + px, box.y + py);
+    const selected = await page.evaluate(() => (window as unknown as { __selected: unknown }).__selected);
+    expect(selected).toEqual({ i, j, values: Array.from(cellValues(spec, axisValues(spec.x), axisValues(spec.y), i, j)) });
+    // And those numbers are the f64 reference's for that cell, to f32 accuracy.
+    const one = runSweepCpu({ ...spec, x: { ...spec.x, min: axisValues(spec.x)[i], max: axisValues(spec.x)[i] + 1e-12, n: 2 }, y: { ...spec.y, min: axisValues(spec.y)[j], max: axisValues(spec.y)[j] + 1e-12, n: 2 } });
+    expect(grid.finalState[3 * k]).toBeCloseTo(one.finalState[0], 4);
+    expect(grid.finalState[3 * k + 1]).toBeCloseTo(one.finalState[1], 4);
+  });
+
+  it('a metric layer repaints the same sweep through the viridis colormap, with a colorbar', async () => {
+    const before = await lastRunId(page);
+    const layer = await deep(page, 'atlas-legend', '[name="layer"]');
+    await layer.evaluate((e) => {
+      (e as HTMLSelectElement).value = 's';
+      e.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('layer') === 's');
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    expect(await lastRunId(page)).toBe(before); // drawing only: no new sweep
+    const grid = await finishedGrid(page);
+    const model = specOf(grid.search).model;
+    const style = metricStyle(model, 's', { ...grid, spec: { model }, classes: Uint8Array.from(grid.classes), metrics: Float32Array.from(grid.metrics) } as never)!;
+    const png = await canvasPixels(page, `${kArtifacts}/metric-s-canvas.png`);
+    await page.screenshot({ path: `${kArtifacts}/metric-s.png` });
+    const stride = cellMetrics(model).length;
+    let bad = 0;
+    for (const [i, j] of [[5, 5], [20, 10], [40, 5], [40, 30], [10, 40], [30, 20]]) {
+      const v = grid.metrics[(j * 48 + i) * stride + style.index];
+      const t = style.log ? (Math.log(Math.max(v, 1e-37)) - Math.log(style.lo)) / (Math.log(style.hi) - Math.log(style.lo)) : (v - style.lo) / (style.hi - style.lo);
+      const want = rgb(rampColor(Math.round(Math.min(1, Math.max(0, t)) * 255) / 255));
+      if (!near(png.at(...cellCentre(png.width, png.height, 48, 48, i, j)), want)) bad++;
+    }
+    expect(bad).toBe(0);
+    expect(await textOf(page, 'atlas-legend', '[data-colorbar]')).toContain('s: final representation strength s = w²');
+  });
+
+  it('a dragged box recomputes that region at full resolution, and its URL restores the same grid', async () => {
+    const box = (await (await heatmapCanvas(page)).boundingBox())!;
+    // p0 ∈ [0.03, 0.3], η ∈ [0.045, 0.165]: across the boundary.
+    await page.mouse.move(box.x + box.width * 0.05, box.y + box.height * 0.45);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.85, { steps: 5 });
+    await page.mouse.up();
+    runId = await waitDone(page, runId);
+    await page.screenshot({ path: `${kArtifacts}/zoomed.png` });
+    const zoomed = await finishedGrid(page);
+    const spec = specOf(zoomed.search);
+    expect([spec.x.n, spec.y.n]).toEqual([48, 48]);
+    expect(spec.x.min).toBeGreaterThan(0.02);
+    expect(spec.x.max).toBeLessThan(0.32);
+    expect(spec.y.min).toBeGreaterThan(0.035);
+    expect(spec.y.max).toBeLessThan(0.175);
+    expect(new Set(zoomed.classes)).toEqual(new Set([CLASSES.collapsed.code, CLASSES['non-collapsed'].code]));
+    expect(zoomed.search).toMatch(/[?&]zoom=/);
+    const { page: copy, errors: copyErrors } = await openExplorer(browser, `${url}${zoomed.search}`);
+    await waitDone(copy);
+    const restored = await finishedGrid(copy);
+    expect(restored.search).toBe(zoomed.search);
+    expect(restored.classes).toEqual(zoomed.classes);
+    expect(restored.finalState).toEqual(zoomed.finalState);
+    expect(copyErrors).toEqual([]);
+    await copy.close();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('after a device loss, mid-sweep or between sweeps, says so, recovers on a new device and redraws the same grid', async () => {
+    const { page: lost, errors: lostErrors } = await openExplorer(browser, `${url}${kQuery}`);
+    let id = await waitDone(lost);
+    const reference = await finishedGrid(lost);
+    await setField(lost, 'tEnd', '300'); // the same view again: a new sweep
+    await lost.waitForFunction(() => {
+      const run = (window as unknown as { __atlas: { sweep: { run: { phase: string; t: number } } } }).__atlas.sweep.run;
+      return run.phase === 'fine' && run.t > 20;
+    }, { polling: 10 });
+    type Sweep = { sweep: { run: { device: GPUDevice }; losses: string[]; deviceGeneration: number } };
+    await lost.evaluate(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.run.device.destroy());
+    id = await waitDone(lost, id);
+    const resumed = await finishedGrid(lost);
+    expect(resumed.classes).toEqual(reference.classes);
+    expect(resumed.finalState).toEqual(reference.finalState);
+    expect(await paintedMismatches(lost, 48, 48, (i, j) => resumed.classes[j * 48 + i], 'after-loss-canvas.png')).toEqual([]);
+    // Between sweeps: the finished grid moves to a new device and is drawn again.
+    await lost.evaluate(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.run.device.destroy());
+    await lost.waitForFunction(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.deviceGeneration === 2);
+    await lost.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    expect(await paintedMismatches(lost, 48, 48, (i, j) => resumed.classes[j * 48 + i], 'after-idle-loss-canvas.png')).toEqual([]);
+    const losses = await lost.evaluate(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.losses);
+    expect(losses).toHaveLength(2);
+    for (const m of losses) expect(m).toMatch(/^The GPU device was lost \(destroyed(: .*)?\); recovering on a new device…$/);
+    expect(await lost.evaluate(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=status]'))).toBeNull();
+    expect(lostErrors).toEqual([]);
+    await lost.close();
+  });
+
+  it('the presets menu lists every preset of every model and choosing one sets the view', async () => {
+    const { page: menu, errors: menuErrors } = await openExplorer(browser, `${url}${kQuery}`);
+    const buttons = await menu.evaluate(() => Array.from(document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-presets')!.shadowRoot!.querySelectorAll('button')).map((b) => b.dataset.preset));
+    expect(buttons).toEqual(models.flatMap((m) => m.presets.map((p) => `${m.id}/${p.id}`)));
+    const last = models.at(-1)!;
+    const preset = last.presets.at(-1)!;
+    const button = await deep(menu, 'atlas-presets', `[data-preset="${last.id}/${preset.id}"]`);
+    expect(await button.evaluate((b) => b.textContent)).toContain(preset.caption);
+    await button.evaluate((b) => (b as HTMLButtonElement).click());
+    await menu.waitForFunction((id) => new URL(location.href).searchParams.get('model') === id, {}, last.id);
+    const spec = specOf(await menu.evaluate(() => location.search));
+    expect([spec.x.param, spec.x.min, spec.x.max, spec.x.n]).toEqual([preset.spec.x.param, preset.spec.x.min, preset.spec.x.max, preset.spec.x.n]);
+    expect([spec.y.param, spec.y.min, spec.y.max, spec.y.n]).toEqual([preset.spec.y.param, preset.spec.y.min, preset.spec.y.max, preset.spec.y.n]);
+    expect(spec.integrator.tEnd).toBe(preset.spec.integrator?.tEnd ?? last.defaults.tEnd);
+    if (last.status === 'reconstruction') expect(await textOf(menu, '[data-status=reconstruction]')).toContain(last.note);
+    expect(menuErrors).toEqual([]);
+    await menu.close();
+  });
+
+  it('a malformed URL is named and the page falls back to the defaults', async () => {
+    const { page: bad } = await openExplorer(browser, `${url}?model=tian-l2&x=p0:0:1:1.5:linear&y=weightDecay:0:0.3:48:linear`);
+    await bad.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('[role=alert]'));
+    expect(await textOf(bad, '[role=alert]')).toBe('URL: x.n: must be an integer ≥ 2 (got 1.5)');
+    const fallback = specOf(await bad.evaluate(() => location.search));
+    expect([fallback.x.param, fallback.x.n]).toEqual([models[0].presets[0].spec.x.param, models[0].presets[0].spec.x.n]);
+    await bad.goto(`${url}?model=nope`);
+    await bad.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('[role=alert]'));
+    expect(await textOf(bad, '[role=alert]')).toBe(`URL: model: unknown model "nope" (known: ${models.map((m) => m.id).join(', ')})`);
+    await bad.close();
+  });
+
+  it('without WebGPU says what is missing and how to enable it', async () => {
     const plain = await puppeteer.launch({ executablePath: chromiumPath, args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-features=WebGPU,Vulkan', '--no-first-run'] });
     try {
       const page = await plain.newPage();
       await page.goto(url);
       await page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('[role=alert]'), { timeout: 60_000 });
-      const alert = await page.evaluate(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=alert]')!.textContent);
+      const alert = await textOf(page, '[role=alert]');
       expect(alert).toMatch(/^WebGPU (is not available in this browser|is present but no adapter was found)/);
+      expect(alert).toContain('--enable-unsafe-webgpu');
+      expect(alert).toContain('chrome://flags/#enable-unsafe-webgpu');
+      await page.screenshot({ path: `${kArtifacts}/no-webgpu.png` });
     } finally {
       await plain.close();
     }

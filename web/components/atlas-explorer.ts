@@ -1,114 +1,169 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { models } from '../../src/models/registry.js';
-import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
-import { parseSpec } from '../../src/sweep/spec.js';
-import { SweepController } from '../controllers/sweep-controller.js';
+import { getModel } from '../../src/models/registry.js';
+import type { SweepResult } from '../../src/engine/result.js';
+import type { NumberParam, OverlayCurve } from '../../src/models/types.js';
+import { SweepController, kEnableWebGpu } from '../controllers/sweep-controller.js';
+import { viewFromQuery, viewToQuery } from '../state/url.js';
+import type { ResolvedSpec } from '../../src/sweep/spec.js';
+import { viewFromPreset, viewToSpec, type View, type ZoomBox } from '../state/view.js';
+import { metricStyle } from '../state/metric-style.js';
+import { ZoomHistory } from '../state/zoom-history.js';
+import type { CellDetail } from './atlas-heatmap.js';
+import './atlas-controls.js';
+import './atlas-heatmap.js';
+import './atlas-legend.js';
+import './atlas-presets.js';
+import './atlas-readout.js';
 
-const rgba = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)).concat(255);
-/** RGBA per class code, parsed once; cells not yet classified are grey. */
-const kPalette = CLASS_BY_CODE.map((id) => rgba(CLASSES[id].color));
-const kPending = rgba('#dddddd');
+/** Fields of a view that only change how the grid is drawn, not what is computed. */
+const kDrawOnly = new Set(['layer', 'overlays']);
 
 /**
- * A first explorer: pick a model and one of its presets, watch the class map fill in. The full
- * explorer (schema-driven controls, overlays, inspector, zoom, export) is issue 4.
+ * The explorer page: composes the controls, presets, heatmap, legend and readout around one `View`
+ * (mirrored in the URL) and one SweepController. `result` is the latest finished full grid.
+ * @fires cell-select - (from atlas-heatmap, bubbling) detail: { i, j, values }
  */
 @customElement('atlas-explorer')
 export class AtlasExplorer extends LitElement {
   static override styles = css`
-    :host { display: block; padding: 16px; }
-    canvas { image-rendering: pixelated; width: 512px; height: 512px; border: 1px solid #ccc; }
-    .legend span { display: inline-block; margin-right: 12px; }
-    .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: middle; }
-    .error { color: #b00020; }
-    .label { font-size: 13px; color: #555; }
+    :host { display: grid; grid-template-columns: 420px 1fr; gap: 16px; padding: 12px 16px; }
+    h1 { font-size: 20px; margin: 0 0 4px; }
+    .note { font-size: 13px; color: #7a4b00; }
+    .error { color: #b00020; font-size: 14px; white-space: pre-wrap; }
+    .status { font-size: 13px; color: #444; font-variant-numeric: tabular-nums; }
+    .zoom button { margin-right: 4px; }
   `;
 
-  @state() private modelId = models[0].id;
-  @state() private presetId = models[0].presets[0].id;
-  /** Grid points per axis when the URL asks for fewer than the preset's (`?n=32`, for quick looks and tests). */
-  private resolution?: number;
-  private readonly sweep = new SweepController(this);
+  @state() view!: View;
+  /** A malformed URL, named; the page falls back to defaults. */
+  @state() private urlError?: string;
+  /** What parseSpec says is wrong with the current controls (no sweep runs then). */
+  @state() private specError?: string;
+  @state() private hover: CellDetail | null = null;
+  /** The latest finished full-resolution result (the inspector and exports read it). */
+  result?: SweepResult;
+  readonly sweep = new SweepController(this);
+  private readonly zooms = new ZoomHistory();
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const query = new URLSearchParams(location.search);
-    const model = models.find((m) => m.id === query.get('model'));
-    if (model) {
-      this.modelId = model.id;
-      this.presetId = model.presets.find((p) => p.id === query.get('preset'))?.id ?? model.presets[0].id;
-    }
-    const n = Number(query.get('n'));
-    if (Number.isInteger(n) && n >= 2) this.resolution = n;
-  }
-
-  private get model() {
-    return models.find((m) => m.id === this.modelId)!;
+    const { view, error } = viewFromQuery(location.search);
+    this.view = view;
+    this.urlError = error;
+    (globalThis as { __atlas?: unknown }).__atlas = this;
   }
 
   override firstUpdated(): void {
     if (!('gpu' in navigator)) {
-      this.sweep.error = 'WebGPU is not available in this browser. Use a recent Chrome or Edge (on Linux start it with --enable-unsafe-webgpu).';
+      this.sweep.error = `WebGPU is not available in this browser (navigator.gpu is missing). ${kEnableWebGpu}`;
       this.requestUpdate();
       return;
     }
-    void this.run();
-  }
-
-  private run(): Promise<void> {
-    const { spec } = this.model.presets.find((p) => p.id === this.presetId)!;
-    const n = this.resolution;
-    const axes = n ? { x: { ...spec.x, n }, y: { ...spec.y, n } } : {};
-    return this.sweep.start(parseSpec({ model: this.modelId, ...spec, ...axes }));
+    this.apply(this.view, true);
   }
 
   override updated(): void {
-    const r = this.sweep.result ?? this.sweep.progress?.partial;
-    const canvas = this.renderRoot.querySelector('canvas');
-    if (!r || !canvas) return;
-    canvas.width = r.nx;
-    canvas.height = r.ny;
-    const image = new ImageData(r.nx, r.ny);
-    for (let j = 0; j < r.ny; j++) {
-      for (let i = 0; i < r.nx; i++) {
-        const rgba = kPalette[r.classes[j * r.nx + i]] ?? kPending;
-        image.data.set(rgba, 4 * ((r.ny - 1 - j) * r.nx + i)); // y grows upwards
-      }
+    const run = this.sweep.run;
+    if (run?.phase === 'done' && run.result) this.result = run.result;
+  }
+
+  /** Shows `view`, writes it to the URL and, unless only the drawing changed, starts its sweep. */
+  private apply(view: View, sweep: boolean): void {
+    this.view = view;
+    history.replaceState(null, '', viewToQuery(view));
+    const checked = viewToSpec(view);
+    this.specError = checked.error;
+    if (checked.spec && sweep) this.sweep.start(checked.spec);
+  }
+
+  private onPatch(e: CustomEvent<Partial<View>>): void {
+    const patch = e.detail;
+    if (patch.model && patch.model !== this.view.model) {
+      this.zooms.clear();
+      this.apply(patch as View, true);
+      return;
     }
-    canvas.getContext('2d')!.putImageData(image, 0, 0);
+    this.apply({ ...this.view, ...patch }, Object.keys(patch).some((k) => !kDrawOnly.has(k)));
   }
 
-  private onModel(e: Event): void {
-    this.modelId = (e.target as HTMLSelectElement).value;
-    this.presetId = this.model.presets[0].id;
-    void this.run();
+  private onPreset(e: CustomEvent<{ model: string; preset: string }>): void {
+    const model = getModel(e.detail.model)!;
+    this.zooms.clear();
+    this.apply(viewFromPreset(model, model.presets.find((p) => p.id === e.detail.preset)!), true);
   }
 
-  private onPreset(e: Event): void {
-    this.presetId = (e.target as HTMLSelectElement).value;
-    void this.run();
+  private onZoomBox(e: CustomEvent<ZoomBox>): void {
+    const params = getModel(this.view.model)!.params;
+    const clamp = (id: string, [lo, hi]: [number, number]): [number, number] => {
+      const p = params.find((q) => q.id === id) as NumberParam;
+      return [Math.max(lo, p.min), Math.min(hi, p.max)];
+    };
+    this.zooms.push(this.view.zoom);
+    this.apply({ ...this.view, zoom: { x: clamp(this.view.x.param, e.detail.x), y: clamp(this.view.y.param, e.detail.y) } }, true);
+  }
+
+  private zoomTo(zoom: ZoomBox | undefined): void {
+    const view = { ...this.view };
+    if (zoom) view.zoom = zoom;
+    else delete view.zoom;
+    this.apply(view, true);
+  }
+
+  private curveCache?: { spec: ResolvedSpec; curves: OverlayCurve[] };
+
+  /** Closed forms can be costly (bisection): once per sweep, not per progress tick. */
+  private curvesFor(spec: ResolvedSpec): OverlayCurve[] {
+    if (this.curveCache?.spec !== spec) {
+      const axis = (a: ResolvedSpec['x']) => ({ param: a.param, min: a.min, max: a.max });
+      this.curveCache = { spec, curves: spec.model.overlays({ x: axis(spec.x), y: axis(spec.y), values: spec.values }) };
+    }
+    return this.curveCache.curves;
+  }
+
+  private statusLine() {
+    const run = this.sweep.run;
+    if (!run) return '';
+    const cells = run.spec.x.n * run.spec.y.n;
+    const { tEnd } = run.spec.integrator;
+    if (run.phase === 'done' && run.result) {
+      return `done: ${run.spec.x.n}×${run.spec.y.n} cells to t = ${run.result.tReached} in ${(run.result.timings.ms / 1000).toFixed(2)} s on ${run.result.backend}`;
+    }
+    const pass = run.phase === 'coarse' ? `coarse pass ${run.coarseSpec!.x.n}×${run.coarseSpec!.y.n}` : `full grid ${run.spec.x.n}×${run.spec.y.n}`;
+    const settled = run.phase === 'coarse' ? 0 : run.settled;
+    return `${pass}: t = ${run.t.toFixed(1)} / ${tEnd} · cells settled ${settled} / ${cells}`;
   }
 
   override render() {
-    const model = this.model;
-    const preset = model.presets.find((p) => p.id === this.presetId)!;
-    const p = this.sweep.progress;
-    const status = this.sweep.result
-      ? `done: t = ${this.sweep.result.tReached.toFixed(0)} in ${(this.sweep.result.timings.ms / 1000).toFixed(1)} s on ${this.sweep.result.backend}`
-      : p ? `t = ${p.t.toFixed(0)} / ${p.partial.spec.integrator.tEnd} (${(100 * p.fraction).toFixed(0)} %)` : 'starting…';
+    const view = this.view;
+    const model = getModel(view.model)!;
+    const run = this.sweep.run;
+    const spec = run?.spec;
+    const cpu = run?.result ?? run?.coarseResult;
+    const metric = spec ? metricStyle(spec.model, view.layer, cpu) : undefined;
+    const curves = spec && spec.model === model ? this.curvesFor(spec) : [];
+    const errors = [this.urlError, this.specError, this.sweep.error].filter(Boolean);
     return html`
-      <h1>Collapse Atlas</h1>
-      <p>
-        <label>model <select @change=${this.onModel}>${models.map((m) => html`<option value=${m.id} ?selected=${m.id === model.id}>${m.title}</option>`)}</select></label>
-        <label>preset <select @change=${this.onPreset}>${model.presets.map((q) => html`<option value=${q.id} ?selected=${q.id === preset.id}>${q.title}</option>`)}</select></label>
-      </p>
-      ${model.status === 'reconstruction' ? html`<p class="label" data-status="reconstruction">${model.note}</p>` : ''}
-      <p class="label">${preset.caption}</p>
-      <canvas width="1" height="1"></canvas>
-      <p class="legend">${model.classes.map((c) => html`<span><i class="swatch" style="background:${CLASSES[c].color}"></i>${CLASSES[c].label}</span>`)}</p>
-      <p class="label">x: ${preset.spec.x.param}, y: ${preset.spec.y.param} (upwards) · ${status}</p>
-      ${this.sweep.error ? html`<p class="error" role="alert">${this.sweep.error}</p>` : ''}
-    `;
+      <aside>
+        <atlas-presets @preset-select=${this.onPreset}></atlas-presets>
+        <atlas-controls .view=${view} @view-patch=${this.onPatch}></atlas-controls>
+      </aside>
+      <main>
+        <h1>${model.title}</h1>
+        ${model.status === 'reconstruction' ? html`<p class="note" data-status="reconstruction">Reconstruction: ${model.note}</p>` : html`<p class="note">${model.note}</p>`}
+        ${errors.map((m) => html`<p class="error" role="alert">${m}</p>`)}
+        ${this.sweep.notice ? html`<p class="error" role="status">${this.sweep.notice}</p>` : ''}
+        <div class="zoom">
+          <button name="zoom-back" ?disabled=${!this.zooms.canBack} @click=${() => this.zoomTo(this.zooms.goBack(view.zoom))}>◀ zoom back</button>
+          <button name="zoom-forward" ?disabled=${!this.zooms.canForward} @click=${() => this.zoomTo(this.zooms.goForward(view.zoom))}>zoom forward ▶</button>
+          <button name="zoom-reset" ?disabled=${!view.zoom} @click=${() => { this.zooms.push(view.zoom); this.zoomTo(undefined); }}>reset</button>
+          <small>drag a box on the map to zoom</small>
+        </div>
+        <atlas-heatmap .run=${run} .metric=${metric} .overlays=${view.overlays ? curves : []}
+          @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
+        <p class="status" data-status="progress">${this.statusLine()}</p>
+        <atlas-readout .run=${run} .phase=${run?.phase} .cell=${this.hover}></atlas-readout>
+        <atlas-legend .model=${model} .layer=${view.layer} .metric=${metric} .curves=${curves} ?overlays=${view.overlays} @view-patch=${this.onPatch}></atlas-legend>
+      </main>`;
   }
 }

@@ -1,19 +1,83 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { requestSweepDevice, type SweepDevice } from '../../src/engine/device.js';
-import { runSweepGpu, type SweepProgress } from '../../src/engine/gpu-runner.js';
+import { WebGpuUnavailableError, requestSweepDevice, type SweepDevice } from '../../src/engine/device.js';
+import { DeviceLostError, runSweepGpu, type Checkpoint } from '../../src/engine/gpu-runner.js';
 import type { SweepResult } from '../../src/engine/result.js';
-import type { ResolvedSpec } from '../../src/sweep/spec.js';
+import { CLASS_PENDING, cellMetrics } from '../../src/models/types.js';
+import { parseSpec, specToJson, type ResolvedSpec } from '../../src/sweep/spec.js';
+import type { GridBuffers } from '../render/heatmap-renderer.js';
+
+/** How to turn WebGPU on, shown whenever it is missing. */
+export const kEnableWebGpu = 'Use Chrome or Edge 113 or later. On Linux, start Chrome with --enable-unsafe-webgpu --enable-features=Vulkan, or enable chrome://flags/#enable-unsafe-webgpu and restart; check chrome://gpu for "WebGPU: Hardware accelerated". Firefox: WebGPU is on from version 141 on Windows, else set dom.webgpu.enabled in about:config. Safari: Develop → Feature Flags → WebGPU.';
+
+/** Grid points per axis of the coarse pass that paints first. */
+export const kCoarseN = 32;
+/** Cells integrated together: small bands fill in one after another and keep each submit short. */
+const kCellsPerTile = 8192;
+const kMaxRecoveries = 3;
+/** The heatmap polls the run itself each frame; the page's text (progress) needs no more than this. */
+const kStatusEveryMs = 100;
+
+/** One sweep as the page sees it: its GPU grids (drawn directly), progress and CPU results. */
+export interface LiveRun {
+  id: number;
+  spec: ResolvedSpec;
+  coarseSpec?: ResolvedSpec;
+  /** The device the grids live on (replaced after a loss). */
+  device?: GPUDevice;
+  fine?: GridBuffers;
+  coarse?: GridBuffers;
+  phase: 'starting' | 'coarse' | 'fine' | 'done' | 'failed';
+  /** Bumped after every dispatch that changed a grid; the frame loop redraws when it moves. */
+  version: number;
+  t: number;
+  settled: number;
+  coarseResult?: SweepResult;
+  result?: SweepResult;
+  /** performance.now() marks, for the page benchmark. */
+  timeline: { startedAt: number; firstFrameAt?: number; coarseDoneAt?: number; doneAt?: number; fullFrameAt?: number };
+}
+
+function makeGrid(device: GPUDevice, spec: ResolvedSpec, from?: SweepResult): GridBuffers {
+  const nx = spec.x.n;
+  const ny = spec.y.n;
+  const recordSize = cellMetrics(spec.model).length;
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+  const classes = device.createBuffer({ label: 'grid classes', size: 4 * nx * ny, usage, mappedAtCreation: true });
+  const codes = new Uint32Array(classes.getMappedRange());
+  if (from) codes.set(from.classes);
+  else codes.fill(CLASS_PENDING);
+  classes.unmap();
+  const records = device.createBuffer({ label: 'grid records', size: 4 * nx * ny * recordSize, usage, mappedAtCreation: true });
+  if (from) new Float32Array(records.getMappedRange()).set(from.metrics);
+  records.unmap();
+  return { nx, ny, recordSize, classes, records };
+}
+
+function coarseOf(spec: ResolvedSpec): ResolvedSpec | undefined {
+  if (spec.x.n <= kCoarseN && spec.y.n <= kCoarseN) return undefined;
+  const json = specToJson(spec);
+  return parseSpec({ ...json, x: { ...json.x, n: Math.min(kCoarseN, spec.x.n) }, y: { ...json.y, n: Math.min(kCoarseN, spec.y.n) } }, [spec.model]);
+}
 
 /**
- * Owns the GPU device and the running sweep for a host element: `start(spec)` cancels whatever runs
- * and begins the new sweep; the host re-renders on progress and reads `result` / `progress` / `error`.
+ * Owns the GPU device and the running sweep: `start(spec)` aborts whatever runs and begins a coarse
+ * pass then the full grid, both mirrored into GPU grids that the heatmap draws. A lost device is
+ * replaced and the sweep resumes from the engine's checkpoint.
  */
 export class SweepController implements ReactiveController {
   device?: SweepDevice;
-  result?: SweepResult;
-  progress?: SweepProgress;
+  run?: LiveRun;
   error?: string;
+  /** Shown while recovering from a device loss. */
+  notice?: string;
+  /** Incremented each time a new device replaces a lost one (the renderer rebuilds on it). */
+  deviceGeneration = 0;
+  /** Every device loss seen, as told to the user. */
+  readonly losses: string[] = [];
   private abort?: AbortController;
+  private pending?: Promise<unknown>;
+  private nextId = 1;
+  private lastStatus = 0;
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
@@ -23,39 +87,130 @@ export class SweepController implements ReactiveController {
     this.abort?.abort(new Error('element removed'));
   }
 
-  /** A device plus its one loss handler: the next start() opens a fresh device. */
   private async openDevice(): Promise<SweepDevice> {
     const opened = await requestSweepDevice(navigator.gpu);
+    console.info(`Collapse Atlas: sweeps run on ${opened.adapterInfo}`);
     void opened.device.lost.then((info) => {
-      if (this.device === opened) this.device = undefined;
-      this.error = `The GPU device was lost (${info.reason}); choose a preset again to restart.`;
+      if (this.device !== opened) return;
+      this.device = undefined;
+      this.notice = `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''}); recovering on a new device…`;
+      this.losses.push(this.notice);
       this.host.requestUpdate();
+      void this.recoverIdle();
     });
     return opened;
   }
 
-  async start(spec: ResolvedSpec): Promise<void> {
+  /** Cancels the running sweep and starts `spec` at once. */
+  start(spec: ResolvedSpec): void {
     this.abort?.abort(new Error('superseded by a new sweep'));
     const abort = (this.abort = new AbortController());
+    const old = this.run;
+    const run: LiveRun = { id: this.nextId++, spec, coarseSpec: coarseOf(spec), phase: 'starting', version: 0, t: 0, settled: 0, timeline: { startedAt: performance.now() } };
+    this.run = run;
     this.error = undefined;
-    this.progress = undefined;
-    this.result = undefined;
-    try {
-      this.device ??= await this.openDevice();
-      this.result = await runSweepGpu(this.device.device, spec, {
-        signal: abort.signal,
-        budgetMs: 30,
-        partialEveryMs: 200,
-        adapterInfo: this.device.adapterInfo,
-        onProgress: (p) => {
-          this.progress = p;
-          this.host.requestUpdate();
-        },
-      });
-    } catch (e) {
+    // The old run may have one dispatch in flight that writes its grids: free them once it stops.
+    const previous = this.pending ?? Promise.resolve();
+    const freeOld = () => [old?.fine, old?.coarse].forEach((g) => { g?.classes.destroy(); g?.records.destroy(); });
+    this.pending = previous.then(() => this.execute(run, abort.signal)).catch((e: unknown) => {
       if (abort.signal.aborted) return;
+      run.phase = 'failed';
+      this.error = e instanceof WebGpuUnavailableError ? `${e.message}. ${kEnableWebGpu}` : (e as Error).message;
+    }).finally(() => this.host.requestUpdate());
+    void previous.finally(freeOld);
+    this.host.requestUpdate();
+  }
+
+  private async device_(): Promise<GPUDevice> {
+    this.device ??= await this.openDevice();
+    return this.device.device;
+  }
+
+  private async execute(run: LiveRun, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const device = await this.device_();
+    run.device = device;
+    run.fine = makeGrid(device, run.spec);
+    if (run.coarseSpec) {
+      run.coarse = makeGrid(device, run.coarseSpec);
+      run.phase = 'coarse';
+      run.coarseResult = await this.integrate(run, 'coarse', signal);
+      run.timeline.coarseDoneAt = performance.now();
+    }
+    run.phase = 'fine';
+    run.t = 0;
+    run.settled = 0;
+    run.result = await this.integrate(run, 'fine', signal);
+    run.phase = 'done';
+    run.version++;
+    run.timeline.doneAt = performance.now();
+  }
+
+  /** One pass of the run, resuming on a new device after a loss. */
+  private async integrate(run: LiveRun, which: 'coarse' | 'fine', signal: AbortSignal): Promise<SweepResult> {
+    const spec = which === 'coarse' ? run.coarseSpec! : run.spec;
+    const cells = spec.x.n * spec.y.n;
+    const rowsPerTile = Math.max(1, Math.floor(kCellsPerTile / spec.x.n));
+    let resumeFrom: Checkpoint | undefined;
+    for (let attempt = 0; ; attempt++) {
+      const device = await this.device_();
+      try {
+        const result = await runSweepGpu(device, spec, {
+          signal,
+          budgetMs: 25,
+          partialEveryMs: 0,
+          maxCellsPerTile: kCellsPerTile,
+          grid: run[which],
+          resumeFrom,
+          adapterInfo: this.device?.adapterInfo,
+          onProgress: (p) => {
+            if (this.run !== run) return;
+            run.t = p.t;
+            run.settled = Math.min(cells, (p.tile + (p.stepsDone === p.steps ? 1 : 0)) * rowsPerTile * spec.x.n);
+            run.version++;
+            if (performance.now() - this.lastStatus >= kStatusEveryMs) {
+              this.lastStatus = performance.now();
+              this.host.requestUpdate();
+            }
+          },
+        });
+        // Tiles finished on a lost device never reached this grid: the CPU result fills it once.
+        if (resumeFrom) {
+          run[which === 'coarse' ? 'coarseResult' : 'result'] = result;
+          this.replaceGrids(run, device);
+        }
+        return result;
+      } catch (e) {
+        if (!(e instanceof DeviceLostError) || signal.aborted || attempt >= kMaxRecoveries) throw e;
+        resumeFrom = e.checkpoint;
+        if (this.device?.device === device) this.device = undefined;
+        const fresh = await this.device_();
+        this.deviceGeneration++;
+        this.replaceGrids(run, fresh);
+        this.notice = undefined;
+      }
+    }
+  }
+
+  /** A loss between sweeps: the finished grids go to a new device from their CPU copies, and redraw. */
+  private async recoverIdle(): Promise<void> {
+    const run = this.run;
+    if (!run || (run.phase !== 'done' && run.phase !== 'failed')) return; // a running sweep recovers itself
+    try {
+      const device = await this.device_();
+      this.deviceGeneration++;
+      if (run.phase === 'done') this.replaceGrids(run, device);
+      this.notice = undefined;
+    } catch (e) {
       this.error = (e as Error).message;
     }
     this.host.requestUpdate();
+  }
+
+  private replaceGrids(run: LiveRun, device: GPUDevice): void {
+    run.device = device;
+    if (run.coarseSpec) run.coarse = makeGrid(device, run.coarseSpec, run.coarseResult);
+    run.fine = makeGrid(device, run.spec, run.result);
+    run.version++;
   }
 }

@@ -1,0 +1,87 @@
+// The explorer's heatmap: a full-screen triangle whose fragments read the class and record buffers
+// the sweep runner mirrors its tiles into (GridTarget), so no cell ever comes back to the CPU to be
+// drawn. Cells the fine grid has not reached yet show the coarse pass beneath, else `pending`.
+// HeatmapUniforms is declared only here; the TS view is derived from this text (web/render/).
+
+struct GridDims {
+  nx: u32,
+  ny: u32,
+}
+
+struct HeatmapUniforms {
+  @align(16) fine: GridDims,
+  @align(16) coarse: GridDims,   // ny = 0: no coarse pass
+  viewport: vec2f,               // canvas size in pixels
+  layer: i32,                    // -1: class map; else the metric's index in a record
+  recordSize: u32,
+  logScale: u32,                 // metric layer: normalise log(v) instead of v
+  hasMissing: u32,
+  missing: f32,                  // metric value meaning "never applied"
+  lo: f32,                       // colour range of the metric layer
+  hi: f32,
+}
+
+@group(0) @binding(0) var<uniform> u: HeatmapUniforms;
+@group(0) @binding(1) var<storage, read> fineClasses: array<u32>;
+@group(0) @binding(2) var<storage, read> fineRecords: array<f32>;
+@group(0) @binding(3) var<storage, read> coarseClasses: array<u32>;
+@group(0) @binding(4) var<storage, read> coarseRecords: array<f32>;
+// colors[0..3]: class codes; [kPendingColor], [kMissingColor]; [kRampStart ..]: the colormap.
+@group(0) @binding(5) var<storage, read> colors: array<vec4f>;
+
+const kPending = 255u;
+const kDiverged = 3u;
+const kPendingColor = 4u;
+const kMissingColor = 5u;
+const kRampStart = 8u;
+override kRampSize: u32 = 256;
+
+@vertex
+fn vs(@builtin(vertex_index) k: u32) -> @builtin(position) vec4f {
+  let xy = vec2f(f32((k << 1u) & 2u), f32(k & 2u));
+  return vec4f(xy * 2.0 - 1.0, 0.0, 1.0);
+}
+
+// Cell index of the fragment in an nx × ny grid; row 0 is at the bottom (y grows upwards).
+fn cellAt(pos: vec2f, g: GridDims) -> u32 {
+  let f = pos / u.viewport;
+  let i = min(u32(f.x * f32(g.nx)), g.nx - 1u);
+  let j = g.ny - 1u - min(u32(f.y * f32(g.ny)), g.ny - 1u);
+  return j * g.nx + i;
+}
+
+fn metricColor(v: f32) -> vec4f {
+  if (u.hasMissing != 0u && v == u.missing) {
+    return colors[kMissingColor];
+  }
+  var t: f32;
+  if (u.logScale != 0u) {
+    t = (log(max(v, 1e-37)) - log(u.lo)) / (log(u.hi) - log(u.lo));
+  } else {
+    t = (v - u.lo) / max(u.hi - u.lo, 1e-30);
+  }
+  let k = u32(clamp(t, 0.0, 1.0) * f32(kRampSize - 1u) + 0.5);
+  return colors[kRampStart + k];
+}
+
+fn cellColor(cls: u32, v: f32) -> vec4f {
+  if (cls == kPending) {
+    return colors[kPendingColor];
+  }
+  if (u.layer < 0 || cls == kDiverged) {
+    return colors[min(cls, kDiverged)];
+  }
+  return metricColor(v);
+}
+
+@fragment
+fn fs(@builtin(position) pos: vec4f) -> @location(0) vec4f {
+  let metric = u32(max(u.layer, 0));
+  let cell = cellAt(pos.xy, u.fine);
+  let cls = fineClasses[cell];
+  if (cls != kPending || u.coarse.ny == 0u) {
+    return cellColor(cls, fineRecords[cell * u.recordSize + metric]);
+  }
+  let c = cellAt(pos.xy, u.coarse);
+  return cellColor(coarseClasses[c], coarseRecords[c * u.recordSize + metric]);
+}

@@ -1,0 +1,66 @@
+import { decode } from 'fast-png';
+import type { Browser, ElementHandle, Page } from 'puppeteer-core';
+
+/** A page of the built explorer with its console errors collected. */
+export async function openExplorer(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1300, height: 900, deviceScaleFactor: 1 });
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  return { page, errors };
+}
+
+/** Waits until the run on screen has finished (the explorer exposes itself as window.__atlas). */
+export async function waitDone(page: Page, previousRunId = 0): Promise<number> {
+  const handle = await page.waitForFunction(
+    (prev) => {
+      const run = (window as unknown as { __atlas?: { sweep: { run?: { id: number; phase: string; timeline: { fullFrameAt?: number } } } } }).__atlas?.sweep.run;
+      return run && run.id > prev && run.phase === 'done' && run.timeline.fullFrameAt !== undefined ? run.id : 0;
+    },
+    { timeout: 120_000, polling: 100 },
+    previousRunId,
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+/** The finished grid as the engine read it back: classes, final states and the axes' spec. */
+export async function finishedGrid(page: Page): Promise<{ nx: number; ny: number; classes: number[]; finalState: number[]; metrics: number[]; search: string }> {
+  return page.evaluate(() => {
+    const r = (window as unknown as { __atlas: { sweep: { run: { result: { nx: number; ny: number; classes: Uint8Array; finalState: Float32Array; metrics: Float32Array } } } } }).__atlas.sweep.run.result;
+    return { nx: r.nx, ny: r.ny, classes: Array.from(r.classes), finalState: Array.from(r.finalState), metrics: Array.from(r.metrics), search: location.search };
+  });
+}
+
+/** An element inside the explorer's shadow roots, by a path of selectors. */
+export async function deep(page: Page, ...selectors: string[]): Promise<ElementHandle<Element>> {
+  const handle = await page.evaluateHandle((path) => {
+    let node: Element | null = document.querySelector('atlas-explorer');
+    for (const s of path) node = node?.shadowRoot?.querySelector(s) ?? null;
+    return node;
+  }, selectors);
+  const el = handle.asElement();
+  if (!el) throw new Error(`no element at ${selectors.join(' › ')}`);
+  return el as ElementHandle<Element>;
+}
+
+export const heatmapCanvas = (page: Page) => deep(page, 'atlas-heatmap', 'canvas');
+
+/** A screenshot of the heatmap canvas (drawImage of a WebGPU canvas reads blank in headless). */
+export async function canvasPixels(page: Page, savePath?: string): Promise<{ width: number; height: number; at: (x: number, y: number) => number[] }> {
+  const canvas = await heatmapCanvas(page);
+  const png = decode(await canvas.screenshot({ type: 'png', ...(savePath ? { path: savePath } : {}) }));
+  const c = png.channels;
+  return { width: png.width, height: png.height, at: (x, y) => Array.from(png.data.slice(c * (y * png.width + x), c * (y * png.width + x) + 3)) };
+}
+
+/** Screen pixel of cell (i, j)'s centre within an image or element width × height (row 0 at the bottom). */
+export function cellCentre(width: number, height: number, nx: number, ny: number, i: number, j: number): [number, number] {
+  return [Math.floor(((i + 0.5) / nx) * width), Math.floor(((ny - 1 - j + 0.5) / ny) * height)];
+}
+
+export async function textOf(page: Page, ...selectors: string[]): Promise<string> {
+  const el = await deep(page, ...selectors);
+  return el.evaluate((e) => ((e.shadowRoot ?? e).textContent ?? '').replace(/\s+/g, ' ').trim());
+}

@@ -1,0 +1,127 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { models, getModel } from '../../src/models/registry.js';
+import type { NumberParam, Param } from '../../src/models/types.js';
+import { tableaus } from '../../src/integrators/tableaus.js';
+import { defaultView, type AxisView, type View } from '../state/view.js';
+
+const kSliderSteps = 1000;
+
+/** A typed number, or the text itself so that parseSpec names what is wrong with it. */
+const numberOrText = (text: string): number | string => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
+
+const logSlider = (p: NumberParam) => p.scale === 'log' && p.min > 0;
+
+function toSlider(p: NumberParam, v: number): number {
+  const f = logSlider(p) ? Math.log(v / p.min) / Math.log(p.max / p.min) : (v - p.min) / (p.max - p.min);
+  return p.integer ? v : Math.round(f * kSliderSteps);
+}
+
+function fromSlider(p: NumberParam, k: number): number {
+  if (p.integer) return k;
+  const f = k / kSliderSteps;
+  const v = logSlider(p) ? p.min * Math.pow(p.max / p.min, f) : p.min + f * (p.max - p.min);
+  return Number(v.toPrecision(4));
+}
+
+/**
+ * Controls generated from the model's schema: model, the two axes, every other value (slider plus
+ * number field under its paper symbol; a select for choices), the integrator. Nothing model-specific.
+ * @fires view-patch - detail: Partial<View>, the fields a control changed
+ */
+@customElement('atlas-controls')
+export class AtlasControls extends LitElement {
+  static override styles = css`
+    :host { display: block; font-size: 13px; }
+    fieldset { border: 1px solid #ddd; margin: 0 0 8px; padding: 6px 8px; }
+    legend { font-weight: 600; }
+    .row { display: grid; grid-template-columns: 64px 1fr 84px; gap: 6px; align-items: center; margin: 3px 0; }
+    .axis { display: grid; grid-template-columns: 12px minmax(0, 1fr) 58px 58px 46px 62px; gap: 3px; align-items: center; margin: 3px 0; }
+    select { max-width: 100%; }
+    .sym { font-weight: 600; font-family: 'Times New Roman', serif; font-size: 15px; }
+    input[type='number'] { width: 100%; box-sizing: border-box; }
+    .derived { grid-column: 2 / 4; color: #555; }
+  `;
+
+  @property({ attribute: false }) view!: View;
+
+  private patch(p: Partial<View>): void {
+    this.dispatchEvent(new CustomEvent('view-patch', { detail: p, bubbles: true, composed: true }));
+  }
+
+  private setValue(id: string, v: number | string): void {
+    this.patch({ values: { ...this.view.values, [id]: v } });
+  }
+
+  private setAxis(name: 'x' | 'y', change: Partial<AxisView>): void {
+    const axis = { ...this.view[name], ...change };
+    if (change.param) {
+      const p = getModel(this.view.model)!.params.find((q) => q.id === change.param) as NumberParam;
+      Object.assign(axis, { min: p.min, max: p.max, scale: p.scale });
+    }
+    this.patch({ [name]: axis, zoom: undefined });
+  }
+
+  private axisRow(name: 'x' | 'y', params: readonly Param[]) {
+    const a = this.view[name];
+    const num = (field: 'min' | 'max' | 'n') => html`<input type="number" name="${name}.${field}" .value=${String(a[field])} step="any"
+      @change=${(e: Event) => this.setAxis(name, { [field]: numberOrText((e.target as HTMLInputElement).value) as number })}>`;
+    return html`<div class="axis">
+      <span>${name}</span>
+      <select name="${name}.param" @change=${(e: Event) => this.setAxis(name, { param: (e.target as HTMLSelectElement).value })}>
+        ${params.filter((p) => p.kind === 'number').map((p) => html`<option value=${p.id} ?selected=${p.id === a.param}>${p.symbol} · ${p.label}</option>`)}
+      </select>
+      ${num('min')} ${num('max')} ${num('n')}
+      <select name="${name}.scale" @change=${(e: Event) => this.setAxis(name, { scale: (e.target as HTMLSelectElement).value as AxisView['scale'] })}>
+        <option value="linear" ?selected=${a.scale === 'linear'}>linear</option><option value="log" ?selected=${a.scale === 'log'}>log</option>
+      </select>
+    </div>`;
+  }
+
+  private valueRow(p: Param) {
+    const v = this.view.values[p.id];
+    const title = `${p.label}: ${p.description}`;
+    if (p.kind === 'choice') {
+      return html`<div class="row"><span class="sym" title=${title}>${p.symbol}</span>
+        <select name=${p.id} @change=${(e: Event) => this.setValue(p.id, (e.target as HTMLSelectElement).value)}>
+          ${p.options.map((o) => html`<option ?selected=${o === v}>${o}</option>`)}
+        </select><span>${p.label}</span></div>`;
+    }
+    const derived = v === 'derived';
+    const derivedBox = p.default === 'derived'
+      ? html`<label class="derived"><input type="checkbox" name="${p.id}.derived" .checked=${derived}
+          @change=${(e: Event) => this.setValue(p.id, (e.target as HTMLInputElement).checked ? 'derived' : p.min)}> derived: ${p.derivedAs}</label>`
+      : '';
+    if (derived) return html`<div class="row"><span class="sym" title=${title}>${p.symbol}</span>${derivedBox}</div>`;
+    const numeric = typeof v === 'number' && Number.isFinite(v);
+    return html`<div class="row"><span class="sym" title=${title}>${p.symbol}</span>
+      <input type="range" name="${p.id}.slider" min=${p.integer ? p.min : 0} max=${p.integer ? p.max : kSliderSteps} step="1"
+        .value=${numeric ? String(toSlider(p, v)) : '0'} @input=${(e: Event) => this.setValue(p.id, fromSlider(p, Number((e.target as HTMLInputElement).value)))}>
+      <input type="number" name=${p.id} step=${p.integer ? '1' : 'any'} .value=${String(v)}
+        @change=${(e: Event) => this.setValue(p.id, numberOrText((e.target as HTMLInputElement).value))}>
+      ${derivedBox}</div>`;
+  }
+
+  override render() {
+    const model = getModel(this.view.model) ?? models[0];
+    const onAxis = (p: Param) => p.id === this.view.x.param || p.id === this.view.y.param;
+    const { integrator } = this.view;
+    const setIntegrator = (field: 'dt' | 'tEnd', e: Event) =>
+      this.patch({ integrator: { ...integrator, [field]: numberOrText((e.target as HTMLInputElement).value) as number } });
+    return html`
+      <fieldset><legend>Model</legend>
+        <select name="model" @change=${(e: Event) => this.patch(defaultView(getModel((e.target as HTMLSelectElement).value)))}>
+          ${models.map((m) => html`<option value=${m.id} ?selected=${m.id === model.id}>${m.title}</option>`)}
+        </select>
+      </fieldset>
+      <fieldset><legend>Axes (param, min, max, n, scale)</legend>${this.axisRow('x', model.params)}${this.axisRow('y', model.params)}</fieldset>
+      <fieldset><legend>Parameters</legend>${model.params.filter((p) => p.role === 'param' && !onAxis(p)).map((p) => this.valueRow(p))}</fieldset>
+      <fieldset><legend>Initial conditions</legend>${model.params.filter((p) => p.role === 'initial' && !onAxis(p)).map((p) => this.valueRow(p))}</fieldset>
+      <fieldset><legend>Integrator</legend>
+        <div class="row"><span>method</span><select name="method" @change=${(e: Event) => this.patch({ integrator: { ...integrator, method: (e.target as HTMLSelectElement).value } })}>
+          ${Object.keys(tableaus).map((k) => html`<option ?selected=${k === integrator.method}>${k}</option>`)}</select><span></span></div>
+        <div class="row"><span>dt</span><input type="number" name="dt" step="any" .value=${String(integrator.dt)} @change=${(e: Event) => setIntegrator('dt', e)}><span>flow time</span></div>
+        <div class="row"><span>t_end</span><input type="number" name="tEnd" step="any" .value=${String(integrator.tEnd)} @change=${(e: Event) => setIntegrator('tEnd', e)}><span>flow time</span></div>
+      </fieldset>`;
+  }
+}

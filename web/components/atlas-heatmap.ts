@@ -1,0 +1,187 @@
+import { LitElement, css, html, svg } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { OverlayCurve } from '../../src/models/types.js';
+import { axisValues, cellValues } from '../../src/sweep/spec.js';
+import { FrameController } from '../controllers/frame-controller.js';
+import type { LiveRun } from '../controllers/sweep-controller.js';
+import { axisScale, cellIndex } from '../render/axes.js';
+import { HeatmapRenderer, type MetricStyle } from '../render/heatmap-renderer.js';
+
+export interface CellDetail {
+  i: number;
+  j: number;
+  /** The cell's full parameter vector (axis entries set), as the engine integrated it. */
+  values: Float64Array;
+}
+
+/** Dash patterns told apart in print; the colour stays dark over every class colour. */
+const kDashes = ['', '6 3', '2 3', '8 3 2 3'];
+const kMargin = { left: 64, right: 12, top: 12, bottom: 44 };
+const kDragPx = 4;
+/**
+ * While a sweep runs, frames wait at least this long and a few times the last frame's GPU time: on
+ * SwiftShader every frame also costs a software composite of the page, taken from the integration.
+ */
+const kMinFrameMs = 100;
+const kFrameCostFactor = 3;
+
+/**
+ * The live heatmap: a WebGPU canvas drawn from the run's GPU grids each frame they change, under an
+ * SVG layer with the axes, the closed-form overlays and the zoom box.
+ * @fires cell-hover - detail: CellDetail, or null when the pointer leaves the grid
+ * @fires cell-select - detail: CellDetail, on a click that is not a zoom drag
+ * @fires zoom-box - detail: { x: [lo, hi], y: [lo, hi] } in parameter values
+ */
+@customElement('atlas-heatmap')
+export class AtlasHeatmap extends LitElement {
+  static override styles = css`
+    :host { display: block; position: relative; user-select: none; }
+    /* One canvas pixel per cell, scaled by the compositor: the fragment work is nx·ny, not the CSS area. */
+    canvas { position: absolute; image-rendering: pixelated; }
+    svg { position: absolute; left: 0; top: 0; overflow: visible; font: 12px system-ui, sans-serif; }
+    .plot { cursor: crosshair; }
+    .tick text { fill: #333; }
+    .tick line, .frame { stroke: #333; }
+    .curve { fill: none; stroke: #111; stroke-width: 2; }
+    .box { fill: rgba(255, 255, 255, 0.25); stroke: #000; stroke-dasharray: 4 2; }
+  `;
+
+  @property({ attribute: false }) run?: LiveRun;
+  @property({ attribute: false }) metric?: MetricStyle;
+  @property({ attribute: false }) overlays: OverlayCurve[] = [];
+  @property({ type: Number }) size = 480;
+  @state() private drag?: { x0: number; y0: number; x1: number; y1: number };
+
+  private renderer?: HeatmapRenderer;
+  private readonly frames = new FrameController(this, () => this.frameKey(), () => this.paint());
+
+  private lastPaint = { at: -Infinity, gpuMs: 0 };
+
+  private frameKey(): string | undefined {
+    const r = this.run;
+    if (!r?.fine || !r.device) return undefined;
+    const wait = Math.max(kMinFrameMs, kFrameCostFactor * this.lastPaint.gpuMs);
+    // The first frame with results and the final frame of a run are never held back.
+    const held = r.phase !== 'done' && r.timeline.firstFrameAt !== undefined;
+    if (held && performance.now() - this.lastPaint.at < wait) return undefined;
+    const m = this.metric;
+    return `${r.id}/${r.version}/${r.phase}/${m ? `${m.index}:${m.lo}:${m.hi}:${m.log}` : 'class'}/${this.size}`;
+  }
+
+  private paint(): void {
+    const r = this.run!;
+    const canvas = this.renderRoot.querySelector('canvas');
+    if (!canvas || !r.fine || !r.device) return;
+    // A run's grids move to a new device after a loss: the renderer follows them.
+    if (this.renderer && this.renderer.device !== r.device) this.renderer.destroy();
+    const renderer = this.renderer?.device === r.device ? this.renderer : new HeatmapRenderer(r.device, canvas.getContext('webgpu')!);
+    this.renderer = renderer;
+    // The coarse pass shows through wherever the fine grid has not been reached yet.
+    if (canvas.width !== r.fine.nx || canvas.height !== r.fine.ny) [canvas.width, canvas.height] = [r.fine.nx, r.fine.ny];
+    const started = performance.now();
+    renderer.draw(r.fine, r.phase === 'done' ? undefined : r.coarse, this.metric, canvas.width, canvas.height);
+    const paint = (this.lastPaint = { at: started, gpuMs: this.lastPaint.gpuMs });
+    void r.device.queue.onSubmittedWorkDone().then(() => (paint.gpuMs = performance.now() - started));
+    const now = performance.now();
+    if (r.version > 0) r.timeline.firstFrameAt ??= now;
+    if (r.phase === 'done') r.timeline.fullFrameAt ??= now;
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    if (changed.has('size')) this.frames.invalidate();
+  }
+
+  /** Pointer position in plot pixels (offsetX is unreliable on SVG shapes). */
+  private local(e: PointerEvent): [number, number] {
+    const r = (e.currentTarget as Element).getBoundingClientRect();
+    return [e.clientX - r.left, e.clientY - r.top];
+  }
+
+  private cellAt(e: PointerEvent): CellDetail | null {
+    const spec = this.run?.spec;
+    const [px, py] = this.local(e);
+    if (!spec || px < 0 || py < 0 || px >= this.size || py >= this.size) return null;
+    const i = cellIndex(px, this.size, spec.x.n);
+    const j = spec.y.n - 1 - cellIndex(py, this.size, spec.y.n);
+    return { i, j, values: cellValues(spec, axisValues(spec.x), axisValues(spec.y), i, j) };
+  }
+
+  private emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private onDown(e: PointerEvent): void {
+    (e.target as Element).setPointerCapture(e.pointerId);
+    const [x, y] = this.local(e);
+    this.drag = { x0: x, y0: y, x1: x, y1: y };
+  }
+
+  private onMove(e: PointerEvent): void {
+    if (this.drag) {
+      const [x, y] = this.local(e);
+      this.drag = { ...this.drag, x1: x, y1: y };
+    }
+    this.emit('cell-hover', this.cellAt(e));
+  }
+
+  private onUp(e: PointerEvent): void {
+    const d = this.drag;
+    this.drag = undefined;
+    const spec = this.run?.spec;
+    if (!d || !spec) return;
+    if (Math.abs(d.x1 - d.x0) < kDragPx || Math.abs(d.y1 - d.y0) < kDragPx) {
+      const cell = this.cellAt(e);
+      if (cell) this.emit('cell-select', cell);
+      return;
+    }
+    const sx = axisScale(spec.x, [0, this.size]);
+    const sy = axisScale(spec.y, [this.size, 0]);
+    const xs = [sx.invert(d.x0), sx.invert(d.x1)].sort((a, b) => a - b);
+    const ys = [sy.invert(d.y0), sy.invert(d.y1)].sort((a, b) => a - b);
+    this.emit('zoom-box', { x: xs, y: ys });
+  }
+
+  private axes() {
+    const spec = this.run!.spec;
+    const s = this.size;
+    const sx = axisScale(spec.x, [0, s]);
+    const sy = axisScale(spec.y, [s, 0]);
+    const label = (id: string) => {
+      const p = spec.model.params.find((q) => q.id === id)!;
+      return `${p.symbol} (${p.label})`;
+    };
+    const format = (scale: typeof sx) => scale.tickFormat(6);
+    return svg`
+      <g class="axis x" transform="translate(0 ${s})">
+        ${sx.ticks(6).map((v) => svg`<g class="tick" transform="translate(${sx(v)} 0)"><line y2="5"></line><text y="18" text-anchor="middle">${format(sx)(v)}</text></g>`)}
+        <text x=${s / 2} y="38" text-anchor="middle" class="label">${label(spec.x.param)}${spec.x.scale === 'log' ? ' · log' : ''}</text>
+      </g>
+      <g class="axis y">
+        ${sy.ticks(6).map((v) => svg`<g class="tick" transform="translate(0 ${sy(v)})"><line x2="-5"></line><text x="-8" dy="0.32em" text-anchor="end">${format(sy)(v)}</text></g>`)}
+        <text transform="translate(-50 ${s / 2}) rotate(-90)" text-anchor="middle" class="label">${label(spec.y.param)}${spec.y.scale === 'log' ? ' · log' : ''}</text>
+      </g>
+      <g class="overlays" clip-path="url(#plot-clip)">
+        ${this.overlays.map((c, k) => svg`<path class="curve" data-overlay=${c.id} stroke-dasharray=${kDashes[k % kDashes.length]}
+          d=${c.points.filter(([x, y]) => Number.isFinite(sx(x)) && Number.isFinite(sy(y))).map(([x, y], n) => `${n ? 'L' : 'M'}${sx(x).toFixed(2)},${sy(y).toFixed(2)}`).join('')}></path>`)}
+      </g>`;
+  }
+
+  override render() {
+    const s = this.size;
+    const d = this.drag;
+    return html`
+      <div style="width:${s + kMargin.left + kMargin.right}px;height:${s + kMargin.top + kMargin.bottom}px"></div>
+      <canvas width="1" height="1" style="left:${kMargin.left}px;top:${kMargin.top}px;width:${s}px;height:${s}px"></canvas>
+      <svg width=${s + kMargin.left + kMargin.right} height=${s + kMargin.top + kMargin.bottom}>
+        <g transform="translate(${kMargin.left} ${kMargin.top})">
+          <clipPath id="plot-clip"><rect width=${s} height=${s}></rect></clipPath>
+          ${this.run ? this.axes() : ''}
+          <rect class="frame" width=${s} height=${s} fill="none"></rect>
+          ${d ? svg`<rect class="box" x=${Math.min(d.x0, d.x1)} y=${Math.min(d.y0, d.y1)} width=${Math.abs(d.x1 - d.x0)} height=${Math.abs(d.y1 - d.y0)}></rect>` : ''}
+          <rect class="plot" width=${s} height=${s} fill="transparent"
+            @pointerdown=${this.onDown} @pointermove=${this.onMove} @pointerup=${this.onUp}
+            @pointerleave=${() => this.emit('cell-hover', null)}></rect>
+        </g>
+      </svg>`;
+  }
+}

@@ -1,0 +1,75 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { scaleLinear, scaleLog } from 'd3-scale';
+import { CLASSES, cellMetrics, type Model, type OverlayCurve } from '../../src/models/types.js';
+import type { MetricStyle } from '../render/heatmap-renderer.js';
+import { kMissingColor, kPendingColor, rampColor } from '../render/palette.js';
+
+const kDashes = ['', '6 3', '2 3', '8 3 2 3'];
+const kBarWidth = 240;
+
+/**
+ * Layer picker and what the colours mean: the class legend (with `diverged`'s reserved colour and
+ * the pending grey) or a metric's colorbar with its units; then one entry per closed-form overlay.
+ * @fires view-patch - detail: { layer } or { overlays }
+ */
+@customElement('atlas-legend')
+export class AtlasLegend extends LitElement {
+  static override styles = css`
+    :host { display: block; font-size: 13px; }
+    .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: middle; border: 1px solid #0003; }
+    .entry { display: inline-block; margin-right: 12px; }
+    .bar { height: 12px; width: ${kBarWidth}px; border: 1px solid #0003; }
+    .ticks { position: relative; height: 16px; width: ${kBarWidth}px; }
+    .ticks span { position: absolute; transform: translateX(-50%); font-size: 11px; }
+    svg { vertical-align: middle; }
+  `;
+
+  @property({ attribute: false }) model!: Model;
+  @property() layer = 'class';
+  @property({ attribute: false }) metric?: MetricStyle;
+  @property({ attribute: false }) curves: OverlayCurve[] = [];
+  @property({ type: Boolean }) overlays = true;
+
+  private patch(detail: object): void {
+    this.dispatchEvent(new CustomEvent('view-patch', { detail, bubbles: true, composed: true }));
+  }
+
+  private colorbar() {
+    const m = this.metric;
+    const meta = cellMetrics(this.model).find((x) => x.id === this.layer);
+    if (!m || !meta) return '';
+    const scale = (m.log ? scaleLog() : scaleLinear()).domain([m.lo, m.hi]).range([0, kBarWidth]);
+    const stops = Array.from({ length: 16 }, (_, k) => rampColor(k / 15)).join(',');
+    return html`<div data-colorbar=${meta.id}>
+      <div class="bar" style="background:linear-gradient(to right,${stops})"></div>
+      <div class="ticks">${scale.ticks(5).map((v) => html`<span style="left:${scale(v)}px">${scale.tickFormat(5)(v)}</span>`)}</div>
+      <div>${meta.symbol}: ${meta.label}${meta.units ? ` [${meta.units}]` : ''}${m.log ? ' · log colour scale' : ''}</div>
+      ${meta.missing !== undefined ? html`<span class="entry"><i class="swatch" style="background:${kMissingColor}"></i>never applied</span>` : ''}
+      <span class="entry"><i class="swatch" style="background:${CLASSES.diverged.color}"></i>${CLASSES.diverged.label}</span>
+    </div>`;
+  }
+
+  override render() {
+    const metrics = cellMetrics(this.model);
+    return html`
+      <label>layer <select name="layer" @change=${(e: Event) => this.patch({ layer: (e.target as HTMLSelectElement).value })}>
+        <option value="class" ?selected=${this.layer === 'class'}>class map</option>
+        ${metrics.map((m) => html`<option value=${m.id} ?selected=${m.id === this.layer}>${m.symbol} · ${m.label}</option>`)}
+      </select></label>
+      <div class="legend">
+        ${this.layer === 'class'
+          ? html`${this.model.classes.map((c) => html`<span class="entry" data-class=${c}><i class="swatch" style="background:${CLASSES[c].color}"></i>${CLASSES[c].label}</span>`)}
+            <span class="entry"><i class="swatch" style="background:${kPendingColor}"></i>pending</span>`
+          : this.colorbar()}
+      </div>
+      ${this.curves.length
+        ? html`<div class="overlays">
+            <label><input type="checkbox" name="overlays" .checked=${this.overlays} @change=${(e: Event) => this.patch({ overlays: (e.target as HTMLInputElement).checked })}> closed-form overlays</label>
+            ${this.curves.map((c, k) => html`<div class="entry" title=${c.source}>
+              <svg width="28" height="10"><line x1="0" y1="5" x2="28" y2="5" stroke="#111" stroke-width="2" stroke-dasharray=${kDashes[k % kDashes.length]}></line></svg>
+              ${c.label} <small>(${c.source})</small></div>`)}
+          </div>`
+        : html`<div class="overlays"><small>no closed-form overlay for these axes</small></div>`}`;
+  }
+}

@@ -1,0 +1,28 @@
+import { LitElement, css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { models } from '../../src/models/registry.js';
+
+/**
+ * Every preset of every model, each with its one-line caption.
+ * @fires preset-select - detail: { model, preset } (ids)
+ */
+@customElement('atlas-presets')
+export class AtlasPresets extends LitElement {
+  static override styles = css`
+    :host { display: block; font-size: 13px; }
+    button { display: block; width: 100%; text-align: left; margin: 2px 0; padding: 4px 6px; background: #fff; border: 1px solid #ddd; cursor: pointer; }
+    button:hover { background: #f0f4ff; }
+    .caption { color: #555; font-size: 12px; }
+    h4 { margin: 6px 0 2px; }
+  `;
+
+  override render() {
+    const pick = (model: string, preset: string) =>
+      this.dispatchEvent(new CustomEvent('preset-select', { detail: { model, preset }, bubbles: true, composed: true }));
+    return html`<details><summary>Presets</summary>
+      ${models.map((m) => html`<h4>${m.title}${m.status === 'reconstruction' ? ' (reconstruction)' : ''}</h4>
+        ${m.presets.map((p) => html`<button data-preset="${m.id}/${p.id}" @click=${() => pick(m.id, p.id)}>
+          <div>${p.title}</div><div class="caption">${p.caption}</div></button>`)}`)}
+    </details>`;
+  }
+}

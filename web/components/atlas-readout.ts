@@ -1,0 +1,54 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { SweepResult } from '../../src/engine/result.js';
+import { CLASSES, CLASS_BY_CODE, cellMetrics } from '../../src/models/types.js';
+import { axisValues } from '../../src/sweep/spec.js';
+import type { LiveRun } from '../controllers/sweep-controller.js';
+import { formatValue } from '../state/format.js';
+
+const fmt = formatValue;
+
+/**
+ * What the cell under the cursor is: its axis values, class, final state and metrics, read from the
+ * run's CPU copy (read back once per pass). While the full grid runs, the coarse pass answers.
+ */
+@customElement('atlas-readout')
+export class AtlasReadout extends LitElement {
+  static override styles = css`
+    :host { display: block; font-size: 13px; min-height: 3.2em; font-variant-numeric: tabular-nums; }
+    .muted { color: #777; }
+  `;
+
+  @property({ attribute: false }) run?: LiveRun;
+  /** The run object is mutated as it goes: its phase tells Lit when the CPU copies change. */
+  @property() phase?: string;
+  @property({ attribute: false }) cell: { i: number; j: number } | null = null;
+
+  override render() {
+    const run = this.run;
+    const cell = this.cell;
+    if (!run || !cell) return html`<span class="muted">hover over the map for a cell's values</span>`;
+    const { spec } = run;
+    const sym = (id: string) => spec.model.params.find((p) => p.id === id)!.symbol;
+    const x = axisValues(spec.x)[cell.i];
+    const y = axisValues(spec.y)[cell.j];
+    const axes = html`<span data-readout="axes">${sym(spec.x.param)} = ${fmt(x)}, ${sym(spec.y.param)} = ${fmt(y)}</span>`;
+    let r: SweepResult | undefined = run.result;
+    let k = cell.j * spec.x.n + cell.i;
+    let note = '';
+    if (!r && run.coarseResult) {
+      r = run.coarseResult;
+      const ci = Math.min(r.nx - 1, Math.floor(((cell.i + 0.5) / spec.x.n) * r.nx));
+      const cj = Math.min(r.ny - 1, Math.floor(((cell.j + 0.5) / spec.y.n) * r.ny));
+      k = cj * r.nx + ci;
+      note = ' (coarse pass; full grid still running)';
+    }
+    if (!r) return html`${axes} · <span class="muted">pending</span>`;
+    const dim = spec.model.state.length;
+    const metrics = cellMetrics(spec.model);
+    const cls = CLASS_BY_CODE[r.classes[k]];
+    return html`${axes} · <b data-readout="class">${cls ? CLASSES[cls].label : 'pending'}</b><span class="muted">${note}</span><br>
+      <span data-readout="state">final state at t = ${fmt(r.tReached)}: ${spec.model.state.map((s, d) => `${s.symbol} = ${fmt(r.finalState[k * dim + d])}`).join(', ')}</span><br>
+      <span data-readout="metrics" class="muted">${metrics.map((m, d) => `${m.symbol} = ${r.metrics[k * metrics.length + d] === m.missing ? '—' : fmt(r.metrics[k * metrics.length + d])}`).join(', ')}</span>`;
+  }
+}

@@ -1,0 +1,29 @@
+import { interpolateViridis } from 'd3-scale-chromatic';
+import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
+
+/** Colours the heatmap and its legends share; the shader gets them once as a storage buffer. */
+export const kPendingColor = '#e4e4e4';
+/** A metric that never applied to a cell (e.g. the collapse time of a cell that never collapsed). */
+export const kMissingColor = '#9a9a9a';
+export const kRampSize = 256;
+/** Offsets into the colour buffer, as in shaders/web/heatmap.wgsl. */
+const kPendingSlot = 4;
+const kMissingSlot = 5;
+const kRampStart = 8;
+
+export const rampColor = (t: number): string => interpolateViridis(t);
+
+export function rgb(hex: string): [number, number, number] {
+  return [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)) as [number, number, number];
+}
+
+/** d3's interpolators answer "#rrggbb" for viridis; class colours are written that way too. */
+export function paletteData(): Float32Array<ArrayBuffer> {
+  const data = new Float32Array(4 * (kRampStart + kRampSize));
+  const put = (slot: number, hex: string) => data.set([...rgb(hex).map((c) => c / 255), 1], 4 * slot);
+  CLASS_BY_CODE.forEach((id, code) => put(code, CLASSES[id].color));
+  put(kPendingSlot, kPendingColor);
+  put(kMissingSlot, kMissingColor);
+  for (let k = 0; k < kRampSize; k++) put(kRampStart + k, rampColor(k / (kRampSize - 1)));
+  return data;
+}

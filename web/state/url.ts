@@ -1,0 +1,101 @@
+import { models, getModel } from '../../src/models/registry.js';
+import { defaultView, viewFromPreset, viewToSpec, type AxisView, type View } from './view.js';
+
+/**
+ * The view in a query string, every number written with String() so it reads back bit for bit:
+ *
+ *   ?model=tian-l2&x=p0:0:1:128:linear&y=weightDecay:0:0.3:128:linear
+ *    &v.target=simsiam&v.augmentation=0&method=rk4&dt=0.05&tEnd=3000
+ *    &layer=class&overlays=on&zoom=0.2:0.6:0:0.15
+ *
+ * `v.<id>` holds each non-axis value ('derived' for a derived initial condition). The older
+ * `?model=&preset=` (and `n=`, one resolution for both axes) still works and expands to a full view.
+ */
+export function viewToQuery(view: View): string {
+  const q = new URLSearchParams();
+  q.set('model', view.model);
+  const axis = (a: AxisView) => [a.param, a.min, a.max, a.n, a.scale].map(String).join(':');
+  q.set('x', axis(view.x));
+  q.set('y', axis(view.y));
+  for (const [id, v] of Object.entries(view.values)) {
+    if (id !== view.x.param && id !== view.y.param) q.set(`v.${id}`, String(v));
+  }
+  q.set('method', view.integrator.method);
+  q.set('dt', String(view.integrator.dt));
+  q.set('tEnd', String(view.integrator.tEnd));
+  q.set('layer', view.layer);
+  q.set('overlays', view.overlays ? 'on' : 'off');
+  if (view.zoom) q.set('zoom', [...view.zoom.x, ...view.zoom.y].map(String).join(':'));
+  return `?${q.toString()}`;
+}
+
+class UrlError extends Error {}
+
+function number(field: string, text: string): number {
+  const v = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(v)) throw new UrlError(`${field}: "${text}" is not a number`);
+  return v;
+}
+
+function parseAxis(field: string, text: string): AxisView {
+  const parts = text.split(':');
+  if (parts.length !== 5) throw new UrlError(`${field}: expected param:min:max:n:scale, got "${text}"`);
+  const [param, min, max, n, scale] = parts;
+  if (scale !== 'linear' && scale !== 'log') throw new UrlError(`${field}: scale must be linear or log, got "${scale}"`);
+  return { param, min: number(`${field}.min`, min), max: number(`${field}.max`, max), n: number(`${field}.n`, n), scale };
+}
+
+function parseQuery(q: URLSearchParams): View {
+  const id = q.get('model');
+  const model = id === null ? models[0] : getModel(id);
+  if (!model) throw new UrlError(`model: unknown model "${id}" (known: ${models.map((m) => m.id).join(', ')})`);
+  const presetId = q.get('preset');
+  let view = defaultView(model);
+  if (presetId !== null) {
+    const preset = model.presets.find((p) => p.id === presetId);
+    if (!preset) throw new UrlError(`preset: ${model.id} has no preset "${presetId}" (known: ${model.presets.map((p) => p.id).join(', ')})`);
+    view = viewFromPreset(model, preset);
+  }
+  const x = q.get('x');
+  const y = q.get('y');
+  if ((x === null) !== (y === null)) throw new UrlError(`${x === null ? 'x' : 'y'}: required when ${x === null ? 'y' : 'x'} is given`);
+  if (x !== null && y !== null) view = { ...view, x: parseAxis('x', x), y: parseAxis('y', y) };
+  const n = q.get('n');
+  if (n !== null) view = { ...view, x: { ...view.x, n: number('n', n) }, y: { ...view.y, n: number('n', n) } };
+  const values = { ...view.values };
+  for (const [key, text] of q) {
+    if (!key.startsWith('v.')) continue;
+    const v = text.trim() === '' ? NaN : Number(text);
+    values[key.slice(2)] = Number.isFinite(v) ? v : text;
+  }
+  const integrator = { ...view.integrator };
+  if (q.has('method')) integrator.method = q.get('method')!;
+  if (q.has('dt')) integrator.dt = number('dt', q.get('dt')!);
+  if (q.has('tEnd')) integrator.tEnd = number('tEnd', q.get('tEnd')!);
+  const overlays = q.get('overlays') ?? 'on';
+  if (overlays !== 'on' && overlays !== 'off') throw new UrlError(`overlays: must be on or off, got "${overlays}"`);
+  view = { ...view, values, integrator, layer: q.get('layer') ?? 'class', overlays: overlays === 'on' };
+  const zoom = q.get('zoom');
+  if (zoom !== null) {
+    const z = zoom.split(':').map((t, k) => number(`zoom[${k}]`, t));
+    if (z.length !== 4) throw new UrlError(`zoom: expected xmin:xmax:ymin:ymax, got "${zoom}"`);
+    view.zoom = { x: [z[0], z[1]], y: [z[2], z[3]] };
+  }
+  return view;
+}
+
+/**
+ * The view a query string describes. Anything wrong (unparsable, or a spec parseSpec rejects) gives
+ * `error` naming the field, e.g. `URL: x.n: must be an integer ≥ 2 (got 1.5)`, and the default view.
+ */
+export function viewFromQuery(search: string): { view: View; error?: string } {
+  try {
+    const view = parseQuery(new URLSearchParams(search));
+    const checked = viewToSpec(view);
+    if (checked.error) return { view: defaultView(getModel(view.model)), error: `URL: ${checked.error}` };
+    return { view };
+  } catch (e) {
+    if (e instanceof UrlError) return { view: defaultView(), error: `URL: ${e.message}` };
+    throw e;
+  }
+}

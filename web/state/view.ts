@@ -1,0 +1,100 @@
+import { models, getModel } from '../../src/models/registry.js';
+import { cellMetrics, type Model, type Preset, type Scale } from '../../src/models/types.js';
+import { parseSpec, SpecError, type ResolvedSpec, type SweepSpecInput } from '../../src/sweep/spec.js';
+
+/**
+ * The explorer's whole view as plain data: what the URL stores and what the controls edit. A view
+ * becomes a sweep spec through `viewToSpec` (which validates with parseSpec); no DOM here.
+ */
+export interface AxisView {
+  param: string;
+  min: number;
+  max: number;
+  n: number;
+  scale: Scale;
+}
+
+export interface ZoomBox {
+  x: [number, number];
+  y: [number, number];
+}
+
+export interface View {
+  model: string;
+  x: AxisView;
+  y: AxisView;
+  /** Every parameter and initial condition (axis entries are kept for when they stop being axes). */
+  values: Record<string, number | string>;
+  integrator: { method: string; dt: number; tEnd: number };
+  /** `class` or the id of one of cellMetrics(model). */
+  layer: string;
+  overlays: boolean;
+  /** Sub-range being computed instead of the axes' full range; the axes stay the reset target. */
+  zoom?: ZoomBox;
+}
+
+function schemaValues(model: Model): Record<string, number | string> {
+  return Object.fromEntries(model.params.map((p) => [p.id, p.default]));
+}
+
+export function viewFromPreset(model: Model, preset: Preset): View {
+  const { spec } = preset;
+  const axis = (a: Preset['spec']['x']): AxisView => {
+    const p = model.params.find((q) => q.id === a.param);
+    return { param: a.param, min: a.min, max: a.max, n: a.n, scale: a.scale ?? (p?.kind === 'number' ? p.scale : 'linear') };
+  };
+  return {
+    model: model.id,
+    x: axis(spec.x),
+    y: axis(spec.y),
+    values: { ...schemaValues(model), ...spec.params, ...spec.initial },
+    integrator: { method: spec.integrator?.method ?? 'rk4', dt: spec.integrator?.dt ?? model.defaults.dt, tEnd: spec.integrator?.tEnd ?? model.defaults.tEnd },
+    layer: 'class',
+    overlays: true,
+  };
+}
+
+/** The first preset of the model, or its first two number parameters over their full ranges. */
+export function defaultView(model: Model = models[0]): View {
+  if (model.presets.length) return viewFromPreset(model, model.presets[0]);
+  const numbers = model.params.filter((p) => p.kind === 'number');
+  const axis = (k: number): AxisView => {
+    const p = numbers[k];
+    return p.kind === 'number' ? { param: p.id, min: p.min, max: p.max, n: 64, scale: p.scale } : (undefined as never);
+  };
+  return { model: model.id, x: axis(0), y: axis(1), values: schemaValues(model), integrator: { method: 'rk4', ...model.defaults }, layer: 'class', overlays: true };
+}
+
+export function specInput(view: View): SweepSpecInput {
+  const model = getModel(view.model);
+  const params: Record<string, number | string> = {};
+  const initial: Record<string, number | string> = {};
+  for (const p of model?.params ?? []) {
+    if (p.id === view.x.param || p.id === view.y.param || view.values[p.id] === undefined) continue;
+    (p.role === 'initial' ? initial : params)[p.id] = view.values[p.id];
+  }
+  const [xmin, xmax] = view.zoom?.x ?? [view.x.min, view.x.max];
+  const [ymin, ymax] = view.zoom?.y ?? [view.y.min, view.y.max];
+  return {
+    model: view.model,
+    params,
+    initial,
+    x: { ...view.x, min: xmin, max: xmax },
+    y: { ...view.y, min: ymin, max: ymax },
+    integrator: { ...view.integrator },
+  };
+}
+
+/** The view's sweep spec, or the SpecError message naming what is wrong. */
+export function viewToSpec(view: View): { spec: ResolvedSpec; error?: undefined } | { spec?: undefined; error: string } {
+  try {
+    const spec = parseSpec(specInput(view));
+    if (view.layer !== 'class' && !cellMetrics(spec.model).some((m) => m.id === view.layer)) {
+      return { error: `layer: unknown layer "${view.layer}" of ${spec.model.id} (known: class, ${cellMetrics(spec.model).map((m) => m.id).join(', ')})` };
+    }
+    return { spec };
+  } catch (e) {
+    if (e instanceof SpecError) return { error: e.message };
+    throw e;
+  }
+}
