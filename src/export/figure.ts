@@ -123,7 +123,7 @@ function colorbar(range: MetricRange, x: number, y: number, h: number, id: strin
   const { metric } = range;
   const title = wrap(`${metric.symbol}: ${metric.label}`, 34).slice(0, 3);
   title.forEach((line, n) => out.push(text(x, y - 26 - 15 * (title.length - 1 - n), line, 'class="colorbar-title" font-size="12" font-weight="bold"')));
-  out.push(text(x, y - 10, `units: ${metric.units}`, 'class="colorbar-units" font-size="11"'));
+  if (metric.units) out.push(text(x, y - 10, `units: ${metric.units}`, 'class="colorbar-units" font-size="11"'));
   out.push(`<rect class="colorbar" x="${x}" y="${y}" width="${w}" height="${h}" fill="url(#${id})" stroke="#333" stroke-width="0.5"/>`);
   const s = scaleLinear().domain([range.min, range.max]).range([y + h, y]);
   const flat = range.min === range.max;

@@ -3,6 +3,8 @@ import { encode } from 'fast-png';
 import { CLASS_BY_CODE, CLASSES, cellMetrics, type Metric } from '../models/types.js';
 import type { SweepResult } from '../engine/result.js';
 
+export { base64 } from './base64.js';
+
 /**
  * One colour per cell for a figure layer, DOM-free: the class map in the fixed CLASSES palette, or a
  * per-cell metric in viridis over the range of its applicable values. Shared by figure.svg, raw.png
@@ -109,12 +111,4 @@ export function layerColors(r: SweepResult, layer: LayerId): LayerColors {
 export function rawPng(r: SweepResult, layer: LayerId = 'class'): Uint8Array {
   const { rgb } = layerColors(r, layer);
   return encode({ width: r.nx, height: r.ny, data: rgb, channels: 3, depth: 8 });
-}
-
-/** Base64 without Buffer, so the same code runs in the page and in Node. */
-export function base64(bytes: Uint8Array): string {
-  let s = '';
-  const chunk = 0x8000;
-  for (let k = 0; k < bytes.length; k += chunk) s += String.fromCharCode(...bytes.subarray(k, k + chunk));
-  return btoa(s);
 }
