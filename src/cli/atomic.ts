@@ -21,7 +21,7 @@ export class AtomicDir {
       rmSync(this.temp, { recursive: true, force: true });
       mkdirSync(this.temp);
     } catch (e) {
-      throw usageError(`${flag} ${target}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw usageError(`${flag} ${target}: cannot create the folder there (${(e as Error).message})`);
     }
     AtomicDir.open.add(this);
   }

@@ -93,11 +93,11 @@ export async function runJobs(jobs: Job[], opts: RunOptions): Promise<void> {
   const tileRef = opts.tile !== undefined ? parseTile(opts.tile) : undefined;
   const tiles = jobs.map((j): TileInfo | undefined => (tileRef ? { ...tileRef, rows: tileRows(tileRef, j.spec.y.n, j.source) } : undefined));
   faultHook();
+  checkChromium(opts.chromium);
   const out = new AtomicDir(opts.out, opts.force);
   const session = new BrowserSession(opts.chromium);
   liveSessions.add(session);
   try {
-    checkChromium(opts.chromium);
     for (const [k, job] of jobs.entries()) {
       const tile = tiles[k];
       const label = (job.name || basename(out.target)) + (tile ? ` tile ${tile.index}/${tile.count}` : '');

@@ -131,7 +131,8 @@ export class BrowserSession {
     try {
       return await Promise.race([page.evaluate((r) => (window as unknown as { collapseAtlasBatch: BatchPageApi }).collapseAtlasBatch.run(r), req), gone]);
     } catch (e) {
-      if (e instanceof BrowserCrashError || !browser.connected || page.isClosed()) {
+      if (e instanceof BrowserCrashError) throw e;
+      if (!browser.connected || page.isClosed()) {
         throw new BrowserCrashError(`the browser closed or crashed during the run (${(e as Error).message.split('\n')[0]})`);
       }
       throw e;
@@ -156,7 +157,9 @@ export class BrowserSession {
   /** PNG of an SVG drawn in the browser at `scale` pixels per SVG unit (no WebGPU needed). */
   async rasterise(svg: string, width: number, height: number, scale: number): Promise<Uint8Array> {
     const browser = await this.launch();
-    const page = await browser.newPage();
+    // The batch page if it is open (a new renderer costs seconds on two shared cores), else a blank one.
+    const own = !this.page || this.page.isClosed();
+    const page = own ? await browser.newPage() : this.page!;
     try {
       const dataUrl = await page.evaluate(async (s, w, h, k) => {
         const url = URL.createObjectURL(new Blob([s], { type: 'image/svg+xml' }));
@@ -172,7 +175,7 @@ export class BrowserSession {
       }, svg, width, height, scale);
       return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
     } finally {
-      await page.close();
+      if (own) await page.close();
     }
   }
 
