@@ -1,15 +1,16 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from './errors.js';
+import { onInterrupt } from './cleanup.js';
 
 /**
  * An output folder that appears whole or not at all: files go to a hidden sibling
  * `.NAME.partial-PID` (same file system, so the final rename is atomic) and `commit` renames it to
- * NAME. `discard` (also run for every open folder on SIGINT/SIGTERM) leaves nothing behind.
+ * NAME. `discard` (also run on SIGINT/SIGTERM, through cleanup.ts) leaves nothing behind.
  */
 export class AtomicDir {
-  private static readonly open = new Set<AtomicDir>();
   readonly target: string;
+  private readonly forget: () => void;
   readonly temp: string;
 
   constructor(target: string, private readonly force: boolean, flag = '--out') {
@@ -23,7 +24,7 @@ export class AtomicDir {
     } catch (e) {
       throw usageError(`${flag} ${target}: cannot create the folder there (${(e as Error).message})`);
     }
-    AtomicDir.open.add(this);
+    this.forget = onInterrupt(() => rmSync(this.temp, { recursive: true, force: true }));
   }
 
   write(rel: string, data: Uint8Array | string): void {
@@ -42,15 +43,11 @@ export class AtomicDir {
     } else {
       renameSync(this.temp, this.target);
     }
-    AtomicDir.open.delete(this);
+    this.forget();
   }
 
   discard(): void {
     rmSync(this.temp, { recursive: true, force: true });
-    AtomicDir.open.delete(this);
-  }
-
-  static discardAll(): void {
-    for (const d of [...AtomicDir.open]) d.discard();
+    this.forget();
   }
 }

@@ -1,12 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
-import { AtomicDir } from './atomic.js';
+import { readFileSync } from 'node:fs';
 import { kDefaultChromium } from './chromium.js';
+import { runInterruptTasks } from './cleanup.js';
 import { CliError, kExit } from './errors.js';
-import { mergeTiles } from './merge.js';
 import { modelsJson, modelsText } from './models.js';
-import { packageInfo } from './outputs.js';
-import { liveSessions, runJobs } from './run.js';
 import { loadSpecFiles, presetJob } from './specs.js';
+
+// Vite and puppeteer load only for commands that start a browser: `models` and usage errors stay quick.
+const runJobs: typeof import('./run.js').runJobs = async (...a) => (await import('./run.js')).runJobs(...a);
+const mergeTiles: typeof import('./merge.js').mergeTiles = async (...a) => (await import('./merge.js')).mergeTiles(...a);
+const version = () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
  * `collapse-atlas`: batch runs of sweep specs in headless Chromium (README "Batch runs").
@@ -16,7 +19,7 @@ import { loadSpecFiles, presetJob } from './specs.js';
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('collapse-atlas')
     .description('Phase diagrams of non-contrastive SSL dynamics, computed with WebGPU in headless Chromium')
-    .version(packageInfo().version)
+    .version(version())
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const chromium = () => new Option('--chromium <path>', 'Chromium executable (env CHROMIUM_PATH)').default(kDefaultChromium);
@@ -61,8 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (dirs: string[], o) => mergeTiles(dirs, o));
 
   const onSignal = (signal: NodeJS.Signals, code: number) => () => {
-    for (const s of liveSessions) s.abandon();
-    AtomicDir.discardAll();
+    runInterruptTasks();
     process.stderr.write(`collapse-atlas: interrupted (${signal}); no output written\n`);
     process.exit(code);
   };

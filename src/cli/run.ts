@@ -30,9 +30,6 @@ function faultHook(): { page?: PageFault; crash: boolean } {
   throw usageError(`COLLAPSE_ATLAS_FAULT: unknown fault "${f}" (device-lost-once, device-lost, browser-crash)`);
 }
 
-/** Sessions alive now, for the signal handler. */
-export const liveSessions = new Set<BrowserSession>();
-
 function replyError(reply: Exclude<PageRunReply, { ok: true }>, job: Job, chromium: string): CliError {
   switch (reply.kind) {
     case 'no-webgpu':
@@ -96,7 +93,6 @@ export async function runJobs(jobs: Job[], opts: RunOptions): Promise<void> {
   checkChromium(opts.chromium);
   const out = new AtomicDir(opts.out, opts.force);
   const session = new BrowserSession(opts.chromium);
-  liveSessions.add(session);
   try {
     for (const [k, job] of jobs.entries()) {
       const tile = tiles[k];
@@ -130,6 +126,5 @@ export async function runJobs(jobs: Job[], opts: RunOptions): Promise<void> {
     throw e;
   } finally {
     await session.close();
-    liveSessions.delete(session);
   }
 }

@@ -6,6 +6,7 @@ import { createServer, type ViteDevServer } from 'vite';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { chromiumFlags } from './chromium.js';
 import { CliError, kExit } from './errors.js';
+import { onInterrupt } from './cleanup.js';
 import type { BatchPageApi, PageArray, PageProgress, PageRunReply, PageRunRequest } from './protocol.js';
 
 export const kRepoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -50,7 +51,11 @@ export class BrowserSession {
   private onProgress?: (p: PageProgress) => void;
   readonly timings: SessionTimings = { serverMs: 0, browserStartMs: 0, pageLoadMs: 0, browserStarts: 0 };
 
-  constructor(private readonly chromium: string) {}
+  private readonly forget: () => void;
+
+  constructor(private readonly chromium: string) {
+    this.forget = onInterrupt(() => this.abandon());
+  }
 
   /** A page that can run sweeps (starts the server and the browser as needed). */
   private async batchPage(): Promise<Page> {
@@ -65,7 +70,7 @@ export class BrowserSession {
         cacheDir: this.cacheDir,
         logLevel: 'error',
         clearScreen: false,
-        optimizeDeps: { noDiscovery: true, include: [] },
+        optimizeDeps: { noDiscovery: true, include: ['zod', 'webgpu-utils', '@petamoriken/float16'] },
         server: { host: 'localhost', port: 0, strictPort: false, hmr: false, watch: null, fs: { allow: [kRepoRoot] } },
       });
       await this.server.listen();
@@ -201,5 +206,6 @@ export class BrowserSession {
     await this.server?.close();
     this.server = undefined;
     if (this.cacheDir) rmSync(this.cacheDir, { recursive: true, force: true });
+    this.forget();
   }
 }
