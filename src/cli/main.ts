@@ -39,11 +39,13 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<model/preset>')
     .option('--out <dir>', 'output folder (default: MODEL-PRESET)')
     .option('--tile <I/N>', 'run only row band I (0-based) of N')
+    .option('--n <N>', 'grid points on each axis instead of the preset\'s')
+    .option('--t-end <T>', 'integrate to this flow time instead of the preset\'s')
     .addOption(chromium())
     .option('--quiet', 'no progress and no summary')
     .option('--force', 'replace an existing output folder')
     .action(async (ref: string, o) => {
-      const job = presetJob(ref);
+      const job = presetJob(ref, { n: o.n, tEnd: o.tEnd });
       await runJobs([job], { ...o, out: o.out ?? `${job.preset!.model}-${job.preset!.id}` });
     });
 

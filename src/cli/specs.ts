@@ -62,8 +62,21 @@ export function parseOrExit(input: unknown, source: string): ResolvedSpec {
   }
 }
 
+/** Overrides of a preset's grid and duration (`preset --n 1024 --t-end 300`). */
+export interface PresetOverrides {
+  n?: string;
+  tEnd?: string;
+}
+
+function positive(flag: string, text: string | undefined, integer: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) throw usageError(`${flag}: expected a positive ${integer ? 'integer' : 'number'} (got "${text}")`);
+  return v;
+}
+
 /** `MODEL/PRESET` → the preset's spec, as a job writing to --out itself. */
-export function presetJob(ref: string): Job {
+export function presetJob(ref: string, overrides: PresetOverrides = {}): Job {
   const [modelId, presetId, extra] = ref.split('/');
   const model = modelId ? getModel(modelId) : undefined;
   if (!model || !presetId || extra !== undefined) {
@@ -71,10 +84,19 @@ export function presetJob(ref: string): Job {
   }
   const preset = model.presets.find((p) => p.id === presetId);
   if (!preset) throw usageError(`preset: ${model.id} has no preset "${presetId}" (known: ${model.presets.map((p) => p.id).join(', ')})`);
+  const n = positive('--n', overrides.n, true);
+  const tEnd = positive('--t-end', overrides.tEnd, false);
+  const spec = {
+    model: model.id,
+    ...preset.spec,
+    x: { ...preset.spec.x, n: n ?? preset.spec.x.n },
+    y: { ...preset.spec.y, n: n ?? preset.spec.y.n },
+    integrator: { ...preset.spec.integrator, ...(tEnd ? { tEnd } : {}) },
+  };
   return {
     name: '',
     source: `preset ${ref}`,
-    spec: parseOrExit({ model: model.id, ...preset.spec }, `preset ${ref}`),
+    spec: parseOrExit(spec, `preset ${ref}`),
     preset: { model: model.id, id: preset.id, title: preset.title, caption: preset.caption },
   };
 }
