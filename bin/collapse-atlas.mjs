@@ -6,5 +6,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 await import('../scripts/raw-loader.mjs');
-const { main } = await import('../src/cli/main.ts');
+const { main, installSignalHandlers } = await import('../src/cli/main.ts');
+installSignalHandlers();
 process.exitCode = await main(process.argv);

@@ -11,6 +11,17 @@ const runJobs: typeof import('./run.js').runJobs = async (...a) => (await import
 const mergeTiles: typeof import('./merge.js').mergeTiles = async (...a) => (await import('./merge.js')).mergeTiles(...a);
 const version = () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/** Ctrl-C and SIGTERM: kill the browser, delete partial output, exit 130/143 (the launcher installs this). */
+export function installSignalHandlers(): void {
+  const onSignal = (signal: NodeJS.Signals, code: number) => () => {
+    runInterruptTasks();
+    process.stderr.write(`collapse-atlas: interrupted (${signal}); no output written\n`);
+    process.exit(code);
+  };
+  process.once('SIGINT', onSignal('SIGINT', 130));
+  process.once('SIGTERM', onSignal('SIGTERM', 143));
+}
+
 /**
  * `collapse-atlas`: batch runs of sweep specs in headless Chromium (README "Batch runs").
  * Returns the exit code: 0 done, 2 bad spec or arguments, 3 no browser/WebGPU, 4 device lost or
@@ -64,14 +75,6 @@ export async function main(argv: string[]): Promise<number> {
     .option('--quiet', 'no summary')
     .option('--force', 'replace an existing output folder')
     .action(async (dirs: string[], o) => mergeTiles(dirs, o));
-
-  const onSignal = (signal: NodeJS.Signals, code: number) => () => {
-    runInterruptTasks();
-    process.stderr.write(`collapse-atlas: interrupted (${signal}); no output written\n`);
-    process.exit(code);
-  };
-  process.once('SIGINT', onSignal('SIGINT', 130));
-  process.once('SIGTERM', onSignal('SIGTERM', 143));
 
   try {
     await program.parseAsync(argv);

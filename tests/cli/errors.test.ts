@@ -1,9 +1,10 @@
 // Exit codes and messages of the batch CLI; nothing partial is ever left behind.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDevice } from '../support/gpu.js';
+import { main } from '../../src/cli/main.js';
 import { cli, entries, errorLines, readNpy } from './support.js';
 
 const device = (await testDevice())?.device;
@@ -30,27 +31,44 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** main() in this process, stderr captured (the usage paths load no browser). */
+async function inProcess(args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await main(['node', 'collapse-atlas', ...args]), stderr };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 const untouched = ['a-file', 'axes.json', 'broken.json', 'existing', 'long.json', 'range.json', 'small.json', 'unknown.json'];
 
 describe('collapse-atlas exit codes', () => {
   it('a bad spec or argument exits 2 with a message naming the field', async () => {
+    // One through a real process (the exit code as a shell sees it), the rest in-process: same main().
+    const r = await cli(['run', 'range.json'], { cwd: dir });
+    expect([r.code, errorLines(r)]).toEqual([2, ['collapse-atlas: range.json: y.max: 3 is outside the range of tian-l2.weightDecay [0, 1]']]);
+    const at = (name: string) => join(dir, name);
     const cases: Array<[string[], string]> = [
-      [['run', 'range.json'], 'range.json: y.max: 3 is outside the range of tian-l2.weightDecay [0, 1]'],
-      [['run', 'axes.json'], 'axes.json[1]: x.min: must be less than x.max (0.9 ≥ 0.9)'],
-      [['run', 'unknown.json'], 'unknown.json: params.weightdecay: unknown parameter of tian-l2'],
-      [['run', 'small.json', '--tile', '3/3'], '--tile: expected I/N with 0 ≤ I < N, e.g. 0/4 (got "3/3")'],
+      [['run', at('axes.json')], `${at('axes.json')}[1]: x.min: must be less than x.max (0.9 ≥ 0.9)`],
+      [['run', at('unknown.json')], `${at('unknown.json')}: params.weightdecay: unknown parameter of tian-l2`],
+      [['run', at('small.json'), '--tile', '3/3'], '--tile: expected I/N with 0 ≤ I < N, e.g. 0/4 (got "3/3")'],
       [['preset', 'tian-l2/nope'], 'preset: tian-l2 has no preset "nope" (known: weight-decay-threshold, augmentation-vs-weight-decay, fig3-basin-eta0, predictor-learning-rate, ema-rate)'],
-      [['run', 'small.json', '--out', 'existing'], '--out existing: already exists; pass --force to replace it'],
-      [['run', 'small.json', '--out', 'a-file/out'], `--out a-file/out: cannot create the folder there (EEXIST: file already exists, mkdir '${join(dir, 'a-file')}')`],
+      [['run', at('small.json'), '--out', at('existing')], `--out ${at('existing')}: already exists; pass --force to replace it`],
+      [['run', at('small.json'), '--out', at('a-file/out')], `--out ${at('a-file/out')}: cannot create the folder there (EEXIST: file already exists, mkdir '${at('a-file')}')`],
     ];
     for (const [args, message] of cases) {
-      const r = await cli(args, { cwd: dir });
-      expect([r.code, errorLines(r)], args.join(' ')).toEqual([2, [`collapse-atlas: ${message}`]]);
+      const { code, stderr } = await inProcess(args);
+      expect([code, stderr], args.join(' ')).toEqual([2, `collapse-atlas: ${message}\n`]);
     }
     // V8 words JSON errors differently across Node versions: the part that is ours is exact.
-    const broken = await cli(['run', 'broken.json'], { cwd: dir });
+    const broken = await inProcess(['run', at('broken.json')]);
     expect(broken.code).toBe(2);
-    expect(errorLines(broken)[0]).toMatch(/^collapse-atlas: broken\.json: not valid JSON \(.*position 20\b/);
+    expect(broken.stderr).toMatch(new RegExp(`^collapse-atlas: ${at('broken.json')}: not valid JSON \\(.*position 20\\b`));
     expect(entries(dir)).toEqual(untouched);
     expect(readFileSync(join(dir, 'existing', 'keep.txt'), 'utf8')).toBe('mine');
   });
@@ -58,6 +76,17 @@ describe('collapse-atlas exit codes', () => {
   it('a missing Chromium exits 3 and says what to install or pass', async () => {
     const r = await cli(['run', 'small.json', '--chromium', '/nonexistent/chromium', '--out', 'o'], { cwd: dir });
     expect([r.code, errorLines(r)]).toEqual([3, ['collapse-atlas: Chromium not found at /nonexistent/chromium: install it (Debian: sudo apt-get install -y chromium libvulkan1) or pass --chromium PATH (or set CHROMIUM_PATH)']]);
+    expect(entries(dir)).toEqual(untouched);
+  });
+
+  it('a Chromium without a WebGPU adapter exits 3 and says what to install', async () => {
+    const wrapper = join(dir, 'no-webgpu.sh');
+    writeFileSync(wrapper, `#!/bin/sh\nexec ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'} "$@" --disable-features=WebGPU,Vulkan --disable-gpu\n`, { mode: 0o755 });
+    const r = await cli(['run', 'small.json', '--chromium', wrapper, '--out', 'o', '--quiet'], { cwd: dir });
+    rmSync(wrapper);
+    expect(r.code).toBe(3);
+    expect(errorLines(r)).toHaveLength(1);
+    expect(errorLines(r)[0]).toMatch(/^collapse-atlas: WebGPU (is not available here|is present but no adapter was found).*\. Chromium \(.*no-webgpu\.sh\) runs WebGPU on Vulkan: install the loader and a driver \(Debian: sudo apt-get install -y libvulkan1; .*\), or pass --chromium PATH to a Chromium with WebGPU$/);
     expect(entries(dir)).toEqual(untouched);
   });
 });
