@@ -1,10 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-// The explorer lives in web/; the engine in src/ is shared with tests and the batch runner.
+const page = (name: string) => new URL(`web/${name}`, import.meta.url).pathname;
+
+// The explorer lives in web/; the engine in src/ is shared with tests and the batch runner, whose
+// page (web/batch.html) the CLI serves itself but the build also ships.
 export default defineConfig({
   root: 'web',
   publicDir: false,
-  build: { outDir: '../dist', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    rolldownOptions: { input: { main: page('index.html'), batch: page('batch.html') } },
+  },
   server: { port: 5173, fs: { allow: ['..'] } },
   test: {
     root: '.',

@@ -1,7 +1,7 @@
 import type { ResolvedSpec } from '../sweep/spec.js';
 import { emptyResult, type SweepResult } from './result.js';
 import { getSweepPipelines } from './gpu-pipelines.js';
-import { planTiles, type Tile } from './tiling.js';
+import { planTiles, type RowBand, type Tile } from './tiling.js';
 import { TileBuffers, type GridTarget } from './tile-buffers.js';
 
 export type { GridTarget };
@@ -65,6 +65,11 @@ export interface GpuRunOptions {
   grid?: GridTarget;
   /** Written into the result (describeAdapter of the device's adapter). */
   adapterInfo?: string;
+  /**
+   * Integrate only these grid rows (the batch runner's `--tile`); the result keeps the full grid's
+   * shape and the other rows stay empty. Default: every row.
+   */
+  rows?: RowBand;
 }
 
 const kMaxStepsPerDispatch = 1 << 16;
@@ -88,7 +93,8 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
     maxComputeWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
     workgroupSize: wg,
     maxCellsPerTile: opts.maxCellsPerTile ?? kDefaultCellsPerTile,
-  });
+  }, opts.rows);
+  const bandCells = tiles.reduce((sum, t) => sum + t.cells, 0);
   let lostMessage: string | undefined;
   void device.lost.then((info) => (lostMessage = `the GPU device was lost (${info.reason}): ${info.message || 'no detail'}`));
 
@@ -97,7 +103,7 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
   const buffers = new TileBuffers(device, pipelines, Math.max(...tiles.map((t) => t.cells)), spec.values);
   let checkpoint: Checkpoint | undefined = resume;
   const totalSteps = spec.integrator.steps;
-  const instanceSteps = spec.x.n * spec.y.n * totalSteps;
+  const instanceSteps = bandCells * totalSteps;
   let stepsPerDispatch = Math.max(1, opts.initialStepsPerDispatch ?? 16);
   const budget = opts.budgetMs ?? 40;
   const checkpointEveryMs = opts.checkpointEveryMs ?? 5000;
@@ -145,7 +151,7 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
             copyClasses(result, tile, await buffers.readClasses(tile));
             lastPartial = performance.now();
           }
-          const done = (tileCellsBefore(tiles, ti) * totalSteps + tile.cells * stepsDone) / (spec.x.n * spec.y.n * totalSteps);
+          const done = (tileCellsBefore(tiles, ti) * totalSteps + tile.cells * stepsDone) / (bandCells * totalSteps);
           await opts.onProgress({ tile: ti, tiles: tiles.length, stepsDone, steps: totalSteps, t: stepsDone * spec.integrator.dt, fraction: done, stepsPerDispatch, partial: result });
         }
       }

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { create, globals } from 'webgpu';
+import { hasGpuDevice } from './gpu-present.js';
 
 /**
  * WebGPU in Node (tests, bench) through dawn.node. On a machine with a GPU the loader's own driver
@@ -8,10 +9,7 @@ import { create, globals } from 'webgpu';
  */
 export const kSwiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-/** A GPU the Vulkan loader could drive (Mesa's ICD files are installed whether or not one exists). */
-export function hasGpuDevice(): boolean {
-  return existsSync('/dev/nvidia0') || (existsSync('/dev/dri') && readdirSync('/dev/dri').some((f) => f.startsWith('renderD')));
-}
+export { hasGpuDevice };
 
 // dawn.node frees its instance when the GPU object is collected, under devices still in use: keep it.
 let gpu: GPU | undefined;

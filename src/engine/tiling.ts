@@ -16,12 +16,18 @@ export interface TileLimits {
   maxCellsPerTile?: number;
 }
 
+/** Grid rows start … end − 1 (y indices), for a run that covers one band of a bigger grid. */
+export interface RowBand {
+  start: number;
+  end: number;
+}
+
 /**
- * Splits an nx × ny grid into row bands so that every per-cell buffer fits one storage binding and
+ * Splits an nx × ny grid (or only the rows of `rows`) into row bands so that every per-cell buffer fits one storage binding and
  * every dispatch fits the workgroup grid (2-D dispatch, so up to maxPerDim² workgroups).
  * `bytesPerCell` is the largest per-cell footprint among the buffers.
  */
-export function planTiles(nx: number, ny: number, bytesPerCell: number, limits: TileLimits): Tile[] {
+export function planTiles(nx: number, ny: number, bytesPerCell: number, limits: TileLimits, rows: RowBand = { start: 0, end: ny }): Tile[] {
   const bindingLimit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   const dispatchLimit = limits.maxComputeWorkgroupsPerDimension ** 2 * limits.workgroupSize;
   const maxCells = Math.min(Math.floor(bindingLimit / bytesPerCell), dispatchLimit, limits.maxCellsPerTile ?? Infinity);
@@ -30,9 +36,9 @@ export function planTiles(nx: number, ny: number, bytesPerCell: number, limits: 
     throw new SpecError(`x.n: one grid row of ${nx} cells needs ${nx * bytesPerCell} bytes per buffer, more than this device allows per tile (${Math.min(maxCells * bytesPerCell, bindingLimit)} bytes); lower x.n`);
   }
   const tiles: Tile[] = [];
-  for (let row = 0; row < ny; row += rowsPerTile) {
-    const rows = Math.min(rowsPerTile, ny - row);
-    tiles.push({ rowOffset: row, rows, cells: rows * nx });
+  for (let row = rows.start; row < rows.end; row += rowsPerTile) {
+    const count = Math.min(rowsPerTile, rows.end - row);
+    tiles.push({ rowOffset: row, rows: count, cells: count * nx });
   }
   return tiles;
 }

@@ -1,43 +1,51 @@
 import { CLASS_BY_CODE, CLASSES, cellMetrics } from '../models/types.js';
 import { axisValues, specToJson } from '../sweep/spec.js';
-import { classCounts, type SweepResult } from '../engine/result.js';
+import type { SweepResult } from '../engine/result.js';
+import type { RowBand } from '../engine/tiling.js';
 import { dump } from 'npyjs';
 
 function encodeNpy(data: Uint8Array | Float32Array, shape: number[]): Uint8Array {
   return new Uint8Array(dump(data, shape));
 }
 
+const allRows = (r: SweepResult): RowBand => ({ start: 0, end: r.ny });
+
 /**
  * The raw outputs of a sweep, shared by the explorer's export and the batch runner: .npy grids
  * (row j = j-th y value ascending, column i = i-th x value), one CSV row per cell, a manifest.
+ * `rows` limits them to one band of grid rows (a batch tile): the .npy grids then have
+ * end − start rows and the CSV carries the band's own y values.
  */
-export function gridFiles(r: SweepResult): Record<string, Uint8Array> {
-  const { nx, ny } = r;
+export function gridFiles(r: SweepResult, rows: RowBand = allRows(r)): Record<string, Uint8Array> {
+  const { nx } = r;
+  const ny = rows.end - rows.start;
+  const c0 = rows.start * nx;
+  const cells = nx * ny;
   const model = r.spec.model;
   const S = model.state.length;
   const metrics = cellMetrics(model);
   const files: Record<string, Uint8Array> = {
-    'class.npy': encodeNpy(r.classes, [ny, nx]),
-    'final.npy': encodeNpy(Float32Array.from(r.finalState), [ny, nx, S]),
+    'class.npy': encodeNpy(r.classes.subarray(c0, c0 + cells), [ny, nx]),
+    'final.npy': encodeNpy(Float32Array.from(r.finalState.subarray(c0 * S, (c0 + cells) * S)), [ny, nx, S]),
   };
   metrics.forEach((m, k) => {
-    const grid = new Float32Array(nx * ny);
-    for (let c = 0; c < nx * ny; c++) grid[c] = r.metrics[c * metrics.length + k];
+    const grid = new Float32Array(cells);
+    for (let c = 0; c < cells; c++) grid[c] = r.metrics[(c0 + c) * metrics.length + k];
     files[`${m.id}.npy`] = encodeNpy(grid, [ny, nx]);
   });
-  files['grid.csv'] = new TextEncoder().encode(gridCsv(r));
+  files['grid.csv'] = new TextEncoder().encode(gridCsv(r, rows));
   return files;
 }
 
 /** One row per cell: x, y, class name, final state, metrics; a header names every column. */
-export function gridCsv(r: SweepResult): string {
+export function gridCsv(r: SweepResult, rows: RowBand = allRows(r)): string {
   const model = r.spec.model;
   const metrics = cellMetrics(model);
   const S = model.state.length;
   const xs = axisValues(r.spec.x);
   const ys = axisValues(r.spec.y);
   const lines = [[r.spec.x.param, r.spec.y.param, 'class', ...model.state.map((s) => s.id), ...metrics.map((m) => m.id)].join(',')];
-  for (let j = 0; j < r.ny; j++) {
+  for (let j = rows.start; j < rows.end; j++) {
     for (let i = 0; i < r.nx; i++) {
       const c = j * r.nx + i;
       const state = Array.from(r.finalState.subarray(c * S, c * S + S));
@@ -53,8 +61,22 @@ export interface ManifestContext {
   gitCommit?: string;
 }
 
-/** Everything needed to reproduce and read the outputs; `spec` is accepted back by parseSpec. */
-export function manifest(r: SweepResult, ctx: ManifestContext) {
+/** Cells per class within a band of rows (model classes listed even when absent). */
+export function bandCounts(r: SweepResult, rows: RowBand = allRows(r)): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of r.spec.model.classes) counts[c] = 0;
+  for (const code of r.classes.subarray(rows.start * r.nx, rows.end * r.nx)) {
+    const id = CLASS_BY_CODE[code] ?? `code ${code}`;
+    counts[id] = (counts[id] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * Everything needed to reproduce and read the outputs; `spec` is accepted back by parseSpec. With
+ * `rows`, the spec and axes stay the full grid's and the counts are the band's.
+ */
+export function manifest(r: SweepResult, ctx: ManifestContext, rows: RowBand = allRows(r)) {
   const model = r.spec.model;
   return {
     spec: specToJson(r.spec),
@@ -67,6 +89,6 @@ export function manifest(r: SweepResult, ctx: ManifestContext) {
     package: { version: ctx.packageVersion, commit: ctx.gitCommit ?? 'unknown' },
     timings: { ...r.timings, instanceStepsPerSecond: r.timings.instanceSteps / (r.timings.ms / 1000) },
     tReached: r.tReached,
-    counts: classCounts(r),
+    counts: bandCounts(r, rows),
   };
 }

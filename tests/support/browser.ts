@@ -1,20 +1,13 @@
 import { preview, type PreviewServer } from 'vite';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { hasGpuDevice } from '../../src/engine/node-gpu.js';
+import { chromiumFlags, kDefaultChromium } from '../../src/cli/chromium.js';
 
 /**
  * Headless Chromium on the built explorer, served from localhost (WebGPU needs a secure origin).
- * The three Vulkan flags let a WebGPU canvas present; on a machine with a GPU, SwiftShader is not forced.
+ * Flags: src/cli/chromium.ts (shared with the batch CLI).
  */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export function chromiumFlags(): string[] {
-  return [
-    '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--use-angle=vulkan', '--enable-features=Vulkan',
-    ...(hasGpuDevice() ? [] : ['--use-vulkan=swiftshader']),
-    '--disable-background-networking', '--disable-component-update', '--no-first-run',
-  ];
-}
+export const chromiumPath = kDefaultChromium;
+export { chromiumFlags };
 
 export async function startExplorer(): Promise<{ url: string; server: PreviewServer; browser: Browser }> {
   const server = await preview({ preview: { port: 0, strictPort: false }, logLevel: 'silent' });

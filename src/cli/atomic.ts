@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { usageError } from './errors.js';
+import { onInterrupt } from './cleanup.js';
+
+/**
+ * An output folder that appears whole or not at all: files go to a hidden sibling
+ * `.NAME.partial-PID` (same file system, so the final rename is atomic) and `commit` renames it to
+ * NAME. `discard` (also run on SIGINT/SIGTERM, through cleanup.ts) leaves nothing behind.
+ */
+export class AtomicDir {
+  readonly target: string;
+  private readonly forget: () => void;
+  readonly temp: string;
+
+  constructor(target: string, private readonly force: boolean, flag = '--out') {
+    this.target = resolve(target);
+    if (existsSync(this.target) && !force) throw usageError(`${flag} ${target}: already exists; pass --force to replace it`);
+    this.temp = join(dirname(this.target), `.${basename(this.target)}.partial-${process.pid}`);
+    try {
+      mkdirSync(dirname(this.target), { recursive: true });
+      rmSync(this.temp, { recursive: true, force: true });
+      mkdirSync(this.temp);
+    } catch (e) {
+      throw usageError(`${flag} ${target}: cannot create the folder there (${(e as Error).message})`);
+    }
+    this.forget = onInterrupt(() => rmSync(this.temp, { recursive: true, force: true }));
+  }
+
+  write(rel: string, data: Uint8Array | string): void {
+    const path = join(this.temp, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, data);
+  }
+
+  commit(): void {
+    if (existsSync(this.target)) {
+      if (!this.force) throw usageError(`--out ${this.target}: appeared while running; pass --force to replace it`);
+      const old = join(dirname(this.target), `.${basename(this.target)}.old-${process.pid}`);
+      renameSync(this.target, old);
+      renameSync(this.temp, this.target);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(this.temp, this.target);
+    }
+    this.forget();
+  }
+
+  discard(): void {
+    rmSync(this.temp, { recursive: true, force: true });
+    this.forget();
+  }
+}

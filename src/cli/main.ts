@@ -1,0 +1,94 @@
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { kDefaultChromium } from './chromium.js';
+import { runInterruptTasks } from './cleanup.js';
+import { CliError, kExit } from './errors.js';
+import { modelsJson, modelsText } from './models.js';
+import { loadSpecFiles, presetJob } from './specs.js';
+
+// Vite and puppeteer load only for commands that start a browser: `models` and usage errors stay quick.
+const runJobs: typeof import('./run.js').runJobs = async (...a) => (await import('./run.js')).runJobs(...a);
+const mergeTiles: typeof import('./merge.js').mergeTiles = async (...a) => (await import('./merge.js')).mergeTiles(...a);
+const version = () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Ctrl-C and SIGTERM: kill the browser, delete partial output, exit 130/143 (the launcher installs this). */
+export function installSignalHandlers(): void {
+  const onSignal = (signal: NodeJS.Signals, code: number) => () => {
+    runInterruptTasks();
+    process.stderr.write(`collapse-atlas: interrupted (${signal}); no output written\n`);
+    process.exit(code);
+  };
+  process.once('SIGINT', onSignal('SIGINT', 130));
+  process.once('SIGTERM', onSignal('SIGTERM', 143));
+}
+
+/**
+ * `collapse-atlas`: batch runs of sweep specs in headless Chromium (README "Batch runs").
+ * Returns the exit code: 0 done, 2 bad spec or arguments, 3 no browser/WebGPU, 4 device lost or
+ * browser crash after retries, 1 anything unexpected; 130/143 on SIGINT/SIGTERM.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('collapse-atlas')
+    .description('Phase diagrams of non-contrastive SSL dynamics, computed with WebGPU in headless Chromium')
+    .version(version())
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const chromium = () => new Option('--chromium <path>', 'Chromium executable (env CHROMIUM_PATH)').default(kDefaultChromium);
+
+  program.command('run')
+    .description('run sweep specs (JSON files, each one spec or an array of specs)')
+    .argument('<spec...>', 'spec files')
+    .option('--out <dir>', 'output folder (one subfolder per spec when there are several)', 'atlas-out')
+    .option('--tile <I/N>', 'run only row band I (0-based) of N; merge the N folders with `merge`')
+    .addOption(chromium())
+    .option('--quiet', 'no progress and no summary')
+    .option('--force', 'replace an existing output folder')
+    .action(async (files: string[], o) => runJobs(loadSpecFiles(files), o));
+
+  program.command('preset')
+    .description('run a preset, e.g. tian-l2/weight-decay-threshold (see `models`)')
+    .argument('<model/preset>')
+    .option('--out <dir>', 'output folder (default: MODEL-PRESET)')
+    .option('--tile <I/N>', 'run only row band I (0-based) of N')
+    .option('--n <N>', 'grid points on each axis instead of the preset\'s')
+    .option('--t-end <T>', 'integrate to this flow time instead of the preset\'s')
+    .addOption(chromium())
+    .option('--quiet', 'no progress and no summary')
+    .option('--force', 'replace an existing output folder')
+    .action(async (ref: string, o) => {
+      const job = presetJob(ref, { n: o.n, tEnd: o.tEnd });
+      await runJobs([job], { ...o, out: o.out ?? `${job.preset!.model}-${job.preset!.id}` });
+    });
+
+  program.command('models')
+    .description('list every model with parameters, initial conditions, symbols, defaults, ranges, legend and presets')
+    .option('--json', 'machine-readable')
+    .action((o: { json?: boolean }) => {
+      process.stdout.write((o.json ? modelsJson() : modelsText()) + '\n');
+    });
+
+  program.command('merge')
+    .description('merge the folders of `run --tile I/N` (all N of them) into the full result')
+    .argument('<dir...>', 'tile folders')
+    .requiredOption('--out <dir>', 'output folder')
+    .addOption(chromium())
+    .option('--quiet', 'no summary')
+    .option('--force', 'replace an existing output folder')
+    .action(async (dirs: string[], o) => mergeTiles(dirs, o));
+
+  try {
+    await program.parseAsync(argv);
+    return kExit.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return kExit.ok;
+      return kExit.usage; // commander has printed the message
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`collapse-atlas: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`collapse-atlas: unexpected error: ${(e as Error).stack ?? e}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,49 @@
+import { models } from '../models/registry.js';
+import { CLASSES, cellMetrics, type Model, type Param } from '../models/types.js';
+
+/** Everything `collapse-atlas models --json` prints about one model. */
+export function describeModel(m: Model) {
+  const param = (p: Param) =>
+    p.kind === 'choice'
+      ? { id: p.id, symbol: p.symbol, label: p.label, description: p.description, kind: p.kind, options: p.options, default: p.default }
+      : { id: p.id, symbol: p.symbol, label: p.label, description: p.description, kind: p.kind, default: p.default, ...(p.derivedAs ? { derivedAs: p.derivedAs } : {}), min: p.min, max: p.max, scale: p.scale, ...(p.units ? { units: p.units } : {}) };
+  return {
+    id: m.id,
+    title: m.title,
+    status: m.status,
+    note: m.note,
+    version: m.version,
+    citation: m.citation,
+    params: m.params.filter((p) => p.role === 'param').map(param),
+    initial: m.params.filter((p) => p.role === 'initial').map(param),
+    state: m.state,
+    metrics: cellMetrics(m),
+    legend: m.classes.map((id) => ({ code: CLASSES[id].code, id, label: CLASSES[id].label, color: CLASSES[id].color })),
+    defaults: { integrator: { method: 'rk4', ...m.defaults } },
+    presets: m.presets.map((p) => ({ id: `${m.id}/${p.id}`, title: p.title, caption: p.caption, spec: { model: m.id, ...p.spec } })),
+  };
+}
+
+function paramLine(p: Param): string {
+  if (p.kind === 'choice') return `    ${p.id} (${p.symbol}): ${p.label}; one of ${p.options.join(' | ')}, default ${p.default}`;
+  const def = p.default === 'derived' ? `derived (${p.derivedAs})` : String(p.default);
+  return `    ${p.id} (${p.symbol}): ${p.label}; default ${def}, range [${p.min}, ${p.max}] ${p.scale}${p.units ? `, ${p.units}` : ''}`;
+}
+
+export function modelsText(): string {
+  const out: string[] = [];
+  for (const m of models) {
+    out.push(`${m.id}: ${m.title}${m.status === 'reconstruction' ? '  [reconstruction]' : ''}`);
+    out.push(`  ${m.citation.authors}, "${m.citation.title}", ${m.citation.venue}, arXiv:${m.citation.arxiv}`);
+    out.push('  parameters:', ...m.params.filter((p) => p.role === 'param').map(paramLine));
+    out.push('  initial conditions:', ...m.params.filter((p) => p.role === 'initial').map(paramLine));
+    out.push(`  state: ${m.state.map((s) => `${s.id} (${s.symbol})`).join(', ')}`);
+    out.push(`  metrics: ${cellMetrics(m).map((x) => `${x.id} (${x.symbol}${x.units ? `, ${x.units}` : ''})`).join(', ')}`);
+    out.push(`  legend: ${m.classes.map((id) => `${CLASSES[id].code} ${id}`).join(', ')}`);
+    out.push(`  integrator defaults: rk4, dt = ${m.defaults.dt}, tEnd = ${m.defaults.tEnd}`);
+    out.push('  presets:', ...m.presets.map((p) => `    ${m.id}/${p.id}: ${p.title} (${p.spec.x.n}×${p.spec.y.n})`), '');
+  }
+  return out.join('\n');
+}
+
+export const modelsJson = () => JSON.stringify(models.map(describeModel), null, 2);

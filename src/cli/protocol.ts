@@ -1,0 +1,52 @@
+import type { SweepSpecInput } from '../sweep/spec.js';
+import type { RowBand } from '../engine/tiling.js';
+
+/**
+ * What the batch runner (Node) and its page (web/batch.ts, in headless Chromium) say to each other.
+ * Node sends a spec as JSON; the page keeps the result and hands it back in base64 chunks, so no
+ * single DevTools message grows with the grid.
+ */
+
+/** Test hooks, from COLLAPSE_ATLAS_FAULT: lose the device after the first progress report, once or every time. */
+export type PageFault = 'device-lost-once' | 'device-lost';
+
+export interface PageRunRequest {
+  spec: SweepSpecInput;
+  rows: RowBand;
+  /** Device losses the page survives by resuming from the engine's checkpoint on a fresh device. */
+  deviceRetries: number;
+  fault?: PageFault;
+}
+
+export type PageRunReply =
+  | {
+      ok: true;
+      adapterInfo: string;
+      tReached: number;
+      timings: { startedAt: string; endedAt: string; ms: number; kernelMs: number; instanceSteps: number };
+      /** Milliseconds to get an adapter and device (every attempt). */
+      deviceMs: number;
+      deviceLosses: number;
+      /** Byte lengths of the arrays kept in the page, for `chunk`. */
+      bytes: Record<PageArray, number>;
+    }
+  | { ok: false; kind: 'no-webgpu' | 'device-lost' | 'spec' | 'error'; message: string };
+
+export type PageArray = 'classes' | 'finalState' | 'metrics';
+
+/** The page's API, on `window.collapseAtlasBatch`. */
+export interface BatchPageApi {
+  run(request: PageRunRequest): Promise<PageRunReply>;
+  /** Base64 of bytes [offset, offset + length) of one array of the last result. */
+  chunk(name: PageArray, offset: number, length: number): string;
+  /** PNG (base64) of an SVG drawn on a 2-D canvas at `scale` device pixels per SVG pixel. */
+  rasterise(svg: string, width: number, height: number, scale: number): Promise<string>;
+}
+
+/** Progress the page reports through the function Node exposes as `window.collapseAtlasProgress`. */
+export interface PageProgress {
+  fraction: number;
+  t: number;
+  tile: number;
+  tiles: number;
+}

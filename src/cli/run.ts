@@ -1,0 +1,130 @@
+import { basename } from 'node:path';
+import type { SweepResult } from '../engine/result.js';
+import { specToJson } from '../sweep/spec.js';
+import { AtomicDir } from './atomic.js';
+import { CliError, kExit, usageError } from './errors.js';
+import { writeResult, type RunFigures, type TileInfo } from './outputs.js';
+import { progress } from './progress.js';
+import type { PageFault, PageRunReply } from './protocol.js';
+import { BrowserCrashError, BrowserSession, checkChromium } from './session.js';
+import { parseTile, tileRows, type Job } from './specs.js';
+
+export interface RunOptions {
+  out: string;
+  tile?: string;
+  chromium: string;
+  quiet: boolean;
+  force: boolean;
+}
+
+/** Browser starts per sweep before exit 4; device losses the page survives per browser. */
+const kBrowserAttempts = 3;
+const kDeviceRetries = 2;
+
+/** Test hook (README "Batch runs"): COLLAPSE_ATLAS_FAULT = device-lost-once | device-lost | browser-crash. */
+function faultHook(): { page?: PageFault; crash: boolean } {
+  const f = process.env.COLLAPSE_ATLAS_FAULT;
+  if (!f) return { crash: false };
+  if (f === 'browser-crash') return { crash: true };
+  if (f === 'device-lost' || f === 'device-lost-once') return { page: f, crash: false };
+  throw usageError(`COLLAPSE_ATLAS_FAULT: unknown fault "${f}" (device-lost-once, device-lost, browser-crash)`);
+}
+
+function replyError(reply: Exclude<PageRunReply, { ok: true }>, job: Job, chromium: string): CliError {
+  switch (reply.kind) {
+    case 'no-webgpu':
+      return new CliError(`${reply.message}. Chromium (${chromium}) runs WebGPU on Vulkan: install the loader and a driver (Debian: sudo apt-get install -y libvulkan1; SwiftShader ships with Debian's chromium), or pass --chromium PATH to a Chromium with WebGPU`, kExit.noWebGpu);
+    case 'device-lost':
+      return new CliError(`${job.source}: ${reply.message}`, kExit.lost);
+    case 'spec':
+      return usageError(`${job.source}: ${reply.message}`);
+    default:
+      return new CliError(`${job.source}: internal error in the batch page: ${reply.message}`, 1);
+  }
+}
+
+async function runWithRetries(session: BrowserSession, job: Job, tile: TileInfo | undefined, label: string, opts: RunOptions) {
+  const fault = faultHook();
+  const bar = progress(label, opts.quiet);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      let crashed = false;
+      try {
+        const reply = await session.run(
+          { spec: specToJson(job.spec), rows: tile?.rows ?? { start: 0, end: job.spec.y.n }, deviceRetries: kDeviceRetries, fault: fault.page },
+          (p) => {
+            bar.update(p);
+            if (fault.crash && !crashed) {
+              crashed = true;
+              session.killBrowser();
+            }
+          },
+        );
+        if (!reply.ok) throw replyError(reply, job, opts.chromium);
+        return { reply, attempts: attempt };
+      } catch (e) {
+        if (!(e instanceof BrowserCrashError)) throw e;
+        if (attempt >= kBrowserAttempts) throw new CliError(`${job.source}: ${e.message}; gave up after ${attempt} browser starts`, kExit.lost);
+        if (!opts.quiet) process.stderr.write(`${label}: ${e.message}; restarting the browser (start ${attempt + 1} of ${kBrowserAttempts})\n`);
+      }
+    }
+  } finally {
+    bar.stop();
+  }
+}
+
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+export function summary(label: string, r: SweepResult, cells: number, f: RunFigures): string {
+  const steps = r.spec.integrator.steps;
+  const rate = (ms: number) => ((cells * steps) / (ms / 1000)).toExponential(3);
+  return [
+    `${label}: ${cells} cells × ${steps} steps in ${sec(f.wallMs)}: ${rate(f.wallMs)} instance-steps/s overall, ${rate(f.kernelMs)} in kernels (${sec(f.kernelMs)})`,
+    `  overhead ${sec(f.wallMs - f.kernelMs)}: server ${sec(f.serverMs)}, browser start ${sec(f.browserStartMs)}, page ${sec(f.pageLoadMs)}, device ${sec(f.deviceMs)}, readback ${sec(f.readbackMs)}, encoding ${sec(f.encodeMs)}, figure.png ${sec(f.rasterMs)}, rest ${sec(f.wallMs - f.kernelMs - f.serverMs - f.browserStartMs - f.pageLoadMs - f.deviceMs - f.readbackMs - f.encodeMs - f.rasterMs)}`,
+    `  adapter: ${r.backend}`,
+  ].join('\n');
+}
+
+/** `run` and `preset`: every job in one browser, all outputs committed together at the end. */
+export async function runJobs(jobs: Job[], opts: RunOptions): Promise<void> {
+  const tileRef = opts.tile !== undefined ? parseTile(opts.tile) : undefined;
+  const tiles = jobs.map((j): TileInfo | undefined => (tileRef ? { ...tileRef, rows: tileRows(tileRef, j.spec.y.n, j.source) } : undefined));
+  faultHook();
+  checkChromium(opts.chromium);
+  const out = new AtomicDir(opts.out, opts.force);
+  const session = new BrowserSession(opts.chromium);
+  try {
+    for (const [k, job] of jobs.entries()) {
+      const tile = tiles[k];
+      const label = (job.name || basename(out.target)) + (tile ? ` tile ${tile.index}/${tile.count}` : '');
+      const started = performance.now();
+      const before = { ...session.timings };
+      const { reply, attempts } = await runWithRetries(session, job, tile, label, opts);
+      if (!reply.ok) throw new Error('unreachable');
+      const t0 = performance.now();
+      const [classes, finalState, metrics] = await Promise.all([
+        session.fetch('classes', reply.bytes.classes), session.fetch('finalState', reply.bytes.finalState), session.fetch('metrics', reply.bytes.metrics),
+      ]);
+      const readbackMs = performance.now() - t0;
+      const r: SweepResult = {
+        spec: job.spec, nx: job.spec.x.n, ny: job.spec.y.n,
+        classes: new Uint8Array(classes), finalState: new Float32Array(finalState), metrics: new Float32Array(metrics),
+        tReached: reply.tReached, backend: reply.adapterInfo, timings: reply.timings,
+      };
+      const figures = await writeResult(out, job.name, r, job, tile, {
+        startedMs: started, kernelMs: reply.timings.kernelMs, deviceMs: reply.deviceMs, readbackMs,
+        serverMs: session.timings.serverMs - before.serverMs, browserStartMs: session.timings.browserStartMs - before.browserStartMs,
+        pageLoadMs: session.timings.pageLoadMs - before.pageLoadMs, deviceLosses: reply.deviceLosses, browserAttempts: attempts,
+      }, (svg, w, h, s) => session.rasterise(svg, w, h, s));
+      const cells = (tile ? tile.rows.end - tile.rows.start : r.ny) * r.nx;
+      if (!opts.quiet) process.stdout.write(summary(label, r, cells, figures) + '\n');
+    }
+    out.commit();
+    if (!opts.quiet) process.stdout.write(`wrote ${out.target}\n`);
+  } catch (e) {
+    out.discard();
+    throw e;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { parseSpec, SpecError, type ResolvedSpec } from '../sweep/spec.js';
+import type { RowBand } from '../engine/tiling.js';
+import { getModel } from '../models/registry.js';
+import { usageError } from './errors.js';
+
+/** One sweep of a CLI call: where its spec came from and the subfolder it writes to. */
+export interface Job {
+  /** Subfolder of --out ('' when the call has a single spec: DIR itself). */
+  name: string;
+  /** For messages: `file.json` or `file.json[2]`. */
+  source: string;
+  spec: ResolvedSpec;
+  preset?: { model: string; id: string; title: string; caption: string };
+}
+
+/**
+ * Reads spec files, each holding one spec or a JSON array of specs. Subfolder names: the file's
+ * name without `.json`, plus `-K` (K = 1, 2, …) for the K-th spec of an array. A single spec in the
+ * whole call writes to --out itself.
+ */
+export function loadSpecFiles(files: string[]): Job[] {
+  const jobs: Job[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw usageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw usageError(`${file}: not valid JSON (${(e as Error).message})`);
+    }
+    const stem = basename(file, extname(file));
+    const list = Array.isArray(json) ? json : [json];
+    if (list.length === 0) throw usageError(`${file}: the array holds no spec`);
+    list.forEach((input, k) => {
+      const source = Array.isArray(json) ? `${file}[${k}]` : file;
+      jobs.push({ name: Array.isArray(json) ? `${stem}-${k + 1}` : stem, source, spec: parseOrExit(input, source) });
+    });
+  }
+  const seen = new Map<string, string>();
+  for (const job of jobs) {
+    const other = seen.get(job.name);
+    if (other) throw usageError(`${other} and ${job.source} would both write to subfolder "${job.name}"; rename one file`);
+    seen.set(job.name, job.source);
+  }
+  if (jobs.length === 1) jobs[0].name = '';
+  return jobs;
+}
+
+export function parseOrExit(input: unknown, source: string): ResolvedSpec {
+  try {
+    return parseSpec(input);
+  } catch (e) {
+    if (e instanceof SpecError) throw usageError(`${source}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Overrides of a preset's grid and duration (`preset --n 1024 --t-end 300`). */
+export interface PresetOverrides {
+  n?: string;
+  tEnd?: string;
+}
+
+function positive(flag: string, text: string | undefined, integer: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) throw usageError(`${flag}: expected a positive ${integer ? 'integer' : 'number'} (got "${text}")`);
+  return v;
+}
+
+/** `MODEL/PRESET` → the preset's spec, as a job writing to --out itself. */
+export function presetJob(ref: string, overrides: PresetOverrides = {}): Job {
+  const [modelId, presetId, extra] = ref.split('/');
+  const model = modelId ? getModel(modelId) : undefined;
+  if (!model || !presetId || extra !== undefined) {
+    throw usageError(`preset: expected MODEL/PRESET, e.g. tian-l2/weight-decay-threshold (got "${ref}"); \`collapse-atlas models\` lists them`);
+  }
+  const preset = model.presets.find((p) => p.id === presetId);
+  if (!preset) throw usageError(`preset: ${model.id} has no preset "${presetId}" (known: ${model.presets.map((p) => p.id).join(', ')})`);
+  const n = positive('--n', overrides.n, true);
+  const tEnd = positive('--t-end', overrides.tEnd, false);
+  const spec = {
+    model: model.id,
+    ...preset.spec,
+    x: { ...preset.spec.x, n: n ?? preset.spec.x.n },
+    y: { ...preset.spec.y, n: n ?? preset.spec.y.n },
+    integrator: { ...preset.spec.integrator, ...(tEnd ? { tEnd } : {}) },
+  };
+  return {
+    name: '',
+    source: `preset ${ref}`,
+    spec: parseOrExit(spec, `preset ${ref}`),
+    preset: { model: model.id, id: preset.id, title: preset.title, caption: preset.caption },
+  };
+}
+
+export interface TileRef {
+  /** 0-based, so $SLURM_ARRAY_TASK_ID (with --array=0-(N-1)) and $JOB_COMPLETION_INDEX fit as they are. */
+  index: number;
+  count: number;
+}
+
+export function parseTile(text: string): TileRef {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !(count >= 1) || !(index < count)) throw usageError(`--tile: expected I/N with 0 ≤ I < N, e.g. 0/4 (got "${text}")`);
+  return { index, count };
+}
+
+/** Rows of tile I of N: N near-equal bands, ⌊I·ny/N⌋ … ⌊(I+1)·ny/N⌋ − 1. */
+export function tileRows(tile: TileRef, ny: number, source: string): RowBand {
+  if (tile.count > ny) throw usageError(`--tile: ${tile.count} tiles exceed the ${ny} grid rows of ${source} (y.n)`);
+  return { start: Math.floor((tile.index * ny) / tile.count), end: Math.floor(((tile.index + 1) * ny) / tile.count) };
+}

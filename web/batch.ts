@@ -1,0 +1,118 @@
+/**
+ * The batch runner's page: headless Chromium loads it from the CLI's local server and Node drives it
+ * through `window.collapseAtlasBatch` (see src/cli/protocol.ts). It only runs the engine and
+ * rasterises figures; parsing, file formats and figures are built in Node from the same src/ code.
+ */
+import { requestSweepDevice, WebGpuUnavailableError } from '../src/engine/device.js';
+import { DeviceLostError, runSweepGpu, type Checkpoint } from '../src/engine/gpu-runner.js';
+import type { SweepResult } from '../src/engine/result.js';
+import { parseSpec, SpecError } from '../src/sweep/spec.js';
+import { base64 } from '../src/export/base64.js';
+import type { BatchPageApi, PageArray, PageProgress, PageRunReply, PageRunRequest } from '../src/cli/protocol.js';
+
+declare global {
+  interface Window {
+    collapseAtlasBatch: BatchPageApi;
+    /** Exposed by Node (puppeteer's exposeFunction); absent when the page is opened by hand. */
+    collapseAtlasProgress?: (p: PageProgress) => void;
+  }
+}
+
+/** One submit stays under the batch ceiling of 250 ms so a hung kernel is noticed early. */
+const kBudgetMs = 200;
+const kCheckpointEveryMs = 10_000;
+const kProgressEveryMs = 250;
+
+let last: SweepResult | undefined;
+
+async function run(req: PageRunRequest): Promise<PageRunReply> {
+  let spec;
+  try {
+    spec = parseSpec(req.spec);
+  } catch (e) {
+    return { ok: false, kind: 'spec', message: (e as Error).message };
+  }
+  let resumeFrom: Checkpoint | undefined;
+  let deviceMs = 0;
+  for (let attempt = 0; ; attempt++) {
+    const t0 = performance.now();
+    let opened;
+    try {
+      opened = await requestSweepDevice(navigator.gpu);
+    } catch (e) {
+      if (e instanceof WebGpuUnavailableError) return { ok: false, kind: 'no-webgpu', message: e.message };
+      return { ok: false, kind: 'error', message: String((e as Error).stack ?? e) };
+    }
+    deviceMs += performance.now() - t0;
+    const { device, adapterInfo } = opened;
+    let faulted = false;
+    let lastReport = 0;
+    try {
+      const result = await runSweepGpu(device, spec, {
+        rows: req.rows,
+        budgetMs: kBudgetMs,
+        partialEveryMs: 0,
+        checkpointEveryMs: kCheckpointEveryMs,
+        adapterInfo,
+        resumeFrom,
+        onProgress: (p) => {
+          const now = performance.now();
+          if (now - lastReport >= kProgressEveryMs || p.fraction >= 1) {
+            lastReport = now;
+            window.collapseAtlasProgress?.({ fraction: p.fraction, t: p.t, tile: p.tile, tiles: p.tiles });
+          }
+          if (!faulted && (req.fault === 'device-lost' || (req.fault === 'device-lost-once' && attempt === 0))) {
+            faulted = true;
+            device.destroy();
+          }
+        },
+      });
+      device.destroy();
+      last = result;
+      return {
+        ok: true,
+        adapterInfo,
+        tReached: result.tReached,
+        timings: result.timings,
+        deviceMs,
+        deviceLosses: attempt,
+        bytes: { classes: result.classes.byteLength, finalState: result.finalState.byteLength, metrics: result.metrics.byteLength },
+      };
+    } catch (e) {
+      if (e instanceof DeviceLostError && attempt < req.deviceRetries) {
+        resumeFrom = e.checkpoint;
+        continue;
+      }
+      if (e instanceof DeviceLostError) return { ok: false, kind: 'device-lost', message: `${e.message}; gave up after ${attempt + 1} attempts` };
+      if (e instanceof SpecError) return { ok: false, kind: 'spec', message: e.message };
+      return { ok: false, kind: 'error', message: String((e as Error).stack ?? e) };
+    }
+  }
+}
+
+function chunk(name: PageArray, offset: number, length: number): string {
+  if (!last) throw new Error('no result in the page yet');
+  const a = last[name];
+  return base64(new Uint8Array(a.buffer, a.byteOffset + offset, length));
+}
+
+async function rasterise(svg: string, width: number, height: number, scale: number): Promise<string> {
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+    if (!blob) throw new Error('the canvas gave no PNG');
+    return base64(new Uint8Array(await blob.arrayBuffer()));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+window.collapseAtlasBatch = { run, chunk, rasterise };
