@@ -8,6 +8,7 @@ import { loadSpecFiles, presetJob } from './specs.js';
 
 // Vite and puppeteer load only for commands that start a browser: `models` and usage errors stay quick.
 const runJobs: typeof import('./run.js').runJobs = async (...a) => (await import('./run.js')).runJobs(...a);
+const runCompare: typeof import('./compare.js').runCompare = async (...a) => (await import('./compare.js')).runCompare(...a);
 const mergeTiles: typeof import('./merge.js').mergeTiles = async (...a) => (await import('./merge.js')).mergeTiles(...a);
 const version = () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -59,6 +60,16 @@ export async function main(argv: string[]): Promise<number> {
       const job = presetJob(ref, { n: o.n, tEnd: o.tEnd });
       await runJobs([job], { ...o, out: o.out ?? `${job.preset!.model}-${job.preset!.id}` });
     });
+
+  program.command('compare')
+    .description('two sweeps on the same axes side by side, and the cells whose class differs: A.json B.json, one file { a, b, title? }, or --preset ID')
+    .argument('[spec...]', 'two spec files, or one compare file')
+    .option('--preset <id>', 'a comparison preset (`models` lists them)')
+    .option('--out <dir>', 'output folder (a/ and b/ inside, then diff.npy, compare.json, figure.png)')
+    .addOption(chromium())
+    .option('--quiet', 'no progress and no summary')
+    .option('--force', 'replace an existing output folder')
+    .action(async (files: string[], o) => runCompare(files, { ...o, out: o.out ?? (o.preset ? `compare-${o.preset}` : 'compare-out') }));
 
   program.command('models')
     .description('list every model with parameters, initial conditions, symbols, defaults, ranges, legend and presets')

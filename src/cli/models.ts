@@ -1,4 +1,5 @@
 import { models } from '../models/registry.js';
+import { comparePresets } from '../sweep/compare-presets.js';
 import { CLASSES, cellMetrics, type Model, type Param } from '../models/types.js';
 
 /** Everything `collapse-atlas models --json` prints about one model. */
@@ -43,6 +44,7 @@ export function modelsText(): string {
     out.push(`  integrator defaults: rk4, dt = ${m.defaults.dt}, tEnd = ${m.defaults.tEnd}`);
     out.push('  presets:', ...m.presets.map((p) => `    ${m.id}/${p.id}: ${p.title} (${p.spec.x.n}×${p.spec.y.n})`), '');
   }
+  out.push('comparisons (collapse-atlas compare --preset ID):', ...comparePresets.map((p) => `  ${p.id}: ${p.title}`));
   return out.join('\n');
 }
 

@@ -85,8 +85,38 @@ export function summary(label: string, r: SweepResult, cells: number, f: RunFigu
   ].join('\n');
 }
 
-/** `run` and `preset`: every job in one browser, all outputs committed together at the end. */
-export async function runJobs(jobs: Job[], opts: RunOptions): Promise<void> {
+/** Runs one job in the session and writes its files under `job.name` of `out`; returns the result. */
+export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, tile: TileInfo | undefined, opts: RunOptions): Promise<SweepResult> {
+  const label = (job.name || basename(out.target)) + (tile ? ` tile ${tile.index}/${tile.count}` : '');
+  const started = performance.now();
+  const before = { ...session.timings };
+  const { reply, attempts } = await runWithRetries(session, job, tile, label, opts);
+  if (!reply.ok) throw new Error('unreachable');
+  const t0 = performance.now();
+  const [classes, finalState, metrics] = await Promise.all([
+    session.fetch('classes', reply.bytes.classes), session.fetch('finalState', reply.bytes.finalState), session.fetch('metrics', reply.bytes.metrics),
+  ]);
+  const readbackMs = performance.now() - t0;
+  const r: SweepResult = {
+    spec: job.spec, nx: job.spec.x.n, ny: job.spec.y.n,
+    classes: new Uint8Array(classes), finalState: new Float32Array(finalState), metrics: new Float32Array(metrics),
+    tReached: reply.tReached, backend: reply.adapterInfo, timings: reply.timings,
+  };
+  const figures = await writeResult(out, job.name, r, job, tile, {
+    startedMs: started, kernelMs: reply.timings.kernelMs, deviceMs: reply.deviceMs, readbackMs,
+    serverMs: session.timings.serverMs - before.serverMs, browserStartMs: session.timings.browserStartMs - before.browserStartMs,
+    pageLoadMs: session.timings.pageLoadMs - before.pageLoadMs, deviceLosses: reply.deviceLosses, browserAttempts: attempts,
+  }, (svg, w, h, s) => session.rasterise(svg, w, h, s));
+  const cells = (tile ? tile.rows.end - tile.rows.start : r.ny) * r.nx;
+  if (!opts.quiet) process.stdout.write(summary(label, r, cells, figures) + '\n');
+  return r;
+}
+
+/**
+ * Every job of a call in one browser; `finish` may add files from the results (compare's diff).
+ * All outputs are committed together at the end, or none.
+ */
+export async function runInBrowser(jobs: Job[], opts: RunOptions, finish?: (out: AtomicDir, results: SweepResult[], session: BrowserSession) => Promise<void>): Promise<void> {
   const tileRef = opts.tile !== undefined ? parseTile(opts.tile) : undefined;
   const tiles = jobs.map((j): TileInfo | undefined => (tileRef ? { ...tileRef, rows: tileRows(tileRef, j.spec.y.n, j.source) } : undefined));
   faultHook();
@@ -94,31 +124,9 @@ export async function runJobs(jobs: Job[], opts: RunOptions): Promise<void> {
   const out = new AtomicDir(opts.out, opts.force);
   const session = new BrowserSession(opts.chromium);
   try {
-    for (const [k, job] of jobs.entries()) {
-      const tile = tiles[k];
-      const label = (job.name || basename(out.target)) + (tile ? ` tile ${tile.index}/${tile.count}` : '');
-      const started = performance.now();
-      const before = { ...session.timings };
-      const { reply, attempts } = await runWithRetries(session, job, tile, label, opts);
-      if (!reply.ok) throw new Error('unreachable');
-      const t0 = performance.now();
-      const [classes, finalState, metrics] = await Promise.all([
-        session.fetch('classes', reply.bytes.classes), session.fetch('finalState', reply.bytes.finalState), session.fetch('metrics', reply.bytes.metrics),
-      ]);
-      const readbackMs = performance.now() - t0;
-      const r: SweepResult = {
-        spec: job.spec, nx: job.spec.x.n, ny: job.spec.y.n,
-        classes: new Uint8Array(classes), finalState: new Float32Array(finalState), metrics: new Float32Array(metrics),
-        tReached: reply.tReached, backend: reply.adapterInfo, timings: reply.timings,
-      };
-      const figures = await writeResult(out, job.name, r, job, tile, {
-        startedMs: started, kernelMs: reply.timings.kernelMs, deviceMs: reply.deviceMs, readbackMs,
-        serverMs: session.timings.serverMs - before.serverMs, browserStartMs: session.timings.browserStartMs - before.browserStartMs,
-        pageLoadMs: session.timings.pageLoadMs - before.pageLoadMs, deviceLosses: reply.deviceLosses, browserAttempts: attempts,
-      }, (svg, w, h, s) => session.rasterise(svg, w, h, s));
-      const cells = (tile ? tile.rows.end - tile.rows.start : r.ny) * r.nx;
-      if (!opts.quiet) process.stdout.write(summary(label, r, cells, figures) + '\n');
-    }
+    const results: SweepResult[] = [];
+    for (const [k, job] of jobs.entries()) results.push(await runOne(session, out, job, tiles[k], opts));
+    await finish?.(out, results, session);
     out.commit();
     if (!opts.quiet) process.stdout.write(`wrote ${out.target}\n`);
   } catch (e) {
@@ -127,4 +135,9 @@ export async function runJobs(jobs: Job[], opts: RunOptions): Promise<void> {
   } finally {
     await session.close();
   }
+}
+
+/** `run` and `preset`. */
+export async function runJobs(jobs: Job[], opts: RunOptions): Promise<void> {
+  await runInBrowser(jobs, opts);
 }

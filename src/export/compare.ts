@@ -1,19 +1,14 @@
 import { dump } from 'npyjs';
 import { specToJson } from '../sweep/spec.js';
 import { DIFF, DIFF_COLORS, type Comparison, type ResolvedCompare } from '../sweep/compare.js';
-import type { SweepResult } from '../engine/result.js';
-import { gridFiles, manifest, type ManifestContext } from './grid.js';
 
 /**
- * The files of a comparison: each side's grid files under `a/` and `b/`, `diff.npy` (uint8 [ny, nx],
- * codes of `DIFF`) and `compare.json`, whose `spec` parseCompareSpec takes back.
+ * The files of a comparison beside each side's own files (under `a/` and `b/`, written by the
+ * caller): `diff.npy` (uint8 [ny, nx], codes of `DIFF`) and `compare.json`, whose `spec`
+ * parseCompareSpec takes back.
  */
-export function compareFiles(cmp: ResolvedCompare, a: SweepResult, b: SweepResult, c: Comparison, ctx: ManifestContext): Record<string, Uint8Array> {
+export function compareFiles(cmp: ResolvedCompare, c: Comparison): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {};
-  for (const [side, r] of [['a', a], ['b', b]] as const) {
-    for (const [name, bytes] of Object.entries(gridFiles(r))) files[`${side}/${name}`] = bytes;
-    files[`${side}/manifest.json`] = new TextEncoder().encode(JSON.stringify(manifest(r, ctx), null, 2));
-  }
   files['diff.npy'] = new Uint8Array(dump(c.diff, [c.ny, c.nx]));
   files['compare.json'] = new TextEncoder().encode(JSON.stringify(compareManifest(cmp, c), null, 2));
   return files;

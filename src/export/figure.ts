@@ -1,9 +1,9 @@
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { encode } from 'fast-png';
-import { CLASS_BY_CODE, CLASSES, DERIVED, type NumberParam, type OverlayCurve } from '../models/types.js';
-import { classCounts, type SweepResult } from '../engine/result.js';
+import { DERIVED, type NumberParam, type OverlayCurve } from '../models/types.js';
+import type { SweepResult } from '../engine/result.js';
 import type { ResolvedAxis } from '../sweep/spec.js';
-import { base64, kNoValueColor, layerColors, viridis, type LayerId, type MetricRange } from './layer.js';
+import { base64, classCategories, kNoValueColor, layerColors, viridis, type Category, type LayerId, type MetricRange } from './layer.js';
 
 /**
  * The publication figure as a standalone SVG string, DOM-free (Node and the page alike): the layer as
@@ -22,6 +22,10 @@ export interface FigureOptions {
   subtitle?: string;
   width?: number;
   height?: number;
+  /** Colours and legend of the `class` layer; default the fixed class legend (compare: diff codes). */
+  categories?: readonly Category[];
+  /** Heading of the categorical legend; default "class". */
+  legendTitle?: string;
   /** Prefix of the SVG's element ids, for several figures inline in one document. */
   idPrefix?: string;
 }
@@ -153,7 +157,8 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
   const y1 = H - kMargin.bottom;
   const sx = axisScale(r.spec.x, [x0, x1]);
   const sy = axisScale(r.spec.y, [y1, y0]);
-  const { rgb, range } = layerColors(r, opts.layer);
+  const categories = opts.categories ?? classCategories;
+  const { rgb, range } = layerColors(r, opts.layer, categories);
   const png = encode({ width: r.nx, height: r.ny, data: rgb, channels: 3, depth: 8 });
 
   const out: string[] = [];
@@ -209,13 +214,12 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
     out.push(...bar.parts);
     ly = bar.endY + 8;
   } else {
-    out.push(text(lx, ly, 'class', 'font-size="12" font-weight="bold"'));
+    out.push(text(lx, ly, opts.legendTitle ?? 'class', 'font-size="12" font-weight="bold"'));
     ly += 20;
-    const counts = classCounts(r);
-    for (const cls of CLASS_BY_CODE) {
-      if (!(counts[cls] > 0)) continue;
-      out.push(`<rect x="${lx}" y="${ly - 11}" width="14" height="14" fill="${CLASSES[cls].color}" stroke="#333" stroke-width="0.5"/>`);
-      out.push(text(lx + 20, ly, CLASSES[cls].label, 'class="legend-entry" font-size="12"'));
+    for (const k of categories) {
+      if (!r.classes.includes(k.code)) continue;
+      out.push(`<rect x="${lx}" y="${ly - 11}" width="14" height="14" fill="${k.color}" stroke="#333" stroke-width="0.5"/>`);
+      out.push(text(lx + 20, ly, k.label, 'class="legend-entry" font-size="12"'));
       ly += 20;
     }
   }

@@ -33,6 +33,16 @@ export interface LayerColors {
   range?: MetricRange;
 }
 
+/** One colour of a categorical layer: a class of the fixed legend, or e.g. a comparison's diff code. */
+export interface Category {
+  code: number;
+  label: string;
+  color: string;
+}
+
+/** The fixed class legend as categories (the default of every categorical layer). */
+export const classCategories: readonly Category[] = CLASS_BY_CODE.map((id) => ({ code: CLASSES[id].code, label: CLASSES[id].label, color: CLASSES[id].color }));
+
 export function hexToRgb(hex: string): [number, number, number] {
   const m = /^#([0-9a-f]{6})$/i.exec(hex.trim());
   if (!m) throw new Error(`not a #rrggbb colour: ${hex}`);
@@ -76,7 +86,7 @@ export function metricRange(r: SweepResult, layer: LayerId): MetricRange {
   return { metric, min, max, noValue };
 }
 
-export function layerColors(r: SweepResult, layer: LayerId): LayerColors {
+export function layerColors(r: SweepResult, layer: LayerId, categories: readonly Category[] = classCategories): LayerColors {
   const { nx, ny } = r;
   const rgb = new Uint8Array(nx * ny * 3);
   const put = (cell: number, c: readonly number[]) => {
@@ -85,7 +95,7 @@ export function layerColors(r: SweepResult, layer: LayerId): LayerColors {
     rgb.set(c, ((ny - 1 - j) * nx + i) * 3);
   };
   if (layer === 'class') {
-    const palette = new Map<number, [number, number, number]>(CLASS_BY_CODE.map((id) => [CLASSES[id].code, hexToRgb(CLASSES[id].color)]));
+    const palette = new Map<number, [number, number, number]>(categories.map((k) => [k.code, hexToRgb(k.color)]));
     const pending = hexToRgb(kPendingColor);
     for (let c = 0; c < nx * ny; c++) put(c, palette.get(r.classes[c]) ?? pending);
     return { rgb };

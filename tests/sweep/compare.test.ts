@@ -68,13 +68,12 @@ describe('compareResults', () => {
 
   it('writes diff.npy in grid order and a compare.json whose spec parses back', async () => {
     const c = compareResults(ra, rb);
-    const files = compareFiles(cmp, ra, rb, c, { packageVersion: '0.0.0' });
+    const files = compareFiles(cmp, c);
     const bytes = files['diff.npy'];
     const npy = await load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     expect(npy.shape).toEqual([3, 4]);
     expect(Array.from(npy.data as Uint8Array)).toEqual(Array.from(c.diff));
-    expect(Object.keys(files)).toContain('a/class.npy');
-    expect(Object.keys(files)).toContain('b/manifest.json');
+    expect(Object.keys(files).sort()).toEqual(['compare.json', 'diff.npy']);
     const json = JSON.parse(new TextDecoder().decode(files['compare.json']));
     expect(json.fraction).toBeCloseTo(0.3, 12);
     expect(json.diffLegend.map((d: { code: number }) => d.code)).toEqual([DIFF.same, DIFF.differs, DIFF.diverged]);
@@ -82,5 +81,23 @@ describe('compareResults', () => {
     expect(back.a.model.id).toBe('tian-l2');
     expect(back.b.x).toEqual(cmp.b.x);
     expect(back.title).toBe('tian-l2 vs bao-cosine');
+  });
+});
+
+describe('compareFigureSvg', () => {
+  it('draws both sides and the diff panel with its legend and the fraction', async () => {
+    const { compareFigureSvg } = await import('../../src/export/compare-figure.js');
+    const cmp = parseCompareSpec({ title: 'L2 vs cosine', a: tian, b: bao });
+    const ra = emptyResult(cmp.a, Float32Array, 'test');
+    const rb = emptyResult(cmp.b, Float32Array, 'test');
+    rb.classes.fill(CLASSES['non-collapsed'].code, 0, 3);
+    const svg = compareFigureSvg(cmp, ra, rb, compareResults(ra, rb));
+    expect(svg.match(/<svg /g)).toHaveLength(4);
+    expect(svg).toContain('>L2 vs cosine</text>');
+    expect(svg).toContain('>difference: 25.0 % of cells</text>');
+    expect(svg).toContain('class differs in 3 of 12 comparable cells (25.00 %)');
+    expect(svg).toContain('>class differs</text>');
+    expect(svg).toContain('>same class</text>');
+    expect(svg).not.toContain('>diverged on either side</text>');
   });
 });

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { compareResults, parseCompareSpec, type ResolvedCompare } from '../sweep/compare.js';
+import { comparePresets } from '../sweep/compare-presets.js';
+import { SpecError } from '../sweep/spec.js';
+import { compareFiles } from '../export/compare.js';
+import { compareFigureSize, compareFigureSvg, compareSummary } from '../export/compare-figure.js';
+import { usageError } from './errors.js';
+import { kFigureScale } from './outputs.js';
+import { runInBrowser, type RunOptions } from './run.js';
+import type { Job } from './specs.js';
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw usageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw usageError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/**
+ * What `compare` was given: two spec files (A.json B.json), one compare file ({ a, b, title? }),
+ * or `--preset ID`. Errors name the file and the field, as `run` does.
+ */
+export function loadCompare(files: string[], presetId?: string): { cmp: ResolvedCompare; source: string } {
+  let input: unknown;
+  let source: string;
+  if (presetId !== undefined) {
+    if (files.length) throw usageError('compare: give spec files or --preset, not both');
+    const preset = comparePresets.find((p) => p.id === presetId);
+    if (!preset) throw usageError(`compare --preset: unknown comparison "${presetId}" (known: ${comparePresets.map((p) => p.id).join(', ')})`);
+    input = preset.spec;
+    source = `compare preset ${presetId}`;
+  } else if (files.length === 2) {
+    input = { a: readJson(files[0]), b: readJson(files[1]) };
+    source = `${files[0]} vs ${files[1]}`;
+  } else if (files.length === 1) {
+    input = readJson(files[0]);
+    source = files[0];
+  } else {
+    throw usageError(`compare: expected A.json B.json, one file holding { a, b }, or --preset ID (got ${files.length} files)`);
+  }
+  try {
+    return { cmp: parseCompareSpec(input), source };
+  } catch (e) {
+    if (e instanceof SpecError) throw usageError(`${source}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** `compare`: both sides in one browser, each side's files under a/ and b/, then the diff. */
+export async function runCompare(files: string[], opts: RunOptions & { preset?: string }): Promise<void> {
+  const { cmp, source } = loadCompare(files, opts.preset);
+  const jobs: Job[] = [
+    { name: 'a', source: `${source} (a)`, spec: cmp.a },
+    { name: 'b', source: `${source} (b)`, spec: cmp.b },
+  ];
+  await runInBrowser(jobs, { ...opts, tile: undefined }, async (out, [a, b], session) => {
+    const c = compareResults(a, b);
+    for (const [name, bytes] of Object.entries(compareFiles(cmp, c))) out.write(name, bytes);
+    const svg = compareFigureSvg(cmp, a, b, c);
+    out.write('figure.svg', svg);
+    out.write('figure.png', await session.rasterise(svg, compareFigureSize.width, compareFigureSize.height, kFigureScale));
+    if (!opts.quiet) process.stdout.write(`${cmp.title}: ${compareSummary(c)}\n`);
+  });
+}
