@@ -33,8 +33,8 @@ export function compareSummary(c: Comparison): string {
 export function compareFigureSvg(cmp: ResolvedCompare, a: SweepResult, b: SweepResult, c: Comparison): string {
   const { width: w, height: h } = kComparePanel;
   const panels = [
-    figureSvg(a, { layer: 'class', title: `a: ${a.spec.model.title}`, width: w, height: h, idPrefix: 'a' }),
-    figureSvg(b, { layer: 'class', title: `b: ${b.spec.model.title}`, width: w, height: h, idPrefix: 'b' }),
+    figureSvg(a, { layer: 'class', title: `a · ${a.spec.model.id}`, width: w, height: h, idPrefix: 'a' }),
+    figureSvg(b, { layer: 'class', title: `b · ${b.spec.model.id}`, width: w, height: h, idPrefix: 'b' }),
     figureSvg(diffResult(a, c), {
       layer: 'class', overlays: false, categories: diffCategories, legendTitle: 'a vs b',
       title: `difference: ${(100 * c.fraction).toFixed(1)} % of cells`, width: w, height: h, idPrefix: 'd',
