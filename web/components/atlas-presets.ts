@@ -1,9 +1,11 @@
 import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { models } from '../../src/models/registry.js';
+import { comparePresets } from '../../src/sweep/compare-presets.js';
 
 /**
- * Every preset of every model, each with its one-line caption.
+ * Every preset of every model, each with its one-line caption; then the comparisons (links to
+ * `?compare=<id>`, which the page opens side by side).
  * @fires preset-select - detail: { model, preset } (ids)
  */
 @customElement('atlas-presets')
@@ -11,7 +13,8 @@ export class AtlasPresets extends LitElement {
   static override styles = css`
     :host { display: block; font-size: 13px; }
     button { display: block; width: 100%; text-align: left; margin: 2px 0; padding: 4px 6px; background: #fff; border: 1px solid #ddd; cursor: pointer; }
-    button:hover { background: #f0f4ff; }
+    button:hover, a.compare:hover { background: #f0f4ff; }
+    a.compare { display: block; margin: 2px 0; padding: 4px 6px; background: #fff; border: 1px solid #ddd; color: inherit; text-decoration: none; }
     .caption { color: #555; font-size: 12px; }
     h4 { margin: 6px 0 2px; }
   `;
@@ -23,6 +26,10 @@ export class AtlasPresets extends LitElement {
       ${models.map((m) => html`<h4>${m.title}${m.status === 'reconstruction' ? ' (reconstruction)' : ''}</h4>
         ${m.presets.map((p) => html`<button data-preset="${m.id}/${p.id}" @click=${() => pick(m.id, p.id)}>
           <div>${p.title}</div><div class="caption">${p.caption}</div></button>`)}`)}
+    </details>
+    <details><summary>Comparisons</summary>
+      ${comparePresets.map((c) => html`<a class="compare" data-compare=${c.id} href="?compare=${c.id}">
+        <div>${c.title}</div><div class="caption">${c.caption}</div></a>`)}
     </details>`;
   }
 }

@@ -1,0 +1,117 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { compareResults, type Comparison, type ResolvedCompare } from '../../src/sweep/compare.js';
+import type { ComparePreset } from '../../src/sweep/compare-presets.js';
+import { compareSummary, diffCategories, diffResult } from '../../src/export/compare-figure.js';
+import { layerColors } from '../../src/export/layer.js';
+import { CLASSES } from '../../src/models/types.js';
+import type { SweepResult } from '../../src/engine/result.js';
+import { SweepController, kEnableWebGpu } from '../controllers/sweep-controller.js';
+import { compareFromQuery } from '../state/compare-url.js';
+import './atlas-heatmap.js';
+
+const kPanel = 360;
+
+/**
+ * Two sweeps side by side on the same axes (`?compare=<preset>` or `?compare=custom&spec=…`), each
+ * drawn live from its GPU grid, and a third panel marking the cells whose class differs once both
+ * are done. `comparison` and both results are kept for the exports and the tests.
+ */
+@customElement('atlas-compare')
+export class AtlasCompare extends LitElement {
+  static override styles = css`
+    :host { display: block; padding: 12px 16px; }
+    h1 { font-size: 20px; margin: 0 0 4px; }
+    .caption { color: #444; font-size: 14px; margin: 0 0 8px; }
+    .panels { display: flex; gap: 28px; align-items: flex-start; flex-wrap: wrap; }
+    .panel h2 { font-size: 15px; margin: 0 0 4px; }
+    .note { font-size: 12px; color: #7a4b00; max-width: ${kPanel + 60}px; }
+    canvas.diff { width: ${kPanel}px; height: ${kPanel}px; image-rendering: pixelated; border: 1px solid #333; margin-left: 56px; }
+    .swatch { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 10px; vertical-align: middle; border: 1px solid #999; }
+    .error { color: #b00020; white-space: pre-wrap; }
+    .status { font-size: 13px; color: #444; }
+  `;
+
+  @state() error?: string;
+  @state() comparison?: Comparison;
+  cmp?: ResolvedCompare;
+  preset?: ComparePreset;
+  results: [SweepResult?, SweepResult?] = [];
+  readonly a = new SweepController(this);
+  readonly b = new SweepController(this);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const parsed = compareFromQuery(location.search);
+    if (parsed.error !== undefined) this.error = parsed.error;
+    else [this.cmp, this.preset] = [parsed.cmp, parsed.preset];
+    (globalThis as { __atlasCompare?: unknown }).__atlasCompare = this;
+  }
+
+  override firstUpdated(): void {
+    if (!this.cmp) return;
+    if (!('gpu' in navigator)) {
+      this.error = `WebGPU is not available in this browser (navigator.gpu is missing). ${kEnableWebGpu}`;
+      return;
+    }
+    this.a.start(this.cmp.a);
+    this.b.start(this.cmp.b);
+  }
+
+  override updated(): void {
+    const ra = this.a.run?.phase === 'done' ? this.a.run.result : undefined;
+    const rb = this.b.run?.phase === 'done' ? this.b.run.result : undefined;
+    if (ra && rb && !this.comparison) {
+      this.results = [ra, rb];
+      this.comparison = compareResults(ra, rb);
+    }
+    if (this.comparison && this.results[0]) this.paintDiff(this.results[0], this.comparison);
+  }
+
+  private paintDiff(a: SweepResult, c: Comparison): void {
+    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.diff');
+    if (!canvas || canvas.dataset.painted === 'yes') return;
+    [canvas.width, canvas.height] = [c.nx, c.ny];
+    const { rgb } = layerColors(diffResult(a, c), 'class', diffCategories);
+    const image = new ImageData(c.nx, c.ny);
+    for (let p = 0; p < c.nx * c.ny; p++) image.data.set([rgb[3 * p], rgb[3 * p + 1], rgb[3 * p + 2], 255], 4 * p);
+    canvas.getContext('2d')!.putImageData(image, 0, 0);
+    canvas.dataset.painted = 'yes';
+  }
+
+  private side(name: 'a' | 'b', ctrl: SweepController) {
+    const spec = name === 'a' ? this.cmp!.a : this.cmp!.b;
+    const run = ctrl.run;
+    return html`<section class="panel" data-side=${name}>
+      <h2>${name} · ${spec.model.title}</h2>
+      ${spec.model.status === 'reconstruction' ? html`<p class="note">Reconstruction: ${spec.model.note}</p>` : ''}
+      ${ctrl.error ? html`<p class="error" role="alert">${ctrl.error}</p>` : ''}
+      <atlas-heatmap .run=${run} .size=${kPanel}></atlas-heatmap>
+      <p class="status">${run?.phase === 'done' ? 'done' : run ? `${run.phase}: t = ${run.t.toFixed(1)} / ${spec.integrator.tEnd}` : 'starting…'}</p>
+    </section>`;
+  }
+
+  override render() {
+    if (!this.cmp) {
+      return html`<h1>Compare</h1><p class="error" role="alert">${this.error}</p><p><a href="?">back to the explorer</a></p>`;
+    }
+    const c = this.comparison;
+    const used = new Set(this.results.flatMap((r) => (r ? Array.from(new Set(r.classes)) : [])));
+    return html`
+      <h1>${this.cmp.title}</h1>
+      ${this.preset ? html`<p class="caption">${this.preset.caption}</p>` : ''}
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+      <p><a href="?">← explorer</a></p>
+      <div class="panels">
+        ${this.side('a', this.a)}
+        ${this.side('b', this.b)}
+        <section class="panel" data-side="diff">
+          <h2>cells whose class differs</h2>
+          <canvas class="diff"></canvas>
+          <p class="status" data-status="compare">${c ? compareSummary(c) : 'waiting for both sweeps…'}</p>
+          <div>${diffCategories.map((k) => html`<span class="swatch" style="background:${k.color}"></span>${k.label}`)}</div>
+        </section>
+      </div>
+      <div>${Object.values(CLASSES).filter((k) => used.has(k.code)).map((k) => html`<span class="swatch" style="background:${k.color}"></span>${k.label}`)}</div>`;
+  }
+}

@@ -1,0 +1,67 @@
+import { comparePresets, type ComparePreset } from '../../src/sweep/compare-presets.js';
+import { parseCompareSpec, type CompareSpecInput, type ResolvedCompare } from '../../src/sweep/compare.js';
+import { SpecError } from '../../src/sweep/spec.js';
+
+/**
+ * A comparison in the query string:
+ *
+ *   ?compare=l2-vs-cosine[&n=48]           a compare preset, optionally on an n×n grid
+ *   ?compare=custom&spec=<JSON {a, b, title?}>  any two specs on the same axes
+ *
+ * `isCompareQuery` routes the page; `compareFromQuery` names what is wrong in a malformed URL.
+ */
+export function isCompareQuery(search: string): boolean {
+  return new URLSearchParams(search).has('compare');
+}
+
+export function compareToQuery(input: CompareSpecInput, presetId?: string, n?: number): string {
+  const q = new URLSearchParams();
+  if (presetId) {
+    q.set('compare', presetId);
+    if (n) q.set('n', String(n));
+  } else {
+    q.set('compare', 'custom');
+    q.set('spec', JSON.stringify(input));
+  }
+  return `?${q.toString()}`;
+}
+
+/** Both sides on an n×n grid instead of the preset's. */
+function withResolution(input: CompareSpecInput, n: number): CompareSpecInput {
+  const side = (s: CompareSpecInput['a']) => ({ ...s, x: { ...s.x, n }, y: { ...s.y, n } });
+  return { ...input, a: side(input.a), b: side(input.b) };
+}
+
+export type CompareFromQuery =
+  | { cmp: ResolvedCompare; input: CompareSpecInput; preset?: ComparePreset; error?: undefined }
+  | { cmp?: undefined; error: string };
+
+export function compareFromQuery(search: string): CompareFromQuery {
+  const q = new URLSearchParams(search);
+  const id = q.get('compare') ?? '';
+  let input: CompareSpecInput;
+  let preset: ComparePreset | undefined;
+  if (id === 'custom') {
+    try {
+      input = JSON.parse(q.get('spec') ?? '');
+    } catch (e) {
+      return { error: `spec: not valid JSON (${(e as Error).message})` };
+    }
+  } else {
+    preset = comparePresets.find((p) => p.id === id);
+    if (!preset) return { error: `compare: unknown comparison "${id}" (known: ${comparePresets.map((p) => p.id).join(', ')}, custom)` };
+    input = preset.spec;
+  }
+  const nText = q.get('n');
+  if (nText !== null) {
+    const n = Number(nText);
+    if (!Number.isInteger(n) || n < 2) return { error: `n: must be an integer ≥ 2 (got "${nText}")` };
+    input = withResolution(input, n);
+  }
+  try {
+    return { cmp: parseCompareSpec(input), input, preset };
+  } catch (e) {
+    if (e instanceof SpecError) return { error: e.message };
+    throw e;
+  }
+}
