@@ -5,6 +5,9 @@ import type { SweepResult } from '../engine/result.js';
 import type { ResolvedAxis } from '../sweep/spec.js';
 import { base64, classCategories, kNoValueColor, layerColors, viridis, type Category, type LayerId, type MetricRange } from './layer.js';
 
+/** raw.png (one pixel per cell) lives with the colour mapping; re-exported for one import. */
+export { rawPng, type LayerId } from './layer.js';
+
 /**
  * The publication figure as a standalone SVG string, DOM-free (Node and the page alike): the layer as
  * an embedded PNG (one pixel per cell, y ascending upward), axes in the papers' symbols, a legend of

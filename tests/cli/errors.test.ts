@@ -92,12 +92,13 @@ describe('collapse-atlas exit codes', () => {
 });
 
 describe.runIf(device)('collapse-atlas under faults', () => {
-  it('a device lost once resumes on a fresh device; lost every time exits 4 after retries', async () => {
-    const once = await cli(['run', 'small.json', '--out', 'once', '--quiet'], { cwd: dir, env: { COLLAPSE_ATLAS_FAULT: 'device-lost-once' } });
+  it('a device lost once resumes on a fresh device (and --force replaces DIR); lost every time exits 4 after retries', async () => {
+    // Also --force: the existing folder is replaced as a whole.
+    const once = await cli(['run', 'small.json', '--out', 'existing', '--force', '--quiet'], { cwd: dir, env: { COLLAPSE_ATLAS_FAULT: 'device-lost-once' } });
     expect([once.code, errorLines(once)]).toEqual([0, []]);
-    expect(JSON.parse(readFileSync(join(dir, 'once', 'manifest.json'), 'utf8')).run.deviceLosses).toBe(1);
-    expect(readNpy(join(dir, 'once', 'class.npy')).shape).toEqual([12, 16]);
-    rmSync(join(dir, 'once'), { recursive: true });
+    expect(JSON.parse(readFileSync(join(dir, 'existing', 'manifest.json'), 'utf8')).run.deviceLosses).toBe(1);
+    expect(readNpy(join(dir, 'existing', 'class.npy')).shape).toEqual([12, 16]);
+    expect(entries(join(dir, 'existing'))).not.toContain('keep.txt');
     const always = await cli(['run', 'small.json', '--out', 'lost', '--quiet'], { cwd: dir, env: { COLLAPSE_ATLAS_FAULT: 'device-lost' } });
     expect([always.code, errorLines(always)]).toEqual([4, ['collapse-atlas: small.json: the GPU device was lost (destroyed): Device was destroyed.; gave up after 3 attempts']]);
     expect(entries(dir)).toEqual(untouched);

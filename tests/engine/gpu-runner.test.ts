@@ -75,6 +75,17 @@ describe.runIf(device)('GPU runner', () => {
     grid.records.destroy();
   });
 
+  it('a band of rows (the CLI\'s --tile) integrates exactly those rows of the full run and nothing else', async () => {
+    const spec = parseSpec(tianSpec);
+    const full = await runSweepGpu(device!, spec);
+    const band = await runSweepGpu(device!, spec, { rows: { start: 7, end: 15 }, maxCellsPerTile: 3 * 37 });
+    const nx = 37;
+    expect(Array.from(band.classes.subarray(7 * nx, 15 * nx))).toEqual(Array.from(full.classes.subarray(7 * nx, 15 * nx)));
+    expect(Array.from(band.finalState.subarray(7 * nx * 3, 15 * nx * 3))).toEqual(Array.from(full.finalState.subarray(7 * nx * 3, 15 * nx * 3)));
+    expect(band.classes.subarray(0, 7 * nx).every((c) => c === 0) && band.finalState.subarray(0, 7 * nx * 3).every((v) => v === 0)).toBe(true);
+    expect(band.timings.instanceSteps).toBe(8 * nx * spec.integrator.steps);
+  });
+
   it('reports progress with partial classes and adapts steps per dispatch to the budget', async () => {
     const spec = parseSpec(tianSpec);
     const fractions: number[] = [];
