@@ -1,9 +1,23 @@
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
+
+/** Writes precache.json, the build's file list, for the offline service worker (web/public/sw.js). */
+function precacheList(): Plugin {
+  return {
+    name: 'collapse-atlas-precache',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle).filter((f) => f !== 'precache.json' && !f.endsWith('.map'));
+      this.emitFile({ type: 'asset', fileName: 'precache.json', source: JSON.stringify(files) });
+    },
+  };
+}
 
 // The explorer lives in web/; the engine in src/ is shared with tests and the batch runner.
 export default defineConfig({
   root: 'web',
-  publicDir: false,
+  publicDir: 'public',
+  plugins: [precacheList()],
   build: { outDir: '../dist', emptyOutDir: true, target: 'es2022' },
   server: { port: 5173, fs: { allow: ['..'] } },
   test: {

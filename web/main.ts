@@ -1,1 +1,4 @@
 import './components/atlas-explorer.js';
+import { registerOffline } from './offline.js';
+
+registerOffline();

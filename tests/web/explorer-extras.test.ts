@@ -1,0 +1,150 @@
+// Inspector, export and presentation mode of the built explorer, in headless Chromium on WebGPU.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { preview, type PreviewServer } from 'vite';
+import { decode } from 'fast-png';
+import { parse as parseNpy } from 'npyjs';
+import { startExplorer } from '../support/browser.js';
+import { CLASS_BY_CODE, CLASSES } from '../../src/models/types.js';
+import { getModel } from '../../src/models/registry.js';
+import { axisValues, cellValues, parseSpec } from '../../src/sweep/spec.js';
+import { integrateCell } from '../../src/engine/cpu-runner.js';
+
+let url = '';
+let server: PreviewServer;
+let browser: Browser;
+const n = 24;
+const artifacts = 'test-artifacts/explorer';
+const explorer = 'atlas-explorer';
+
+beforeAll(async () => {
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
+  ({ url, server, browser } = await startExplorer());
+  mkdirSync(artifacts, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A page that records console errors and every request that leaves localhost. */
+async function open(page: Page, query: string, errors: string[], external: string[]) {
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => !/^(https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/|data:|blob:)/.test(r.url()) && external.push(r.url()));
+  await page.goto(`${url}${query}`);
+}
+
+const waitDone = (page: Page) =>
+  page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.textContent?.includes('done:'), { timeout: 120_000 });
+
+/** The page's class grid, read back from its heatmap canvas (row j = j-th y value, drawn upwards). */
+async function pageGrid(page: Page): Promise<number[]> {
+  const { w, h, data } = await page.evaluate(() => {
+    const canvas = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('canvas')!;
+    return { w: canvas.width, h: canvas.height, data: Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data) };
+  });
+  const byColour = new Map(CLASS_BY_CODE.map((id) => [CLASSES[id].color.slice(1).toLowerCase(), CLASSES[id].code]));
+  const hex = (k: number) => data.slice(k, k + 3).map((v) => v.toString(16).padStart(2, '0')).join('');
+  return Array.from({ length: w * h }, (_, c) => byColour.get(hex(4 * ((h - 1 - Math.floor(c / w)) * w + (c % w)))) ?? -1);
+}
+
+describe('explorer inspector and export', () => {
+  const presetQuery = `?model=bao-cosine&preset=emergence&n=${n}`;
+  const model = getModel('bao-cosine')!;
+  const spec = parseSpec({ model: model.id, ...model.presets.find((p) => p.id === 'emergence')!.spec, x: { ...model.presets[1].spec.x, n }, y: { ...model.presets[1].spec.y, n } });
+  let page: Page;
+  let grid: number[];
+  const errors: string[] = [];
+  const external: string[] = [];
+
+  beforeAll(async () => {
+    page = await browser.newPage();
+    await page.setViewport({ width: 1200, height: 1250 });
+    await open(page, presetQuery, errors, external);
+    await waitDone(page);
+    grid = await pageGrid(page);
+  }, 180_000);
+
+  it('a click on a cell opens the inspector with the f64 end state of that cell', async () => {
+    // A cell inside a uniform 3×3 block, so the f32 map and the f64 inspector agree on its class.
+    const uniform = (i: number, j: number) => [-1, 0, 1].every((a) => [-1, 0, 1].every((b) => grid[(j + b) * n + i + a] === grid[j * n + i]));
+    const cells: Array<[number, number]> = [];
+    for (let j = 1; j < n - 1; j++) for (let i = 1; i < n - 1; i++) if (uniform(i, j)) cells.push([i, j]);
+    const wanted = new Set(grid);
+    expect(wanted).toEqual(new Set([CLASSES.collapsed.code, CLASSES['non-collapsed'].code]));
+    for (const code of wanted) {
+      const [i, j] = cells.find(([a, b]) => grid[b * n + a] === code)!;
+      const box = await page.evaluate(() => JSON.parse(JSON.stringify(document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('canvas')!.getBoundingClientRect())));
+      await page.mouse.click(box.left + ((i + 0.5) / n) * box.width, box.bottom - ((j + 0.5) / n) * box.height);
+      await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')?.shadowRoot?.querySelector('[data-class]'));
+      const shown = await page.evaluate(() => {
+        const root = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')!.shadowRoot!;
+        return {
+          cls: root.querySelector('[data-class]')!.getAttribute('data-class'),
+          tc: Number(root.querySelector('[data-collapse-time]')!.getAttribute('data-collapse-time')),
+          state: Array.from(root.querySelectorAll('[data-end-state]'), (e) => Number(e.getAttribute('data-value'))),
+          fixed: root.querySelector('atlas-phase-portrait')!.shadowRoot!.querySelectorAll('svg[role=img] circle.fixed').length,
+          plotted: root.querySelector('atlas-time-series')!.shadowRoot!.querySelectorAll('canvas').length,
+        };
+      });
+      const P = cellValues(spec, axisValues(spec.x), axisValues(spec.y), i, j);
+      const ref = integrateCell(model, P, spec.integrator.method, spec.integrator.dt, spec.integrator.steps);
+      expect(shown.cls).toBe(CLASS_BY_CODE[code]);
+      expect(ref.classCode).toBe(code);
+      shown.state.forEach((v, d) => expect(v).toBeCloseTo(ref.state[d], 12));
+      expect(shown.tc).toBe(ref.collapseTime);
+      expect(shown.fixed).toBe(model.fixedPoints(P).length);
+      expect(shown.plotted).toBeGreaterThan(0);
+      await page.screenshot({ path: `${artifacts}/inspector-${CLASS_BY_CODE[code]}.png` });
+    }
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => !!document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'))).toBe(false);
+  });
+
+  it('exports a PNG figure, CSV, NPY and a manifest that match the grid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-downloads-'));
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    const root = `${explorer} >>> atlas-export >>> button`;
+    for (const kind of ['png', 'csv', 'npy', 'manifest']) await page.click(`${root}[data-export=${kind}]`);
+    const stem = 'bao-cosine-weightDecay-p0';
+    const names = [`${stem}-class.png`, `${stem}.csv`, `${stem}-class.npy`, `${stem}.manifest.json`];
+    for (let k = 0; k < 100 && !names.every((f) => existsSync(join(dir, f))); k++) await new Promise((r) => setTimeout(r, 100));
+    expect(readdirSync(dir).sort()).toEqual([...names].sort());
+
+    const rows = readFileSync(join(dir, `${stem}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows.map((r) => CLASSES[r[2] as keyof typeof CLASSES].code)).toEqual(grid);
+    expect(Number(rows[n * n - 1][0])).toBeCloseTo(spec.x.max, 12);
+    const npyBytes = readFileSync(join(dir, `${stem}-class.npy`));
+    const npy = parseNpy(npyBytes.buffer.slice(npyBytes.byteOffset, npyBytes.byteOffset + npyBytes.byteLength) as ArrayBuffer);
+    expect(npy.shape).toEqual([n, n]);
+    expect(Array.from(npy.data as Uint8Array)).toEqual(grid);
+    const manifest = JSON.parse(readFileSync(join(dir, `${stem}.manifest.json`), 'utf8'));
+    expect(parseSpec(manifest.spec).x).toEqual(spec.x);
+    expect(manifest.adapter).not.toBe('cpu-f64');
+
+    // The figure is 900 × 620 at 2×; its heatmap spans x 78…632, y 86…562 (src/export/figure.ts).
+    const png = decode(readFileSync(join(dir, `${stem}-class.png`)));
+    expect([png.width, png.height]).toEqual([1800, 1240]);
+    const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)).join();
+    let agree = 0;
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < n; i++) {
+        const px = Math.round(2 * (78 + ((i + 0.5) / n) * 554));
+        const py = Math.round(2 * (562 - ((j + 0.5) / n) * 476));
+        const k = (py * png.width + px) * png.channels;
+        if (Array.from(png.data.slice(k, k + 3)).join() === rgb(CLASSES[CLASS_BY_CODE[grid[j * n + i]]].color)) agree++;
+      }
+    }
+    // Overlay curves cover a few cell centres; everything else is the grid's own colour.
+    expect(agree / (n * n)).toBeGreaterThan(0.9);
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+  });
+});

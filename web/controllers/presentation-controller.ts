@@ -1,0 +1,120 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { presentList, type PresentEntry } from '../../src/sweep/present-list.js';
+
+/** Keys that step the slides; PageDown/PageUp are what presentation clickers send. */
+const kNext = new Set(['ArrowRight', 'ArrowDown', 'PageDown', ' ']);
+const kPrevious = new Set(['ArrowLeft', 'ArrowUp', 'PageUp']);
+
+/**
+ * Presentation mode for a host element: full screen (the Fullscreen API where the browser grants
+ * it; the host's `presenting` attribute is the CSS full-viewport fallback, and is set either way),
+ * arrow keys step through a list of presets, Esc leaves. The host shows `entry` and runs its sweep
+ * in `show`; it hides its controls under `:host([presenting])`.
+ *
+ * The list comes from `?present=` (see presentList); a page opened with that parameter starts
+ * presenting. Stepping writes `model` and `preset` into the URL (replaceState), so a reload or a
+ * shared link shows the same slide.
+ *
+ * @example
+ * private readonly presentation = new PresentationController(this, (e) => this.showPreset(e.model.id, e.preset.id));
+ * html`<button @click=${() => this.presentation.enter()}>present</button>`
+ */
+export class PresentationController implements ReactiveController {
+  active = false;
+  entries: PresentEntry[] = [];
+  index = 0;
+  /** A bad `?present=` list: the message, shown by the host; presenting falls back to every preset. */
+  error?: string;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly show: (entry: PresentEntry) => void,
+  ) {
+    host.addController(this);
+  }
+
+  get entry(): PresentEntry | undefined {
+    return this.active ? this.entries[this.index] : undefined;
+  }
+
+  hostConnected(): void {
+    const query = new URLSearchParams(location.search);
+    if (!query.has('present')) return;
+    // Start on the slide the URL names, if it is in the list (a reload mid-talk stays put).
+    this.enter({ model: query.get('model'), preset: query.get('preset') });
+  }
+
+  hostDisconnected(): void {
+    this.detach();
+  }
+
+  /** Starts presenting at `at` (or the first slide); call from a user gesture to get real full screen. */
+  enter(at: { model: string | null; preset: string | null } = { model: null, preset: null }): void {
+    try {
+      this.entries = presentList(new URLSearchParams(location.search).get('present'));
+      this.error = undefined;
+    } catch (e) {
+      this.error = (e as Error).message;
+      this.entries = presentList(null);
+    }
+    const k = this.entries.findIndex((e) => e.model.id === at.model && e.preset.id === at.preset);
+    this.index = Math.max(0, k);
+    this.active = true;
+    this.host.toggleAttribute('presenting', true);
+    window.addEventListener('keydown', this.onKey);
+    document.addEventListener('fullscreenchange', this.onFullscreenChange);
+    // Headless browsers and pages opened without a gesture refuse; the CSS fallback already applies.
+    document.documentElement.requestFullscreen?.().catch(() => undefined);
+    this.go(this.index);
+  }
+
+  leave(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.detach();
+    this.host.toggleAttribute('presenting', false);
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    const url = new URL(location.href);
+    url.searchParams.delete('present');
+    history.replaceState(null, '', url);
+    this.host.requestUpdate();
+  }
+
+  /** Moves `delta` slides, wrapping around at either end. */
+  step(delta: number): void {
+    if (this.active) this.go((this.index + delta + this.entries.length) % this.entries.length);
+  }
+
+  private go(index: number): void {
+    this.index = index;
+    const { model, preset } = this.entries[index];
+    const url = new URL(location.href);
+    url.searchParams.set('model', model.id);
+    url.searchParams.set('preset', preset.id);
+    if (!url.searchParams.has('present')) url.searchParams.set('present', '');
+    history.replaceState(null, '', url);
+    this.show(this.entries[index]);
+    this.host.requestUpdate();
+  }
+
+  private detach(): void {
+    window.removeEventListener('keydown', this.onKey);
+    document.removeEventListener('fullscreenchange', this.onFullscreenChange);
+  }
+
+  private readonly onKey = (e: KeyboardEvent) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || (e.target as HTMLElement)?.matches?.('input, select, textarea')) return;
+    if (kNext.has(e.key)) this.step(1);
+    else if (kPrevious.has(e.key)) this.step(-1);
+    else if (e.key === 'Home') this.go(0);
+    else if (e.key === 'End') this.go(this.entries.length - 1);
+    else if (e.key === 'Escape') this.leave();
+    else return;
+    e.preventDefault();
+  };
+
+  // Esc in real full screen is taken by the browser (no keydown): leaving full screen leaves the mode.
+  private readonly onFullscreenChange = () => {
+    if (!document.fullscreenElement) this.leave();
+  };
+}
