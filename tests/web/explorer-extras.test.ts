@@ -1,6 +1,5 @@
 // Inspector, export and presentation mode of the built explorer, in headless Chromium on WebGPU.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +7,12 @@ import type { Browser, Page } from 'puppeteer-core';
 import { preview, type PreviewServer } from 'vite';
 import { decode } from 'fast-png';
 import { parse as parseNpy } from 'npyjs';
-import { startExplorer } from '../support/browser.js';
+import { buildExplorer, startExplorer } from '../support/browser.js';
 import { CLASS_BY_CODE, CLASSES } from '../../src/models/types.js';
 import { getModel } from '../../src/models/registry.js';
 import { axisValues, cellValues, parseSpec } from '../../src/sweep/spec.js';
 import { integrateCell } from '../../src/engine/cpu-runner.js';
+import { presentList } from '../../src/sweep/present-list.js';
 
 let url = '';
 let server: PreviewServer;
@@ -22,7 +22,7 @@ const artifacts = 'test-artifacts/explorer';
 const explorer = 'atlas-explorer';
 
 beforeAll(async () => {
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
+  buildExplorer();
   ({ url, server, browser } = await startExplorer());
   mkdirSync(artifacts, { recursive: true });
 }, 180_000);
@@ -146,5 +146,98 @@ describe('explorer inspector and export', () => {
     expect(agree / (n * n)).toBeGreaterThan(0.9);
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
+  });
+});
+
+describe('presentation mode', () => {
+  const caption = (page: Page) => page.evaluate(() => {
+    const host = document.querySelector('atlas-explorer')!;
+    const cap = host.shadowRoot!.querySelector('atlas-present-caption')?.shadowRoot;
+    const controls = Array.from(host.shadowRoot!.querySelectorAll('.controls'), (e) => getComputedStyle(e).display);
+    return {
+      presenting: host.hasAttribute('presenting'),
+      title: cap?.querySelector('[data-caption-title]')?.textContent ?? null,
+      slide: cap?.querySelector('[data-slide]')?.textContent ?? null,
+      controls,
+      query: Object.fromEntries(new URL(location.href).searchParams),
+      fill: getComputedStyle(host).position,
+    };
+  });
+
+  it('hides the controls, fills the viewport and steps presets with the arrow keys; Esc leaves', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 720 });
+    const errors: string[] = [];
+    const external: string[] = [];
+    await open(page, `?present=bao-cosine/emergence,tian-l2/P1,tian-l2/P2&n=${n}`, errors, external);
+    await waitDone(page);
+    let c = await caption(page);
+    expect(c.presenting).toBe(true);
+    expect(c.controls.length).toBeGreaterThan(2);
+    expect(new Set(c.controls)).toEqual(new Set(['none']));
+    expect(c.fill).toBe('fixed');
+    expect(c.title).toBe('An equilibrium emerges as the norms shrink');
+    expect(c.slide).toBe('1 / 3');
+    expect(c.query).toMatchObject({ model: 'bao-cosine', preset: 'emergence' });
+    await page.screenshot({ path: `${artifacts}/presentation.png` });
+
+    await page.keyboard.press('ArrowRight');
+    c = await caption(page);
+    expect(c.title).toBe('P1 · weight-decay threshold (Fig. 4 in 2-D)');
+    expect(c.slide).toBe('2 / 3');
+    expect(c.query).toMatchObject({ model: 'tian-l2', preset: 'weight-decay-threshold', present: 'bao-cosine/emergence,tian-l2/P1,tian-l2/P2' });
+    await page.keyboard.press('ArrowRight');
+    expect((await caption(page)).query.preset).toBe('augmentation-vs-weight-decay');
+    await page.keyboard.press('ArrowRight'); // wraps to the first slide
+    expect((await caption(page)).title).toBe('An equilibrium emerges as the norms shrink');
+    await page.keyboard.press('ArrowLeft');
+    expect((await caption(page)).title).toBe('P2 · augmentation vs weight decay');
+
+    await page.keyboard.press('Escape');
+    c = await caption(page);
+    expect(c.presenting).toBe(false);
+    expect(c.title).toBe(null);
+    expect(c.controls.every((d) => d !== 'none')).toBe(true);
+    expect(c.query).toMatchObject({ model: 'tian-l2', preset: 'augmentation-vs-weight-decay' });
+    expect(c.query.present).toBeUndefined();
+    // The page's own preset menu follows the slide it left on.
+    expect(await page.evaluate(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelectorAll('select')[1].value)).toBe('augmentation-vs-weight-decay');
+    // The present button steps through every preset, from the one the page shows (a click may get real full screen).
+    await page.click(`${explorer} >>> button[data-present]`);
+    c = await caption(page);
+    const all = presentList(null);
+    const at = all.findIndex((e) => e.preset.id === 'augmentation-vs-weight-decay');
+    expect([c.presenting, c.slide, c.title]).toEqual([true, `${at + 1} / ${all.length}`, 'P2 · augmentation vs weight decay']);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('atlas-explorer')!.hasAttribute('presenting'));
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+    await page.close();
+  });
+
+  it('reloads offline once loaded (service worker), with no request leaving localhost', async () => {
+    // A server of its own, so stopping it leaves the other tests' server alone.
+    const own = await preview({ preview: { port: 0, strictPort: false }, logLevel: 'silent' });
+    const ownUrl = own.resolvedUrls!.local[0];
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    const external: string[] = [];
+    let closed = false;
+    try {
+      await page.goto(`${ownUrl}?present=bao-cosine/emergence&n=16`);
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 30_000 });
+      await own.close();
+      closed = true;
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('request', (r) => !r.url().startsWith(ownUrl) && !/^(data|blob):/.test(r.url()) && external.push(r.url()));
+      await page.reload();
+      await waitDone(page);
+      expect((await caption(page)).title).toBe('An equilibrium emerges as the norms shrink');
+      expect(errors).toEqual([]);
+      expect(external).toEqual([]);
+    } finally {
+      await page.close();
+      if (!closed) await own.close();
+    }
   });
 });

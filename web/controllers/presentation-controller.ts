@@ -63,8 +63,9 @@ export class PresentationController implements ReactiveController {
     this.host.toggleAttribute('presenting', true);
     window.addEventListener('keydown', this.onKey);
     document.addEventListener('fullscreenchange', this.onFullscreenChange);
-    // Headless browsers and pages opened without a gesture refuse; the CSS fallback already applies.
-    document.documentElement.requestFullscreen?.().catch(() => undefined);
+    // Without a user gesture (a page opened with ?present=) the browser refuses; headless may refuse
+    // anyway. The CSS fallback already applies.
+    if (navigator.userActivation?.isActive) document.documentElement.requestFullscreen?.().catch(() => undefined);
     this.go(this.index);
   }
 

@@ -27,8 +27,9 @@ self.addEventListener('fetch', (event) => {
       }
       return response;
     } catch (offline) {
-      // Any URL of the page (?model=…&present=…) is the same document.
-      const hit = await caches.match(request, { ignoreSearch: request.mode === 'navigate' });
+      // Any URL of the page (?model=…&present=…) is the same document; ignoreVary because the
+      // server's `Vary: Origin` would otherwise keep a module script from matching its precached copy.
+      const hit = await caches.match(request, { ignoreSearch: request.mode === 'navigate', ignoreVary: true });
       if (hit) return hit;
       throw offline;
     }
