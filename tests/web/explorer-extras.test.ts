@@ -102,9 +102,9 @@ describe('explorer inspector and export', () => {
       expect(shown.fixed).toBe(model.fixedPoints(P).length);
       expect(shown.plotted).toBeGreaterThan(0);
       await page.screenshot({ path: `${artifacts}/inspector-${CLASS_BY_CODE[code]}.png` });
+      await page.keyboard.press('Escape'); // closed before the next click, so no stale panel is read
+      expect(await page.evaluate(() => !!document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'))).toBe(false);
     }
-    await page.keyboard.press('Escape');
-    expect(await page.evaluate(() => !!document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'))).toBe(false);
   });
 
   it('exports a PNG figure, CSV, NPY and a manifest that match the grid', async () => {

@@ -29,9 +29,9 @@ export class AtlasExplorer extends LitElement {
     .error { color: #b00020; }
     .label { font-size: 13px; color: #555; }
     /* [extras] presentation mode: full viewport (the fallback when full screen is refused), large type, controls hidden */
-    :host([presenting]) { position: fixed; inset: 0; z-index: 4; background: #fff; padding: 2vh 3vw; font-size: 22px; }
+    :host([presenting]) { position: fixed; inset: 0; z-index: 4; background: #fff; padding: 2vh 2vw; font-size: 20px; }
     :host([presenting]) .controls { display: none; }
-    :host([presenting]) canvas { width: min(72vh, 94vw); height: min(72vh, 94vw); }
+    :host([presenting]) canvas { width: min(80vh, 58vw); height: min(80vh, 58vw); }
   `;
 
   @state() private modelId = models[0].id;

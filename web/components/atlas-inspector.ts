@@ -1,7 +1,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { CLASS_BY_CODE, CLASSES, DERIVED, type Model } from '../../src/models/types.js';
-import { cellTrajectory, type Trajectory } from '../../src/sweep/trajectory.js';
+import { TrajectoryController } from '../controllers/trajectory-controller.js';
 import './atlas-time-series.js';
 import './atlas-phase-portrait.js';
 
@@ -17,7 +17,7 @@ const fmt = (v: number) => (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5
 /**
  * The trajectory of one cell, from the f64 reference: every state variable over time, a phase
  * portrait of two chosen variables with the model's fixed points, the end state, class and collapse
- * time. Opened by the page on `cell-select`; renders nothing until `model`, `values` and
+ * time. The integration runs in a worker (TrajectoryController), off the main thread. Opened by the page on `cell-select`; renders nothing until `model`, `values` and
  * `integrator` are set.
  *
  * @example
@@ -50,7 +50,7 @@ export class AtlasInspector extends LitElement {
   @state() private phaseX = 0;
   @state() private phaseY = 1;
   @state() private logTime = true;
-  private trajectory?: Trajectory;
+  private readonly run = new TrajectoryController(this);
 
   private readonly onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape') this.close();
@@ -73,11 +73,15 @@ export class AtlasInspector extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!(changed.has('model') || changed.has('values') || changed.has('integrator'))) return;
     const { model, values, integrator } = this;
-    this.trajectory = model && values && integrator ? cellTrajectory(model, values, integrator) : undefined;
+    if (model && values && integrator) this.run.compute(model, values, integrator);
     if (changed.has('model') && model) {
       this.phaseX = 0;
       this.phaseY = Math.min(1, model.state.length - 1);
     }
+  }
+
+  private closeButton() {
+    return html`<button @click=${this.close} title="close (Esc)" aria-label="close inspector">✕</button>`;
   }
 
   private paramRows(model: Model, values: Float64Array) {
@@ -89,8 +93,11 @@ export class AtlasInspector extends LitElement {
   }
 
   override render() {
-    const { model, values, trajectory: tr } = this;
-    if (!model || !values || !tr) return html``;
+    const { model, values } = this;
+    const tr = this.run.trajectory;
+    if (!model || !values) return html``;
+    if (!tr) return html`<header><h2>Cell trajectory</h2>${this.closeButton()}</header>
+      ${this.run.error ? html`<p role="alert">${this.run.error}</p>` : html`<p>integrating this cell (f64)…</p>`}`;
     const out = tr.outcome;
     const cls = CLASSES[CLASS_BY_CODE[out.classCode]];
     const fixed = model.fixedPoints(values).map((f) => ({ label: f.label, stable: f.stable, x: f.state[this.phaseX], y: f.state[this.phaseY] }));
@@ -101,7 +108,7 @@ export class AtlasInspector extends LitElement {
     return html`
       <header>
         <h2>Cell trajectory (f64 reference, ${this.integrator!.method}, dt = ${this.integrator!.dt})</h2>
-        <button @click=${this.close} title="close (Esc)" aria-label="close inspector">✕</button>
+        ${this.closeButton()}
       </header>
       <p class="params">${this.paramRows(model, values).map((s, k) => html`${k ? ' · ' : ''}${s}`)}</p>
       <table>

@@ -24,7 +24,7 @@ export class AtlasPhasePortrait extends LitElement {
     .path { fill: none; stroke: #4e79a7; stroke-width: 1.5; }
     .axis line, .axis path { stroke: #888; }
     .fixed.stable { fill: #222; }
-    .fixed.unstable { fill: #fff; stroke: #222; stroke-width: 1.5; }
+    .fixed.unstable { fill: none; stroke: #222; stroke-width: 1.5; }
     ul { list-style: none; padding: 0; margin: 4px 0 0; }
     li svg { vertical-align: middle; margin-right: 4px; }
   `;
@@ -71,9 +71,9 @@ export class AtlasPhasePortrait extends LitElement {
           <text transform="translate(14 ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">${this.yLabel}</text>
         </g>
         <path class="path" d=${d}></path>
+        ${this.fixedPoints.map((f) => svg`<circle class="fixed ${f.stable ? 'stable' : 'unstable'}" cx=${x(f.x)} cy=${y(f.y)} r="5"><title>${f.label}</title></circle>`)}
         <rect x=${x(xs[0]) - 3} y=${y(ys[0]) - 3} width="6" height="6" fill="#4e79a7"><title>start</title></rect>
         <path d="M${x(xs[last])},${y(ys[last]) - 5}l5,9h-10z" fill="#e15759"><title>end</title></path>
-        ${this.fixedPoints.map((f) => svg`<circle class="fixed ${f.stable ? 'stable' : 'unstable'}" cx=${x(f.x)} cy=${y(f.y)} r="5"><title>${f.label}</title></circle>`)}
       </svg>
       <ul>
         <li><svg width="10" height="10"><rect width="8" height="8" y="1" fill="#4e79a7"></rect></svg>start

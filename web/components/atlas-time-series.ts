@@ -45,7 +45,7 @@ export class AtlasTimeSeries extends LitElement {
     this.plot = new uPlot({
       width: this.width,
       height: this.height,
-      scales: { x: { time: false, distr: this.logTime ? 3 : 1 } },
+      scales: { x: { time: false, distr: this.logTime ? 3 : 1, range: (_u, min, max) => [min, max] } }, // no padding to whole decades
       axes: [{ label: this.logTime ? 'flow time t (log)' : 'flow time t' }, { label: 'state' }],
       series: [
         { label: 't' },
