@@ -1,6 +1,6 @@
 // Inspector, export and presentation mode of the built explorer, in headless Chromium on WebGPU.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
@@ -130,6 +130,7 @@ describe('explorer inspector and export', () => {
     expect(manifest.adapter).not.toBe('cpu-f64');
 
     // The figure is 900 × 620 at 2×; its heatmap spans x 78…632, y 86…562 (src/export/figure.ts).
+    copyFileSync(join(dir, `${stem}-class.png`), `${artifacts}/export-figure.png`);
     const png = decode(readFileSync(join(dir, `${stem}-class.png`)));
     expect([png.width, png.height]).toEqual([1800, 1240]);
     const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)).join();
