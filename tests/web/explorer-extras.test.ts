@@ -194,6 +194,17 @@ describe('presentation mode', () => {
     await page.keyboard.press('ArrowLeft');
     expect((await caption(page)).title).toBe('P2 · augmentation vs weight decay');
 
+    // Esc with the inspector open closes the inspector and stays in presentation mode.
+    await page.keyboard.press('ArrowRight'); // back to the finished bao-cosine slide
+    await waitDone(page);
+    const box = await page.evaluate(() => JSON.parse(JSON.stringify(document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('canvas')!.getBoundingClientRect())));
+    await page.mouse.click(box.left + box.width / 2, box.top + box.height / 2);
+    await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'));
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => !!document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'))).toBe(false);
+    expect((await caption(page)).presenting).toBe(true);
+    await page.keyboard.press('ArrowLeft');
+
     await page.keyboard.press('Escape');
     c = await caption(page);
     expect(c.presenting).toBe(false);
@@ -213,6 +224,16 @@ describe('presentation mode', () => {
     await page.waitForFunction(() => !document.querySelector('atlas-explorer')!.hasAttribute('presenting'));
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
+    await page.close();
+  });
+
+  it('a bad ?present= list is named and every preset is shown instead', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}?present=tian-l2/P9&n=8`);
+    await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=alert]'));
+    const alert = await page.evaluate(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=alert]')!.textContent);
+    expect(alert).toBe('present: tian-l2 has no preset "P9" (known: weight-decay-threshold, augmentation-vs-weight-decay, fig3-basin-eta0, predictor-learning-rate, ema-rate)');
+    expect((await caption(page)).slide).toBe(`1 / ${presentList(null).length}`);
     await page.close();
   });
 

@@ -52,18 +52,21 @@ export class AtlasInspector extends LitElement {
   @state() private logTime = true;
   private readonly run = new TrajectoryController(this);
 
+  // Capture phase and preventDefault: Esc closes the inspector only, not presentation mode too.
   private readonly onKey = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') this.close();
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    e.preventDefault();
+    this.close();
   };
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('keydown', this.onKey);
+    window.addEventListener('keydown', this.onKey, true);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('keydown', this.onKey);
+    window.removeEventListener('keydown', this.onKey, true);
   }
 
   private close(): void {

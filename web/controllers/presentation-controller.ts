@@ -104,7 +104,7 @@ export class PresentationController implements ReactiveController {
   }
 
   private readonly onKey = (e: KeyboardEvent) => {
-    if (e.altKey || e.ctrlKey || e.metaKey || (e.target as HTMLElement)?.matches?.('input, select, textarea')) return;
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || (e.target as HTMLElement)?.matches?.('input, select, textarea')) return;
     if (kNext.has(e.key)) this.step(1);
     else if (kPrevious.has(e.key)) this.step(-1);
     else if (e.key === 'Home') this.go(0);
