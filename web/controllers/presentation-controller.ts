@@ -25,6 +25,8 @@ export class PresentationController implements ReactiveController {
   index = 0;
   /** A bad `?present=` list: the message, shown by the host; presenting falls back to every preset. */
   error?: string;
+  /** The `?present=` value, put back into the URL after each slide (the host's URL writer does not know it). */
+  private list = '';
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -40,8 +42,9 @@ export class PresentationController implements ReactiveController {
   hostConnected(): void {
     const query = new URLSearchParams(location.search);
     if (!query.has('present')) return;
+    // After the host's first update, so the host has read its own URL state before `show` runs.
     // Start on the slide the URL names, if it is in the list (a reload mid-talk stays put).
-    this.enter({ model: query.get('model'), preset: query.get('preset') });
+    void this.host.updateComplete.then(() => this.enter({ model: query.get('model'), preset: query.get('preset') }));
   }
 
   hostDisconnected(): void {
@@ -50,8 +53,9 @@ export class PresentationController implements ReactiveController {
 
   /** Starts presenting at `at` (or the first slide); call from a user gesture to get real full screen. */
   enter(at: { model: string | null; preset: string | null } = { model: null, preset: null }): void {
+    this.list = new URLSearchParams(location.search).get('present') ?? '';
     try {
-      this.entries = presentList(new URLSearchParams(location.search).get('present'));
+      this.entries = presentList(this.list);
       this.error = undefined;
     } catch (e) {
       this.error = (e as Error).message;
@@ -89,12 +93,12 @@ export class PresentationController implements ReactiveController {
   private go(index: number): void {
     this.index = index;
     const { model, preset } = this.entries[index];
+    this.show(this.entries[index]); // may rewrite the URL with the host's own view state
     const url = new URL(location.href);
     url.searchParams.set('model', model.id);
     url.searchParams.set('preset', preset.id);
-    if (!url.searchParams.has('present')) url.searchParams.set('present', '');
+    url.searchParams.set('present', this.list);
     history.replaceState(null, '', url);
-    this.show(this.entries[index]);
     this.host.requestUpdate();
   }
 
