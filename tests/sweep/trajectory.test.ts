@@ -4,6 +4,7 @@ import { integrateCell } from '../../src/engine/cpu-runner.js';
 import { CLASSES } from '../../src/models/types.js';
 import { parseSpec } from '../../src/sweep/spec.js';
 import { getModel } from '../../src/models/registry.js';
+import { exactPosition, oscillator } from '../fixtures/oscillator.js';
 
 const tian = getModel('tian-l2')!;
 
@@ -60,5 +61,24 @@ describe('cellTrajectory', () => {
     const k = tr.t.findIndex((t) => t >= tc);
     expect(tr.states[0][k] ** 2).toBeLessThan(1e-8);
     expect(tr.states[0][k - 1] ** 2).toBeGreaterThanOrEqual(1e-8);
+  });
+
+  it('samples follow the exact solution at the sampled times', () => {
+    const tr = cellTrajectory(oscillator, Float64Array.of(2, 1.5), { method: 'rk4', dt: 0.001, tEnd: 20, maxPoints: 300 });
+    expect(tr.t.length).toBeLessThanOrEqual(300);
+    tr.t.forEach((t, k) => expect(tr.states[0][k]).toBeCloseTo(exactPosition({ omega: 2, x0: 1.5 }, t), 9));
+  });
+
+  it('a diverged cell ends at its last finite state, where the runners latch it', () => {
+    // RK4 is unstable for ω·dt > 2.83: at ω = 10, dt = 0.5 the state passes 1e6 on step 5 (last finite: t = 2).
+    const P = Float64Array.of(10, 1);
+    const tr = cellTrajectory(oscillator, P, { method: 'rk4', dt: 0.5, tEnd: 100 });
+    const ref = integrateCell(oscillator, P, 'rk4', 0.5, 200);
+    expect(tr.outcome.classCode).toBe(CLASSES.diverged.code);
+    const last = tr.t.length - 1;
+    expect(Array.from(tr.t)).toEqual([0, 0.5, 1, 1.5, 2]);
+    expect(tr.states.map((s) => s[last])).toEqual(Array.from(ref.state));
+    expect(Math.max(...tr.states.map((s) => Math.abs(s[last])))).toBeLessThanOrEqual(1e6);
+    expect(tr.t[last]).toBe((tr.t.length - 1) * 0.5);
   });
 });
