@@ -43,8 +43,16 @@ async function open(page: Page, query: string, errors: string[], external: strin
 const waitDone = (page: Page) =>
   page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.textContent?.includes('done:'), { timeout: 120_000 });
 
-/** The page's class grid, read back from its heatmap canvas (row j = j-th y value, drawn upwards). */
+/**
+ * The page's class grid: the finished result where the page exposes it (`__atlas.result`), else
+ * read back from its 2-D heatmap canvas (row j = j-th y value, drawn upwards).
+ */
 async function pageGrid(page: Page): Promise<number[]> {
+  const exposed = await page.evaluate(() => {
+    const classes = (globalThis as { __atlas?: { result?: { classes: Uint8Array } } }).__atlas?.result?.classes;
+    return classes ? Array.from(classes) : null;
+  });
+  if (exposed) return exposed;
   const { w, h, data } = await page.evaluate(() => {
     const canvas = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('canvas')!;
     return { w: canvas.width, h: canvas.height, data: Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data) };
@@ -52,6 +60,12 @@ async function pageGrid(page: Page): Promise<number[]> {
   const byColour = new Map(CLASS_BY_CODE.map((id) => [CLASSES[id].color.slice(1).toLowerCase(), CLASSES[id].code]));
   const hex = (k: number) => data.slice(k, k + 3).map((v) => v.toString(16).padStart(2, '0')).join('');
   return Array.from({ length: w * h }, (_, c) => byColour.get(hex(4 * ((h - 1 - Math.floor(c / w)) * w + (c % w)))) ?? -1);
+}
+
+/** Clicks the centre of cell (i, j) of the n × n heatmap (the first canvas under the page). */
+async function clickCell(page: Page, i: number, j: number): Promise<void> {
+  const box = (await (await page.$(`${explorer} >>> canvas`))!.boundingBox())!;
+  await page.mouse.click(box.x + ((i + 0.5) / n) * box.width, box.y + box.height - ((j + 0.5) / n) * box.height);
 }
 
 describe('explorer inspector and export', () => {
@@ -80,8 +94,7 @@ describe('explorer inspector and export', () => {
     expect(wanted).toEqual(new Set([CLASSES.collapsed.code, CLASSES['non-collapsed'].code]));
     for (const code of wanted) {
       const [i, j] = cells.find(([a, b]) => grid[b * n + a] === code)!;
-      const box = await page.evaluate(() => JSON.parse(JSON.stringify(document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('canvas')!.getBoundingClientRect())));
-      await page.mouse.click(box.left + ((i + 0.5) / n) * box.width, box.bottom - ((j + 0.5) / n) * box.height);
+      await clickCell(page, i, j);
       await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')?.shadowRoot?.querySelector('[data-class]'));
       const shown = await page.evaluate(() => {
         const root = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')!.shadowRoot!;
@@ -102,6 +115,15 @@ describe('explorer inspector and export', () => {
       expect(shown.fixed).toBe(model.fixedPoints(P).length);
       expect(shown.plotted).toBeGreaterThan(0);
       await page.screenshot({ path: `${artifacts}/inspector-${CLASS_BY_CODE[code]}.png` });
+      // Another state variable on the portrait's y axis: its label and its range follow.
+      const portraitY = () => page.evaluate(() => {
+        const svg = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')!.shadowRoot!.querySelector('atlas-phase-portrait')!.shadowRoot!;
+        return Array.from(svg.querySelectorAll('g.axis > text'), (t) => t.textContent).at(-1);
+      });
+      expect(await portraitY()).toBe(model.state[1].symbol);
+      await page.select(`${explorer} >>> atlas-inspector >>> select[data-axis=phaseY]`, '2');
+      await page.waitForFunction((s) => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')!.shadowRoot!.querySelector('atlas-phase-portrait')!.shadowRoot!.textContent!.includes(s), {}, model.state[2].symbol);
+      expect(await portraitY()).toBe(model.state[2].symbol);
       await page.keyboard.press('Escape'); // closed before the next click, so no stale panel is read
       expect(await page.evaluate(() => !!document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'))).toBe(false);
     }
@@ -197,8 +219,7 @@ describe('presentation mode', () => {
     // Esc with the inspector open closes the inspector and stays in presentation mode.
     await page.keyboard.press('ArrowRight'); // back to the finished bao-cosine slide
     await waitDone(page);
-    const box = await page.evaluate(() => JSON.parse(JSON.stringify(document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('canvas')!.getBoundingClientRect())));
-    await page.mouse.click(box.left + box.width / 2, box.top + box.height / 2);
+    await clickCell(page, n / 2, n / 2);
     await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'));
     await page.keyboard.press('Escape');
     expect(await page.evaluate(() => !!document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'))).toBe(false);
