@@ -5,11 +5,16 @@ import { presentList, type PresentEntry } from '../../src/sweep/present-list.js'
 const kNext = new Set(['ArrowRight', 'ArrowDown', 'PageDown', ' ']);
 const kPrevious = new Set(['ArrowLeft', 'ArrowUp', 'PageUp']);
 
+/** What a slide keeps from the URL it was entered from: `n`, one resolution for both axes (`&n=64` for slow machines). */
+export interface SlideOptions {
+  n?: number;
+}
+
 /**
  * Presentation mode for a host element: full screen (the Fullscreen API where the browser grants
  * it; the host's `presenting` attribute is the CSS full-viewport fallback, and is set either way),
- * arrow keys step through a list of presets, Esc leaves. The host shows `entry` and runs its sweep
- * in `show`; it hides its controls under `:host([presenting])`.
+ * arrow keys step through a list of presets, Esc leaves. The host shows `entry` (at resolution
+ * `options.n` when given) and runs its sweep in `show`; it hides its controls under `:host([presenting])`.
  *
  * The list comes from `?present=` (see presentList); a page opened with that parameter starts
  * presenting. Stepping writes `model` and `preset` into the URL (replaceState), so a reload or a
@@ -27,10 +32,11 @@ export class PresentationController implements ReactiveController {
   error?: string;
   /** The `?present=` value, put back into the URL after each slide (the host's URL writer does not know it). */
   private list = '';
+  private options: SlideOptions = {};
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly show: (entry: PresentEntry) => void,
+    private readonly show: (entry: PresentEntry, options: SlideOptions) => void,
   ) {
     host.addController(this);
   }
@@ -40,20 +46,26 @@ export class PresentationController implements ReactiveController {
   }
 
   hostConnected(): void {
+    // Read now: the host may rewrite the URL with its own view state during its first update.
     const query = new URLSearchParams(location.search);
     if (!query.has('present')) return;
-    // After the host's first update, so the host has read its own URL state before `show` runs.
+    // After the host's first update, so `show` comes after the host has applied its own URL state.
     // Start on the slide the URL names, if it is in the list (a reload mid-talk stays put).
-    void this.host.updateComplete.then(() => this.enter({ model: query.get('model'), preset: query.get('preset') }));
+    void this.host.updateComplete.then(() => this.enter({ model: query.get('model'), preset: query.get('preset') }, query));
   }
 
   hostDisconnected(): void {
     this.detach();
   }
 
-  /** Starts presenting at `at` (or the first slide); call from a user gesture to get real full screen. */
-  enter(at: { model: string | null; preset: string | null } = { model: null, preset: null }): void {
-    this.list = new URLSearchParams(location.search).get('present') ?? '';
+  /**
+   * Starts presenting at `at` (or the first slide), with the list and resolution of `query`; call
+   * from a user gesture to get real full screen.
+   */
+  enter(at: { model: string | null; preset: string | null } = { model: null, preset: null }, query = new URLSearchParams(location.search)): void {
+    this.list = query.get('present') ?? '';
+    const n = Number(query.get('n'));
+    this.options = Number.isInteger(n) && n >= 2 ? { n } : {};
     try {
       this.entries = presentList(this.list);
       this.error = undefined;
@@ -93,11 +105,12 @@ export class PresentationController implements ReactiveController {
   private go(index: number): void {
     this.index = index;
     const { model, preset } = this.entries[index];
-    this.show(this.entries[index]); // may rewrite the URL with the host's own view state
+    this.show(this.entries[index], this.options); // may rewrite the URL with the host's own view state
     const url = new URL(location.href);
     url.searchParams.set('model', model.id);
     url.searchParams.set('preset', preset.id);
     url.searchParams.set('present', this.list);
+    if (this.options.n) url.searchParams.set('n', String(this.options.n));
     history.replaceState(null, '', url);
     this.host.requestUpdate();
   }
