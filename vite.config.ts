@@ -1,4 +1,17 @@
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
+
+/** Writes precache.json, the build's file list, for the offline service worker (web/public/sw.js). */
+function precacheList(): Plugin {
+  return {
+    name: 'collapse-atlas-precache',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle).filter((f) => f !== 'precache.json' && !f.endsWith('.map'));
+      this.emitFile({ type: 'asset', fileName: 'precache.json', source: JSON.stringify(files) });
+    },
+  };
+}
 
 const page = (name: string) => new URL(`web/${name}`, import.meta.url).pathname;
 
@@ -6,7 +19,8 @@ const page = (name: string) => new URL(`web/${name}`, import.meta.url).pathname;
 // page (web/batch.html) the CLI serves itself but the build also ships.
 export default defineConfig({
   root: 'web',
-  publicDir: false,
+  publicDir: 'public',
+  plugins: [precacheList()],
   build: {
     outDir: '../dist',
     emptyOutDir: true,

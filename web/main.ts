@@ -1,4 +1,7 @@
 import { isCompareQuery } from './state/compare-url.js';
+import { registerOffline } from './offline.js';
+
+registerOffline();
 
 // `?compare=…` shows two sweeps side by side; everything else is the explorer.
 if (isCompareQuery(location.search)) {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { preview, type PreviewServer } from 'vite';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { chromiumFlags, kDefaultChromium } from '../../src/cli/chromium.js';
@@ -15,4 +16,13 @@ export async function startExplorer(): Promise<{ url: string; server: PreviewSer
   if (!url) throw new Error('vite preview did not report a local URL');
   const browser = await puppeteer.launch({ executablePath: chromiumPath, args: chromiumFlags() });
   return { url, server, browser };
+}
+
+/**
+ * Builds the bundle the browser tests load. NODE_ENV is forced to production: vitest sets it to
+ * `test`, which a child `vite build` would inherit, shipping Lit's dev mode and a false
+ * `import.meta.env.PROD` (no service worker), i.e. not what users get.
+ */
+export function buildExplorer(): void {
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }

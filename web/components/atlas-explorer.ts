@@ -15,6 +15,10 @@ import './atlas-heatmap.js';
 import './atlas-legend.js';
 import './atlas-presets.js';
 import './atlas-readout.js';
+import './atlas-inspector.js';
+import './atlas-export.js';
+import './atlas-present-caption.js';
+import { PresentationController } from '../controllers/presentation-controller.js';
 
 /** Fields of a view that only change how the grid is drawn, not what is computed. */
 const kDrawOnly = new Set(['layer', 'overlays']);
@@ -33,6 +37,10 @@ export class AtlasExplorer extends LitElement {
     .error { color: #b00020; font-size: 14px; white-space: pre-wrap; }
     .status { font-size: 13px; color: #444; font-variant-numeric: tabular-nums; }
     .zoom button { margin-right: 4px; }
+    /* Presentation mode: the whole window (the fallback when full screen is refused), large type, no controls. */
+    :host([presenting]) { position: fixed; inset: 0; z-index: 4; background: #fff; grid-template-columns: 1fr; padding: 2vh 2vw; font-size: 20px; }
+    :host([presenting]) :is(aside, .zoom, .controls, atlas-readout) { display: none; }
+    :host([presenting]) main { max-width: 62vw; }
   `;
 
   @state() view!: View;
@@ -45,6 +53,14 @@ export class AtlasExplorer extends LitElement {
   result?: SweepResult;
   readonly sweep = new SweepController(this);
   private readonly zooms = new ZoomHistory();
+  /** The cell under inspection (a `cell-select` from the heatmap). */
+  @state() private inspected?: { i: number; j: number; values: Float64Array };
+  private readonly presentation = new PresentationController(this, (e, { n }) => {
+    const view = viewFromPreset(e.model, e.preset);
+    this.inspected = undefined;
+    this.zooms.clear();
+    this.apply(n ? { ...view, x: { ...view.x, n }, y: { ...view.y, n } } : view, true);
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -52,6 +68,7 @@ export class AtlasExplorer extends LitElement {
     this.view = view;
     this.urlError = error;
     (globalThis as { __atlas?: unknown }).__atlas = this;
+    this.addEventListener('cell-select', (e) => (this.inspected = (e as CustomEvent).detail));
   }
 
   override firstUpdated(): void {
@@ -159,11 +176,19 @@ export class AtlasExplorer extends LitElement {
           <button name="zoom-reset" ?disabled=${!view.zoom} @click=${() => { this.zooms.push(view.zoom); this.zoomTo(undefined); }}>reset</button>
           <small>drag a box on the map to zoom</small>
         </div>
-        <atlas-heatmap .run=${run} .metric=${metric} .overlays=${view.overlays ? curves : []}
+        <atlas-heatmap .run=${run} .metric=${metric} .size=${this.presentation.active ? Math.round(Math.min(innerHeight * 0.7, innerWidth * 0.5)) : 480} .overlays=${view.overlays ? curves : []}
           @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
         <p class="status" data-status="progress">${this.statusLine()}</p>
         <atlas-readout .run=${run} .phase=${run?.phase} .cell=${this.hover}></atlas-readout>
         <atlas-legend .model=${model} .layer=${view.layer} .metric=${metric} .curves=${curves} ?overlays=${view.overlays} @view-patch=${this.onPatch}></atlas-legend>
+        <p class="controls">
+          <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .layer=${view.layer} ?overlays=${view.overlays}></atlas-export>
+          <button data-present @click=${() => this.presentation.enter({ model: view.model, preset: new URLSearchParams(location.search).get('preset') })}>present</button>
+        </p>
+        ${this.inspected && this.result ? html`<atlas-inspector .model=${this.result.spec.model} .values=${this.inspected.values}
+          .integrator=${this.result.spec.integrator} @inspector-close=${() => (this.inspected = undefined)}></atlas-inspector>` : ''}
+        ${this.presentation.entry ? html`<atlas-present-caption .entry=${this.presentation.entry} .index=${this.presentation.index} .count=${this.presentation.entries.length}></atlas-present-caption>` : ''}
+        ${this.presentation.error ? html`<p class="error" role="alert">${this.presentation.error}</p>` : ''}
       </main>`;
   }
 }

@@ -1,0 +1,290 @@
+// Inspector, export and presentation mode of the built explorer, in headless Chromium on WebGPU.
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { preview, type PreviewServer } from 'vite';
+import { decode } from 'fast-png';
+import { parse as parseNpy } from 'npyjs';
+import { buildExplorer, startExplorer } from '../support/browser.js';
+import { CLASS_BY_CODE, CLASSES } from '../../src/models/types.js';
+import { getModel } from '../../src/models/registry.js';
+import { axisValues, cellValues, parseSpec } from '../../src/sweep/spec.js';
+import { integrateCell } from '../../src/engine/cpu-runner.js';
+import { presentList } from '../../src/sweep/present-list.js';
+
+let url = '';
+let server: PreviewServer;
+let browser: Browser;
+const n = 24;
+const artifacts = 'test-artifacts/explorer';
+const explorer = 'atlas-explorer';
+
+beforeAll(async () => {
+  buildExplorer();
+  ({ url, server, browser } = await startExplorer());
+  mkdirSync(artifacts, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A page that records console errors and every request that leaves localhost. */
+async function open(page: Page, query: string, errors: string[], external: string[]) {
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => !/^(https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/|data:|blob:)/.test(r.url()) && external.push(r.url()));
+  await page.goto(`${url}${query}`);
+}
+
+const waitDone = (page: Page) =>
+  page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.textContent?.includes('done:'), { timeout: 120_000 });
+
+/**
+ * The page's class grid: the finished result where the page exposes it (`__atlas.result`), else
+ * read back from its 2-D heatmap canvas (row j = j-th y value, drawn upwards).
+ */
+async function pageGrid(page: Page): Promise<number[]> {
+  const exposed = await page.evaluate(() => {
+    const classes = (globalThis as { __atlas?: { result?: { classes: Uint8Array } } }).__atlas?.result?.classes;
+    return classes ? Array.from(classes) : null;
+  });
+  if (exposed) return exposed;
+  const { w, h, data } = await page.evaluate(() => {
+    const canvas = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('canvas')!;
+    return { w: canvas.width, h: canvas.height, data: Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data) };
+  });
+  const byColour = new Map(CLASS_BY_CODE.map((id) => [CLASSES[id].color.slice(1).toLowerCase(), CLASSES[id].code]));
+  const hex = (k: number) => data.slice(k, k + 3).map((v) => v.toString(16).padStart(2, '0')).join('');
+  return Array.from({ length: w * h }, (_, c) => byColour.get(hex(4 * ((h - 1 - Math.floor(c / w)) * w + (c % w)))) ?? -1);
+}
+
+/** Clicks the centre of cell (i, j) of the n × n heatmap (the first canvas under the page). */
+async function clickCell(page: Page, i: number, j: number): Promise<void> {
+  const box = (await (await page.$(`${explorer} >>> canvas`))!.boundingBox())!;
+  await page.mouse.click(box.x + ((i + 0.5) / n) * box.width, box.y + box.height - ((j + 0.5) / n) * box.height);
+}
+
+describe('explorer inspector and export', () => {
+  const presetQuery = `?model=bao-cosine&preset=emergence&n=${n}`;
+  const model = getModel('bao-cosine')!;
+  const spec = parseSpec({ model: model.id, ...model.presets.find((p) => p.id === 'emergence')!.spec, x: { ...model.presets[1].spec.x, n }, y: { ...model.presets[1].spec.y, n } });
+  let page: Page;
+  let grid: number[];
+  const errors: string[] = [];
+  const external: string[] = [];
+
+  beforeAll(async () => {
+    page = await browser.newPage();
+    await page.setViewport({ width: 1200, height: 1250 });
+    await open(page, presetQuery, errors, external);
+    await waitDone(page);
+    grid = await pageGrid(page);
+  }, 180_000);
+
+  it('a click on a cell opens the inspector with the f64 end state of that cell', async () => {
+    // A cell inside a uniform 3×3 block, so the f32 map and the f64 inspector agree on its class.
+    const uniform = (i: number, j: number) => [-1, 0, 1].every((a) => [-1, 0, 1].every((b) => grid[(j + b) * n + i + a] === grid[j * n + i]));
+    const cells: Array<[number, number]> = [];
+    for (let j = 1; j < n - 1; j++) for (let i = 1; i < n - 1; i++) if (uniform(i, j)) cells.push([i, j]);
+    const wanted = new Set(grid);
+    expect(wanted).toEqual(new Set([CLASSES.collapsed.code, CLASSES['non-collapsed'].code]));
+    for (const code of wanted) {
+      const [i, j] = cells.find(([a, b]) => grid[b * n + a] === code)!;
+      await clickCell(page, i, j);
+      await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')?.shadowRoot?.querySelector('[data-class]'));
+      const shown = await page.evaluate(() => {
+        const root = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')!.shadowRoot!;
+        return {
+          cls: root.querySelector('[data-class]')!.getAttribute('data-class'),
+          tc: Number(root.querySelector('[data-collapse-time]')!.getAttribute('data-collapse-time')),
+          state: Array.from(root.querySelectorAll('[data-end-state]'), (e) => Number(e.getAttribute('data-value'))),
+          fixed: root.querySelector('atlas-phase-portrait')!.shadowRoot!.querySelectorAll('svg[role=img] circle.fixed').length,
+          plotted: root.querySelector('atlas-time-series')!.shadowRoot!.querySelectorAll('canvas').length,
+        };
+      });
+      const P = cellValues(spec, axisValues(spec.x), axisValues(spec.y), i, j);
+      const ref = integrateCell(model, P, spec.integrator.method, spec.integrator.dt, spec.integrator.steps);
+      expect(shown.cls).toBe(CLASS_BY_CODE[code]);
+      expect(ref.classCode).toBe(code);
+      shown.state.forEach((v, d) => expect(v).toBeCloseTo(ref.state[d], 12));
+      expect(shown.tc).toBe(ref.collapseTime);
+      expect(shown.fixed).toBe(model.fixedPoints(P).length);
+      expect(shown.plotted).toBeGreaterThan(0);
+      await page.screenshot({ path: `${artifacts}/inspector-${CLASS_BY_CODE[code]}.png` });
+      // Another state variable on the portrait's y axis: its label and its range follow.
+      const portraitY = () => page.evaluate(() => {
+        const svg = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')!.shadowRoot!.querySelector('atlas-phase-portrait')!.shadowRoot!;
+        return Array.from(svg.querySelectorAll('g.axis > text'), (t) => t.textContent).at(-1);
+      });
+      expect(await portraitY()).toBe(model.state[1].symbol);
+      await page.select(`${explorer} >>> atlas-inspector >>> select[data-axis=phaseY]`, '2');
+      await page.waitForFunction((s) => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')!.shadowRoot!.querySelector('atlas-phase-portrait')!.shadowRoot!.textContent!.includes(s), {}, model.state[2].symbol);
+      expect(await portraitY()).toBe(model.state[2].symbol);
+      await page.keyboard.press('Escape'); // closed before the next click, so no stale panel is read
+      expect(await page.evaluate(() => !!document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'))).toBe(false);
+    }
+  });
+
+  it('exports a PNG figure, CSV, NPY and a manifest that match the grid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-downloads-'));
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    const stem = 'bao-cosine-weightDecay-p0';
+    const names = [`${stem}-class.png`, `${stem}.csv`, `${stem}-class.npy`, `${stem}.manifest.json`];
+    // One at a time: the PNG is saved after an await, and a download without a recent click that is
+    // not the page's first may be held back by Chromium's multiple-downloads guard.
+    // Off the map first: leaving it clears a hover readout, and the layout shift would move the buttons under the click.
+    await page.mouse.move(1, 1);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const [k, kind] of ['png', 'csv', 'npy', 'manifest'].entries()) {
+      await page.click(`${explorer} >>> atlas-export >>> button[data-export=${kind}]`);
+      for (let wait = 0; wait < 300 && !existsSync(join(dir, names[k])); wait++) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(readdirSync(dir).sort()).toEqual([...names].sort());
+
+    const rows = readFileSync(join(dir, `${stem}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows.map((r) => CLASSES[r[2] as keyof typeof CLASSES].code)).toEqual(grid);
+    expect(Number(rows[n * n - 1][0])).toBeCloseTo(spec.x.max, 12);
+    const npyBytes = readFileSync(join(dir, `${stem}-class.npy`));
+    const npy = parseNpy(npyBytes.buffer.slice(npyBytes.byteOffset, npyBytes.byteOffset + npyBytes.byteLength) as ArrayBuffer);
+    expect(npy.shape).toEqual([n, n]);
+    expect(Array.from(npy.data as Uint8Array)).toEqual(grid);
+    const manifest = JSON.parse(readFileSync(join(dir, `${stem}.manifest.json`), 'utf8'));
+    expect(parseSpec(manifest.spec).x).toEqual(spec.x);
+    expect(manifest.adapter).not.toBe('cpu-f64');
+
+    // The figure is 900 × 620 at 2×; its heatmap spans x 78…632, y 86…562 (src/export/figure.ts).
+    copyFileSync(join(dir, `${stem}-class.png`), `${artifacts}/export-figure.png`);
+    const png = decode(readFileSync(join(dir, `${stem}-class.png`)));
+    expect([png.width, png.height]).toEqual([1800, 1240]);
+    const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)).join();
+    let agree = 0;
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < n; i++) {
+        const px = Math.round(2 * (78 + ((i + 0.5) / n) * 554));
+        const py = Math.round(2 * (562 - ((j + 0.5) / n) * 476));
+        const k = (py * png.width + px) * png.channels;
+        if (Array.from(png.data.slice(k, k + 3)).join() === rgb(CLASSES[CLASS_BY_CODE[grid[j * n + i]]].color)) agree++;
+      }
+    }
+    // Overlay curves cover a few cell centres; everything else is the grid's own colour.
+    expect(agree / (n * n)).toBeGreaterThan(0.9);
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+  });
+});
+
+describe('presentation mode', () => {
+  const caption = (page: Page) => page.evaluate(() => {
+    const host = document.querySelector('atlas-explorer')!;
+    const cap = host.shadowRoot!.querySelector('atlas-present-caption')?.shadowRoot;
+    const controls = Array.from(host.shadowRoot!.querySelectorAll('aside, .controls'), (e) => getComputedStyle(e).display);
+    return {
+      presenting: host.hasAttribute('presenting'),
+      title: cap?.querySelector('[data-caption-title]')?.textContent ?? null,
+      slide: cap?.querySelector('[data-slide]')?.textContent ?? null,
+      controls,
+      query: Object.fromEntries(new URL(location.href).searchParams),
+      fill: getComputedStyle(host).position,
+    };
+  });
+
+  it('hides the controls, fills the viewport and steps presets with the arrow keys; Esc leaves', async () => {
+    const page = await browser.newPage();
+    onTestFinished(() => page.close()); // a failed run must not leave its sweep on the GPU
+    await page.setViewport({ width: 1280, height: 720 });
+    const errors: string[] = [];
+    const external: string[] = [];
+    await open(page, `?present=bao-cosine/emergence,tian-l2/P1,tian-l2/P2&n=${n}`, errors, external);
+    await waitDone(page);
+    let c = await caption(page);
+    expect(c.presenting).toBe(true);
+    expect(c.controls.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(c.controls)).toEqual(new Set(['none']));
+    expect(c.fill).toBe('fixed');
+    expect(c.title).toBe('An equilibrium emerges as the norms shrink');
+    expect(c.slide).toBe('1 / 3');
+    expect(c.query).toMatchObject({ model: 'bao-cosine', preset: 'emergence' });
+    await page.screenshot({ path: `${artifacts}/presentation.png` });
+
+    await page.keyboard.press('ArrowRight');
+    c = await caption(page);
+    expect(c.title).toBe('P1 · weight-decay threshold (Fig. 4 in 2-D)');
+    expect(c.slide).toBe('2 / 3');
+    expect(c.query).toMatchObject({ model: 'tian-l2', preset: 'weight-decay-threshold', present: 'bao-cosine/emergence,tian-l2/P1,tian-l2/P2' });
+    await page.keyboard.press('ArrowRight');
+    expect((await caption(page)).query.preset).toBe('augmentation-vs-weight-decay');
+    await page.keyboard.press('ArrowRight'); // wraps to the first slide
+    expect((await caption(page)).title).toBe('An equilibrium emerges as the norms shrink');
+    await page.keyboard.press('ArrowLeft');
+    expect((await caption(page)).title).toBe('P2 · augmentation vs weight decay');
+
+    // Esc with the inspector open closes the inspector and stays in presentation mode.
+    await page.keyboard.press('ArrowRight'); // back to the finished bao-cosine slide
+    await waitDone(page);
+    await clickCell(page, n / 2, n / 2);
+    await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'));
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => !!document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'))).toBe(false);
+    expect((await caption(page)).presenting).toBe(true);
+    await page.keyboard.press('ArrowLeft');
+
+    await page.keyboard.press('Escape');
+    c = await caption(page);
+    expect(c.presenting).toBe(false);
+    expect(c.title).toBe(null);
+    expect(c.controls.every((d) => d !== 'none')).toBe(true);
+    expect(c.query).toMatchObject({ model: 'tian-l2', preset: 'augmentation-vs-weight-decay' });
+    expect(c.query.present).toBeUndefined();
+    // The present button steps through every preset, from the one the page shows (a click may get real full screen).
+    await page.click(`${explorer} >>> button[data-present]`);
+    c = await caption(page);
+    const all = presentList(null);
+    const at = all.findIndex((e) => e.preset.id === 'augmentation-vs-weight-decay');
+    expect([c.presenting, c.slide, c.title]).toEqual([true, `${at + 1} / ${all.length}`, 'P2 · augmentation vs weight decay']);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('atlas-explorer')!.hasAttribute('presenting'));
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+  });
+
+  it('a bad ?present= list is named and every preset is shown instead', async () => {
+    const page = await browser.newPage();
+    onTestFinished(() => page.close());
+    await page.goto(`${url}?present=tian-l2/P9&n=8`);
+    await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=alert]'));
+    const alert = await page.evaluate(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=alert]')!.textContent);
+    expect(alert).toBe('present: tian-l2 has no preset "P9" (known: weight-decay-threshold, augmentation-vs-weight-decay, fig3-basin-eta0, predictor-learning-rate, ema-rate)');
+    expect((await caption(page)).slide).toBe(`1 / ${presentList(null).length}`);
+  });
+
+  it('reloads offline once loaded (service worker), with no request leaving localhost', async () => {
+    // A server of its own, so stopping it leaves the other tests' server alone.
+    const own = await preview({ preview: { port: 0, strictPort: false }, logLevel: 'silent' });
+    const ownUrl = own.resolvedUrls!.local[0];
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    const external: string[] = [];
+    let closed = false;
+    try {
+      await page.goto(`${ownUrl}?present=bao-cosine/emergence&n=16`);
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 30_000 });
+      await own.close();
+      closed = true;
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('request', (r) => !r.url().startsWith(ownUrl) && !/^(data|blob):/.test(r.url()) && external.push(r.url()));
+      await page.reload();
+      await waitDone(page);
+      expect((await caption(page)).title).toBe('An equilibrium emerges as the norms shrink');
+      expect(errors).toEqual([]);
+      expect(external).toEqual([]);
+    } finally {
+      await page.close();
+      if (!closed) await own.close();
+    }
+  });
+});

@@ -1,0 +1,129 @@
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { CLASS_BY_CODE, CLASSES, DERIVED, type Model } from '../../src/models/types.js';
+import { TrajectoryController } from '../controllers/trajectory-controller.js';
+import './atlas-time-series.js';
+import './atlas-phase-portrait.js';
+
+/** How the cell was integrated: the sweep's own integrator, so the inspector agrees with the map. */
+export interface InspectorIntegrator {
+  method: string;
+  dt: number;
+  tEnd: number;
+}
+
+const fmt = (v: number) => (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5) ? String(+v.toPrecision(6)) : v.toExponential(4));
+
+/**
+ * The trajectory of one cell, from the f64 reference: every state variable over time, a phase
+ * portrait of two chosen variables with the model's fixed points, the end state, class and collapse
+ * time. The integration runs in a worker (TrajectoryController), off the main thread. Opened by the page on `cell-select`; renders nothing until `model`, `values` and
+ * `integrator` are set.
+ *
+ * @example
+ * html`<atlas-inspector .model=${model} .values=${detail.values} .integrator=${spec.integrator}
+ *        @inspector-close=${() => (this.inspected = undefined)}></atlas-inspector>`
+ *
+ * @fires inspector-close - the close button or Esc was pressed; the host removes the element.
+ */
+@customElement('atlas-inspector')
+export class AtlasInspector extends LitElement {
+  static override styles = css`
+    :host {
+      position: fixed; top: 0; right: 0; bottom: 0; width: 580px; max-width: 100vw; overflow: auto; z-index: 10;
+      background: #fff; box-shadow: -4px 0 16px rgb(0 0 0 / 0.15); padding: 12px 16px; box-sizing: border-box; font-size: 14px;
+    }
+    header { display: flex; justify-content: space-between; align-items: baseline; }
+    h2 { font-size: 17px; margin: 0 0 4px; }
+    table { border-collapse: collapse; margin: 6px 0; }
+    td, th { padding: 1px 8px 1px 0; text-align: left; font-weight: normal; }
+    th { color: #555; }
+    .swatch { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: middle; }
+    .params { color: #555; font-size: 12px; }
+    label { margin-right: 10px; }
+  `;
+
+  @property({ attribute: false }) model?: Model;
+  /** The cell's full parameter vector (model.params order), as `cell-select` carries it. */
+  @property({ attribute: false }) values?: Float64Array;
+  @property({ attribute: false }) integrator?: InspectorIntegrator;
+  @state() private phaseX = 0;
+  @state() private phaseY = 1;
+  @state() private logTime = true;
+  private readonly run = new TrajectoryController(this);
+
+  // Capture phase and preventDefault: Esc closes the inspector only, not presentation mode too.
+  private readonly onKey = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    e.preventDefault();
+    this.close();
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('keydown', this.onKey, true);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('keydown', this.onKey, true);
+  }
+
+  private close(): void {
+    this.dispatchEvent(new CustomEvent('inspector-close', { bubbles: true, composed: true }));
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!(changed.has('model') || changed.has('values') || changed.has('integrator'))) return;
+    const { model, values, integrator } = this;
+    if (model && values && integrator) this.run.compute(model, values, integrator);
+    if (changed.has('model') && model) {
+      this.phaseX = 0;
+      this.phaseY = Math.min(1, model.state.length - 1);
+    }
+  }
+
+  private closeButton() {
+    return html`<button @click=${this.close} title="close (Esc)" aria-label="close inspector">✕</button>`;
+  }
+
+  private paramRows(model: Model, values: Float64Array) {
+    return model.params.map((p, k) => {
+      const v = values[k];
+      const shown = p.kind === 'choice' ? p.options[v] : v === DERIVED ? `derived (${p.derivedAs ?? ''})` : fmt(v);
+      return html`<span>${p.symbol} = ${shown}</span>`;
+    });
+  }
+
+  override render() {
+    const { model, values } = this;
+    const tr = this.run.trajectory;
+    if (!model || !values) return html``;
+    if (!tr) return html`<header><h2>Cell trajectory</h2>${this.closeButton()}</header>
+      ${this.run.error ? html`<p role="alert">${this.run.error}</p>` : html`<p>integrating this cell (f64)…</p>`}`;
+    const out = tr.outcome;
+    const cls = CLASSES[CLASS_BY_CODE[out.classCode]];
+    const fixed = model.fixedPoints(values).map((f) => ({ label: f.label, stable: f.stable, x: f.state[this.phaseX], y: f.state[this.phaseY] }));
+    const select = (which: 'phaseX' | 'phaseY') => html`
+      <select data-axis=${which} @change=${(e: Event) => (this[which] = Number((e.target as HTMLSelectElement).value))}>
+        ${model.state.map((s, k) => html`<option value=${k} ?selected=${k === this[which]}>${s.symbol} (${s.label})</option>`)}
+      </select>`;
+    return html`
+      <header>
+        <h2>Cell trajectory (f64 reference, ${this.integrator!.method}, dt = ${this.integrator!.dt})</h2>
+        ${this.closeButton()}
+      </header>
+      <p class="params">${this.paramRows(model, values).map((s, k) => html`${k ? ' · ' : ''}${s}`)}</p>
+      <table>
+        <tr><th>class</th><td data-class=${CLASS_BY_CODE[out.classCode]}><i class="swatch" style="background:${cls.color}"></i>${cls.label}</td></tr>
+        <tr><th>collapse time t_c</th><td data-collapse-time=${out.collapseTime}>${out.collapseTime < 0 ? 'never collapsed' : fmt(out.collapseTime)}</td></tr>
+        ${model.state.map((s, d) => html`<tr><th>${s.symbol}(t_end)</th><td data-end-state=${s.id} data-value=${out.state[d]}>${fmt(out.state[d])}</td></tr>`)}
+      </table>
+      <label><input type="checkbox" .checked=${this.logTime} @change=${(e: Event) => (this.logTime = (e.target as HTMLInputElement).checked)} /> log time</label>
+      <atlas-time-series .t=${tr.t} .logTime=${this.logTime} .vars=${model.state.map((s, d) => ({ label: s.symbol, values: tr.states[d] }))}></atlas-time-series>
+      <p>phase portrait: x ${select('phaseX')} y ${select('phaseY')}</p>
+      <atlas-phase-portrait .xs=${tr.states[this.phaseX]} .ys=${tr.states[this.phaseY]} .fixedPoints=${fixed}
+        xLabel=${model.state[this.phaseX].symbol} yLabel=${model.state[this.phaseY].symbol}></atlas-phase-portrait>
+    `;
+  }
+}

@@ -1,0 +1,25 @@
+/// <reference lib="webworker" />
+// Integrates one inspector trajectory off the main thread: the f64 run of a long preset takes up to
+// ~0.6 s (600 000 RK4 steps), far over the 50 ms a frame may take while a sweep paints.
+import { getModel } from '../../src/models/registry.js';
+import { cellTrajectory, type TrajectoryOptions } from '../../src/sweep/trajectory.js';
+
+export interface TrajectoryRequest {
+  id: number;
+  modelId: string;
+  values: Float64Array;
+  options: TrajectoryOptions;
+}
+
+self.onmessage = (e: MessageEvent<TrajectoryRequest>) => {
+  const { id, modelId, values, options } = e.data;
+  try {
+    const model = getModel(modelId);
+    if (!model) throw new Error(`unknown model "${modelId}"`);
+    const trajectory = cellTrajectory(model, values, options);
+    const buffers = [trajectory.t.buffer, ...trajectory.states.map((s) => s.buffer)];
+    (self as unknown as DedicatedWorkerGlobalScope).postMessage({ id, trajectory }, buffers);
+  } catch (err) {
+    self.postMessage({ id, error: (err as Error).message });
+  }
+};
