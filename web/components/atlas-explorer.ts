@@ -150,7 +150,7 @@ export class AtlasExplorer extends LitElement {
       </aside>
       <main>
         <h1>${model.title}</h1>
-        ${model.status === 'reconstruction' ? html`<p class="note" data-status="reconstruction">Reconstruction: ${model.note}</p>` : html`<p class="note">${model.note}</p>`}
+        ${model.status === 'reconstruction' ? html`<p class="note" data-status="reconstruction">${/^reconstruction/i.test(model.note) ? '' : 'Reconstruction: '}${model.note}</p>` : html`<p class="note">${model.note}</p>`}
         ${errors.map((m) => html`<p class="error" role="alert">${m}</p>`)}
         ${this.sweep.notice ? html`<p class="error" role="status">${this.sweep.notice}</p>` : ''}
         <div class="zoom">
