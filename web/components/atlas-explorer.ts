@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { getModel } from '../../src/models/registry.js';
 import type { SweepResult } from '../../src/engine/result.js';
-import type { NumberParam, OverlayCurve } from '../../src/models/types.js';
+import type { OverlayCurve } from '../../src/models/types.js';
 import { SweepController, kEnableWebGpu } from '../controllers/sweep-controller.js';
 import { viewFromQuery, viewToQuery } from '../state/url.js';
 import type { ResolvedSpec } from '../../src/sweep/spec.js';
@@ -110,14 +110,15 @@ export class AtlasExplorer extends LitElement {
     this.apply(viewFromPreset(model, model.presets.find((p) => p.id === e.detail.preset)!), true);
   }
 
+  /** A box dragged on the map, kept inside the slice on screen; a box with no extent is ignored. */
   private onZoomBox(e: CustomEvent<ZoomBox>): void {
-    const params = getModel(this.view.model)!.params;
-    const clamp = (id: string, [lo, hi]: [number, number]): [number, number] => {
-      const p = params.find((q) => q.id === id) as NumberParam;
-      return [Math.max(lo, p.min), Math.min(hi, p.max)];
-    };
+    const spec = this.sweep.run?.spec;
+    if (!spec) return;
+    const clamp = (a: ResolvedSpec['x'], [lo, hi]: [number, number]): [number, number] => [Math.max(lo, a.min), Math.min(hi, a.max)];
+    const zoom = { x: clamp(spec.x, e.detail.x), y: clamp(spec.y, e.detail.y) };
+    if (!(zoom.x[0] < zoom.x[1] && zoom.y[0] < zoom.y[1])) return;
     this.zooms.push(this.view.zoom);
-    this.apply({ ...this.view, zoom: { x: clamp(this.view.x.param, e.detail.x), y: clamp(this.view.y.param, e.detail.y) } }, true);
+    this.apply({ ...this.view, zoom }, true);
   }
 
   private zoomTo(zoom: ZoomBox | undefined): void {
@@ -167,7 +168,7 @@ export class AtlasExplorer extends LitElement {
       </aside>
       <main>
         <h1>${model.title}</h1>
-        ${model.status === 'reconstruction' ? html`<p class="note" data-status="reconstruction">Reconstruction: ${model.note}</p>` : html`<p class="note">${model.note}</p>`}
+        ${model.status === 'reconstruction' ? html`<p class="note" data-status="reconstruction">${/^reconstruction/i.test(model.note) ? '' : 'Reconstruction: '}${model.note}</p>` : html`<p class="note">${model.note}</p>`}
         ${errors.map((m) => html`<p class="error" role="alert">${m}</p>`)}
         ${this.sweep.notice ? html`<p class="error" role="status">${this.sweep.notice}</p>` : ''}
         <div class="zoom">

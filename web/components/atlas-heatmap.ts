@@ -150,7 +150,8 @@ export class AtlasHeatmap extends LitElement {
       const p = spec.model.params.find((q) => q.id === id)!;
       return `${p.symbol} (${p.label})`;
     };
-    const format = (scale: typeof sx) => scale.tickFormat(6);
+    // '~g': plain decimals or 1e-5, never SI prefixes ("10µ") on a parameter axis.
+    const format = (scale: typeof sx) => scale.tickFormat(6, '~g');
     return svg`
       <g class="axis x" transform="translate(0 ${s})">
         ${sx.ticks(6).map((v) => svg`<g class="tick" transform="translate(${sx(v)} 0)"><line y2="5"></line><text y="18" text-anchor="middle">${format(sx)(v)}</text></g>`)}

@@ -43,7 +43,7 @@ export class AtlasLegend extends LitElement {
     const stops = Array.from({ length: 16 }, (_, k) => rampColor(k / 15)).join(',');
     return html`<div data-colorbar=${meta.id}>
       <div class="bar" style="background:linear-gradient(to right,${stops})"></div>
-      <div class="ticks">${scale.ticks(5).map((v) => html`<span style="left:${scale(v)}px">${scale.tickFormat(5)(v)}</span>`)}</div>
+      <div class="ticks">${scale.ticks(5).map((v) => html`<span style="left:${scale(v)}px">${scale.tickFormat(5, '~g')(v)}</span>`)}</div>
       <div>${meta.symbol}: ${meta.label}${meta.units ? ` [${meta.units}]` : ''}${m.log ? ' · log colour scale' : ''}</div>
       ${meta.missing !== undefined ? html`<span class="entry"><i class="swatch" style="background:${kMissingColor}"></i>never applied</span>` : ''}
       <span class="entry"><i class="swatch" style="background:${CLASSES.diverged.color}"></i>${CLASSES.diverged.label}</span>
