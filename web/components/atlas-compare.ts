@@ -2,12 +2,14 @@ import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { compareResults, type Comparison, type ResolvedCompare } from '../../src/sweep/compare.js';
 import type { ComparePreset } from '../../src/sweep/compare-presets.js';
-import { compareSummary, diffCategories, diffResult } from '../../src/export/compare-figure.js';
+import { compareFigureSize, compareFigureSvg, compareSummary, diffCategories, diffResult } from '../../src/export/compare-figure.js';
+import { compareFiles } from '../../src/export/compare.js';
 import { layerColors } from '../../src/export/layer.js';
 import { CLASSES } from '../../src/models/types.js';
 import type { SweepResult } from '../../src/engine/result.js';
 import { SweepController, kEnableWebGpu } from '../controllers/sweep-controller.js';
 import { compareFromQuery } from '../state/compare-url.js';
+import { download, svgToPng } from './atlas-export.js';
 import './atlas-heatmap.js';
 
 const kPanel = 360;
@@ -79,6 +81,25 @@ export class AtlasCompare extends LitElement {
     canvas.dataset.painted = 'yes';
   }
 
+  /** The three-panel figure as PNG, diff.npy and compare.json (both sides' files come from the explorer). */
+  private async exportFile(kind: 'png' | 'diff' | 'json'): Promise<void> {
+    const [a, b] = this.results;
+    const c = this.comparison;
+    if (!a || !b || !c || !this.cmp) return;
+    try {
+      if (kind === 'png') {
+        const svg = new TextEncoder().encode(compareFigureSvg(this.cmp, a, b, c));
+        download('compare.png', await svgToPng({ name: 'compare.svg', type: 'image/svg+xml', bytes: svg, ...compareFigureSize }));
+        return;
+      }
+      const files = compareFiles(this.cmp, c);
+      const name = kind === 'diff' ? 'diff.npy' : 'compare.json';
+      download(name, new Blob([files[name] as BlobPart], { type: kind === 'diff' ? 'application/octet-stream' : 'application/json' }));
+    } catch (e) {
+      this.error = `export failed: ${(e as Error).message}`;
+    }
+  }
+
   private side(name: 'a' | 'b', ctrl: SweepController) {
     const spec = name === 'a' ? this.cmp!.a : this.cmp!.b;
     const run = ctrl.run;
@@ -110,6 +131,11 @@ export class AtlasCompare extends LitElement {
           <canvas class="diff"></canvas>
           <p class="status" data-status="compare">${c ? compareSummary(c) : 'waiting for both sweeps…'}</p>
           <div>${diffCategories.map((k) => html`<span class="swatch" style="background:${k.color}"></span>${k.label}`)}</div>
+          <p>export
+            <button data-export="png" ?disabled=${!c} @click=${() => this.exportFile('png')}>PNG</button>
+            <button data-export="diff" ?disabled=${!c} @click=${() => this.exportFile('diff')}>diff.npy</button>
+            <button data-export="json" ?disabled=${!c} @click=${() => this.exportFile('json')}>compare.json</button>
+          </p>
         </section>
       </div>
       <div>${Object.values(CLASSES).filter((k) => used.has(k.code)).map((k) => html`<span class="swatch" style="background:${k.color}"></span>${k.label}`)}</div>`;
