@@ -4,11 +4,13 @@
 // term for term. `kModes` and `kEmaTarget` are prepended by instantiate (src/models/halvagal-isoloss.ts).
 //
 // State: [0, M) ℓ_m = ln u_m (λ_m = e^{2αℓ_m}); [M, 2M) clocks c_m, running while λ_m < 0.9 λ*;
-// [2M, 3M) ln v_m of the EMA target (kEmaTarget only). Readouts: [0, M) reach times, [M, 2M) final λ_m,
-// then kR_reachSpread, kR_effectiveRank, kR_lambdaRef.
+// [2M, 3M) ln v_m of the EMA target (kEmaTarget only); last, the constant ln √(0.9 λ*)^{1/α} the clocks
+// compare with (carried in the state so rhs need not recompute λ*, which was 4× the step on SwiftShader).
+// Readouts: [0, M) reach times, [M, 2M) final λ_m, then kR_reachSpread, kR_effectiveRank, kR_lambdaRef.
 
 const kHvClockBase = kModes;
 const kHvTargetBase = 2u * kModes;
+const kHvReachIndex = kStateSize - 1u;
 // §6 suggested thresholds (kCollapsedLambda, kReachFraction, kNormEps in the TS twin).
 const kHvCollapsedLambda = 1.0e-3;
 const kHvReachFraction = 0.9;
@@ -65,7 +67,31 @@ fn initialState(P: Params) -> State {
       y[kHvTargetBase + m] = l;  // W_t(0) = W(0), A3
     }
   }
+  y[kHvReachIndex] = hvReachLog(P);
   return y;
+}
+
+// Mean-field norms (A4): Np² = s11 Σ λ²u², Nz² = s22 Σ v², C = s21 Σ λuv; returns (η/(Np Nz), C s11/Np²).
+fn hvCosineGainPull(y: State, P: Params) -> vec2<f32> {
+  let twoAlpha = 2.0 * P[kP_predictorExponent];
+  var np2 = 0.0;
+  var nz2 = 0.0;
+  var c = 0.0;
+  for (var m = 0u; m < kModes; m++) {
+    let u = exp(y[m]);
+    let lam = exp(twoAlpha * y[m]);
+    var v = u;
+    if (kEmaTarget) {
+      v = exp(y[kHvTargetBase + m]);
+    }
+    np2 += lam * lam * u * u;
+    nz2 += v * v;
+    c += lam * u * v;
+  }
+  // A floor, not an added ε: keeps the conservation laws exact at ordinary norms (§3).
+  let np = max(sqrt(P[kP_s11] * np2), kHvNormEps);
+  let nz = max(sqrt(P[kP_s22] * nz2), kHvNormEps);
+  return vec2<f32>(P[kP_learningRate] / (np * nz), P[kP_s21] * c * P[kP_s11] / (np * np));
 }
 
 // dℓ_m/dt = (du_m/dt)/u_m of E5 (Euclidean), E6 (IsoLoss), E7/E8 (cosine, mean-field norms A4),
@@ -81,30 +107,14 @@ fn rhs(y: State, P: Params) -> State {
   let iso = loss == kChoice_loss_isoloss_euclidean || loss == kChoice_loss_isoloss_cosine;
   let cosine = hvIsCosine(P);
   let noStopGrad = loss == kChoice_loss_no_stop_grad;
-  let logReach = hvReachLog(P);
-  var gain = 0.0;
-  var pull = 0.0;
+  let logReach = y[kHvReachIndex];
+  var gp = vec2<f32>(0.0);
   if (cosine) {
-    var np2 = 0.0;
-    var nz2 = 0.0;
-    var c = 0.0;
-    for (var m = 0u; m < kModes; m++) {
-      let u = exp(y[m]);
-      let lam = exp(twoAlpha * y[m]);
-      var v = u;
-      if (kEmaTarget) {
-        v = exp(y[kHvTargetBase + m]);
-      }
-      np2 += lam * lam * u * u;
-      nz2 += v * v;
-      c += lam * u * v;
-    }
-    let np = sqrt(s11 * np2) + kHvNormEps;
-    let nz = sqrt(s22 * nz2) + kHvNormEps;
-    gain = eta / (np * nz);
-    pull = s21 * c * s11 / (np * np);
+    gp = hvCosineGainPull(y, P);
   }
-  var dy: State;
+  let gain = gp.x;
+  let pull = gp.y;
+  var dy: State;  // zero-initialised: the carried constant stays put
   for (var m = 0u; m < kModes; m++) {
     let l = y[m];
     let lam = exp(twoAlpha * l);
@@ -153,7 +163,7 @@ fn isCollapsed(y: State, P: Params) -> bool {
 fn readouts(y: State, P: Params) -> Readouts {
   var r: Readouts;
   let twoAlpha = 2.0 * P[kP_predictorExponent];
-  let logReach = hvReachLog(P);
+  let logReach = y[kHvReachIndex];
   var slowest = 0.0;
   var fastest = 1.0e30;
   var pending = false;
@@ -181,6 +191,6 @@ fn readouts(y: State, P: Params) -> Readouts {
   }
   r[kR_reachSpread] = select(kHvMissing, slowest / fastest, !pending && fastest < 1.0e30);
   r[kR_effectiveRank] = select(0.0, exp(entropy), total > 0.0);
-  r[kR_lambdaRef] = hvLambdaRef(P);
+  r[kR_lambdaRef] = exp(twoAlpha * logReach) / kHvReachFraction;
   return r;
 }

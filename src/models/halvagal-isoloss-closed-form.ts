@@ -4,7 +4,7 @@
  * overlay curves built on them. Everything here is f64 and needs no integration.
  */
 import type { ClassId, OverlayCurve, ParamVector, SliceContext } from './types.js';
-import { ix, initialLambda, kCollapsedLambda, lambdaRef, lossOf, TARGETS } from './halvagal-isoloss-flow.js';
+import { ix, initialLambda, kCollapsedLambda, lambdaRef, lossOf, reachLog, TARGETS } from './halvagal-isoloss-flow.js';
 
 /** r = 2αη s21, the rate of E11a/E11b. */
 export const rateOf = (alpha: number, eta: number, s21: number) => 2 * alpha * eta * s21;
@@ -67,12 +67,12 @@ export function predictClass(P: ParamVector, M: number): ClassId | undefined {
   return low === M ? 'collapsed' : low === 0 ? 'non-collapsed' : 'partial';
 }
 
-/** The isotropic fixed points in state coordinates (ℓ_m = ln λ/(2α), clocks 0, target = online). */
+/** The isotropic fixed points in state coordinates (ℓ_m = ln λ/(2α), clocks 0, target = online, ℓ*). */
 export function fixedPoints(P: ParamVector, M: number, ema: boolean): Array<{ label: string; state: number[]; stable: boolean }> {
   const loss = lossOf(P);
   const at = (lam: number) => {
     const l = Math.log(lam) / (2 * P[ix.predictorExponent]);
-    return [...Array<number>(M).fill(l), ...Array<number>(M).fill(0), ...Array<number>(ema ? M : 0).fill(l)];
+    return [...Array<number>(M).fill(l), ...Array<number>(M).fill(0), ...Array<number>(ema ? M : 0).fill(l), reachLog(P, M)];
   };
   const wd = P[ix.weightDecay];
   if (loss === 'euclidean') {

@@ -7,6 +7,8 @@
  *   [0, M)    ℓ_m = ln u_m, u_m = √f_m the online std of mode m, λ_m = u_m^{2α} = e^{2αℓ_m}
  *   [M, 2M)   c_m, a clock that runs while λ_m < 0.9 λ* (so c_m = the time mode m reached 0.9 λ*)
  *   [2M, 3M)  ln v_m, the EMA target's std (only with target = ema)
+ *   last      ln u at which λ = 0.9 λ*, a constant carried in the state so that rhs need not recompute
+ *             λ* (that made the WGSL step four times slower on SwiftShader)
  * Convention (§6 pitfall): W_P is built from F = W Wᵀ without s11, as the authors' code does.
  */
 import type { Param, ParamVector } from './types.js';
@@ -19,7 +21,10 @@ export type Loss = (typeof LOSSES)[number];
 export const kCollapsedLambda = 1e-3;
 /** The level whose first-passage time is the per-mode metric: 0.9 λ*. */
 export const kReachFraction = 0.9;
-/** Added to the mean-field norms (the toy code adds 1e-8 to norms), §6. */
+/**
+ * Floor of the mean-field norms against 0/0 when every mode has collapsed (§6; the toy code adds 1e-8).
+ * A floor rather than an added ε keeps the cosine conservation laws exact at ordinary norms.
+ */
 export const kNormEps = 1e-8;
 
 const num = (
@@ -88,12 +93,15 @@ export function lambdaRef(P: ParamVector, M: number): number {
 /** ln u_m at which λ_m = 0.9 λ*. */
 export const reachLog = (P: ParamVector, M: number) => Math.log(kReachFraction * lambdaRef(P, M)) / (2 * P[ix.predictorExponent]);
 
+export const stateSize = (M: number, ema: boolean) => (ema ? 3 : 2) * M + 1;
+
 export function initialState(P: ParamVector, M: number, ema: boolean): Float64Array {
-  const y = new Float64Array((ema ? 3 : 2) * M);
+  const y = new Float64Array(stateSize(M, ema));
   for (let m = 0; m < M; m++) {
     y[m] = Math.log(initialLambda(P, m, M)) / (2 * P[ix.predictorExponent]);
     if (ema) y[2 * M + m] = y[m]; // W_t(0) = W(0), A3
   }
+  y[y.length - 1] = reachLog(P, M);
   return y;
 }
 
@@ -108,7 +116,8 @@ export function flow(y: Float64Array, P: ParamVector, M: number, ema: boolean, o
   const loss = P[ix.loss];
   const iso = loss === kIsoEuclidean || loss === kIsoCosine;
   const cosine = loss === kCosine || loss === kIsoCosine;
-  const logReach = reachLog(P, M);
+  const logReach = y[y.length - 1];
+  out[y.length - 1] = 0;
   // Mean-field norms (A4): Np² = s11 Σ λ²u², Nz² = s22 Σ v², C = s21 Σ λ u v.
   let gain = 0;
   let pull = 0;
@@ -124,8 +133,8 @@ export function flow(y: Float64Array, P: ParamVector, M: number, ema: boolean, o
       nz2 += v * v;
       c += lam * u * v;
     }
-    const np = Math.sqrt(s11 * np2) + kNormEps;
-    const nz = Math.sqrt(s22 * nz2) + kNormEps;
+    const np = Math.max(Math.sqrt(s11 * np2), kNormEps);
+    const nz = Math.max(Math.sqrt(s22 * nz2), kNormEps);
     gain = eta / (np * nz);
     pull = (s21 * c * s11) / (np * np);
   }
@@ -158,7 +167,7 @@ export function collapsedModes(y: Float64Array, P: ParamVector, M: number): numb
  */
 export function readout(y: Float64Array, P: ParamVector, M: number, out: Float64Array): void {
   const alpha = P[ix.predictorExponent];
-  const logReach = reachLog(P, M);
+  const logReach = y[y.length - 1];
   let slowest = 0;
   let fastest = Infinity;
   let pending = false;
@@ -182,5 +191,5 @@ export function readout(y: Float64Array, P: ParamVector, M: number, out: Float64
   }
   out[2 * M] = !pending && fastest < Infinity ? slowest / fastest : -1;
   out[2 * M + 1] = total > 0 ? Math.exp(entropy) : 0;
-  out[2 * M + 2] = lambdaRef(P, M);
+  out[2 * M + 2] = Math.exp(2 * alpha * logReach) / kReachFraction;
 }

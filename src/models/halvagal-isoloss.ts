@@ -19,13 +19,12 @@ const presets: readonly Preset[] = [
   {
     id: 'weight-decay-euclidean',
     title: 'H1 · (wd, λ₀) phase map, Euclidean',
-    caption: 'Reconstruction: two modes λ₀ and 4λ₀; each collapses below λ₋(wd), all beyond wd = s21²/(4 s11) = 1/4.',
+    caption: 'Reconstruction: a mode collapses below λ₀ = λ₋(wd) and at any λ₀ beyond wd = s21²/(4 s11) = 1/4 (modes = 2, ρ₀ = 4 adds a partial band).',
     spec: {
-      params: { modes: 2, loss: 'euclidean', target: 'simsiam' },
-      initial: { lambda0Ratio: 4 },
+      params: { modes: 1, loss: 'euclidean', target: 'simsiam' },
       x: { param: 'weightDecay', min: 0, max: 0.3, n, scale: 'linear' },
       y: { param: 'lambda0', min: 0.005, max: 0.5, n, scale: 'log' },
-      integrator: { dt: 0.1, tEnd: 1000 },
+      integrator: { dt: 0.2, tEnd: 300 },
     },
   },
   {
@@ -33,11 +32,10 @@ const presets: readonly Preset[] = [
     title: 'H2 · (wd, λ₀) phase map, IsoLoss',
     caption: 'Reconstruction: IsoLoss-Euclidean has no λ₀ threshold; every mode goes to s21 − wd and collapses only beyond wd = s21.',
     spec: {
-      params: { modes: 2, loss: 'isoloss-euclidean', target: 'simsiam' },
-      initial: { lambda0Ratio: 4 },
+      params: { modes: 1, loss: 'isoloss-euclidean', target: 'simsiam' },
       x: { param: 'weightDecay', min: 0, max: 1.2, n, scale: 'linear' },
       y: { param: 'lambda0', min: 0.005, max: 0.5, n, scale: 'log' },
-      integrator: { dt: 0.1, tEnd: 1000 },
+      integrator: { dt: 0.2, tEnd: 300 },
     },
   },
   {
@@ -87,6 +85,7 @@ function sized(M: number, ema: boolean): Model {
     ...block('logU', 'ℓ', 'log online std ln u'),
     ...block('clock', 'c', 'time spent below 0.9 λ*'),
     ...(ema ? block('logV', 'ℓ_v', 'log target std ln v') : []),
+    { id: 'reachLog', symbol: 'ℓ*', label: 'ln u at 0.9 λ* (constant)' },
   ];
   const perMode = (prefix: string, symbol: string, label: string, units: string, missing?: number): Metric[] =>
     Array.from({ length: M }, (_, m) => ({ id: `${prefix}${m}`, symbol: `${symbol}${m}`, label: `${label} of mode ${m}`, units, ...(missing === undefined ? {} : { missing }) }));
@@ -128,9 +127,10 @@ function sized(M: number, ema: boolean): Model {
     },
     isCollapsed: (y, P) => collapsedModes(y, P, M) === M,
     readout: (y, P, out) => readout(y, P, M, out),
-    overlays: (slice) => overlays(slice, M),
-    predictClass: (P) => predictClass(P, M),
-    fixedPoints: (P) => fixedPoints(P, M, ema),
+    // The closed forms read M and the target from the values, so the family answers for any variant.
+    overlays: (slice) => overlays(slice, modesOf(slice.values)),
+    predictClass: (P) => predictClass(P, modesOf(P)),
+    fixedPoints: (P) => fixedPoints(P, modesOf(P), emaOf(P)),
     presets,
     instantiate,
   };
