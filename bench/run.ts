@@ -18,6 +18,8 @@ const args = process.argv.slice(2);
 const maxLog2 = Number(args.find((a) => a.startsWith('--max-log2='))?.split('=')[1] ?? 20);
 // Instance-steps per measurement: enough for the per-submit overhead to vanish.
 const budgetSteps = Number(args.find((a) => a.startsWith('--instance-steps='))?.split('=')[1] ?? 2 ** 27);
+// Steps per measurement at least (SwiftShader needs fewer for the 64-mode kernel to finish at all).
+const minSteps = Number(args.find((a) => a.startsWith('--min-steps='))?.split('=')[1] ?? 1024);
 
 const { device, adapterInfo } = await requestSweepDevice(nodeGpu());
 console.log(`adapter: ${adapterInfo}`);
@@ -60,12 +62,12 @@ const runs = models.flatMap((family) => (variants[family.id] ?? [{}]).map((struc
 for (const { family, structural } of runs.filter((r) => !only || r.family.id === only)) {
   const model = sweepFor(family, 4, 1, structural).model;
   const fps = flopsPerStep(model);
-  const cpuSpec = sweepFor(family, 8, 2000, structural);
+  const cpuSpec = sweepFor(family, 8, Math.min(2000, minSteps), structural);
   const cpu = runSweepCpu(cpuSpec);
   const cpuRate = cpu.timings.instanceSteps / (cpu.timings.ms / 1000);
   const label = model.variant ? `${model.id}[${model.variant}]` : model.id;
   for (let k = 12; k <= maxLog2; k += 2) {
-    const steps = Math.max(1024, Math.round(budgetSteps / 2 ** k));
+    const steps = Math.max(minSteps, Math.round(budgetSteps / 2 ** k));
     const spec = sweepFor(family, k, steps, structural);
     await runSweepGpu(device, sweepFor(family, 12, 8, structural)); // compile outside the timing
     const r = await runSweepGpu(device, spec, { budgetMs: 200, initialStepsPerDispatch: 64 });
