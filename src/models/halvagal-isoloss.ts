@@ -24,7 +24,7 @@ const presets: readonly Preset[] = [
       params: { modes: 1, loss: 'euclidean', target: 'simsiam' },
       x: { param: 'weightDecay', min: 0, max: 0.3, n, scale: 'linear' },
       y: { param: 'lambda0', min: 0.005, max: 0.5, n, scale: 'log' },
-      integrator: { dt: 0.2, tEnd: 300 },
+      integrator: { dt: 0.25, tEnd: 250 },
     },
   },
   {
@@ -35,7 +35,7 @@ const presets: readonly Preset[] = [
       params: { modes: 1, loss: 'isoloss-euclidean', target: 'simsiam' },
       x: { param: 'weightDecay', min: 0, max: 1.2, n, scale: 'linear' },
       y: { param: 'lambda0', min: 0.005, max: 0.5, n, scale: 'log' },
-      integrator: { dt: 0.2, tEnd: 300 },
+      integrator: { dt: 0.25, tEnd: 250 },
     },
   },
   {
