@@ -18,6 +18,8 @@ const args = process.argv.slice(2);
 const maxLog2 = Number(args.find((a) => a.startsWith('--max-log2='))?.split('=')[1] ?? 20);
 // Instance-steps per measurement: enough for the per-submit overhead to vanish.
 const budgetSteps = Number(args.find((a) => a.startsWith('--instance-steps='))?.split('=')[1] ?? 2 ** 27);
+// Steps per measurement at least (SwiftShader needs fewer for the 64-mode kernel to finish at all).
+const minSteps = Number(args.find((a) => a.startsWith('--min-steps='))?.split('=')[1] ?? 1024);
 
 const { device, adapterInfo } = await requestSweepDevice(nodeGpu());
 console.log(`adapter: ${adapterInfo}`);
@@ -32,7 +34,16 @@ function flopsPerStep(model: Model): number | undefined {
   return s * model.flopsPerRhs + dim * (s * (s - 1) + 2 * s + 1);
 }
 
-function sweepFor(model: Model, log2Cells: number, steps: number) {
+/**
+ * Structural settings to bench a model at besides its first preset's (one instance = one cell, so a
+ * cell of M modes does M mode-steps per instance-step).
+ */
+const variants: Record<string, Array<Record<string, number>>> = {
+  'halvagal-isoloss': [{ modes: 4 }, { modes: 16 }, { modes: 64 }],
+};
+const only = args.find((a) => a.startsWith('--model='))?.split('=')[1];
+
+function sweepFor(model: Model, log2Cells: number, steps: number, structural: Record<string, number> = {}) {
   const numeric = model.params.filter((p) => p.kind === 'number' && p.default !== 'derived');
   const [px, py] = numeric;
   const axis = (p: (typeof numeric)[number], n: number) =>
@@ -40,26 +51,31 @@ function sweepFor(model: Model, log2Cells: number, steps: number) {
   const preset = model.presets[0]?.spec;
   const nx = 2 ** Math.ceil(log2Cells / 2);
   const ny = 2 ** Math.floor(log2Cells / 2);
-  const base = preset ? { params: preset.params, initial: preset.initial, x: { ...preset.x, n: nx }, y: { ...preset.y, n: ny } } : { x: axis(px, nx), y: axis(py, ny) };
+  const base = preset
+    ? { params: { ...preset.params, ...structural }, initial: preset.initial, x: { ...preset.x, n: nx }, y: { ...preset.y, n: ny } }
+    : { params: structural, x: axis(px, nx), y: axis(py, ny) };
   return parseSpec({ model: model.id, ...base, integrator: { dt: model.defaults.dt, tEnd: steps * model.defaults.dt } });
 }
 
-const rows: string[][] = [['model', 'cells', 'steps', 'run inst-steps/s', 'kernel inst-steps/s', 'kernel GFLOP/s', '% of FMA', 'f64 TS inst-steps/s']];
-for (const model of models) {
+const rows: string[][] = [['model', 'cells', 'steps', 'run inst-steps/s', 'kernel inst-steps/s', 'kernel mode-steps/s', 'kernel GFLOP/s', '% of FMA', 'f64 TS inst-steps/s']];
+const runs = models.flatMap((family) => (variants[family.id] ?? [{}]).map((structural) => ({ family, structural })));
+for (const { family, structural } of runs.filter((r) => !only || r.family.id === only)) {
+  const model = sweepFor(family, 4, 1, structural).model;
   const fps = flopsPerStep(model);
-  const cpuSpec = sweepFor(model, 8, 2000);
+  const cpuSpec = sweepFor(family, 8, Math.min(2000, minSteps), structural);
   const cpu = runSweepCpu(cpuSpec);
   const cpuRate = cpu.timings.instanceSteps / (cpu.timings.ms / 1000);
+  const label = model.variant ? `${model.id}[${model.variant}]` : model.id;
   for (let k = 12; k <= maxLog2; k += 2) {
-    const steps = Math.max(1024, Math.round(budgetSteps / 2 ** k));
-    const spec = sweepFor(model, k, steps);
-    await runSweepGpu(device, sweepFor(model, 12, 8)); // compile outside the timing
+    const steps = Math.max(minSteps, Math.round(budgetSteps / 2 ** k));
+    const spec = sweepFor(family, k, steps, structural);
+    await runSweepGpu(device, sweepFor(family, 12, 8, structural)); // compile outside the timing
     const r = await runSweepGpu(device, spec, { budgetMs: 200, initialStepsPerDispatch: 64 });
     const rate = r.timings.instanceSteps / (r.timings.ms / 1000);
     const kernelRate = r.timings.instanceSteps / (r.timings.kernelMs / 1000);
     const gf = fps ? (kernelRate * fps) / 1e9 : undefined;
     rows.push([
-      model.id, `2^${k}`, String(steps), rate.toExponential(3), kernelRate.toExponential(3),
+      label, `2^${k}`, String(steps), rate.toExponential(3), kernelRate.toExponential(3), (kernelRate * (structural.modes ?? 1)).toExponential(3),
       gf ? gf.toFixed(2) : 'n/a', gf ? `${((100 * gf * 1e9) / flops).toFixed(1)} %` : 'n/a', k === 12 ? cpuRate.toExponential(3) : '',
     ]);
     console.log(rows.at(-1)!.join('\t'));

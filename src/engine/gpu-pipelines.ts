@@ -23,7 +23,7 @@ export class KernelCompileError extends Error {
 async function compile(device: GPUDevice, model: Model, method: string, workgroupSize: number): Promise<SweepPipelines> {
   const kernel = buildKernel(model, tableaus[method]);
   device.pushErrorScope('validation');
-  const module = device.createShaderModule({ label: `${model.id}/${method}`, code: kernel.code });
+  const module = device.createShaderModule({ label: `${modelKey(model)}/${method}`, code: kernel.code });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
   if (errors.length) {
@@ -53,10 +53,15 @@ async function compile(device: GPUDevice, model: Model, method: string, workgrou
   return { kernel, uniformView: sweepUniformView(kernel.code), layout, init, advance, workgroupSize };
 }
 
+/** Id, structural variant and version: every concrete model of a family compiles its own kernel. */
+function modelKey(model: Model): string {
+  return `${model.id}${model.variant ? `[${model.variant}]` : ''}@${model.version}`;
+}
+
 export function getSweepPipelines(device: GPUDevice, model: Model, method: string, workgroupSize = 64): Promise<SweepPipelines> {
   let perDevice = cache.get(device);
   if (!perDevice) cache.set(device, (perDevice = new Map()));
-  const key = `${model.id}@${model.version}/${method}/${workgroupSize}`;
+  const key = `${modelKey(model)}/${method}/${workgroupSize}`;
   let entry = perDevice.get(key);
   if (!entry) {
     entry = compile(device, model, method, workgroupSize);

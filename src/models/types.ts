@@ -40,6 +40,11 @@ interface ParamBase {
   description: string;
   /** `initial` marks an initial condition (lives under `initial` in a sweep spec). */
   role: 'param' | 'initial';
+  /**
+   * Baked into the kernel (it sets the state size or layout, e.g. the number of modes): fixed per
+   * sweep, never an axis. A model with structural parameters provides `instantiate`.
+   */
+  structural?: boolean;
 }
 
 export interface NumberParam extends ParamBase {
@@ -52,7 +57,7 @@ export interface NumberParam extends ParamBase {
   max: number;
   scale: Scale;
   units?: string;
-  /** Whole numbers only (the explorer shows an integer slider). */
+  /** Only whole numbers are valid (parseSpec rejects others; the explorer steps in whole numbers). */
   integer?: boolean;
 }
 
@@ -119,6 +124,11 @@ export interface Preset {
 
 export interface Model {
   id: string;
+  /**
+   * Set on a model returned by `instantiate`: its structural values, e.g. `modes=16,target=ema`.
+   * Kernels are cached by id, variant and version.
+   */
+  variant?: string;
   title: string;
   citation: { authors: string; title: string; venue: string; arxiv: string };
   /** `reconstruction` models must say so in every UI and output. */
@@ -161,6 +171,14 @@ export interface Model {
   /** Fixed points for the inspector, in state coordinates. */
   fixedPoints(P: ParamVector): Array<{ label: string; state: number[]; stable: boolean }>;
   presets: readonly Preset[];
+  /**
+   * Models with structural parameters are families: the concrete model (state, readouts, WGSL) for
+   * the structural values in `values`, with the same `params` in the same order. parseSpec calls it,
+   * so a ResolvedSpec always holds a concrete model and the engine never sees the family. The
+   * registered object itself must be the concrete model at the structural defaults.
+   * Example: `halvagalIsoloss.instantiate(values)` with modes = 16 has 16 modes' state.
+   */
+  instantiate?(values: ParamVector): Model;
 }
 
 /** Engine-wide per-cell metric appended after a model's readouts. */

@@ -88,6 +88,7 @@ function checkValue(model: Model, field: string, p: Param, value: number | strin
     throw new SpecError(`${field}: expected a number, got "${value}"`);
   }
   if (!Number.isFinite(value)) throw new SpecError(`${field}: must be a finite number`);
+  if (p.integer && !Number.isInteger(value)) throw new SpecError(`${field}: ${model.id}.${p.id} must be a whole number (got ${fmt(value)})`);
   if (value < p.min || value > p.max) {
     throw new SpecError(`${field}: ${fmt(value)} is outside the range of ${model.id}.${p.id} [${fmt(p.min)}, ${fmt(p.max)}]`);
   }
@@ -98,6 +99,7 @@ function resolveAxis(model: Model, name: 'x' | 'y', a: z.infer<typeof axisShape>
   const p = findParam(model, a.param);
   if (!p) throw new SpecError(`${name}.param: unknown parameter "${a.param}" of ${model.id} (known: ${model.params.map((q) => q.id).join(', ')})`);
   if (p.kind === 'choice') throw new SpecError(`${name}.param: "${a.param}" is a choice (${p.options.join(', ')}) and cannot be an axis`);
+  if (p.structural) throw new SpecError(`${name}.param: "${a.param}" is structural (it sets the kernel's state size) and cannot be an axis; give it under "params"`);
   if (!Number.isInteger(a.n) || a.n < 2) throw new SpecError(`${name}.n: must be an integer ≥ 2 (got ${fmt(a.n)})`);
   if (!(a.min < a.max)) throw new SpecError(`${name}.min: must be less than ${name}.max (${fmt(a.min)} ≥ ${fmt(a.max)})`);
   const scale = a.scale ?? (p as NumberParam).scale;
@@ -139,6 +141,7 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
   }
   values[x.index] = x.min;
   values[y.index] = y.min;
+  const concrete = instantiate(model, values);
 
   const method = spec.integrator?.method ?? 'rk4';
   if (!tableaus[method]) throw new SpecError(`integrator.method: unknown integrator "${method}" (known: ${Object.keys(tableaus).join(', ')})`);
@@ -148,7 +151,16 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
   if (!(tEnd > 0) || !Number.isFinite(tEnd)) throw new SpecError(`integrator.tEnd: must be > 0 (got ${fmt(tEnd)})`);
   const steps = Math.ceil(tEnd / dt - 1e-9);
   if (steps > MAX_STEPS) throw new SpecError(`integrator.dt: tEnd/dt = ${steps} steps exceeds the limit of ${MAX_STEPS}`);
-  return { model, values, x, y, integrator: { method, dt, tEnd, steps } };
+  return { model: concrete, values, x, y, integrator: { method, dt, tEnd, steps } };
+}
+
+/** The concrete model of a family for these values (the model itself when it is not a family). */
+function instantiate(family: Model, values: Float64Array): Model {
+  if (!family.instantiate) return family;
+  const model = family.instantiate(values);
+  const same = model.params.length === family.params.length && model.params.every((p, k) => p.id === family.params[k].id);
+  if (!same) throw new Error(`${family.id}.instantiate must keep the family's parameters in order`);
+  return model;
 }
 
 /** The axis's grid values in f64, v_i = min + i(max−min)/(n−1) or min·(max/min)^(i/(n−1)). */

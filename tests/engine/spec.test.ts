@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { axisValues, parseSpec, specToJson, SpecError } from '../../src/sweep/spec.js';
 import { planTiles } from '../../src/engine/tiling.js';
 import { DERIVED } from '../../src/models/types.js';
+import { models } from '../../src/models/registry.js';
 
 const good = {
   model: 'tian-l2',
@@ -25,7 +26,7 @@ function variant(patch: Record<string, unknown>): unknown {
 const badSpecs: Array<[string, unknown, string]> = [
   ['not an object', 42, 'spec: expected object, got number'],
   ['no model', variant({ model: undefined }), 'model: required'],
-  ['unknown model', variant({ model: 'moco' }), 'model: unknown model "moco" (known: tian-l2, bao-cosine)'],
+  ['unknown model', variant({ model: 'moco' }), 'model: unknown model "moco" (known: tian-l2, bao-cosine, halvagal-isoloss)'],
   ['unknown top-level field', variant({ colour: 'red' }), 'spec: unknown field "colour"'],
   ['no x axis', variant({ x: undefined }), 'x: required'],
   ['axis n wrong type', variant({ x: { n: '96' } }), 'x.n: expected number, got string'],
@@ -86,5 +87,39 @@ describe('sweep spec validation', () => {
     expect(Array.from(axisValues({ min: 0, max: 1, n: 5, scale: 'linear' }))).toEqual([0, 0.25, 0.5, 0.75, 1]);
     const log = axisValues({ min: 0.01, max: 100, n: 5, scale: 'log' });
     [0.01, 0.1, 1, 10, 100].forEach((v, i) => expect(log[i]).toBeCloseTo(v, 12));
+  });
+});
+
+describe('structural parameters (model families)', () => {
+  const sized = {
+    model: 'halvagal-isoloss',
+    params: { modes: 16, target: 'ema' },
+    x: { param: 'weightDecay', min: 0, max: 0.3, n: 8 },
+    y: { param: 'lambda0', min: 0.01, max: 0.5, n: 8, scale: 'log' },
+  };
+
+  it.each([
+    ['a structural parameter as an axis', { ...sized, x: { param: 'modes', min: 1, max: 16, n: 16 } }, 'x.param: "modes" is structural (it sets the kernel\'s state size) and cannot be an axis; give it under "params"'],
+    ['a non-integer value of an integer parameter', { ...sized, params: { modes: 2.5 } }, 'params.modes: halvagal-isoloss.modes must be a whole number (got 2.5)'],
+    ['an integer parameter out of range', { ...sized, params: { modes: 65 } }, 'params.modes: 65 is outside the range of halvagal-isoloss.modes [1, 64]'],
+  ])('rejects %s', (_name, spec, message) => {
+    expect(() => parseSpec(spec)).toThrow(SpecError);
+    expect(() => parseSpec(spec)).toThrow(message);
+  });
+
+  it('resolves to the concrete model of the structural values, which round-trips through specToJson', () => {
+    const s = parseSpec(sized);
+    expect(s.model.variant).toBe('modes=16,target=ema');
+    expect(s.model.state.length).toBe(3 * 16 + 1);
+    expect(s.model.params.map((p) => p.id)).toEqual(models.find((m) => m.id === 'halvagal-isoloss')!.params.map((p) => p.id));
+    expect(specToJson(s).params).toMatchObject({ modes: 16, target: 'ema' });
+    expect(parseSpec(specToJson(s)).model).toBe(s.model);
+    expect(parseSpec({ ...sized, params: {} }).model).toBe(models.find((m) => m.id === 'halvagal-isoloss'));
+  });
+
+  it('a family whose instantiate changes the parameter list is a programming error', () => {
+    const family = models.find((m) => m.id === 'halvagal-isoloss')!;
+    const broken = { ...family, instantiate: () => ({ ...family, params: family.params.slice(1) }) };
+    expect(() => parseSpec(sized, [broken])).toThrow('halvagal-isoloss.instantiate must keep the family\'s parameters in order');
   });
 });

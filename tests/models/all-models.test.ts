@@ -15,7 +15,7 @@ const device = (await testDevice())?.device;
 
 describe('model registry', () => {
   it('lists exactly the seed models of this issue, in order', () => {
-    expect(models.map((m) => m.id)).toEqual(['tian-l2', 'bao-cosine']);
+    expect(models.map((m) => m.id)).toEqual(['tian-l2', 'bao-cosine', 'halvagal-isoloss']);
     expect(Object.keys(referenceCases)).toEqual(models.map((m) => m.id));
   });
 
@@ -50,7 +50,7 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
     const gpu = await withErrorScopes(device!, () => runSweepGpu(device!, spec));
     const cpu = runSweepCpu(spec);
     const near = nearClassChange(cpu.classes, 64, 64);
-    const S = model.state.length;
+    const S = spec.model.state.length;
     let compared = 0;
     for (let cell = 0; cell < 64 * 64; cell++) {
       if (near[cell]) continue;
@@ -58,7 +58,7 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
       expect(CLASS_BY_CODE[gpu.classes[cell]], `class of cell ${cell}`).toBe(CLASS_BY_CODE[cpu.classes[cell]]);
       for (let d = 0; d < S; d++) {
         const ref = cpu.finalState[cell * S + d];
-        expect(Math.abs(gpu.finalState[cell * S + d] - ref), `cell ${cell} ${model.state[d].id}`).toBeLessThanOrEqual(2e-3 * (1 + Math.abs(ref)));
+        expect(Math.abs(gpu.finalState[cell * S + d] - ref), `cell ${cell} ${spec.model.state[d].id}`).toBeLessThanOrEqual(2e-3 * (1 + Math.abs(ref)));
       }
     }
     expect(compared).toBeGreaterThan(0.8 * 64 * 64);
@@ -69,11 +69,11 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
     const gpu = await runSweepGpu(device!, spec);
     const xs = axisValues(spec.x);
     const ys = axisValues(spec.y);
-    const cpu = integrateCell(model, cellValues(spec, xs, ys, i, j), 'rk4', c.dt, spec.integrator.steps);
+    const cpu = integrateCell(spec.model, cellValues(spec, xs, ys, i, j), 'rk4', c.dt, spec.integrator.steps);
     expect(CLASS_BY_CODE[cpu.classCode]).toBe(c.class);
     expect(CLASS_BY_CODE[gpu.classes[j * 2 + i]]).toBe(c.class);
     const g = cellState(gpu, i, j);
-    model.state.forEach((s, d) => {
+    spec.model.state.forEach((s, d) => {
       const want = c.state?.[s.id];
       if (want === undefined) return;
       expect(Math.abs(cpu.state[d] - want), `f64 ${s.id}`).toBeLessThan(c.tolerance ?? 1e-5);
@@ -90,7 +90,7 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
       const xs = axisValues(spec.x);
       const ys = axisValues(spec.y);
       const predicted: Array<string | undefined> = [];
-      for (let j = 0; j < 128; j++) for (let i = 0; i < 128; i++) predicted.push(model.predictClass(cellValues(spec, xs, ys, i, j)));
+      for (let j = 0; j < 128; j++) for (let i = 0; i < 128; i++) predicted.push(spec.model.predictClass(cellValues(spec, xs, ys, i, j)));
       // A cell is away from the boundary when it and its eight neighbours share one predicted class.
       const away: number[] = [];
       for (let j = 1; j < 127; j++) {
@@ -101,12 +101,12 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
           if (same) away.push(j * 128 + i);
         }
       }
-      if (away.length < 0.25 * 128 * 128) continue; // no closed form for most of this preset
+      // No closed form for most of this preset, or one class only (a metric map such as reach times).
+      const kinds = new Set(away.map((cell) => predicted[cell]));
+      if (away.length < 0.25 * 128 * 128 || kinds.size < 2) continue;
       presetsChecked++;
       const gpu = await runSweepGpu(device!, spec, { budgetMs: 200 });
       const wrong = away.filter((cell) => CLASS_BY_CODE[gpu.classes[cell]] !== predicted[cell]);
-      const kinds = new Set(away.map((cell) => predicted[cell]));
-      expect(kinds.size, `${model.presets[k].id}: both sides of the boundary`).toBeGreaterThan(1);
       expect(wrong.map((cell) => `(${cell % 128}, ${Math.floor(cell / 128)})`), model.presets[k].id).toEqual([]);
       expect(gpu.classes.includes(CLASSES.diverged.code), `${model.presets[k].id} has diverged cells`).toBe(false);
     }

@@ -52,4 +52,24 @@ const bao: ReferenceCase[] = ([
   { id: 'emergence p0=0.1', values: { weightDecay: 1.5 * etaStar, p0: 0.1, norms: 'relaxing', normFloor: 0.5 }, tEnd: 2000, class: 'collapsed', state: { p: 0 } },
 ] as Array<Omit<ReferenceCase, 'dt'>>).map((c) => ({ dt: 0.1, ...c }));
 
-export const referenceCases: Record<string, ReferenceCase[]> = { 'tian-l2': tian, 'bao-cosine': bao };
+
+// halvagal-isoloss.md §5 (η = 1, α = 1, s11 = s21 = 1, s22 = 1.01, SimSiam unless noted). Modes are
+// log-spaced, so the cases use λ0 sets that are (λ0 = [0.05, 0.5], [0.5, 1, 2], [0.01, 0.1]); the
+// non-log-spaced λ0 = [0.01, 0.05, 0.2, 0.5] of cases 1–4 are checked in f64 in halvagal-isoloss.test.ts.
+const logU = (lambda: number, alpha = 1) => Math.log(lambda) / (2 * alpha);
+const modesAt = (M: number, lambda: number, alpha = 1) => Object.fromEntries(Array.from({ length: M }, (_, m) => [`logU${m}`, logU(lambda, alpha)]));
+const halvagal: ReferenceCase[] = ([
+  { id: '5: λ0 = 0.19 below λ₋ = 0.2 collapses', values: { modes: 1, weightDecay: 0.16, lambda0: 0.19 }, tEnd: 300, class: 'collapsed' },
+  { id: '5: λ0 = 0.21 → λ₊ = 0.8', values: { modes: 1, weightDecay: 0.16, lambda0: 0.21 }, tEnd: 300, class: 'non-collapsed', state: modesAt(1, 0.8) },
+  { id: '5: λ0 = 0.9 → 0.8', values: { modes: 1, weightDecay: 0.16, lambda0: 0.9 }, tEnd: 300, class: 'non-collapsed', state: modesAt(1, 0.8) },
+  { id: '5: λ0 = [0.1, 0.4] splits (partial)', values: { modes: 2, weightDecay: 0.16, lambda0: 0.1, lambda0Ratio: 4 }, tEnd: 300, class: 'partial', state: { logU1: logU(0.8) } },
+  { id: '6: IsoLoss from λ0 = 0.001 and 0.19 → 0.84', values: { modes: 2, loss: 'isoloss-euclidean', weightDecay: 0.16, lambda0: 0.001, lambda0Ratio: 190 }, tEnd: 300, class: 'non-collapsed', state: modesAt(2, 0.84) },
+  { id: '7: Euclidean + EMA τ = 10 → 1', values: { modes: 2, target: 'ema', emaTime: 10, lambda0: 0.05, lambda0Ratio: 10 }, tEnd: 300, class: 'non-collapsed', state: { ...modesAt(2, 1), logV0: 0, logV1: 0 } },
+  { id: '7: IsoLoss + EMA τ = 10 → 1', values: { modes: 2, loss: 'isoloss-euclidean', target: 'ema', emaTime: 10, lambda0: 0.05, lambda0Ratio: 10 }, tEnd: 300, class: 'non-collapsed', state: modesAt(2, 1) },
+  { id: '8: no stop-grad from [0.5, 1, 2] collapses', values: { modes: 3, loss: 'no-stop-grad', lambda0: 0.5, lambda0Ratio: 4 }, tEnd: 100, class: 'collapsed' },
+  { id: '9: s11 = 1.25 → 0.8 from 0.1 and 2', values: { modes: 2, s11: 1.25, lambda0: 0.1, lambda0Ratio: 20 }, tEnd: 300, class: 'non-collapsed', state: modesAt(2, 0.8) },
+  { id: '10: α = 0.5 → 1', values: { modes: 2, predictorExponent: 0.5, lambda0: 0.01, lambda0Ratio: 10 }, tEnd: 300, class: 'non-collapsed', state: modesAt(2, 1, 0.5) },
+  { id: '3: cosine ends isotropic at mean λ0', values: { modes: 4, loss: 'cosine' }, tEnd: 300, class: 'non-collapsed', state: modesAt(4, 0.1706403) },
+] as Array<Omit<ReferenceCase, 'dt'>>).map((c) => ({ dt: 0.05, ...c }));
+
+export const referenceCases: Record<string, ReferenceCase[]> = { 'tian-l2': tian, 'bao-cosine': bao, 'halvagal-isoloss': halvagal };

@@ -21,9 +21,10 @@ export interface ReferenceCase {
 /**
  * A sweep whose cell (i, j) has exactly `values`: the two axes are two numeric parameters of the
  * model, each with n = 2 and the case's value at one end (axis ends are exact in f32 and f64).
+ * `spec.model` is the concrete model for the case's structural values.
  */
 export function singleCellSpec(model: Model, values: Values, tEnd: number, dt: number): { spec: ResolvedSpec; i: number; j: number } {
-  const numeric = model.params.filter((p) => p.kind === 'number' && typeof (values[p.id] ?? p.default) === 'number');
+  const numeric = model.params.filter((p) => p.kind === 'number' && !p.structural && typeof (values[p.id] ?? p.default) === 'number');
   const [px, py] = numeric;
   const placed: number[] = [];
   const axis = (p: (typeof numeric)[number]) => {

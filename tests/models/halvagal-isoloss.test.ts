@@ -1,0 +1,222 @@
+// halvagal-isoloss (reconstruction) against the oracles of shared/science/halvagal-isoloss.md: the
+// closed-form times E12, the logistic solution, both cosine conservation laws, the reference cases of
+// §5 with the non-log-spaced λ0 = [0.01, 0.05, 0.2, 0.5] (in f64, mode by mode or from an explicit
+// state), the weight-decay thresholds, and sized kernels (M = 1, 4, 16) on the GPU against f64.
+import { describe, expect, it } from 'vitest';
+import { halvagalIsoloss as family } from '../../src/models/halvagal-isoloss.js';
+import { ix, lambdaRef } from '../../src/models/halvagal-isoloss-flow.js';
+import {
+  euclideanReachTime, isoReachTime, lambdaRoots, logistic, totalCollapseWeightDecay,
+} from '../../src/models/halvagal-isoloss-closed-form.js';
+import { choiceIndex, type Model, type ParamVector } from '../../src/models/types.js';
+import { integrateCell } from '../../src/engine/cpu-runner.js';
+import { runSweepGpu } from '../../src/engine/gpu-runner.js';
+import { RkStepper } from '../../src/integrators/stepper.js';
+import { rk4 } from '../../src/integrators/tableaus.js';
+import { axisValues, cellValues, parseSpec } from '../../src/sweep/spec.js';
+import { testDevice, withErrorScopes } from '../support/gpu.js';
+
+const device = (await testDevice())?.device;
+const lambda0s = [0.01, 0.05, 0.2, 0.5];
+
+/** Parameters from the defaults (η = 1, α = 1, s11 = s21 = 1, s22 = 1.01) with overrides. */
+function values(over: Record<string, number | string> = {}): ParamVector {
+  return Float64Array.from(family.params, (p) => {
+    const v = over[p.id] ?? p.default;
+    return p.kind === 'choice' ? choiceIndex(family, p.id, String(v)) : Number(v);
+  });
+}
+const sized = (P: ParamVector): Model => family.instantiate!(P);
+
+/** Runs one cell in f64 and returns its readouts by name. */
+function run(over: Record<string, number | string>, tEnd: number, dt = 0.01) {
+  const P = values(over);
+  const model = sized(P);
+  const out = integrateCell(model, P, 'rk4', dt, Math.round(tEnd / dt));
+  const M = P[ix.modes];
+  return { ...out, reach: Array.from(out.readouts.subarray(0, M)), eigen: Array.from(out.readouts.subarray(M, 2 * M)) };
+}
+
+/** Integrates from an explicit λ0 set (modes = λ0.length), returning the final state and stepper access. */
+function fromLambdas(over: Record<string, number | string>, lambdas: number[], tEnd: number, dt: number, onStep?: (y: Float64Array) => void) {
+  const P = values({ ...over, modes: lambdas.length });
+  const model = sized(P);
+  const M = lambdas.length;
+  const alpha = P[ix.predictorExponent];
+  const y = model.initialState(P);
+  lambdas.forEach((l, m) => (y[m] = Math.log(l) / (2 * alpha)));
+  const stepper = new RkStepper(rk4, y.length);
+  for (let n = 0; n < Math.round(tEnd / dt); n++) {
+    stepper.step((a, o) => model.rhs(a, P, o), y, dt);
+    onStep?.(y);
+  }
+  const lam = Array.from(y.subarray(0, M), (l) => Math.exp(2 * alpha * l));
+  return { P, model, y, lam };
+}
+
+describe('halvagal-isoloss closed-form times (E12) and the logistic solution', () => {
+  it('case 1: Euclidean t(0.9) = [52.8406, 12.0153, 3.7362, 1.5431]; the clock agrees within dt', () => {
+    const want = [52.8406, 12.0153, 3.7362, 1.5431];
+    lambda0s.forEach((l, m) => {
+      expect(euclideanReachTime(l, 1, 2)).toBeCloseTo(want[m], 4);
+      expect(Math.abs(run({ modes: 1, lambda0: l }, 60).reach[0] - want[m])).toBeLessThan(0.01);
+    });
+    expect(want[0] / want[3]).toBeCloseTo(34.24, 2);
+  });
+
+  it('case 2: IsoLoss t(0.9) = [3.3962, 2.5708, 1.7918, 1.0986], λ(t) logistic, d logit λ/dt = r = 2 for every mode', () => {
+    const want = [3.3962, 2.5708, 1.7918, 1.0986];
+    lambda0s.forEach((l, m) => {
+      expect(isoReachTime(l, 1, 2)).toBeCloseTo(want[m], 4);
+      expect(Math.abs(run({ modes: 1, lambda0: l, loss: 'isoloss-euclidean' }, 5).reach[0] - want[m])).toBeLessThan(0.01);
+    });
+    const iso = fromLambdas({ loss: 'isoloss-euclidean' }, lambda0s, 1, 0.001);
+    iso.lam.forEach((l, m) => expect(Math.abs(l - logistic(lambda0s[m], 1, 2, 1))).toBeLessThan(1e-10));
+    // d logit λ/dt = λ'/(λ(1 − λ)) with λ' = 2αλ dℓ/dt, at t = 1 (λ* = 1).
+    const logitRate = (r: ReturnType<typeof fromLambdas>) => {
+      const dy = new Float64Array(r.y.length);
+      r.model.rhs(r.y, r.P, dy);
+      return r.lam.map((l, m) => (2 * dy[m]) / (1 - l));
+    };
+    logitRate(iso).forEach((rate) => expect(rate).toBeCloseTo(2, 9));
+    const euc = logitRate(fromLambdas({}, lambda0s, 1, 0.001));
+    [0.02, 0.11, 0.575, 1.565].forEach((w, m) => expect(euc[m]).toBeCloseTo(w, 2));
+  });
+
+  it('case 10 (α = 0.5): Euclidean [105.68, 13.28], IsoLoss [6.79, 4.39] = closed form with r = 2αη s21 = 1', () => {
+    const euc = run({ modes: 2, lambda0: 0.01, lambda0Ratio: 10, predictorExponent: 0.5 }, 120).reach;
+    const iso = run({ modes: 2, lambda0: 0.01, lambda0Ratio: 10, predictorExponent: 0.5, loss: 'isoloss-euclidean' }, 10).reach;
+    [105.68, 13.28].forEach((t, m) => {
+      expect(euclideanReachTime([0.01, 0.1][m], 1, 1)).toBeCloseTo(t, 2);
+      expect(Math.abs(euc[m] - t)).toBeLessThan(0.02);
+    });
+    [6.79, 4.39].forEach((t, m) => {
+      expect(isoReachTime([0.01, 0.1][m], 1, 1)).toBeCloseTo(t, 2);
+      expect(Math.abs(iso[m] - t)).toBeLessThan(0.02);
+    });
+  });
+
+  it('the reach-time spread is slowest/fastest (34.2 Euclidean vs 3.09 IsoLoss in case 2 terms)', () => {
+    const euc = run({ modes: 2, lambda0: 0.01, lambda0Ratio: 50 }, 60);
+    expect(euc.readouts[4]).toBeCloseTo(euc.reach[0] / euc.reach[1], 12);
+    expect(euc.readouts[4]).toBeCloseTo(52.8406 / 1.5431, 0);
+    const iso = run({ modes: 2, lambda0: 0.01, lambda0Ratio: 50, loss: 'isoloss-euclidean' }, 10);
+    expect(iso.readouts[4]).toBeCloseTo(3.09, 1);
+  });
+});
+
+describe('halvagal-isoloss cosine conservation laws (cases 3, 4)', () => {
+  const sumF = (y: Float64Array, M: number, power: number) => Array.from(y.subarray(0, M)).reduce((s, l) => s + Math.exp(2 * l * power), 0);
+
+  it('cosine: Σf conserved (0.76), every λ → Σf0/4 = 0.19, t(0.9λ*) = [10.91, 2.44, –, –]', () => {
+    let drift = 0;
+    const r = fromLambdas({ loss: 'cosine' }, lambda0s, 100, 0.005, (y) => (drift = Math.max(drift, Math.abs(sumF(y, 4, 1) - 0.76))));
+    expect(drift).toBeLessThan(1e-8);
+    r.lam.forEach((l) => expect(l).toBeCloseTo(0.19, 8));
+    // The explicit λ0 set is not log-spaced, so λ* (carried in the state) is set from it.
+    const withRef = fromLambdas({ loss: 'cosine' }, lambda0s, 0, 0.01);
+    withRef.y[withRef.y.length - 1] = Math.log(0.9 * 0.19) / 2;
+    const stepper = new RkStepper(rk4, withRef.y.length);
+    for (let n = 0; n < 2000; n++) stepper.step((a, o) => withRef.model.rhs(a, withRef.P, o), withRef.y, 0.01);
+    const out = new Float64Array(11);
+    withRef.model.readout(withRef.y, withRef.P, out);
+    expect(Math.abs(out[0] - 10.91)).toBeLessThan(0.02);
+    expect(Math.abs(out[1] - 2.44)).toBeLessThan(0.02);
+    expect([out[2], out[3]]).toEqual([-1, -1]);
+    expect(out[9]).toBeCloseTo(4, 6); // effective rank of an isotropic spectrum
+  });
+
+  it('IsoLoss-cosine: Σλf = Σf² conserved (0.2926), every λ → √(Σλ0²/4) = 0.270463', () => {
+    let drift = 0;
+    const r = fromLambdas({ loss: 'isoloss-cosine' }, lambda0s, 50, 0.001, (y) => (drift = Math.max(drift, Math.abs(sumF(y, 4, 2) - 0.2926))));
+    expect(drift).toBeLessThan(1e-8);
+    r.lam.forEach((l) => expect(l).toBeCloseTo(0.270463, 6));
+  });
+
+  it('λ* of the cosine losses is the value the conservation law picks, for α ≠ 1 too', () => {
+    const P = values({ loss: 'isoloss-cosine', predictorExponent: 0.5, modes: 3, lambda0: 0.04, lambda0Ratio: 9 });
+    const f0 = [0.04, 0.12, 0.36].map((l) => l ** 2); // f = λ^{1/α}
+    expect(lambdaRef(P, 3)).toBeCloseTo(Math.sqrt((f0.reduce((s, f) => s + f ** 1.5, 0) / 3) ** (1 / 1.5)), 12);
+    const r = fromLambdas({ loss: 'isoloss-cosine', predictorExponent: 0.5 }, [0.04, 0.12, 0.36], 400, 0.01);
+    r.lam.forEach((l) => expect(l).toBeCloseTo(lambdaRef(P, 3), 5));
+  });
+});
+
+describe('halvagal-isoloss weight decay (§3, cases 5, 6)', () => {
+  it('λ± = 0.2, 0.8 at wd = 0.16; total collapse beyond s21²/(4 s11)', () => {
+    const roots = lambdaRoots(1, 1, 0.16)!;
+    expect(roots.minus).toBeCloseTo(0.2, 12);
+    expect(roots.plus).toBeCloseTo(0.8, 12);
+    expect(totalCollapseWeightDecay(1.25, 1)).toBe(0.2);
+    expect(lambdaRoots(1, 1, 0.2501)).toBeUndefined();
+  });
+
+  it('λ0 = 0.95λ₋ collapses, 1.05λ₋ goes to λ₊; IsoLoss from 0.001 goes to s21 − wd', () => {
+    expect(run({ modes: 1, weightDecay: 0.16, lambda0: 0.19 }, 300, 0.05).classCode).toBe(0);
+    expect(run({ modes: 1, weightDecay: 0.16, lambda0: 0.21 }, 300, 0.05).eigen[0]).toBeCloseTo(0.8, 8);
+    expect(run({ modes: 1, weightDecay: 0.16, lambda0: 0.001, loss: 'isoloss-euclidean' }, 300, 0.05).eigen[0]).toBeCloseTo(0.84, 8);
+  });
+
+  it('predictClass follows λ₋ mode by mode: collapsed, partial, non-collapsed; undefined with an EMA target', () => {
+    const at = (over: Record<string, number | string>) => family.predictClass(values({ weightDecay: 0.16, modes: 2, lambda0Ratio: 4, ...over }));
+    expect(at({ lambda0: 0.04 })).toBe('collapsed');
+    expect(at({ lambda0: 0.1 })).toBe('partial');
+    expect(at({ lambda0: 0.3 })).toBe('non-collapsed');
+    expect(at({ lambda0: 0.3, weightDecay: 0.26 })).toBe('collapsed');
+    expect(at({ lambda0: 0.1, target: 'ema' })).toBeUndefined();
+    expect(at({ lambda0: 0.1, loss: 'isoloss-euclidean' })).toBe('non-collapsed');
+    expect(at({ lambda0: 0.1, loss: 'isoloss-euclidean', weightDecay: 1.1 })).toBe('collapsed');
+  });
+
+  it('overlays: λ0 = λ₋(wd) and λ₋/ρ₀ lie on s11λ² − s21λ + wd = 0, wd_c is a line; none but wd = s21 for IsoLoss', () => {
+    const slice = (loss: string) => ({
+      x: { param: 'weightDecay', min: 0, max: 0.3 }, y: { param: 'lambda0', min: 0.005, max: 0.5 },
+      values: values({ loss, modes: 2, lambda0Ratio: 4 }),
+    });
+    const curves = family.overlays(slice('euclidean'));
+    expect(curves.map((c) => c.id)).toEqual(['total-collapse', 'lambda-minus', 'lambda-minus-all']);
+    for (const [wd, l] of curves[1].points) expect(l * l - l + wd).toBeCloseTo(0, 12);
+    for (const [wd, l] of curves[2].points) expect(16 * l * l - 4 * l + wd).toBeCloseTo(0, 12);
+    for (const [wd] of curves[0].points) expect(wd).toBe(0.25);
+    expect(family.overlays({ ...slice('isoloss-euclidean'), x: { param: 'weightDecay', min: 0, max: 1.2 } }).map((c) => c.id)).toEqual(['isoloss-total-collapse']);
+    expect(family.overlays(slice('cosine'))).toEqual([]);
+  });
+});
+
+describe('halvagal-isoloss sized kernels', () => {
+  const spec = (modes: number, target = 'simsiam') =>
+    parseSpec({
+      model: 'halvagal-isoloss', params: { modes, target, loss: 'isoloss-euclidean' }, initial: { lambda0Ratio: 20 },
+      x: { param: 'weightDecay', min: 0, max: 0.1, n: 2 }, y: { param: 'lambda0', min: 0.01, max: 0.02, n: 2 },
+      integrator: { dt: 0.02, tEnd: 6 },
+    });
+
+  it('structural values pick one memoised concrete model with 2M + 1 (+M with EMA) states and 2M + 3 readouts', () => {
+    for (const [M, target, S] of [[1, 'simsiam', 3], [4, 'ema', 13], [16, 'simsiam', 33]] as const) {
+      const s = spec(M, target);
+      expect([s.model.state.length, s.model.readouts.length, s.model.variant]).toEqual([S, 2 * M + 3, `modes=${M},target=${target}`]);
+      expect(s.model.wgsl.startsWith(`const kModes = ${M}u;\nconst kEmaTarget = ${target === 'ema'};`)).toBe(true);
+      expect(spec(M, target).model).toBe(s.model);
+    }
+    expect(spec(4).model).toBe(family);
+  });
+
+  it.runIf(device).each([1, 4, 16])('M = %i builds and runs on the GPU and matches f64 (reach times within dt)', async (M) => {
+    const s = spec(M);
+    const gpu = await withErrorScopes(device!, () => runSweepGpu(device!, s));
+    const xs = axisValues(s.x);
+    const ys = axisValues(s.y);
+    const R = s.model.readouts.length + 1;
+    for (let cell = 0; cell < 4; cell++) {
+      const cpu = integrateCell(s.model, cellValues(s, xs, ys, cell % 2, cell >> 1), 'rk4', s.integrator.dt, s.integrator.steps);
+      for (let k = 0; k < R - 1; k++) {
+        // Reach times are quantised by the step (the clock's switch falls between RK stages), and so is
+        // their ratio; everything else is f32 against f64.
+        const tol = k < M ? 0.021 : k === 2 * M ? 0.01 * cpu.readouts[k] : 1e-4 * (1 + Math.abs(cpu.readouts[k]));
+        expect(Math.abs(gpu.metrics[cell * R + k] - cpu.readouts[k]), `cell ${cell} ${s.model.readouts[k].id}`).toBeLessThanOrEqual(tol);
+      }
+      expect(gpu.classes[cell]).toBe(cpu.classCode);
+      expect(cpu.readouts[0]).toBeGreaterThan(0); // every mode was recruited within the run
+    }
+  });
+});
