@@ -69,7 +69,7 @@ export class AtlasControls extends LitElement {
     return html`<div class="axis">
       <span>${name}</span>
       <select name="${name}.param" @change=${(e: Event) => this.setAxis(name, { param: (e.target as HTMLSelectElement).value })}>
-        ${params.filter((p) => p.kind === 'number').map((p) => html`<option value=${p.id} ?selected=${p.id === a.param}>${p.symbol} · ${p.label}</option>`)}
+        ${params.filter((p) => p.kind === 'number' && !p.structural).map((p) => html`<option value=${p.id} ?selected=${p.id === a.param}>${p.symbol} · ${p.label}</option>`)}
       </select>
       ${num('min')} ${num('max')} ${num('n')}
       <select name="${name}.scale" @change=${(e: Event) => this.setAxis(name, { scale: (e.target as HTMLSelectElement).value as AxisView['scale'] })}>

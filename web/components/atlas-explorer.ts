@@ -159,7 +159,9 @@ export class AtlasExplorer extends LitElement {
     const spec = run?.spec;
     const cpu = run?.result ?? run?.coarseResult;
     const metric = spec ? metricStyle(spec.model, view.layer, cpu) : undefined;
-    const curves = spec && spec.model === model ? this.curvesFor(spec) : [];
+    // A family's sweep runs its concrete model (e.g. halvagal-isoloss at M = 16): compare by id.
+    const current = spec?.model.id === model.id ? spec : undefined;
+    const curves = current ? this.curvesFor(current) : [];
     const errors = [this.urlError, this.specError, this.sweep.error].filter(Boolean);
     return html`
       <aside>
@@ -181,7 +183,7 @@ export class AtlasExplorer extends LitElement {
           @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
         <p class="status" data-status="progress">${this.statusLine()}</p>
         <atlas-readout .run=${run} .phase=${run?.phase} .cell=${this.hover}></atlas-readout>
-        <atlas-legend .model=${model} .layer=${view.layer} .metric=${metric} .curves=${curves} ?overlays=${view.overlays} @view-patch=${this.onPatch}></atlas-legend>
+        <atlas-legend .model=${current?.model ?? model} .layer=${view.layer} .metric=${metric} .curves=${curves} ?overlays=${view.overlays} @view-patch=${this.onPatch}></atlas-legend>
         <p class="controls">
           <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .layer=${view.layer} ?overlays=${view.overlays}></atlas-export>
           <button data-present @click=${() => this.presentation.enter({ model: view.model, preset: new URLSearchParams(location.search).get('preset') })}>present</button>

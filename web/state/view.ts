@@ -57,7 +57,7 @@ export function viewFromPreset(model: Model, preset: Preset): View {
 /** The first preset of the model, or its first two number parameters over their full ranges. */
 export function defaultView(model: Model = models[0]): View {
   if (model.presets.length) return viewFromPreset(model, model.presets[0]);
-  const numbers = model.params.filter((p) => p.kind === 'number');
+  const numbers = model.params.filter((p) => p.kind === 'number' && !p.structural);
   const axis = (k: number): AxisView => {
     const p = numbers[k];
     return p.kind === 'number' ? { param: p.id, min: p.min, max: p.max, n: 64, scale: p.scale } : (undefined as never);
