@@ -16,7 +16,7 @@ export interface Job {
 }
 
 /**
- * Reads spec files, each holding one spec or a JSON array of specs. Subfolder names: the file's
+ * Reads spec files, each holding one spec, a JSON array of specs, or a manifest (its `spec`). Subfolder names: the file's
  * name without `.json`, plus `-K` (K = 1, 2, …) for the K-th spec of an array. A single spec in the
  * whole call writes to --out itself.
  */
@@ -40,7 +40,7 @@ export function loadSpecFiles(files: string[]): Job[] {
     if (list.length === 0) throw usageError(`${file}: the array holds no spec`);
     list.forEach((input, k) => {
       const source = Array.isArray(json) ? `${file}[${k}]` : file;
-      jobs.push({ name: Array.isArray(json) ? `${stem}-${k + 1}` : stem, source, spec: parseOrExit(input, source) });
+      jobs.push({ name: Array.isArray(json) ? `${stem}-${k + 1}` : stem, source, spec: parseOrExit(specOf(input), source) });
     });
   }
   const seen = new Map<string, string>();
@@ -51,6 +51,16 @@ export function loadSpecFiles(files: string[]): Job[] {
   }
   if (jobs.length === 1) jobs[0].name = '';
   return jobs;
+}
+
+/**
+ * A manifest written by `run` or by the explorer's export holds its full spec under `spec` (with
+ * `model` as an object): runs take it back as it is.
+ */
+function specOf(input: unknown): unknown {
+  const m = input as { spec?: unknown; model?: unknown } | null;
+  const isManifest = typeof m === 'object' && m !== null && typeof m.spec === 'object' && typeof m.model === 'object' && m.model !== null;
+  return isManifest ? m.spec : input;
 }
 
 export function parseOrExit(input: unknown, source: string): ResolvedSpec {

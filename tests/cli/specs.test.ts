@@ -14,6 +14,17 @@ const file = (name: string, json: unknown) => {
 };
 
 describe('CLI specs and tiles', () => {
+  it('takes a manifest back (its spec), as the explorer and `run` write it', async () => {
+    const { manifest } = await import('../../src/export/grid.js');
+    const { emptyResult } = await import('../../src/engine/result.js');
+    const { parseSpec } = await import('../../src/sweep/spec.js');
+    const resolved = parseSpec({ ...spec, params: { augmentation: 0.25 } });
+    const written = manifest(emptyResult(resolved, Float32Array, 'test'), { packageVersion: '0.0.0' });
+    const [job] = loadSpecFiles([file('manifest.json', written)]);
+    expect(job.spec.values).toEqual(resolved.values);
+    expect(job.spec.x).toEqual(resolved.x);
+  });
+
   it('N tiles cover every row exactly once, in near-equal bands', () => {
     for (const [ny, n] of [[12, 3], [1024, 7], [5, 5], [100, 1]]) {
       const bands = Array.from({ length: n }, (_, i) => tileRows({ index: i, count: n }, ny, 's'));
