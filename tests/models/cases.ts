@@ -52,4 +52,32 @@ const bao: ReferenceCase[] = ([
   { id: 'emergence p0=0.1', values: { weightDecay: 1.5 * etaStar, p0: 0.1, norms: 'relaxing', normFloor: 0.5 }, tEnd: 2000, class: 'collapsed', state: { p: 0 } },
 ] as Array<Omit<ReferenceCase, 'dt'>>).map((c) => ({ dt: 0.1, ...c }));
 
-export const referenceCases: Record<string, ReferenceCase[]> = { 'tian-l2': tian, 'bao-cosine': bao };
+// wen-li.md "Reference cases" (LSODA, T = 4000, λ₀ = 0.4, η_E = 1, θ₁ = 0.55), four digits given:
+// final alignments of neuron 2 (the spec's a_1), E₁₂, E₂₁ (its E01, E10) and the weak coverage.
+const wenLiCase = (q: number, weak: number, theta2: number, predictor: 'on' | 'off', cls: ReferenceCase['class'], a2: [number, number], e: [number, number], coverage: number): ReferenceCase => ({
+  id: `q=${q} λ₁=${weak} θ₂=${theta2} predictor ${predictor}`,
+  values: { activationPower: `q${q}`, weakFeatureWeight: weak, theta1: 0.55, theta2, predictor },
+  tEnd: 4000,
+  dt: 0.1,
+  class: cls,
+  state: { e12: e[0], e21: e[1] },
+  readouts: { a2Strong: a2[0], a2Weak: a2[1], weakCoverage: coverage },
+  tolerance: 1e-4,
+  gpuTolerance: 1e-3,
+});
+const wenLi: ReferenceCase[] = [
+  wenLiCase(2, 0.2, 0.9453, 'off', 'collapsed', [1, 0], [0, 0], 0), // just below θ_c
+  wenLiCase(2, 0.2, 0.9653, 'off', 'full', [0, 1], [0, 0], 1), // just above θ_c
+  wenLiCase(2, 0.2, 0.8935, 'on', 'partial', [0.7713, 0.6365], [0.4359, 0.1901], 0.3482), // just below θ₂*
+  wenLiCase(2, 0.2, 0.9135, 'on', 'full', [0, 1], [0, 0], 1), // just above θ₂*
+  wenLiCase(2, 0.3, 0.75, 'off', 'collapsed', [1, 0], [0, 0], 0),
+  wenLiCase(2, 0.3, 0.75, 'on', 'full', [0, 1], [0, 0], 1), // the predictor rescues
+  wenLiCase(2, 0.1, 0.75, 'on', 'partial', [0.8046, 0.5939], [0.4501, 0.2026], 0.2961),
+  wenLiCase(3, 0.3, 0.75, 'on', 'partial', [0.8624, 0.5062], [0.4916, 0.2084], 0.1092),
+];
+
+export const referenceCases: Record<string, ReferenceCase[]> = {
+  'tian-l2': tian,
+  'bao-cosine': bao,
+  'wen-li': wenLi,
+};
