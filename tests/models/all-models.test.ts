@@ -15,7 +15,7 @@ const device = (await testDevice())?.device;
 
 describe('model registry', () => {
   it('lists exactly the seed models of this issue, in order', () => {
-    expect(models.map((m) => m.id)).toEqual(['tian-l2', 'bao-cosine', 'wen-li']);
+    expect(models.map((m) => m.id)).toEqual(['tian-l2', 'bao-cosine', 'wen-li', 'ziyin-landscape']);
     expect(Object.keys(referenceCases)).toEqual(models.map((m) => m.id));
   });
 

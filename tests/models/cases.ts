@@ -76,8 +76,30 @@ const wenLi: ReferenceCase[] = [
   wenLiCase(3, 0.3, 0.75, 'on', 'partial', [0.8624, 0.5062], [0.4916, 0.2084], 0.1092),
 ];
 
+// ziyin-landscape.md "Reference cases" (LSODA, w0 = 1e-2), one direction: w(T) to seven digits; the
+// collapsed rows end near 1e-22, i.e. 0 within any tolerance.
+const ziyinCase = (id: string, a: number, s: number, gamma: number, kappa: number, tEnd: number, w: number): ReferenceCase => ({
+  id,
+  values: { dataVariance: a, augmentation: s, weightDecay: gamma, invariance: kappa, directions: 'one', w0: 1e-2 },
+  tEnd,
+  dt: 0.05,
+  class: w === 0 ? 'collapsed' : 'non-collapsed',
+  state: { w1: w, w2: 0, w3: 0, w4: 0 },
+  tolerance: 1e-6,
+});
+const ziyin: ReferenceCase[] = [
+  ziyinCase('clean', 1, 0.2, 0, 1, 200, 1.054093),
+  ziyinCase('aug below boundary', 1, 0.95, 0, 1, 2000, 0.1621681),
+  ziyinCase('aug above boundary', 1, 1.05, 0, 1, 2000, 0),
+  ziyinCase('wd below boundary', 1, 0.5, 0.9, 1, 2000, 0.2108185),
+  ziyinCase('wd above boundary', 1, 0.5, 1.1, 1, 2000, 0),
+  ziyinCase('κ = 0, big aug', 1, 5, 0, 0, 2000, 0.2357023),
+  ziyinCase('κ = 0, γ > 2a', 1, 0.5, 2.1, 0, 2000, 0),
+];
+
 export const referenceCases: Record<string, ReferenceCase[]> = {
   'tian-l2': tian,
   'bao-cosine': bao,
   'wen-li': wenLi,
+  'ziyin-landscape': ziyin,
 };
