@@ -18,6 +18,11 @@ const args = process.argv.slice(2);
 const maxLog2 = Number(args.find((a) => a.startsWith('--max-log2='))?.split('=')[1] ?? 20);
 // Instance-steps per measurement: enough for the per-submit overhead to vanish.
 const budgetSteps = Number(args.find((a) => a.startsWith('--instance-steps='))?.split('=')[1] ?? 2 ** 27);
+// `--models=wen-li,ziyin-landscape` benches those only (default: every registered model).
+const only = args.find((a) => a.startsWith('--models='))?.split('=')[1]?.split(',');
+const unknown = only?.filter((id) => !models.some((m) => m.id === id)) ?? [];
+if (unknown.length) throw new Error(`--models: unknown model ${unknown.join(', ')} (known: ${models.map((m) => m.id).join(', ')})`);
+const benched = only ? models.filter((m) => only.includes(m.id)) : models;
 
 const { device, adapterInfo } = await requestSweepDevice(nodeGpu());
 console.log(`adapter: ${adapterInfo}`);
@@ -45,7 +50,7 @@ function sweepFor(model: Model, log2Cells: number, steps: number) {
 }
 
 const rows: string[][] = [['model', 'cells', 'steps', 'run inst-steps/s', 'kernel inst-steps/s', 'kernel GFLOP/s', '% of FMA', 'f64 TS inst-steps/s']];
-for (const model of models) {
+for (const model of benched) {
   const fps = flopsPerStep(model);
   const cpuSpec = sweepFor(model, 8, 2000);
   const cpu = runSweepCpu(cpuSpec);
