@@ -168,7 +168,7 @@ export const wenLi: Model = {
   classes: ['collapsed', 'partial', 'full', 'diverged'],
   divergenceBound: 1e6,
   defaults: { dt: 0.5, tEnd: 1000 },
-  flopsPerRhs: 62, // counted in shaders/models/wen-li.wgsl rhs (sin, cos, pow, sqrt as one each per lane)
+  flopsPerRhs: 89, // counted in shaders/models/wen-li.wgsl rhs (sin, cos, sqrt, max as one each)
 
   initialState(P) {
     return Float64Array.of(P[ix.theta1], P[ix.theta2], 0, 0);

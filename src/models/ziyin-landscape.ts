@@ -154,7 +154,7 @@ export const ziyinLandscape: Model = {
   classes: ['collapsed', 'partial', 'non-collapsed', 'diverged'],
   divergenceBound: 1e6,
   defaults: { dt: 0.1, tEnd: 400 },
-  flopsPerRhs: 42, // counted in shaders/models/ziyin-landscape.wgsl rhs (10 per direction, 2 shared)
+  flopsPerRhs: 43, // counted in shaders/models/ziyin-landscape.wgsl rhs (10 per direction, 3 shared)
 
   initialState(P) {
     return Float64Array.from({ length: kDirections }, (_, i) => (i < present(P) ? P[ix.w0] : 0));
