@@ -85,6 +85,7 @@ const ziyinCase = (id: string, a: number, s: number, gamma: number, kappa: numbe
   dt: 0.05,
   class: w === 0 ? 'collapsed' : 'non-collapsed',
   state: { w1: w, w2: 0, w3: 0, w4: 0 },
+  readouts: { rank: w === 0 ? 0 : 1, lambda1: w * w },
   tolerance: 1e-6,
 });
 const ziyin: ReferenceCase[] = [
