@@ -20,6 +20,11 @@ const maxLog2 = Number(args.find((a) => a.startsWith('--max-log2='))?.split('=')
 const budgetSteps = Number(args.find((a) => a.startsWith('--instance-steps='))?.split('=')[1] ?? 2 ** 27);
 // Steps per measurement at least (SwiftShader needs fewer for the 64-mode kernel to finish at all).
 const minSteps = Number(args.find((a) => a.startsWith('--min-steps='))?.split('=')[1] ?? 1024);
+// `--models=wen-li,ziyin-landscape` benches those only (default: every registered model).
+const only = args.find((a) => a.startsWith('--models='))?.split('=')[1]?.split(',');
+const unknown = only?.filter((id) => !models.some((m) => m.id === id)) ?? [];
+if (unknown.length) throw new Error(`--models: unknown model ${unknown.join(', ')} (known: ${models.map((m) => m.id).join(', ')})`);
+const benched = only ? models.filter((m) => only.includes(m.id)) : models;
 
 const { device, adapterInfo } = await requestSweepDevice(nodeGpu());
 console.log(`adapter: ${adapterInfo}`);
@@ -41,7 +46,6 @@ function flopsPerStep(model: Model): number | undefined {
 const variants: Record<string, Array<Record<string, number>>> = {
   'halvagal-isoloss': [{ modes: 4 }, { modes: 16 }, { modes: 64 }],
 };
-const only = args.find((a) => a.startsWith('--model='))?.split('=')[1];
 
 function sweepFor(model: Model, log2Cells: number, steps: number, structural: Record<string, number> = {}) {
   const numeric = model.params.filter((p) => p.kind === 'number' && p.default !== 'derived');
@@ -59,7 +63,7 @@ function sweepFor(model: Model, log2Cells: number, steps: number, structural: Re
 
 const rows: string[][] = [['model', 'cells', 'steps', 'run inst-steps/s', 'kernel inst-steps/s', 'kernel mode-steps/s', 'kernel GFLOP/s', '% of FMA', 'f64 TS inst-steps/s']];
 const runs = models.flatMap((family) => (variants[family.id] ?? [{}]).map((structural) => ({ family, structural })));
-for (const { family, structural } of runs.filter((r) => !only || r.family.id === only)) {
+for (const { family, structural } of runs.filter((r) => benched.includes(r.family))) {
   const model = sweepFor(family, 4, 1, structural).model;
   const fps = flopsPerStep(model);
   const cpuSpec = sweepFor(family, 8, Math.min(2000, minSteps), structural);

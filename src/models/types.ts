@@ -23,9 +23,11 @@ export const CLASSES = {
   'non-collapsed': { code: 1, label: 'non-collapsed', color: '#f2b134' },
   partial: { code: 2, label: 'partial collapse', color: '#2ca25f' },
   diverged: { code: 3, label: 'diverged (numerical blow-up)', color: '#e7298a' },
+  full: { code: 4, label: 'full (each feature held by its own neuron)', color: '#762a83' },
 } as const;
 export type ClassId = keyof typeof CLASSES;
-export const CLASS_BY_CODE: readonly ClassId[] = ['collapsed', 'non-collapsed', 'partial', 'diverged'];
+/** Index = code; codes are never renumbered, new classes take the next free one. */
+export const CLASS_BY_CODE: readonly ClassId[] = ['collapsed', 'non-collapsed', 'partial', 'diverged', 'full'];
 /** Code written before a cell's first classification (never seen in a finished result). */
 export const CLASS_PENDING = 255;
 

@@ -34,7 +34,7 @@ describe('buildKernel', () => {
   it('class codes in WGSL are the legend codes', () => {
     const prelude = kernelPrelude(oscillator, rk4);
     for (const [id, c] of Object.entries(CLASSES)) expect(prelude).toContain(`const kClass_${id.replace('-', '_')} = ${c.code}u;`);
-    expect(CLASS_BY_CODE.map((id) => CLASSES[id].code)).toEqual([0, 1, 2, 3]);
+    expect(CLASS_BY_CODE.map((id) => CLASSES[id].code)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('the derived sentinel is the same number on both sides', () => {

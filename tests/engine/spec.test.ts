@@ -26,7 +26,7 @@ function variant(patch: Record<string, unknown>): unknown {
 const badSpecs: Array<[string, unknown, string]> = [
   ['not an object', 42, 'spec: expected object, got number'],
   ['no model', variant({ model: undefined }), 'model: required'],
-  ['unknown model', variant({ model: 'moco' }), 'model: unknown model "moco" (known: tian-l2, bao-cosine, halvagal-isoloss)'],
+  ['unknown model', variant({ model: 'moco' }), 'model: unknown model "moco" (known: tian-l2, bao-cosine, halvagal-isoloss, wen-li, ziyin-landscape)'],
   ['unknown top-level field', variant({ colour: 'red' }), 'spec: unknown field "colour"'],
   ['no x axis', variant({ x: undefined }), 'x: required'],
   ['axis n wrong type', variant({ x: { n: '96' } }), 'x.n: expected number, got string'],

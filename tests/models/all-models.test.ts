@@ -8,14 +8,14 @@ import { runSweepGpu } from '../../src/engine/gpu-runner.js';
 import { integrateCell, runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { getSweepPipelines } from '../../src/engine/gpu-pipelines.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
-import { cellState, nearClassChange, singleCellSpec } from '../support/cells.js';
+import { cellReadouts, cellState, nearClassChange, singleCellSpec } from '../support/cells.js';
 import { referenceCases } from './cases.js';
 
 const device = (await testDevice())?.device;
 
 describe('model registry', () => {
   it('lists exactly the seed models of this issue, in order', () => {
-    expect(models.map((m) => m.id)).toEqual(['tian-l2', 'bao-cosine', 'halvagal-isoloss']);
+    expect(models.map((m) => m.id)).toEqual(['tian-l2', 'bao-cosine', 'halvagal-isoloss', 'wen-li', 'ziyin-landscape']);
     expect(Object.keys(referenceCases)).toEqual(models.map((m) => m.id));
   });
 
@@ -78,6 +78,13 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
       if (want === undefined) return;
       expect(Math.abs(cpu.state[d] - want), `f64 ${s.id}`).toBeLessThan(c.tolerance ?? 1e-5);
       expect(Math.abs(g[d] - want), `f32 ${s.id}`).toBeLessThan(c.gpuTolerance ?? 1e-4);
+    });
+    const gr = cellReadouts(gpu, i, j);
+    model.readouts.forEach((r, k) => {
+      const want = c.readouts?.[r.id];
+      if (want === undefined) return;
+      expect(Math.abs(cpu.readouts[k] - want), `f64 ${r.id}`).toBeLessThan(c.tolerance ?? 1e-5);
+      expect(Math.abs(gr[k] - want), `f32 ${r.id}`).toBeLessThan(c.gpuTolerance ?? 1e-4);
     });
   });
 

@@ -72,4 +72,56 @@ const halvagal: ReferenceCase[] = ([
   { id: '3: cosine ends isotropic at mean λ0', values: { modes: 4, loss: 'cosine' }, tEnd: 300, class: 'non-collapsed', state: modesAt(4, 0.1706403) },
 ] as Array<Omit<ReferenceCase, 'dt'>>).map((c) => ({ dt: 0.05, ...c }));
 
-export const referenceCases: Record<string, ReferenceCase[]> = { 'tian-l2': tian, 'bao-cosine': bao, 'halvagal-isoloss': halvagal };
+// wen-li.md "Reference cases" (LSODA, T = 4000, λ₀ = 0.4, η_E = 1, θ₁ = 0.55), four digits given:
+// final alignments of neuron 2 (the spec's a_1), E₁₂, E₂₁ (its E01, E10) and the weak coverage.
+const wenLiCase = (q: number, weak: number, theta2: number, predictor: 'on' | 'off', cls: ReferenceCase['class'], a2: [number, number], e: [number, number], coverage: number): ReferenceCase => ({
+  id: `q=${q} λ₁=${weak} θ₂=${theta2} predictor ${predictor}`,
+  values: { activationPower: `q${q}`, weakFeatureWeight: weak, theta1: 0.55, theta2, predictor },
+  tEnd: 4000,
+  dt: 0.1,
+  class: cls,
+  state: { e12: e[0], e21: e[1] },
+  readouts: { a2Strong: a2[0], a2Weak: a2[1], weakCoverage: coverage },
+  tolerance: 1e-4,
+  gpuTolerance: 1e-3,
+});
+const wenLi: ReferenceCase[] = [
+  wenLiCase(2, 0.2, 0.9453, 'off', 'collapsed', [1, 0], [0, 0], 0), // just below θ_c
+  wenLiCase(2, 0.2, 0.9653, 'off', 'full', [0, 1], [0, 0], 1), // just above θ_c
+  wenLiCase(2, 0.2, 0.8935, 'on', 'partial', [0.7713, 0.6365], [0.4359, 0.1901], 0.3482), // just below θ₂*
+  wenLiCase(2, 0.2, 0.9135, 'on', 'full', [0, 1], [0, 0], 1), // just above θ₂*
+  wenLiCase(2, 0.3, 0.75, 'off', 'collapsed', [1, 0], [0, 0], 0),
+  wenLiCase(2, 0.3, 0.75, 'on', 'full', [0, 1], [0, 0], 1), // the predictor rescues
+  wenLiCase(2, 0.1, 0.75, 'on', 'partial', [0.8046, 0.5939], [0.4501, 0.2026], 0.2961),
+  wenLiCase(3, 0.3, 0.75, 'on', 'partial', [0.8624, 0.5062], [0.4916, 0.2084], 0.1092),
+];
+
+// ziyin-landscape.md "Reference cases" (LSODA, w0 = 1e-2), one direction: w(T) to seven digits; the
+// collapsed rows end near 1e-22, i.e. 0 within any tolerance.
+const ziyinCase = (id: string, a: number, s: number, gamma: number, kappa: number, tEnd: number, w: number): ReferenceCase => ({
+  id,
+  values: { dataVariance: a, augmentation: s, weightDecay: gamma, invariance: kappa, directions: 'one', w0: 1e-2 },
+  tEnd,
+  dt: 0.05,
+  class: w === 0 ? 'collapsed' : 'non-collapsed',
+  state: { w1: w, w2: 0, w3: 0, w4: 0 },
+  readouts: { rank: w === 0 ? 0 : 1, lambda1: w * w },
+  tolerance: 1e-6,
+});
+const ziyin: ReferenceCase[] = [
+  ziyinCase('clean', 1, 0.2, 0, 1, 200, 1.054093),
+  ziyinCase('aug below boundary', 1, 0.95, 0, 1, 2000, 0.1621681),
+  ziyinCase('aug above boundary', 1, 1.05, 0, 1, 2000, 0),
+  ziyinCase('wd below boundary', 1, 0.5, 0.9, 1, 2000, 0.2108185),
+  ziyinCase('wd above boundary', 1, 0.5, 1.1, 1, 2000, 0),
+  ziyinCase('κ = 0, big aug', 1, 5, 0, 0, 2000, 0.2357023),
+  ziyinCase('κ = 0, γ > 2a', 1, 0.5, 2.1, 0, 2000, 0),
+];
+
+export const referenceCases: Record<string, ReferenceCase[]> = {
+  'tian-l2': tian,
+  'bao-cosine': bao,
+  'halvagal-isoloss': halvagal,
+  'wen-li': wenLi,
+  'ziyin-landscape': ziyin,
+};

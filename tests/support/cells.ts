@@ -1,4 +1,4 @@
-import type { Model } from '../../src/models/types.js';
+import type { ClassId, Model } from '../../src/models/types.js';
 import { parseSpec, type ResolvedSpec } from '../../src/sweep/spec.js';
 import type { SweepResult } from '../../src/engine/result.js';
 
@@ -10,9 +10,11 @@ export interface ReferenceCase {
   values: Values;
   tEnd: number;
   dt: number;
-  class: 'collapsed' | 'non-collapsed' | 'partial';
+  class: Exclude<ClassId, 'diverged'>;
   /** Expected end state by state id (omitted ids are not checked). */
   state?: Record<string, number>;
+  /** Expected readouts by readout id, held to the same tolerances as the state. */
+  readouts?: Record<string, number>;
   /** Absolute tolerance on the state in f64; the f32 GPU run gets `gpuTolerance`. */
   tolerance?: number;
   gpuTolerance?: number;
@@ -47,6 +49,13 @@ export function singleCellSpec(model: Model, values: Values, tEnd: number, dt: n
   }
   const spec = parseSpec({ model: model.id, params, initial, x, y, integrator: { dt, tEnd } }, [model]);
   return { spec, i: placed[0], j: placed[1] };
+}
+
+/** Readouts of cell (i, j) (the collapse time, last in a record, left out). */
+export function cellReadouts(r: SweepResult, i: number, j: number): number[] {
+  const M = r.spec.model.readouts.length + 1;
+  const cell = j * r.nx + i;
+  return Array.from(r.metrics.subarray(cell * M, cell * M + M - 1));
 }
 
 export function cellState(r: SweepResult, i: number, j: number): number[] {
