@@ -26,14 +26,16 @@ struct HeatmapUniforms {
 @group(0) @binding(2) var<storage, read> fineRecords: array<f32>;
 @group(0) @binding(3) var<storage, read> coarseClasses: array<u32>;
 @group(0) @binding(4) var<storage, read> coarseRecords: array<f32>;
-// colors[0..3]: class codes; [kPendingColor], [kMissingColor]; [kRampStart ..]: the colormap.
+// colors[0 .. kClassSlots): one per class code; [kPendingColor], [kMissingColor]; [kRampStart ..]:
+// the colormap. The slots are set from web/render/palette.ts, the one place that lays the buffer out.
 @group(0) @binding(5) var<storage, read> colors: array<vec4f>;
 
 const kPending = 255u;
 const kDiverged = 3u;
-const kPendingColor = 4u;
-const kMissingColor = 5u;
-const kRampStart = 8u;
+override kClassSlots: u32 = 8;
+override kPendingColor: u32 = 8;
+override kMissingColor: u32 = 9;
+override kRampStart: u32 = 16;
 override kRampSize: u32 = 256;
 
 @vertex
@@ -69,7 +71,7 @@ fn cellColor(cls: u32, v: f32) -> vec4f {
     return colors[kPendingColor];
   }
   if (u.layer < 0 || cls == kDiverged) {
-    return colors[min(cls, kDiverged)];
+    return colors[min(cls, kClassSlots - 1u)];
   }
   return metricColor(v);
 }

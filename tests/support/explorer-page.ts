@@ -9,6 +9,8 @@ export async function openExplorer(browser: Browser, url: string): Promise<{ pag
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
+  // web/main.ts loads the page's component on demand: wait until it has rendered once.
+  await page.waitForFunction(() => !!document.querySelector('atlas-explorer')?.shadowRoot || !!document.querySelector('atlas-compare')?.shadowRoot);
   return { page, errors };
 }
 

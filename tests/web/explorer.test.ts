@@ -1,12 +1,11 @@
 // The explorer, built and served, in headless Chromium on WebGPU: every check reads what the page
 // painted (screenshots of the canvas) or wrote, against the engine's read-back grid or a closed form.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import type { PreviewServer } from 'vite';
 import puppeteer from 'puppeteer-core';
-import { chromiumPath, startExplorer } from '../support/browser.js';
+import { buildExplorer, chromiumPath, startExplorer } from '../support/browser.js';
 import { canvasPixels, cellCentre, deep, finishedGrid, heatmapCanvas, openExplorer, textOf, waitDone } from '../support/explorer-page.js';
 import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
 import { models } from '../../src/models/registry.js';
@@ -25,7 +24,7 @@ let server: PreviewServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
+  buildExplorer();
   ({ url, server, browser } = await startExplorer());
   mkdirSync(kArtifacts, { recursive: true });
 }, 180_000);
@@ -84,6 +83,16 @@ describe('explorer page', () => {
     expect(errors).toEqual([]);
   });
 
+  it('paints every class code in its own colour, wen-li\'s `full` (code 4) included', async () => {
+    const wen = await openExplorer(browser, `${url}?model=wen-li&preset=pw1-predictor&n=24&tEnd=250&overlays=off`);
+    await waitDone(wen.page);
+    const grid = await finishedGrid(wen.page);
+    expect(grid.classes).toContain(CLASSES.full.code);
+    expect(await paintedMismatches(wen.page, 24, 24, (i, j) => grid.classes[j * 24 + i], 'wen-li-canvas.png')).toEqual([]);
+    expect(wen.errors).toEqual([]);
+    await wen.page.close();
+  });
+
   it('a control change redraws with the boundary where the closed form puts it; a bad value is named', async () => {
     await setField(page, 'augmentation', '-1');
     expect(await textOf(page, '[role=alert]')).toBe('params.augmentation: -1 is outside the range of tian-l2.augmentation [0, 10]');
@@ -137,6 +146,10 @@ describe('explorer page', () => {
     await page.mouse.click(box.x + px, box.y + py);
     const selected = await page.evaluate(() => (window as unknown as { __selected: unknown }).__selected);
     expect(selected).toEqual({ i, j, values: Array.from(cellValues(spec, axisValues(spec.x), axisValues(spec.y), i, j)) });
+    // The click also opened the inspector (tests/web/explorer-extras.test.ts); Esc closes it off the map.
+    await page.waitForFunction(() => !!document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'));
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'));
     // And those numbers are the f64 reference's for that cell, to f32 accuracy.
     const one = runSweepCpu({ ...spec, x: { ...spec.x, min: axisValues(spec.x)[i], max: axisValues(spec.x)[i] + 1e-12, n: 2 }, y: { ...spec.y, min: axisValues(spec.y)[j], max: axisValues(spec.y)[j] + 1e-12, n: 2 } });
     expect(grid.finalState[3 * k]).toBeCloseTo(one.finalState[0], 4);

@@ -1,7 +1,7 @@
 import '../../src/engine/float16-shim.js';
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import code from '../../shaders/web/heatmap.wgsl?raw';
-import { kRampSize, paletteData } from './palette.js';
+import { kPaletteSlots, paletteData } from './palette.js';
 
 /** One grid's whole-grid buffers (GridTarget) with its shape. */
 export interface GridBuffers {
@@ -44,7 +44,7 @@ export class HeatmapRenderer {
       label: 'heatmap',
       layout: 'auto',
       vertex: { module, entryPoint: 'vs' },
-      fragment: { module, entryPoint: 'fs', targets: [{ format }], constants: { kRampSize } },
+      fragment: { module, entryPoint: 'fs', targets: [{ format }], constants: kPaletteSlots },
       primitive: { topology: 'triangle-list' },
     });
     this.uniforms = makeStructuredView(makeShaderDataDefinitions(code).uniforms.u);

@@ -6,10 +6,13 @@ export const kPendingColor = '#e4e4e4';
 /** A metric that never applied to a cell (e.g. the collapse time of a cell that never collapsed). */
 export const kMissingColor = '#9a9a9a';
 export const kRampSize = 256;
-/** Offsets into the colour buffer, as in shaders/web/heatmap.wgsl. */
-const kPendingSlot = 4;
-const kMissingSlot = 5;
-const kRampStart = 8;
+/**
+ * Layout of the colour buffer, passed to shaders/web/heatmap.wgsl as overrides: one slot per class
+ * code (codes are stable and grow, e.g. wen-li's `full` is 4), then pending, missing, the ramp.
+ */
+export const kPaletteSlots = { kClassSlots: 8, kPendingColor: 8, kMissingColor: 9, kRampStart: 16, kRampSize };
+if (CLASS_BY_CODE.length > kPaletteSlots.kClassSlots) throw new Error(`the heatmap palette has ${kPaletteSlots.kClassSlots} class slots for ${CLASS_BY_CODE.length} classes`);
+const { kPendingColor: kPendingSlot, kMissingColor: kMissingSlot, kRampStart } = kPaletteSlots;
 
 export const rampColor = (t: number): string => interpolateViridis(t);
 
