@@ -1,4 +1,6 @@
+import { getModel } from '../models/registry.js';
 import type { CompareSpecInput } from './compare.js';
+import type { SweepSpecInput } from './spec.js';
 
 export interface ComparePreset {
   id: string;
@@ -9,6 +11,13 @@ export interface ComparePreset {
 }
 
 const n = 128;
+
+/** A model preset as a sweep spec, with some parameters changed (the axes stay the preset's). */
+function fromPreset(modelId: string, presetId: string, params: Record<string, number | string> = {}): SweepSpecInput {
+  const preset = getModel(modelId)?.presets.find((p) => p.id === presetId);
+  if (!preset) throw new Error(`compare presets: ${modelId} has no preset "${presetId}"`);
+  return { model: modelId, ...preset.spec, params: { ...preset.spec.params, ...params } };
+}
 
 /**
  * Comparisons one click away in the explorer and by id in the batch runner
@@ -58,6 +67,26 @@ export const comparePresets: readonly ComparePreset[] = [
         y: { param: 'weightDecay', min: 0.002, max: 0.3, n, scale: 'linear' },
         integrator: { method: 'rk4', dt: 0.05, tEnd: 3000 },
       },
+    },
+  },
+  {
+    id: 'euclidean-vs-isoloss',
+    title: 'Euclidean vs IsoLoss (Halvagal, reconstruction)',
+    caption: 'The (wd, λ₀) plane: the Euclidean loss collapses below λ₋(wd) and beyond wd = 1/4; IsoLoss has no λ₀ threshold.',
+    spec: {
+      title: 'Euclidean vs IsoLoss-Euclidean',
+      a: fromPreset('halvagal-isoloss', 'weight-decay-euclidean'),
+      b: fromPreset('halvagal-isoloss', 'weight-decay-euclidean', { loss: 'isoloss-euclidean' }),
+    },
+  },
+  {
+    id: 'predictor-on-vs-off',
+    title: 'Predictor on vs off (Wen–Li, reconstruction)',
+    caption: 'PW1 (q = 2): the trained predictor turns cells below θ_c(λ₁) from collapsed into full or partial.',
+    spec: {
+      title: 'Wen–Li: predictor on vs off',
+      a: fromPreset('wen-li', 'pw1-predictor'),
+      b: fromPreset('wen-li', 'pw1-no-predictor'),
     },
   },
 ];

@@ -13,6 +13,7 @@ import { runSweepGpu } from '../../src/engine/gpu-runner.js';
 import { compareResults, DIFF, DIFF_COLORS } from '../../src/sweep/compare.js';
 import { compareFigureSize } from '../../src/export/compare-figure.js';
 import { compareFromQuery } from '../../web/state/compare-url.js';
+import { comparePresets } from '../../src/sweep/compare-presets.js';
 
 const device = (await testDevice())?.device;
 const n = 16;
@@ -106,7 +107,7 @@ describe('compare URLs', () => {
     const p = await browser.newPage();
     await p.goto(`${url}?compare=nope`);
     const text = await p.waitForSelector('atlas-compare >>> [role=alert]').then((e) => e!.evaluate((x) => x.textContent));
-    expect(text).toBe('compare: unknown comparison "nope" (known: l2-vs-cosine, simsiam-vs-byol, custom)');
+    expect(text).toBe(`compare: unknown comparison "nope" (known: ${comparePresets.map((c) => c.id).join(', ')}, custom)`);
     await p.goto(`${url}?compare=custom&spec=${encodeURIComponent('{"a":1')}`);
     const bad = await p.waitForSelector('atlas-compare >>> [role=alert]').then((e) => e!.evaluate((x) => x.textContent));
     expect(bad).toMatch(/^spec: not valid JSON \(/);
