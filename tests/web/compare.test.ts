@@ -28,6 +28,7 @@ beforeAll(async () => {
   buildExplorer();
   ({ url, server, browser } = await startExplorer());
   page = await browser.newPage();
+  await page.setViewport({ width: 1400, height: 900, deviceScaleFactor: 1 });
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${url}${query}`);
@@ -98,7 +99,7 @@ describe.runIf(device)('compare view', () => {
     const png = decode(readFileSync(join(dir, 'compare.png')));
     expect([png.width, png.height]).toEqual([2 * compareFigureSize.width, 2 * compareFigureSize.height]);
     mkdirSync('test-artifacts/explorer', { recursive: true });
-    await page.screenshot({ path: 'test-artifacts/explorer/compare.png' });
+    await page.screenshot({ path: 'test-artifacts/explorer/compare.png', fullPage: true });
   });
 });
 
