@@ -256,7 +256,7 @@ describe('presentation mode', () => {
     const page = await browser.newPage();
     onTestFinished(() => page.close());
     await page.goto(`${url}?present=tian-l2/P9&n=8`);
-    await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=alert]'));
+    await page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('[role=alert]'));
     const alert = await page.evaluate(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=alert]')!.textContent);
     expect(alert).toBe('present: tian-l2 has no preset "P9" (known: weight-decay-threshold, augmentation-vs-weight-decay, fig3-basin-eta0, predictor-learning-rate, ema-rate)');
     expect((await caption(page)).slide).toBe(`1 / ${presentList(null).length}`);
