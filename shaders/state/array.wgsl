@@ -1,4 +1,4 @@
-// State arithmetic for models of more than four state variables: State is array<f32, kStateSize>.
+// State arithmetic for models of more than 16 state variables (buildKernel writes out 5–16 index by index): State is array<f32, kStateSize>.
 
 fn stateAxpy(y: State, a: f32, x: State) -> State {
   var out: State;

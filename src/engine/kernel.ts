@@ -13,6 +13,28 @@ function usesVectorState(stateSize: number): boolean {
   return stateSize >= 2 && stateSize <= 4;
 }
 
+/**
+ * Largest array State written out index by index: SwiftShader's compiler ran out of memory (killed at
+ * 24 GiB) on the 33-variable halvagal-isoloss kernel unrolled; larger states keep the loops.
+ */
+const kMaxUnrolledState = 16;
+
+/**
+ * State arithmetic for an array State, written out index by index: with constant indices the
+ * compiler can keep the array in registers, where the loops of shaders/state/array.wgsl index it
+ * dynamically (spilled to memory on SwiftShader, several times slower).
+ */
+function unrolledStateOps(S: number): string {
+  const each = (f: (d: number) => string, sep: string) => Array.from({ length: S }, (_, d) => f(d)).join(sep);
+  return [
+    '// State arithmetic for an array State, unrolled by buildKernel (see unrolledStateOps).',
+    `fn stateAxpy(y: State, a: f32, x: State) -> State {\n  return State(${each((d) => `y[${d}] + a * x[${d}]`, ', ')});\n}`,
+    `fn stateScale(a: f32, x: State) -> State {\n  return State(${each((d) => `a * x[${d}]`, ', ')});\n}`,
+    '// A NaN fails the comparison too, so it is latched like a blow-up.',
+    `fn stateBounded(y: State, bound: f32) -> bool {\n  return ${each((d) => `abs(y[${d}]) <= bound`, ' && ')};\n}`,
+  ].join('\n');
+}
+
 /** A model joined with an integrator: the WGSL module and the sizes the host needs. */
 export interface Kernel {
   code: string;
@@ -83,7 +105,8 @@ export function buildKernel(model: Model, tableau: Tableau): Kernel {
   const prelude = kernelPrelude(model, tableau);
   const stepper = steppers[stages(tableau)];
   if (!stepper) throw new Error(`no WGSL stepper for ${stages(tableau)}-stage tableaus (${tableau.name})`);
-  const stateOps = usesVectorState(model.state.length) ? stateVectorWgsl : stateArrayWgsl;
+  const S = model.state.length;
+  const stateOps = usesVectorState(S) ? stateVectorWgsl : S <= kMaxUnrolledState ? unrolledStateOps(S) : stateArrayWgsl;
   return {
     code: [prelude, stateOps, model.wgsl, stepper, sweepWgsl].join('\n\n'),
     prelude,
