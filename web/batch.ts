@@ -9,6 +9,7 @@ import type { SweepResult } from '../src/engine/result.js';
 import { parseSpec, SpecError } from '../src/sweep/spec.js';
 import { base64 } from '../src/export/base64.js';
 import type { BatchPageApi, PageArray, PageProgress, PageRunReply, PageRunRequest } from '../src/cli/protocol.js';
+import { svgToPngBlob } from './render/rasterise.js';
 
 declare global {
   interface Window {
@@ -97,22 +98,8 @@ function chunk(name: PageArray, offset: number, length: number): string {
 }
 
 async function rasterise(svg: string, width: number, height: number, scale: number): Promise<string> {
-  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
-  try {
-    const img = new Image();
-    img.src = url;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(width * scale);
-    canvas.height = Math.round(height * scale);
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-    if (!blob) throw new Error('the canvas gave no PNG');
-    return base64(new Uint8Array(await blob.arrayBuffer()));
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+  const blob = await svgToPngBlob(svg, width, height, scale);
+  return base64(new Uint8Array(await blob.arrayBuffer()));
 }
 
 window.collapseAtlasBatch = { run, chunk, rasterise };

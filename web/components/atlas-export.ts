@@ -4,6 +4,7 @@ import type { SweepResult } from '../../src/engine/result.js';
 import type { LayerId } from '../../src/export/layer.js';
 import { csvExport, figureExport, manifestExport, npyExport, type ExportFile } from '../../src/export/downloads.js';
 import { version } from '../../package.json';
+import { svgToPngBlob } from '../render/rasterise.js';
 
 /** Device pixels per SVG unit of the PNG figure: 2 gives a 1800 × 1240 image, sharp on slides and paper. */
 const kPngScale = 2;
@@ -17,24 +18,9 @@ export function download(name: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/**
- * Rasterises an SVG in the page: SVG → Image → 2-D canvas → PNG. The figure's heatmap is an
- * embedded data: PNG (no external resources), so the canvas is not tainted and toBlob works.
- */
-export async function svgToPng(file: ExportFile & { width: number; height: number }, scale = kPngScale): Promise<Blob> {
-  const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.type }));
-  try {
-    const image = new Image();
-    image.src = url;
-    await image.decode();
-    const canvas = Object.assign(document.createElement('canvas'), { width: file.width * scale, height: file.height * scale });
-    const ctx = canvas.getContext('2d')!;
-    ctx.imageSmoothingEnabled = false; // one figure pixel per cell: keep cell edges crisp
-    ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas produced no PNG'))), 'image/png'));
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+/** The figure file as a PNG at `scale` device pixels per SVG unit. */
+export function svgToPng(file: ExportFile & { width: number; height: number }, scale = kPngScale): Promise<Blob> {
+  return svgToPngBlob(file.bytes, file.width, file.height, scale);
 }
 
 /**
