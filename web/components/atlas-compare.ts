@@ -26,7 +26,8 @@ export class AtlasCompare extends LitElement {
     h1 { font-size: 20px; margin: 0 0 4px; }
     .caption { color: #444; font-size: 14px; margin: 0 0 8px; }
     .panels { display: flex; gap: 28px; align-items: flex-start; flex-wrap: wrap; }
-    .panel h2 { font-size: 15px; margin: 0 0 4px; }
+    .panel { width: ${kPanel + 70}px; }
+    .panel h2 { font-size: 15px; margin: 0 0 4px; min-height: 2.6em; }
     .note { font-size: 12px; color: #7a4b00; max-width: ${kPanel + 60}px; }
     canvas.diff { width: ${kPanel}px; height: ${kPanel}px; image-rendering: pixelated; border: 1px solid #333; margin-left: 56px; }
     .swatch { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 10px; vertical-align: middle; border: 1px solid #999; }
