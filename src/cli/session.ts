@@ -159,29 +159,11 @@ export class BrowserSession {
     return out.buffer;
   }
 
-  /** PNG of an SVG drawn in the browser at `scale` pixels per SVG unit (no WebGPU needed). */
+  /** PNG of an SVG drawn by the batch page (web/render/rasterise.ts) at `scale` pixels per SVG unit. */
   async rasterise(svg: string, width: number, height: number, scale: number): Promise<Uint8Array> {
-    const browser = await this.launch();
-    // The batch page if it is open (a new renderer costs seconds on two shared cores), else a blank one.
-    const own = !this.page || this.page.isClosed();
-    const page = own ? await browser.newPage() : this.page!;
-    try {
-      const dataUrl = await page.evaluate(async (s, w, h, k) => {
-        const url = URL.createObjectURL(new Blob([s], { type: 'image/svg+xml' }));
-        const img = new Image();
-        img.src = url;
-        await img.decode();
-        const canvas = document.createElement('canvas');
-        canvas.width = Math.round(w * k);
-        canvas.height = Math.round(h * k);
-        canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height);
-        URL.revokeObjectURL(url);
-        return canvas.toDataURL('image/png');
-      }, svg, width, height, scale);
-      return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
-    } finally {
-      if (own) await page.close();
-    }
+    const page = await this.batchPage();
+    const b64 = await page.evaluate((s, w, h, k) => (window as unknown as { collapseAtlasBatch: BatchPageApi }).collapseAtlasBatch.rasterise(s, w, h, k), svg, width, height, scale);
+    return Buffer.from(b64, 'base64');
   }
 
   /** For the fault hook and for signals: the browser dies at once, as in a crash. */

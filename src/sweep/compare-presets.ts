@@ -11,6 +11,17 @@ export interface ComparePreset {
 }
 
 const n = 128;
+/** Both sides of a comparison share their axes and integrator: the L2-vs-cosine and SimSiam-vs-BYOL planes. */
+const weightDecayByP0 = {
+  x: { param: 'weightDecay', min: 0.001, max: 0.2, n, scale: 'linear' as const },
+  y: { param: 'p0', min: 0.001, max: 0.6, n, scale: 'linear' as const },
+  integrator: { method: 'rk4', dt: 0.1, tEnd: 5000 },
+};
+const p0ByWeightDecay = {
+  x: { param: 'p0', min: 0, max: 1, n, scale: 'linear' as const },
+  y: { param: 'weightDecay', min: 0.002, max: 0.3, n, scale: 'linear' as const },
+  integrator: { method: 'rk4', dt: 0.05, tEnd: 3000 },
+};
 
 /** A model preset as a sweep spec, with some parameters changed (the axes stay the preset's). */
 function fromPreset(modelId: string, presetId: string, params: Record<string, number | string> = {}): SweepSpecInput {
@@ -33,16 +44,12 @@ export const comparePresets: readonly ComparePreset[] = [
       a: {
         model: 'tian-l2',
         params: { target: 'simsiam', augmentation: 0.5, predictorLr: 1 },
-        x: { param: 'weightDecay', min: 0.001, max: 0.2, n, scale: 'linear' },
-        y: { param: 'p0', min: 0.001, max: 0.6, n, scale: 'linear' },
-        integrator: { method: 'rk4', dt: 0.1, tEnd: 5000 },
+        ...weightDecayByP0,
       },
       b: {
         model: 'bao-cosine',
         params: { augmentation: 0.5, meanCosine: 1, tau: 1, predictorLr: 1, normRatio: 1, norm: 1, norms: 'frozen' },
-        x: { param: 'weightDecay', min: 0.001, max: 0.2, n, scale: 'linear' },
-        y: { param: 'p0', min: 0.001, max: 0.6, n, scale: 'linear' },
-        integrator: { method: 'rk4', dt: 0.1, tEnd: 5000 },
+        ...weightDecayByP0,
       },
     },
   },
@@ -55,17 +62,13 @@ export const comparePresets: readonly ComparePreset[] = [
       a: {
         model: 'tian-l2',
         params: { target: 'simsiam', augmentation: 0, predictorLr: 1 },
-        x: { param: 'p0', min: 0, max: 1, n, scale: 'linear' },
-        y: { param: 'weightDecay', min: 0.002, max: 0.3, n, scale: 'linear' },
-        integrator: { method: 'rk4', dt: 0.05, tEnd: 3000 },
+        ...p0ByWeightDecay,
       },
       b: {
         model: 'tian-l2',
         params: { target: 'byol', augmentation: 0, predictorLr: 1, emaRate: 1 },
         initial: { wa0: 0 },
-        x: { param: 'p0', min: 0, max: 1, n, scale: 'linear' },
-        y: { param: 'weightDecay', min: 0.002, max: 0.3, n, scale: 'linear' },
-        integrator: { method: 'rk4', dt: 0.05, tEnd: 3000 },
+        ...p0ByWeightDecay,
       },
     },
   },
