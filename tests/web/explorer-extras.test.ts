@@ -8,6 +8,7 @@ import { preview, type PreviewServer } from 'vite';
 import { decode } from 'fast-png';
 import { parse as parseNpy } from 'npyjs';
 import { buildExplorer, startExplorer } from '../support/browser.js';
+import { finishedGrid } from '../support/explorer-page.js';
 import { CLASS_BY_CODE, CLASSES } from '../../src/models/types.js';
 import { getModel } from '../../src/models/registry.js';
 import { axisValues, cellValues, parseSpec } from '../../src/sweep/spec.js';
@@ -43,25 +44,6 @@ async function open(page: Page, query: string, errors: string[], external: strin
 const waitDone = (page: Page) =>
   page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.textContent?.includes('done:'), { timeout: 120_000 });
 
-/**
- * The page's class grid: the finished result where the page exposes it (`__atlas.result`), else
- * read back from its 2-D heatmap canvas (row j = j-th y value, drawn upwards).
- */
-async function pageGrid(page: Page): Promise<number[]> {
-  const exposed = await page.evaluate(() => {
-    const classes = (globalThis as { __atlas?: { result?: { classes: Uint8Array } } }).__atlas?.result?.classes;
-    return classes ? Array.from(classes) : null;
-  });
-  if (exposed) return exposed;
-  const { w, h, data } = await page.evaluate(() => {
-    const canvas = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('canvas')!;
-    return { w: canvas.width, h: canvas.height, data: Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data) };
-  });
-  const byColour = new Map(CLASS_BY_CODE.map((id) => [CLASSES[id].color.slice(1).toLowerCase(), CLASSES[id].code]));
-  const hex = (k: number) => data.slice(k, k + 3).map((v) => v.toString(16).padStart(2, '0')).join('');
-  return Array.from({ length: w * h }, (_, c) => byColour.get(hex(4 * ((h - 1 - Math.floor(c / w)) * w + (c % w)))) ?? -1);
-}
-
 /** Clicks the centre of cell (i, j) of the n × n heatmap (the first canvas under the page). */
 async function clickCell(page: Page, i: number, j: number): Promise<void> {
   const box = (await (await page.$(`${explorer} >>> canvas`))!.boundingBox())!;
@@ -82,7 +64,7 @@ describe('explorer inspector and export', () => {
     await page.setViewport({ width: 1200, height: 1250 });
     await open(page, presetQuery, errors, external);
     await waitDone(page);
-    grid = await pageGrid(page);
+    grid = (await finishedGrid(page)).classes;
   }, 180_000);
 
   it('a click on a cell opens the inspector with the f64 end state of that cell', async () => {
