@@ -1,10 +1,12 @@
 // The sweep kernel: one invocation integrates one cell (one grid point of a 2-D parameter slice)
-// and reduces it to a per-cell record on the GPU. Joined after the generated prelude, the model and
-// the stepper by buildKernel (src/engine/kernel.ts). SweepUniforms is declared only here; the TS
-// view is derived from this text (src/engine/layout.ts).
+// and reduces it to a per-cell record on the GPU. Joined after the generated prelude, the model, the
+// stepper, a step driver (fixed or adaptive) and the active-cell list by buildKernel
+// (src/engine/kernel.ts). The structs are declared only here; the TS views are derived from this
+// text (src/engine/layout.ts). The f64 twin of the loop in `advance` is integrateCell in
+// src/engine/cpu-runner.ts.
 
 struct Axis {
-  param: u32,     // index into Params
+  param: u32,     // index into Params (the kernel reads it from kAxisX / kAxisY)
   n: u32,         // grid points along the axis
   logScale: u32,  // 0 linear, 1 log
   min: f32,
@@ -15,11 +17,47 @@ struct Axis {
 struct SweepUniforms {
   @align(16) x: Axis,
   @align(16) y: Axis,
-  rowOffset: u32,  // first grid row (y index) of this tile
-  cellCount: u32,  // cells in this tile
-  stepStart: u32,  // global index of this dispatch's first step
-  stepCount: u32,  // steps in this dispatch
-  dt: f32,
+  rowOffset: u32,   // first grid row (y index) of this tile
+  cellCount: u32,   // cells in this tile
+  parity: u32,      // this dispatch reads active list `parity` and appends to list 1 − parity
+  listCapacity: u32,
+  stepCount: u32,   // step attempts per cell in this dispatch
+  steps: u32,       // fixed step: steps to tEnd; adaptive: attempts a cell may take
+  dt: f32,          // fixed step, or an adaptive cell's first step
+  lastDt: f32,      // fixed step: the last step, ending exactly at tEnd
+  tEnd: f32,
+  rtol: f32,
+  atol: f32,
+  dtMin: f32,
+  dtMax: f32,
+  settleOn: u32,
+  settleTol: f32,
+  settleHold: f32,
+}
+
+// What each cell carries between dispatches besides its state.
+struct CellControl {
+  tHi: f32,         // flow time, as an unevaluated sum tHi + tLo (compensated: many small steps
+  tLo: f32,         // to t = 2·10⁴ would lose whole time units in one f32)
+  dt: f32,          // adaptive: the next step to try
+  prevErr: f32,     // the PI controller's memory
+  quietSince: f32,  // flow time since which the scaled rate stays under settle.tol; −1 if not
+  accepted: u32,
+  rejected: u32,
+  status: u32,      // kCell*
+}
+
+// One step attempt of the driver (shaders/integrators/*-step.wgsl).
+struct Attempt {
+  y: State,
+  kNext: State,     // f(y) when the tableau is FSAL (haveKNext)
+  h: f32,
+  dtNext: f32,
+  prevErr: f32,
+  accepted: bool,
+  reachesEnd: bool, // an accepted step lands exactly on tEnd
+  stiff: bool,      // rejected, and the controller wants a step below dtMin
+  haveKNext: bool,
 }
 
 @group(0) @binding(0) var<uniform> sweep: SweepUniforms;
@@ -27,6 +65,7 @@ struct SweepUniforms {
 @group(0) @binding(2) var<storage, read_write> states: array<f32>;   // kStateSize per cell
 @group(0) @binding(3) var<storage, read_write> records: array<f32>;  // kRecordSize per cell
 @group(0) @binding(4) var<storage, read_write> classes: array<u32>;  // one class code per cell
+@group(0) @binding(5) var<storage, read_write> controls: array<CellControl>;
 
 override kWorkgroupSize: u32 = 64;
 // Finite blow-up threshold: WGSL gives no reliable NaN/Inf, so a cell is latched as diverged as soon
@@ -34,8 +73,24 @@ override kWorkgroupSize: u32 = 64;
 override kDivergenceBound: f32 = 1.0e6;
 
 const kDerived = -1.0e30;
-const kRecordSize = kReadoutCount + 1u;  // readouts, then the collapse time
-const kNoCollapse = -1.0;
+// Records: readouts, then the engine's metrics in the order of ENGINE_METRICS (src/models/types.ts).
+const kRecordSize = kReadoutCount + 3u;
+const kRecordCollapseTime = kReadoutCount;
+const kRecordTSettled = kReadoutCount + 1u;
+const kRecordSteps = kReadoutCount + 2u;
+const kMissing = -1.0;
+
+// Cell statuses (CELL_STATUS in src/engine/layout.ts).
+const kCellActive = 0u;
+const kCellSettled = 1u;   // stopped early: its fate is decided
+const kCellDone = 2u;      // reached tEnd
+const kCellDiverged = 3u;
+const kCellStiff = 4u;
+
+// Model verdicts (SettleVerdict in src/models/types.ts).
+const kSettle_generic = 0u;
+const kSettle_stop = 1u;
+const kSettle_continue = 2u;
 
 fn axisValue(a: Axis, i: u32) -> f32 {
   let f = f32(i) / f32(a.n - 1u);
@@ -45,14 +100,8 @@ fn axisValue(a: Axis, i: u32) -> f32 {
   return a.min + f * (a.max - a.min);
 }
 
-fn cellParams(cell: u32) -> Params {
-  var P: Params;
-  for (var k = 0u; k < kParamCount; k++) {
-    P[k] = baseParams[k];
-  }
-  P[sweep.x.param] = axisValue(sweep.x, cell % sweep.x.n);
-  P[sweep.y.param] = axisValue(sweep.y, sweep.rowOffset + cell / sweep.x.n);
-  return P;
+fn cellParamsOf(cell: u32) -> Params {
+  return cellParams(axisValue(sweep.x, cell % sweep.x.n), axisValue(sweep.y, sweep.rowOffset + cell / sweep.x.n));
 }
 
 fn bounded(y: State) -> bool {
@@ -60,7 +109,7 @@ fn bounded(y: State) -> bool {
 }
 
 // Dispatches are 2-D once a tile needs more than 65535 workgroups.
-fn cellIndex(gid: vec3u, groups: vec3u) -> u32 {
+fn invocationIndex(gid: vec3u, groups: vec3u) -> u32 {
   return gid.x + gid.y * groups.x * kWorkgroupSize;
 }
 
@@ -72,7 +121,7 @@ fn loadState(cell: u32) -> State {
   return y;
 }
 
-fn storeCell(cell: u32, y: State, P: Params, collapseTime: f32, cls: u32) {
+fn storeCell(cell: u32, y: State, dy: State, P: Params, collapseTime: f32, c: CellControl) {
   for (var d = 0u; d < kStateSize; d++) {
     states[cell * kStateSize + d] = y[d];
   }
@@ -80,48 +129,125 @@ fn storeCell(cell: u32, y: State, P: Params, collapseTime: f32, cls: u32) {
   for (var m = 0u; m < kReadoutCount; m++) {
     records[cell * kRecordSize + m] = r[m];
   }
-  records[cell * kRecordSize + kReadoutCount] = collapseTime;
+  records[cell * kRecordSize + kRecordCollapseTime] = collapseTime;
+  records[cell * kRecordSize + kRecordTSettled] = select(kMissing, c.tHi + c.tLo, c.status == kCellSettled);
+  records[cell * kRecordSize + kRecordSteps] = f32(c.accepted + c.rejected);
+  var cls = kClass_diverged;
+  if (c.status == kCellStiff) {
+    cls = kClass_stiff;
+  } else if (c.status != kCellDiverged) {
+    cls = classify(y, dy, P);
+  }
   classes[cell] = cls;
+  controls[cell] = c;
+}
+
+// The generic settle test (src/engine/settle.ts): ‖f(y)‖∞ ≤ tol·‖y‖∞ held from t₀ to (1 + hold)·t₀.
+fn quietFor(c: ptr<function, CellControl>, y: State, dy: State) -> bool {
+  let t = (*c).tHi + (*c).tLo;
+  if (stateMaxAbs(dy) > sweep.settleTol * stateMaxAbs(y)) {
+    (*c).quietSince = -1.0;
+    return false;
+  }
+  if ((*c).quietSince < 0.0) {
+    (*c).quietSince = t;
+  }
+  return t >= (1.0 + sweep.settleHold) * (*c).quietSince;
 }
 
 @compute @workgroup_size(kWorkgroupSize)
 fn init(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let cell = cellIndex(gid, groups);
+  let cell = invocationIndex(gid, groups);
   if (cell >= sweep.cellCount) {
     return;
   }
-  let P = cellParams(cell);
+  let P = cellParamsOf(cell);
   let y = initialState(P);
-  var cls = kClass_diverged;
-  if (bounded(y)) {
-    cls = classify(y, rhs(y, P), P);
+  var c = CellControl(0.0, 0.0, sweep.dt, 1.0, -1.0, 0u, 0u, kCellActive);
+  if (!bounded(y)) {
+    c.status = kCellDiverged;
+  } else {
+    appendActive(cell);
   }
-  storeCell(cell, y, P, select(kNoCollapse, 0.0, isCollapsed(y, P)), cls);
+  storeCell(cell, y, rhs(y, P), P, select(kMissing, 0.0, isCollapsed(y, P)), c);
 }
 
 @compute @workgroup_size(kWorkgroupSize)
 fn advance(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let cell = cellIndex(gid, groups);
-  if (cell >= sweep.cellCount || classes[cell] == kClass_diverged) {
+  let k = invocationIndex(gid, groups);
+  if (k >= activeCount()) {
     return;
   }
-  let P = cellParams(cell);
+  countInvocation();
+  let cell = activeCell(k);
+  let P = cellParamsOf(cell);
   var y = loadState(cell);
-  var collapseTime = records[cell * kRecordSize + kReadoutCount];
-  var cls = kClass_pending;
+  var c = controls[cell];
+  var collapseTime = records[cell * kRecordSize + kRecordCollapseTime];
+  var k1 = rhs(y, P);
   for (var s = 0u; s < sweep.stepCount; s++) {
-    let next = rkStep(y, P, sweep.dt);
-    if (!bounded(next)) {
-      cls = kClass_diverged;  // keep the last finite state
+    // The fate test comes before the step, at (y, f(y)): k1 is the step's first stage anyway.
+    let verdict = settleVerdict(y, k1, P);
+    if (sweep.settleOn != 0u && (verdict == kSettle_stop || (verdict == kSettle_generic && quietFor(&c, y, k1)))) {
+      c.status = kCellSettled;
       break;
     }
-    y = next;
+    if (c.tHi + c.tLo >= sweep.tEnd) {
+      c.status = kCellDone;
+      break;
+    }
+    if (c.accepted + c.rejected >= sweep.steps) {
+      c.status = kCellStiff;  // step budget spent
+      break;
+    }
+    let a = attemptStep(y, k1, P, c);
+    c.dt = a.dtNext;
+    c.prevErr = a.prevErr;
+    if (!a.accepted) {
+      c.rejected += 1u;
+      if (a.stiff) {
+        c.status = kCellStiff;
+        break;
+      }
+      continue;
+    }
+    c.accepted += 1u;
+    if (!bounded(a.y)) {
+      c.status = kCellDiverged;  // keep the last finite state
+      break;
+    }
+    // An accepted step that changes no bit of the state at the longest step it may take: f32 can
+    // never move this cell again, so what it is now is what a fixed-horizon run would end with.
+    let stalled = stateEqual(a.y, y) && atLongestStep(c);
+    y = a.y;
+    if (a.reachesEnd) {
+      c.tHi = sweep.tEnd;
+      c.tLo = 0.0;
+    } else {
+      let sum = c.tHi + a.h;
+      let back = sum - c.tHi;
+      c.tLo += (c.tHi - (sum - back)) + (a.h - back);
+      c.tHi = sum;
+    }
+    if (a.haveKNext) {
+      k1 = a.kNext;
+    } else {
+      k1 = rhs(y, P);
+    }
     if (collapseTime < 0.0 && isCollapsed(y, P)) {
-      collapseTime = f32(sweep.stepStart + s + 1u) * sweep.dt;
+      collapseTime = c.tHi + c.tLo;
+    }
+    if (stalled && sweep.settleOn != 0u) {
+      c.status = kCellSettled;
+      break;
     }
   }
-  if (cls != kClass_diverged) {
-    cls = classify(y, rhs(y, P), P);
+  if (c.status == kCellActive && c.tHi + c.tLo >= sweep.tEnd) {
+    c.status = kCellDone;
   }
-  storeCell(cell, y, P, collapseTime, cls);
+  if (c.status == kCellActive) {
+    appendActive(cell);
+    noteActiveTime(c.tHi + c.tLo);
+  }
+  storeCell(cell, y, k1, P, collapseTime, c);
 }

@@ -1,14 +1,31 @@
 import { CLASSES, COLLAPSE_TIME, type Model } from '../models/types.js';
 import { RkStepper } from '../integrators/stepper.js';
-import { tableaus } from '../integrators/tableaus.js';
-import { axisValues, cellValues, type ResolvedSpec } from '../sweep/spec.js';
-import { emptyResult, type SweepResult } from './result.js';
+import { AdaptiveRkStepper } from '../integrators/adaptive.js';
+import { decideStep, kControllerDefaults } from '../integrators/controller.js';
+import { controllerOrder, isFsal, tableaus } from '../integrators/tableaus.js';
+import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec } from '../sweep/spec.js';
+import { emptyResult, totalSteps, type SweepResult } from './result.js';
+import { QuietClock } from './settle.js';
+
+/** How a cell ended, as a CELL_STATUS name. */
+export type CellEnd = 'settled' | 'done' | 'diverged' | 'stiff';
 
 export interface CellOutcome {
   state: Float64Array;
   classCode: number;
   readouts: Float64Array;
   collapseTime: number;
+  /** Flow time at which the cell stopped early, −1 if it ran to tEnd (or diverged / went stiff). */
+  tSettled: number;
+  /** Step attempts, accepted and rejected. */
+  steps: number;
+  end: CellEnd;
+}
+
+/** What integrateCell needs of a spec. */
+export interface CellRun {
+  integrator: ResolvedIntegrator;
+  settle: ResolvedSettle | false;
 }
 
 function bounded(y: Float64Array, bound: number): boolean {
@@ -16,35 +33,94 @@ function bounded(y: Float64Array, bound: number): boolean {
   return true;
 }
 
+function same(a: Float64Array, b: Float64Array): boolean {
+  for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return false;
+  return true;
+}
+
 /**
- * Integrates one cell in f64 exactly as the WGSL kernel does (same steps, same divergence latch,
- * same collapse-time rule), so the two can be compared cell for cell.
+ * Integrates one cell in f64 exactly as the WGSL kernel does (`advance` in shaders/sweep.wgsl: the
+ * same fate test before each step, the same drivers, divergence latch, collapse-time and stall
+ * rules), so the two can be compared cell for cell. `onStep` sees every accepted step.
  */
-export function integrateCell(model: Model, P: Float64Array, method: string, dt: number, steps: number, onStep?: (t: number, y: Float64Array) => void): CellOutcome {
+export function integrateCell(model: Model, P: Float64Array, run: CellRun, onStep?: (t: number, y: Float64Array) => void): CellOutcome {
+  const it = run.integrator;
+  const tableau = tableaus[it.method];
+  const S = model.state.length;
   const f = (y: Float64Array, out: Float64Array) => model.rhs(y, P, out);
-  const stepper = new RkStepper(tableaus[method], model.state.length);
-  const y = model.initialState(P);
-  const next = new Float64Array(y.length);
-  const dy = new Float64Array(y.length);
+  const fixed = it.adaptive ? undefined : new RkStepper(tableau, S);
+  const adaptive = it.adaptive ? new AdaptiveRkStepper(tableau, S) : undefined;
+  const q = it.adaptive ? controllerOrder(tableau) : 0;
+  const fsal = adaptive !== undefined && isFsal(tableau);
+  const controller = { ...kControllerDefaults, rtol: it.rtol, atol: it.atol, dtMin: it.dtMin, dtMax: it.dtMax };
+  const lastDt = it.tEnd - (it.steps - 1) * it.dt;
+
+  let y: Float64Array = model.initialState(P);
+  let next: Float64Array = new Float64Array(S);
+  const k1 = new Float64Array(S);
+  let t = 0;
+  let dt = it.dt;
+  let prevErr = 1;
+  let accepted = 0;
+  let rejected = 0;
+  let end: CellEnd | undefined = bounded(y, model.divergenceBound) ? undefined : 'diverged';
   let collapseTime = model.isCollapsed(y, P) ? 0 : (COLLAPSE_TIME.missing ?? -1);
-  let diverged = !bounded(y, model.divergenceBound);
+  const clock = new QuietClock();
+  f(y, k1);
   onStep?.(0, y);
-  for (let n = 0; n < steps && !diverged; n++) {
-    next.set(y);
-    stepper.step(f, next, dt);
-    if (!bounded(next, model.divergenceBound)) {
-      diverged = true;
+  while (!end) {
+    const verdict = model.settle?.verdict(y, k1, P) ?? 'generic';
+    if (run.settle && (verdict === 'stop' || (verdict === 'generic' && clock.settled(t, y, k1, run.settle)))) {
+      end = 'settled';
       break;
     }
-    y.set(next);
-    if (collapseTime < 0 && model.isCollapsed(y, P)) collapseTime = (n + 1) * dt;
-    onStep?.((n + 1) * dt, y);
+    if (t >= it.tEnd) {
+      end = 'done';
+      break;
+    }
+    if (accepted + rejected >= it.steps) {
+      end = 'stiff';
+      break;
+    }
+    let h: number;
+    let last: boolean;
+    if (fixed) {
+      last = accepted + 1 >= it.steps;
+      h = last ? lastDt : it.dt;
+      next.set(y);
+      fixed.step(f, next, h);
+    } else {
+      const remaining = it.tEnd - t;
+      last = dt >= remaining;
+      h = last ? remaining : dt;
+      const err = adaptive!.trial(f, y, k1, h, it.rtol, it.atol, next);
+      const d = decideStep(err, h, prevErr, q, controller);
+      dt = d.dtNext;
+      prevErr = d.prevErr;
+      if (!d.accept) {
+        rejected++;
+        if (d.stiff) end = 'stiff';
+        continue;
+      }
+    }
+    accepted++;
+    if (!bounded(next, model.divergenceBound)) {
+      end = 'diverged';
+      break;
+    }
+    const stalled = same(next, y) && (!adaptive || dt >= it.dtMax);
+    [y, next] = [next, y];
+    t = last ? it.tEnd : t + h;
+    if (fsal) k1.set(adaptive!.kLast);
+    else f(y, k1);
+    if (collapseTime < 0 && model.isCollapsed(y, P)) collapseTime = t;
+    onStep?.(t, y);
+    if (stalled && run.settle) end = 'settled';
   }
-  model.rhs(y, P, dy);
   const readouts = new Float64Array(model.readouts.length);
   model.readout(y, P, readouts);
-  const classCode = diverged ? CLASSES.diverged.code : CLASSES[model.classify(y, dy, P)].code;
-  return { state: y, classCode, readouts, collapseTime };
+  const classCode = end === 'diverged' ? CLASSES.diverged.code : end === 'stiff' ? CLASSES.stiff.code : CLASSES[model.classify(y, k1, P)].code;
+  return { state: y, classCode, readouts, collapseTime, tSettled: end === 'settled' ? t : -1, steps: accepted + rejected, end };
 }
 
 /** The f64 reference runner: plain loops over the same spec, the same outputs as the GPU runner. */
@@ -55,23 +131,23 @@ export function runSweepCpu(spec: ResolvedSpec): SweepResult {
   const xs = axisValues(spec.x);
   const ys = axisValues(spec.y);
   const S = model.state.length;
-  const M = model.readouts.length + 1;
+  const M = model.readouts.length + 3;
   const P = new Float64Array(model.params.length);
   for (let j = 0; j < spec.y.n; j++) {
     for (let i = 0; i < spec.x.n; i++) {
       const cell = j * spec.x.n + i;
       cellValues(spec, xs, ys, i, j, P);
-      const out = integrateCell(model, P, spec.integrator.method, spec.integrator.dt, spec.integrator.steps);
+      const out = integrateCell(model, P, spec);
       result.classes[cell] = out.classCode;
       result.finalState.set(out.state, cell * S);
       result.metrics.set(out.readouts, cell * M);
-      result.metrics[cell * M + M - 1] = out.collapseTime;
+      result.metrics.set([out.collapseTime, out.tSettled, out.steps], cell * M + M - 3);
     }
   }
-  result.tReached = spec.integrator.steps * spec.integrator.dt;
+  result.tReached = spec.integrator.tEnd;
   result.timings.ms = performance.now() - t0;
   result.timings.kernelMs = result.timings.ms;
-  result.timings.instanceSteps = spec.x.n * spec.y.n * spec.integrator.steps;
+  result.timings.instanceSteps = totalSteps(result);
   result.timings.endedAt = new Date().toISOString();
   return result;
 }

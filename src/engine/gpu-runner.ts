@@ -1,20 +1,25 @@
 import type { ResolvedSpec } from '../sweep/spec.js';
-import { emptyResult, type SweepResult } from './result.js';
+import { emptyResult, totalSteps, type SweepResult } from './result.js';
 import { getSweepPipelines } from './gpu-pipelines.js';
 import { planTiles, type RowBand, type Tile } from './tiling.js';
-import { TileBuffers, type GridTarget } from './tile-buffers.js';
+import { TileBuffers, type DispatchCount, type GridTarget, type TileSnapshot } from './tile-buffers.js';
 
 export type { GridTarget };
 
 export interface SweepProgress {
   tile: number;
   tiles: number;
-  /** Steps done in the current tile, out of `steps`. */
-  stepsDone: number;
-  steps: number;
-  /** Simulated time reached by the current tile. */
+  /** Cells of the current tile still integrating, out of `tileCells`. */
+  activeCells: number;
+  tileCells: number;
+  /** Cells of the run whose integration has ended (settled, reached tEnd, diverged or stiff), out of `cells`. */
+  cellsFinished: number;
+  cells: number;
+  /** Step attempts per active cell dispatched so far in the current tile. */
+  attempts: number;
+  /** Flow time reached by the slowest active cell of the current tile (tEnd once none is active). */
   t: number;
-  /** Fraction of the whole sweep's instance-steps done. */
+  /** Fraction of the run done: finished cells, plus each active one's share t/tEnd. */
   fraction: number;
   stepsPerDispatch: number;
   /** The result so far; classes are refreshed every `partialEveryMs` (finished tiles are final). */
@@ -22,14 +27,23 @@ export interface SweepProgress {
 }
 
 /** Where a lost or cancelled run stood: pass it as `resumeFrom` on a new device to continue. */
-export interface Checkpoint {
+export interface Checkpoint extends TileSnapshot {
   partial: SweepResult;
   tile: number;
-  stepsDone: number;
-  /** The current tile's buffers at `stepsDone` (states, records, classes). */
-  states: Float32Array<ArrayBuffer>;
-  records: Float32Array<ArrayBuffer>;
-  classes: Uint32Array<ArrayBuffer>;
+  /** Step attempts dispatched in `tile`; 0: the tile starts afresh. */
+  attempts: number;
+}
+
+/** One advance dispatch, for tests that count the compaction (GpuRunOptions.onDispatch). */
+export interface DispatchRecord {
+  tile: number;
+  /** Cells in the list this dispatch read. */
+  listed: number;
+  /** Invocations that found a cell, counted on the GPU. */
+  invocations: number;
+  /** Cells still active afterwards. */
+  active: number;
+  stepCount: number;
 }
 
 export class DeviceLostError extends Error {
@@ -70,6 +84,8 @@ export interface GpuRunOptions {
    * shape and the other rows stay empty. Default: every row.
    */
   rows?: RowBand;
+  /** Called after every advance dispatch with what it integrated (tests). */
+  onDispatch?: (d: DispatchRecord) => void | Promise<void>;
 }
 
 const kMaxStepsPerDispatch = 1 << 16;
@@ -77,21 +93,25 @@ const kDefaultCellsPerTile = 1 << 16;
 
 /**
  * Integrates every cell of the sweep on the GPU, one invocation per cell, tile by tile. Each submit
- * advances the tile by N steps, with N adapted so a submit takes about `budgetMs`.
+ * advances the tile's active cells by up to N step attempts, N adapted so a submit takes about
+ * `budgetMs`; a cell leaves the active list when its integration ends (settled, tEnd, diverged,
+ * stiff), and a tile is done when its list is empty.
  * Rejects with DeviceLostError (carrying a checkpoint) if the device is lost, and with the signal's
  * reason if aborted.
  */
 export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: GpuRunOptions = {}): Promise<SweepResult> {
   const started = performance.now();
-  const wg = opts.workgroupSize ?? 64;
-  const pipelines = await getSweepPipelines(device, spec.model, spec.integrator.method, wg);
+  const pipelines = await getSweepPipelines(device, {
+    model: spec.model, method: spec.integrator.method, adaptive: spec.integrator.adaptive,
+    axes: { x: spec.x.index, y: spec.y.index }, workgroupSize: opts.workgroupSize,
+  });
   const { kernel } = pipelines;
-  const bytesPerCell = 4 * Math.max(kernel.stateSize, kernel.recordSize, 1);
+  const bytesPerCell = Math.max(4 * kernel.stateSize, 4 * kernel.recordSize, pipelines.control.size);
   const tiles = planTiles(spec.x.n, spec.y.n, bytesPerCell, {
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
     maxBufferSize: device.limits.maxBufferSize,
     maxComputeWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
-    workgroupSize: wg,
+    workgroupSize: pipelines.workgroupSize,
     maxCellsPerTile: opts.maxCellsPerTile ?? kDefaultCellsPerTile,
   }, opts.rows);
   const bandCells = tiles.reduce((sum, t) => sum + t.cells, 0);
@@ -100,10 +120,9 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
 
   const resume = opts.resumeFrom;
   const result = resume ? resume.partial : emptyResult(spec, Float32Array, opts.adapterInfo ?? 'webgpu');
-  const buffers = new TileBuffers(device, pipelines, Math.max(...tiles.map((t) => t.cells)), spec.values);
+  const buffers = new TileBuffers(device, pipelines, Math.max(...tiles.map((t) => t.cells)), spec);
   let checkpoint: Checkpoint | undefined = resume;
-  const totalSteps = spec.integrator.steps;
-  const instanceSteps = bandCells * totalSteps;
+  const { tEnd, adaptive, steps: stepCap } = spec.integrator;
   let stepsPerDispatch = Math.max(1, opts.initialStepsPerDispatch ?? 16);
   const budget = opts.budgetMs ?? 40;
   const checkpointEveryMs = opts.checkpointEveryMs ?? 5000;
@@ -115,35 +134,44 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
   try {
     for (let ti = resume?.tile ?? 0; ti < tiles.length; ti++) {
       const tile = tiles[ti];
-      let stepsDone = 0;
-      // A checkpoint taken at a tile's end has stepsDone 0: that tile starts afresh.
-      if (resume && ti === resume.tile && resume.stepsDone > 0) {
-        buffers.restore(resume.states, resume.records, resume.classes);
-        stepsDone = resume.stepsDone;
+      const finishedBefore = tileCellsBefore(tiles, ti);
+      let attempts = 0;
+      let count: DispatchCount;
+      // A checkpoint taken at a tile's end has attempts 0: that tile starts afresh.
+      if (resume && ti === resume.tile && resume.attempts > 0) {
+        count = await buffers.restore(tile, resume);
+        attempts = resume.attempts;
       } else {
-        buffers.dispatch(pipelines.init, spec, tile, 0, 0);
+        count = await buffers.init(tile, opts.grid);
       }
+      let parity = 0;
       let lastPartial = performance.now();
       let lastCheckpoint = performance.now();
-      while (stepsDone < totalSteps) {
+      while (count.active > 0) {
         opts.signal?.throwIfAborted();
         checkLost();
-        const n = Math.min(stepsPerDispatch, totalSteps - stepsDone);
+        // Fixed steps: never dispatch attempts past the last step (it would only cost the check).
+        const n = adaptive ? stepsPerDispatch : Math.max(1, Math.min(stepsPerDispatch, stepCap - attempts));
+        const listed = count.active;
         const t0 = performance.now();
-        buffers.dispatch(pipelines.advance, spec, tile, stepsDone, n, opts.grid);
-        await device.queue.onSubmittedWorkDone();
+        count = await buffers.advance(tile, parity, n, opts.grid);
         checkLost();
+        parity = 1 - parity;
+        attempts += n;
         const ms = performance.now() - t0;
         result.timings.kernelMs += ms;
-        stepsDone += n;
+        await opts.onDispatch?.({ tile: ti, listed, invocations: count.invocations, active: count.active, stepCount: n });
         if (n === stepsPerDispatch) {
-          // Grow at most 2× per submit so one slow submit cannot overshoot the budget by far.
-          const scaled = Math.round((stepsPerDispatch * budget) / Math.max(ms, 0.5));
+          // The next submit integrates `count.active` cells: scale by the cells that left, but grow at
+          // most 2× per submit so one slow submit cannot overshoot the budget by far.
+          const perCellStep = Math.max(ms, 0.5) / (listed * n);
+          const scaled = Math.round(budget / (perCellStep * Math.max(count.active, 1)));
           stepsPerDispatch = Math.min(kMaxStepsPerDispatch, Math.max(1, Math.min(2 * stepsPerDispatch, scaled)));
         }
         const now = performance.now();
-        if (checkpointEveryMs > 0 && now - lastCheckpoint >= checkpointEveryMs && stepsDone < totalSteps) {
-          checkpoint = { partial: result, tile: ti, stepsDone, ...(await buffers.snapshot(tile)) };
+        if (checkpointEveryMs > 0 && now - lastCheckpoint >= checkpointEveryMs && count.active > 0) {
+          // Restoring rebuilds list 0 from the statuses, so the run goes on with parity 0 from there.
+          checkpoint = { partial: result, tile: ti, attempts, ...(await buffers.snapshot(tile)) };
           lastCheckpoint = performance.now();
         }
         if (opts.onProgress) {
@@ -151,13 +179,17 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
             copyClasses(result, tile, await buffers.readClasses(tile));
             lastPartial = performance.now();
           }
-          const done = (tileCellsBefore(tiles, ti) * totalSteps + tile.cells * stepsDone) / (bandCells * totalSteps);
-          await opts.onProgress({ tile: ti, tiles: tiles.length, stepsDone, steps: totalSteps, t: stepsDone * spec.integrator.dt, fraction: done, stepsPerDispatch, partial: result });
+          const tShare = count.active > 0 ? Math.min(1, count.slowestT / tEnd) : 1;
+          const finished = finishedBefore + tile.cells - count.active;
+          await opts.onProgress({
+            tile: ti, tiles: tiles.length, activeCells: count.active, tileCells: tile.cells, cellsFinished: finished, cells: bandCells,
+            attempts, t: count.active > 0 ? count.slowestT : tEnd, fraction: (finished + count.active * tShare) / bandCells, stepsPerDispatch, partial: result,
+          });
         }
       }
       await buffers.readInto(result, tile);
       checkLost();
-      checkpoint = { partial: result, tile: ti + 1, stepsDone: 0, states: new Float32Array(0), records: new Float32Array(0), classes: new Uint32Array(0) };
+      checkpoint = { partial: result, tile: ti + 1, attempts: 0, ...emptySnapshot() };
     }
   } catch (e) {
     if (lostMessage && !(e instanceof DeviceLostError)) throw new DeviceLostError(lostMessage, checkpoint);
@@ -165,11 +197,15 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
   } finally {
     buffers.destroy();
   }
-  result.tReached = totalSteps * spec.integrator.dt;
+  result.tReached = tEnd;
   result.timings.ms = performance.now() - started;
-  result.timings.instanceSteps = instanceSteps;
+  result.timings.instanceSteps = totalSteps(result);
   result.timings.endedAt = new Date().toISOString();
   return result;
+}
+
+function emptySnapshot(): TileSnapshot {
+  return { states: new Float32Array(0), records: new Float32Array(0), classes: new Uint32Array(0), controls: new Uint32Array(0) };
 }
 
 function tileCellsBefore(tiles: Tile[], ti: number): number {

@@ -1,12 +1,22 @@
 import sweepWgsl from '../../shaders/sweep.wgsl?raw';
 import erk4Wgsl from '../../shaders/integrators/erk4.wgsl?raw';
+import erk7Wgsl from '../../shaders/integrators/erk7.wgsl?raw';
+import fixedStepWgsl from '../../shaders/integrators/fixed-step.wgsl?raw';
+import adaptiveStepWgsl from '../../shaders/integrators/adaptive-step.wgsl?raw';
+import activeCellsWgsl from '../../shaders/active-cells.wgsl?raw';
 import stateVectorWgsl from '../../shaders/state/vector.wgsl?raw';
 import stateArrayWgsl from '../../shaders/state/array.wgsl?raw';
-import { CLASS_BY_CODE, CLASS_PENDING, type Model } from '../models/types.js';
-import { stages, validateTableau, type Tableau } from '../integrators/tableaus.js';
+import { CLASS_BY_CODE, CLASS_PENDING, ENGINE_METRICS, type Model } from '../models/types.js';
+import { controllerOrder, errorWeights, isAdaptive, isFsal, stages, validateTableau, type Tableau } from '../integrators/tableaus.js';
 
-/** Explicit steppers by stage count; each runs every tableau with that many stages. */
-const steppers: Record<number, string> = { 4: erk4Wgsl };
+/** Explicit steppers by stage count; each runs every tableau with that many stages (seven: with embedded weights). */
+const steppers: Record<number, string> = { 4: erk4Wgsl, 7: erk7Wgsl };
+
+/** A model without a settle rule leaves every cell to the generic test. */
+const kGenericSettleVerdict = `// No settle rule in this model: the generic test decides (src/engine/settle.ts).
+fn settleVerdict(y: State, dy: State, P: Params) -> u32 {
+  return kSettle_generic;
+}`;
 
 /** Two to four state variables travel as one vecN (fast everywhere, ten times so on SwiftShader). */
 function usesVectorState(stateSize: number): boolean {
@@ -32,6 +42,10 @@ function unrolledStateOps(S: number): string {
     `fn stateScale(a: f32, x: State) -> State {\n  return State(${each((d) => `a * x[${d}]`, ', ')});\n}`,
     '// A NaN fails the comparison too, so it is latched like a blow-up.',
     `fn stateBounded(y: State, bound: f32) -> bool {\n  return ${each((d) => `abs(y[${d}]) <= bound`, ' && ')};\n}`,
+    `fn stateMaxAbs(y: State) -> f32 {\n  return max(${each((d) => `abs(y[${d}])`, ', max(')}, 0.0${')'.repeat(S)};\n}`,
+    `fn stateEqual(a: State, b: State) -> bool {\n  return ${each((d) => `a[${d}] == b[${d}]`, ' && ')};\n}`,
+    "// Hairer's scaled RMS norm, sqrt(mean((e / (atol + rtol·max(|y|, |yNew|)))²)).",
+    `fn stateErrorNorm(e: State, y: State, yNew: State, rtol: f32, atol: f32) -> f32 {\n${each((d) => `  let r${d} = e[${d}] / (atol + rtol * max(abs(y[${d}]), abs(yNew[${d}])));`, '\n')}\n  return sqrt((${each((d) => `r${d} * r${d}`, ' + ')}) / ${S}.0);\n}`,
   ].join('\n');
 }
 
@@ -43,8 +57,10 @@ export interface Kernel {
   stateSize: number;
   paramCount: number;
   readoutCount: number;
-  /** f32 values per cell record: readouts, then the collapse time. */
+  /** f32 values per cell record: readouts, then the engine's metrics (ENGINE_METRICS). */
   recordSize: number;
+  /** Adaptive steps (the embedded pair and the PI controller) or fixed steps. */
+  adaptive: boolean;
   /** Pipeline-overridable constants to set at pipeline creation. */
   constants: Record<string, number>;
 }
@@ -88,32 +104,60 @@ export function kernelPrelude(model: Model, tableau: Tableau): string {
   model.readouts.forEach((r, i) => lines.push(`const kR_${checkId('readout', r.id)} = ${i}u;`));
   CLASS_BY_CODE.forEach((c, code) => lines.push(`const kClass_${c.replace(/-/g, '_')} = ${code}u;`));
   lines.push(`const kClass_pending = ${CLASS_PENDING}u;`);
-  // Tableau entries by their 1-based names: a21, a31, a32, …, b1 … (zeros included).
+  // Tableau entries by their 1-based names: a21, a31, a32, …, b1 …, e1 … = b − b̂ (zeros included).
   const s = stages(tableau);
   for (let i = 1; i < s; i++) {
     for (let j = 0; j < i; j++) lines.push(`const kA${i + 1}${j + 1} = ${wgslFloat(tableau.a[i][j] ?? 0)};`);
   }
   tableau.b.forEach((b, i) => lines.push(`const kB${i + 1} = ${wgslFloat(b)};`));
+  if (isAdaptive(tableau)) {
+    errorWeights(tableau).forEach((e, i) => lines.push(`const kE${i + 1} = ${wgslFloat(e)};`));
+    lines.push(`const kControllerOrder = ${wgslFloat(controllerOrder(tableau))};`);
+  }
+  lines.push(`const kFsal = ${isFsal(tableau)};`);
+  lines.push(...paramLoader(model));
   return lines.join('\n');
+}
+
+/**
+ * The per-cell parameter vector with the two axis values in place. The axis indices are
+ * pipeline-overridable constants (kAxisX, kAxisY) and every element is written by a constant index,
+ * so no GPU has to move the vector out of registers to index it dynamically.
+ */
+function paramLoader(model: Model): string[] {
+  const n = model.params.length;
+  const element = (k: number) => `select(select(baseParams[${k}], yv, kAxisY == ${k}u), xv, kAxisX == ${k}u)`;
+  return [
+    'override kAxisX: u32;',
+    'override kAxisY: u32;',
+    'fn cellParams(xv: f32, yv: f32) -> Params {',
+    `  return Params(${Array.from({ length: n }, (_, k) => element(k)).join(',\n    ')});`,
+    '}',
+  ];
 }
 
 /**
  * The one place where a model and an integrator become a compute module: prelude, model WGSL,
  * shared stepper, sweep kernel (entry points `init` and `advance`).
  */
-export function buildKernel(model: Model, tableau: Tableau): Kernel {
+export function buildKernel(model: Model, tableau: Tableau, adaptive = isAdaptive(tableau)): Kernel {
   const prelude = kernelPrelude(model, tableau);
   const stepper = steppers[stages(tableau)];
   if (!stepper) throw new Error(`no WGSL stepper for ${stages(tableau)}-stage tableaus (${tableau.name})`);
+  if (stages(tableau) === 7 && !isAdaptive(tableau)) throw new Error(`the seven-stage stepper needs embedded weights (${tableau.name} has none)`);
+  if (adaptive && !isAdaptive(tableau)) throw new Error(`${tableau.name} has no embedded weights: it cannot step adaptively`);
   const S = model.state.length;
   const stateOps = usesVectorState(S) ? stateVectorWgsl : S <= kMaxUnrolledState ? unrolledStateOps(S) : stateArrayWgsl;
+  const settle = model.settle ? '' : kGenericSettleVerdict;
+  const driver = adaptive ? adaptiveStepWgsl : fixedStepWgsl;
   return {
-    code: [prelude, stateOps, model.wgsl, stepper, sweepWgsl].join('\n\n'),
+    code: [prelude, stateOps, model.wgsl, settle, stepper, driver, sweepWgsl, activeCellsWgsl].filter(Boolean).join('\n\n'),
     prelude,
     stateSize: model.state.length,
     paramCount: model.params.length,
     readoutCount: model.readouts.length,
-    recordSize: model.readouts.length + 1,
+    recordSize: model.readouts.length + ENGINE_METRICS.length,
+    adaptive,
     constants: { kDivergenceBound: model.divergenceBound },
   };
 }

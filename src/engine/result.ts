@@ -1,4 +1,4 @@
-import { CLASS_BY_CODE, cellMetrics, type ClassId } from '../models/types.js';
+import { CLASS_BY_CODE, STEPS, cellMetrics, type ClassId } from '../models/types.js';
 import type { ResolvedSpec } from '../sweep/spec.js';
 
 /**
@@ -13,13 +13,16 @@ export interface SweepResult {
   classes: Uint8Array;
   /** Final state, model.state.length values per cell. */
   finalState: Float32Array | Float64Array;
-  /** Per-cell metrics (cellMetrics(model): readouts, then the collapse time). */
+  /** Per-cell metrics (cellMetrics(model): readouts, then the engine's: t_c, t_s, steps). */
   metrics: Float32Array | Float64Array;
-  /** Simulated time reached by every cell. */
+  /** tEnd: every cell reached it or stopped before it (its tSettled). */
   tReached: number;
   /** Where it ran: the adapter's info, or 'cpu-f64'. */
   backend: string;
-  /** `ms` is the whole run; `kernelMs` the time spent waiting on integration dispatches alone. */
+  /**
+   * `ms` is the whole run; `kernelMs` the time spent waiting on integration dispatches alone;
+   * `instanceSteps` the step attempts all cells took (the sum of the `steps` metric).
+   */
   timings: { startedAt: string; endedAt: string; ms: number; kernelMs: number; instanceSteps: number };
 }
 
@@ -53,4 +56,13 @@ export function classCounts(r: SweepResult): Record<string, number> {
     counts[id] = (counts[id] ?? 0) + 1;
   }
   return counts;
+}
+
+/** Step attempts of every cell together (the `steps` metric summed). */
+export function totalSteps(r: SweepResult): number {
+  const metrics = cellMetrics(r.spec.model);
+  const k = metrics.indexOf(STEPS);
+  let sum = 0;
+  for (let c = k; c < r.metrics.length; c += metrics.length) sum += r.metrics[c];
+  return sum;
 }

@@ -24,10 +24,13 @@ export const CLASSES = {
   partial: { code: 2, label: 'partial collapse', color: '#2ca25f' },
   diverged: { code: 3, label: 'diverged (numerical blow-up)', color: '#e7298a' },
   full: { code: 4, label: 'full (each feature held by its own neuron)', color: '#762a83' },
+  stiff: { code: 5, label: 'stiff (step below dtMin or step budget spent)', color: '#8c510a' },
 } as const;
 export type ClassId = keyof typeof CLASSES;
 /** Index = code; codes are never renumbered, new classes take the next free one. */
-export const CLASS_BY_CODE: readonly ClassId[] = ['collapsed', 'non-collapsed', 'partial', 'diverged', 'full'];
+export const CLASS_BY_CODE: readonly ClassId[] = ['collapsed', 'non-collapsed', 'partial', 'diverged', 'full', 'stiff'];
+/** Statuses the engine latches itself, whatever the model: they are numerical outcomes, not phases. */
+export const ENGINE_STATUSES: readonly ClassId[] = ['diverged', 'stiff'];
 /** Code written before a cell's first classification (never seen in a finished result). */
 export const CLASS_PENDING = 255;
 
@@ -120,9 +123,31 @@ export interface Preset {
     initial?: Record<string, number | string>;
     x: { param: string; min: number; max: number; n: number; scale?: Scale };
     y: { param: string; min: number; max: number; n: number; scale?: Scale };
-    integrator?: { method?: string; dt?: number; tEnd?: number };
+    integrator?: IntegratorInput;
+    settle?: SettleInput;
   };
 }
+
+/** The `integrator` of a sweep spec (src/sweep/spec.ts validates it and fills the defaults). */
+export interface IntegratorInput {
+  method?: string;
+  /** Fixed step, or the first step of an adaptive method. */
+  dt?: number;
+  tEnd?: number;
+  /** Adaptive methods: relative and absolute tolerance of the scaled error norm. */
+  rtol?: number;
+  atol?: number;
+  /** Adaptive methods: a cell whose controller asks for a step below dtMin is latched `stiff`. */
+  dtMin?: number;
+  dtMax?: number;
+  /** Step attempts a cell may take before it is latched `stiff` (adaptive methods). */
+  maxSteps?: number;
+  /** false runs an adaptive tableau with the fixed step dt (its solution weights only). */
+  adaptive?: boolean;
+}
+
+/** `false`: every cell runs to tEnd. Otherwise the settle test's tolerance and hold (src/engine/settle.ts). */
+export type SettleInput = false | { tol?: number; hold?: number };
 
 export interface Model {
   id: string;
@@ -145,7 +170,7 @@ export interface Model {
   params: readonly Param[];
   /** Per-cell readouts computed from the final state (e.g. s = w²), before the engine's metrics. */
   readouts: readonly Metric[];
-  /** Classes this model can produce, a subset of CLASSES (always including collapsed and diverged). */
+  /** Classes this model can produce, a subset of CLASSES (always including collapsed and diverged; `stiff` is the engine's, added where a run is adaptive). */
   classes: readonly ClassId[];
   /** |y_i| above this is latched as `diverged` (finite threshold: WGSL NaN is unreliable). */
   divergenceBound: number;
@@ -174,6 +199,14 @@ export interface Model {
   fixedPoints(P: ParamVector): Array<{ label: string; state: number[]; stable: boolean }>;
   presets: readonly Preset[];
   /**
+   * How a cell of this model stops early (src/engine/settle.ts). Absent: the generic test alone (the
+   * scaled rate ‖f(y)‖∞/‖y‖∞ stays under settle.tol over a window of flow time). A model whose
+   * generic test is wrong (absorbing collapse, lines of fixed points, clocks in the state) gives a
+   * rule here and the same rule in WGSL as `fn settleVerdict(y: State, dy: State, P: Params) -> u32`
+   * returning kSettle_generic, kSettle_stop or kSettle_continue.
+   */
+  settle?: SettleRule;
+  /**
    * Models with structural parameters are families: the concrete model (state, readouts, WGSL) for
    * the structural values in `values`, with the same `params` in the same order. parseSpec calls it,
    * so a ResolvedSpec always holds a concrete model and the engine never sees the family. The
@@ -183,13 +216,46 @@ export interface Model {
   instantiate?(values: ParamVector): Model;
 }
 
-/** Engine-wide per-cell metric appended after a model's readouts. */
+/** A model's verdict on a cell at (y, dy = f(y)), consulted before every step. */
+export type SettleVerdict =
+  /** Fate decided (e.g. an absorbing collapse): stop now, the class is classify(y). */
+  | 'stop'
+  /** Not decided, whatever the generic test says (e.g. a slow algebraic drift). */
+  | 'continue'
+  /** No opinion: the generic fixed-point test decides. */
+  | 'generic';
+
+export interface SettleRule {
+  /** Which test, and why it is right for this model (written to the docs and the manifest). */
+  description: string;
+  /** f64 twin of the model's WGSL `settleVerdict`. */
+  verdict(y: Float64Array, dy: Float64Array, P: ParamVector): SettleVerdict;
+}
+
+/** Engine-wide per-cell metrics appended after a model's readouts. */
 export const COLLAPSE_TIME: Metric = {
   id: 'collapseTime',
   symbol: 't_c',
   label: 'time at which the collapse threshold was first crossed',
   units: 'flow time',
   missing: -1,
+};
+
+/** Flow time at which a cell stopped early (settled, or its fate decided); missing if it ran to tEnd. */
+export const T_SETTLED: Metric = {
+  id: 'tSettled',
+  symbol: 't_s',
+  label: 'flow time at which the cell stopped (fate decided)',
+  units: 'flow time',
+  missing: -1,
+};
+
+/** Step attempts the cell took (accepted and rejected): where the work went. */
+export const STEPS: Metric = {
+  id: 'steps',
+  symbol: 'n',
+  label: 'integration steps taken (accepted + rejected)',
+  units: 'steps',
 };
 
 export function paramIndex(model: Model, id: string): number {
@@ -206,7 +272,10 @@ export function choiceIndex(model: Model, id: string, option: string): number {
   return k;
 }
 
-/** Every metric a cell record carries for this model: readouts then engine metrics. */
+/** The engine's metrics, after the readouts in every record (shaders/sweep.wgsl writes them in this order). */
+export const ENGINE_METRICS: readonly Metric[] = [COLLAPSE_TIME, T_SETTLED, STEPS];
+
+/** Every metric a cell record carries for this model: readouts then the engine's metrics, in this order. */
 export function cellMetrics(model: Model): Metric[] {
-  return [...model.readouts, COLLAPSE_TIME];
+  return [...model.readouts, ...ENGINE_METRICS];
 }

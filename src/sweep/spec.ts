@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { models } from '../models/registry.js';
 import { DERIVED, type Model, type NumberParam, type Param, type Scale } from '../models/types.js';
-import { tableaus } from '../integrators/tableaus.js';
+import { isAdaptive, tableaus } from '../integrators/tableaus.js';
 
 /**
  * Sweep specs: the JSON shape shared by the engine, the explorer's export and the batch runner.
@@ -30,8 +30,19 @@ const specShape = z.strictObject({
   x: axisShape,
   y: axisShape,
   integrator: z
-    .strictObject({ method: z.string().optional(), dt: z.number().optional(), tEnd: z.number().optional() })
+    .strictObject({
+      method: z.string().optional(),
+      dt: z.number().optional(),
+      tEnd: z.number().optional(),
+      rtol: z.number().optional(),
+      atol: z.number().optional(),
+      dtMin: z.number().optional(),
+      dtMax: z.number().optional(),
+      maxSteps: z.number().optional(),
+      adaptive: z.boolean().optional(),
+    })
     .optional(),
+  settle: z.union([z.literal(false), z.strictObject({ tol: z.number().optional(), hold: z.number().optional() })]).optional(),
 });
 
 export type SweepSpecInput = z.input<typeof specShape>;
@@ -52,8 +63,39 @@ export interface ResolvedSpec {
   values: Float64Array;
   x: ResolvedAxis;
   y: ResolvedAxis;
-  integrator: { method: string; dt: number; tEnd: number; steps: number };
+  integrator: ResolvedIntegrator;
+  /** The early-exit test (src/engine/settle.ts), or false for a fixed-horizon run. */
+  settle: ResolvedSettle | false;
 }
+
+export interface ResolvedIntegrator {
+  method: string;
+  /** Fixed step; for adaptive runs the first step. */
+  dt: number;
+  tEnd: number;
+  /**
+   * Fixed step: the number of steps, the last one shortened so that it ends exactly at tEnd.
+   * Adaptive: the most step attempts a cell may take (more latches it `stiff`).
+   */
+  steps: number;
+  adaptive: boolean;
+  /** Adaptive runs only (0 otherwise). */
+  rtol: number;
+  atol: number;
+  dtMin: number;
+  dtMax: number;
+}
+
+export interface ResolvedSettle {
+  /** Scaled-rate tolerance: ‖f(y)‖∞ ≤ tol·‖y‖∞. */
+  tol: number;
+  /** The rate must stay under tol from t₀ until (1 + hold)·t₀. */
+  hold: number;
+}
+
+/** Defaults of the adaptive controller and the settle test (the README lists them). */
+export const kAdaptiveDefaults = { rtol: 1e-6, atol: 1e-9, dtMinPerTEnd: 1e-10, dtMaxPerTEnd: 1 / 16, maxSteps: 1_000_000 };
+export const kSettleDefaults: ResolvedSettle = { tol: 1e-6, hold: 0.5 };
 
 /** Largest step count a run may take (the kernel counts steps in u32 and times in f32). */
 export const MAX_STEPS = 2 ** 31;
@@ -143,15 +185,56 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
   values[y.index] = y.min;
   const concrete = instantiate(model, values);
 
-  const method = spec.integrator?.method ?? 'rk4';
-  if (!tableaus[method]) throw new SpecError(`integrator.method: unknown integrator "${method}" (known: ${Object.keys(tableaus).join(', ')})`);
-  const dt = spec.integrator?.dt ?? model.defaults.dt;
-  const tEnd = spec.integrator?.tEnd ?? model.defaults.tEnd;
-  if (!(dt > 0) || !Number.isFinite(dt)) throw new SpecError(`integrator.dt: must be > 0 (got ${fmt(dt)})`);
-  if (!(tEnd > 0) || !Number.isFinite(tEnd)) throw new SpecError(`integrator.tEnd: must be > 0 (got ${fmt(tEnd)})`);
-  const steps = Math.ceil(tEnd / dt - 1e-9);
-  if (steps > MAX_STEPS) throw new SpecError(`integrator.dt: tEnd/dt = ${steps} steps exceeds the limit of ${MAX_STEPS}`);
-  return { model: concrete, values, x, y, integrator: { method, dt, tEnd, steps } };
+  return { model: concrete, values, x, y, integrator: resolveIntegrator(model, spec.integrator ?? {}), settle: resolveSettle(spec.settle) };
+}
+
+const positive = (field: string, v: number) => {
+  if (!(v > 0) || !Number.isFinite(v)) throw new SpecError(`${field}: must be a finite number > 0 (got ${fmt(v)})`);
+  return v;
+};
+
+function resolveIntegrator(model: Model, input: NonNullable<z.infer<typeof specShape>['integrator']>): ResolvedIntegrator {
+  const method = input.method ?? 'rk4';
+  if (!Object.hasOwn(tableaus, method)) throw new SpecError(`integrator.method: unknown integrator "${method}" (known: ${Object.keys(tableaus).join(', ')})`);
+  const dt = positive('integrator.dt', input.dt ?? model.defaults.dt);
+  const tEnd = positive('integrator.tEnd', input.tEnd ?? model.defaults.tEnd);
+  const adaptive = isAdaptive(tableaus[method]) && input.adaptive !== false;
+  if (input.adaptive === true && !adaptive) throw new SpecError(`integrator.adaptive: ${method} has no error estimate (adaptive methods: ${adaptiveMethods().join(', ')})`);
+  if (!adaptive) {
+    for (const key of ['rtol', 'atol', 'dtMin', 'dtMax', 'maxSteps'] as const) {
+      if (input[key] !== undefined) throw new SpecError(`integrator.${key}: only adaptive steps take it (${method} runs a fixed step here; adaptive methods: ${adaptiveMethods().join(', ')})`);
+    }
+    // The last step is shortened so that every cell ends exactly at tEnd.
+    const steps = Math.ceil(tEnd / dt - 1e-9);
+    if (steps > MAX_STEPS) throw new SpecError(`integrator.dt: tEnd/dt = ${steps} steps exceeds the limit of ${MAX_STEPS}`);
+    return { method, dt, tEnd, steps, adaptive, rtol: 0, atol: 0, dtMin: 0, dtMax: 0 };
+  }
+  const d = kAdaptiveDefaults;
+  const rtol = positive('integrator.rtol', input.rtol ?? d.rtol);
+  const atol = positive('integrator.atol', input.atol ?? d.atol);
+  if (rtol >= 1) throw new SpecError(`integrator.rtol: must be < 1 (got ${fmt(rtol)})`);
+  // f32 carries about 7 digits: a tighter rtol only buys rejected steps.
+  if (rtol < 1e-7) throw new SpecError(`integrator.rtol: must be ≥ 1e-7, the f32 kernels' precision (got ${fmt(rtol)})`);
+  const dtMin = positive('integrator.dtMin', input.dtMin ?? d.dtMinPerTEnd * tEnd);
+  const dtMax = positive('integrator.dtMax', input.dtMax ?? d.dtMaxPerTEnd * tEnd);
+  if (!(dtMin < dtMax)) throw new SpecError(`integrator.dtMin: must be less than integrator.dtMax (${fmt(dtMin)} ≥ ${fmt(dtMax)})`);
+  if (dt < dtMin || dt > dtMax) throw new SpecError(`integrator.dt: the first step must lie in [dtMin, dtMax] = [${fmt(dtMin)}, ${fmt(dtMax)}] (got ${fmt(dt)})`);
+  const steps = input.maxSteps ?? d.maxSteps;
+  if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) throw new SpecError(`integrator.maxSteps: must be an integer in [1, ${MAX_STEPS}] (got ${fmt(steps)})`);
+  return { method, dt, tEnd, steps, adaptive, rtol, atol, dtMin, dtMax };
+}
+
+function adaptiveMethods(): string[] {
+  return Object.values(tableaus).filter(isAdaptive).map((t) => t.name);
+}
+
+function resolveSettle(input: z.infer<typeof specShape>['settle']): ResolvedSettle | false {
+  if (input === false) return false;
+  const tol = input?.tol ?? kSettleDefaults.tol;
+  const hold = input?.hold ?? kSettleDefaults.hold;
+  if (!(tol > 0) || !(tol < 1)) throw new SpecError(`settle.tol: must lie in (0, 1) (got ${fmt(tol)})`);
+  if (!(hold >= 0) || !Number.isFinite(hold)) throw new SpecError(`settle.hold: must be a finite number ≥ 0 (got ${fmt(hold)})`);
+  return { tol, hold };
 }
 
 /** The concrete model of a family for these values (the model itself when it is not a family). */
@@ -192,6 +275,7 @@ export function specToJson(spec: ResolvedSpec): SweepSpecInput & { integrator: {
     out[p.id] = p.kind === 'choice' ? p.options[v] : v === DERIVED ? 'derived' : v;
   });
   const axis = (a: ResolvedAxis) => ({ param: a.param, min: a.min, max: a.max, n: a.n, scale: a.scale });
-  const { method, dt, tEnd } = spec.integrator;
-  return { model: spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator: { method, dt, tEnd } };
+  const { method, dt, tEnd, adaptive, rtol, atol, dtMin, dtMax, steps } = spec.integrator;
+  const integrator = adaptive ? { method, dt, tEnd, rtol, atol, dtMin, dtMax, maxSteps: steps } : { method, dt, tEnd, ...(isAdaptive(tableaus[method]) ? { adaptive: false } : {}) };
+  return { model: spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator, settle: spec.settle === false ? false : { ...spec.settle } };
 }

@@ -1,5 +1,5 @@
 import type { Model, ParamVector } from '../models/types.js';
-import { integrateCell, type CellOutcome } from '../engine/cpu-runner.js';
+import { integrateCell, type CellOutcome, type CellRun } from '../engine/cpu-runner.js';
 
 /** A cell's f64 trajectory at a subset of its steps, for the inspector. */
 export interface Trajectory {
@@ -11,58 +11,57 @@ export interface Trajectory {
   outcome: CellOutcome;
 }
 
-export interface TrajectoryOptions {
-  method: string;
-  dt: number;
-  tEnd: number;
+export interface TrajectoryOptions extends CellRun {
   /** Upper bound on the samples kept (default 2000). */
   maxPoints?: number;
 }
 
 /**
- * Step indices to keep out of 0 … steps: half spaced evenly in log(n) and half evenly in n, so a
- * log time axis resolves early transients (collapse times span decades) and a linear one the late
- * approach to the end state. Always keeps 0 and `steps`; at most `maxPoints` indices, ascending.
+ * Flow times at which to keep a sample of a run to tEnd: half spaced evenly in log t (from
+ * tEnd·1e-6) and half evenly in t, so a log time axis resolves early transients (collapse times
+ * span decades) and a linear one the late approach to the end state. Ascending, at most
+ * `maxPoints`, the last one tEnd. A step is kept when it is the first to reach a target.
  */
-export function sampleSteps(steps: number, maxPoints: number): Uint32Array {
-  if (steps + 1 <= maxPoints) return Uint32Array.from({ length: steps + 1 }, (_, n) => n);
-  const half = Math.max(2, Math.floor((maxPoints - 1) / 2));
-  const kept = new Set<number>([0, steps]);
+export function sampleTimes(tEnd: number, maxPoints: number): Float64Array {
+  // Room for t = 0 and a final state that stopped between two targets.
+  const half = Math.max(2, Math.floor((maxPoints - 3) / 2));
+  const kept = new Set<number>([tEnd]);
+  const first = tEnd * 1e-6;
   for (let k = 0; k < half; k++) {
-    kept.add(Math.round(Math.pow(steps, k / (half - 1))));
-    kept.add(Math.round((k * steps) / (half - 1)));
+    kept.add(first * Math.pow(tEnd / first, k / (half - 1)));
+    kept.add(((k + 1) * tEnd) / half);
   }
-  return Uint32Array.from([...kept].sort((a, b) => a - b));
+  return Float64Array.from([...kept].filter((t) => t <= tEnd).sort((a, b) => a - b));
 }
 
 /**
- * Integrates one cell with the f64 reference (integrateCell, the runners' own loop) and keeps the
- * samples of `sampleSteps`. A diverged cell stops at its last finite state, as in the runners, and
- * the series end there.
+ * Integrates one cell with the f64 reference (integrateCell, the runners' own loop, early exit
+ * included) and keeps t = 0, the first step to reach each of `sampleTimes` and the last step. A
+ * cell that stops early (settled, diverged, stiff) ends its series where the runners stop it.
  *
  * @example
- * const tr = cellTrajectory(tianL2, P, { method: 'rk4', dt: 0.05, tEnd: 3000 });
+ * const spec = parseSpec(json);
+ * const tr = cellTrajectory(spec.model, P, { integrator: spec.integrator, settle: spec.settle });
  * tr.states[0] // w(t) at tr.t
  */
 export function cellTrajectory(model: Model, P: ParamVector, opts: TrajectoryOptions): Trajectory {
-  const steps = Math.ceil(opts.tEnd / opts.dt - 1e-9);
-  const keep = sampleSteps(steps, opts.maxPoints ?? 2000);
+  const targets = sampleTimes(opts.integrator.tEnd, opts.maxPoints ?? 2000);
   const S = model.state.length;
-  const t = new Float64Array(keep.length);
-  const states = model.state.map(() => new Float64Array(keep.length));
-  let n = 0;
+  const t: number[] = [];
+  const states: number[][] = model.state.map(() => []);
+  const keep = (time: number, y: Float64Array) => {
+    t.push(time);
+    for (let d = 0; d < S; d++) states[d].push(y[d]);
+  };
   let k = 0;
-  const outcome = integrateCell(model, P, opts.method, opts.dt, steps, (time, y) => {
-    if (n++ !== keep[k]) return;
-    t[k] = time;
-    for (let d = 0; d < S; d++) states[d][k] = y[d];
-    k++;
+  let lastT = 0;
+  const outcome = integrateCell(model, P, opts, (time, y) => {
+    lastT = time;
+    if (time === 0) return keep(time, y);
+    if (k >= targets.length || time < targets[k]) return;
+    keep(time, y);
+    while (k < targets.length && targets[k] <= time) k++;
   });
-  // A diverged cell stops early: its last finite state (the outcome's) closes the series.
-  if (k < keep.length && (k === 0 || t[k - 1] !== (n - 1) * opts.dt)) {
-    t[k] = (n - 1) * opts.dt;
-    for (let d = 0; d < S; d++) states[d][k] = outcome.state[d];
-    k++;
-  }
-  return { t: t.slice(0, k), states: states.map((s) => s.slice(0, k)), outcome };
+  if (t[t.length - 1] !== lastT) keep(lastT, outcome.state);
+  return { t: Float64Array.from(t), states: states.map((s) => Float64Array.from(s)), outcome };
 }
