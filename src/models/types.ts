@@ -126,6 +126,12 @@ export interface Preset {
     integrator?: IntegratorInput;
     settle?: SettleInput;
   };
+  /**
+   * The fixed step that draws this figure to tEnd without early exit, where the preset's own
+   * integrator is adaptive: the reference its early-exit run is tested against
+   * (tests/fixtures/fixed-horizon/) and the baseline of `npm run bench`.
+   */
+  fixedHorizon?: { method: string; dt: number };
 }
 
 /** The `integrator` of a sweep spec (src/sweep/spec.ts validates it and fills the defaults). */
