@@ -155,6 +155,25 @@ fn quietFor(c: ptr<function, CellControl>, y: State, dy: State) -> bool {
   return t >= (1.0 + sweep.settleHold) * (*c).quietSince;
 }
 
+// Whether the cell goes on, at (y, dy = f(y)) after its latest step (or at t = 0): the model's
+// verdict and the generic test, tEnd, the step budget. Every cell left active will take at least
+// one more attempt, so a dispatch's list holds exactly the cells that still have work.
+fn fate(c: ptr<function, CellControl>, y: State, dy: State, P: Params, stalled: bool) -> u32 {
+  if (sweep.settleOn != 0u) {
+    let verdict = settleVerdict(y, dy, P);
+    if (verdict == kSettle_stop || stalled || (verdict == kSettle_generic && quietFor(c, y, dy))) {
+      return kCellSettled;
+    }
+  }
+  if ((*c).tHi + (*c).tLo >= sweep.tEnd) {
+    return kCellDone;
+  }
+  if ((*c).accepted + (*c).rejected >= sweep.steps) {
+    return kCellStiff;  // step budget spent
+  }
+  return kCellActive;
+}
+
 @compute @workgroup_size(kWorkgroupSize)
 fn init(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let cell = invocationIndex(gid, groups);
@@ -163,13 +182,15 @@ fn init(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
   let P = cellParamsOf(cell);
   let y = initialState(P);
-  var c = CellControl(0.0, 0.0, sweep.dt, 1.0, -1.0, 0u, 0u, kCellActive);
-  if (!bounded(y)) {
-    c.status = kCellDiverged;
-  } else {
+  let dy = rhs(y, P);
+  var c = CellControl(0.0, 0.0, sweep.dt, 1.0, -1.0, 0u, 0u, kCellDiverged);
+  if (bounded(y)) {
+    c.status = fate(&c, y, dy, P, false);
+  }
+  if (c.status == kCellActive) {
     appendActive(cell);
   }
-  storeCell(cell, y, rhs(y, P), P, select(kMissing, 0.0, isCollapsed(y, P)), c);
+  storeCell(cell, y, dy, P, select(kMissing, 0.0, isCollapsed(y, P)), c);
 }
 
 @compute @workgroup_size(kWorkgroupSize)
@@ -185,30 +206,13 @@ fn advance(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
   var c = controls[cell];
   var collapseTime = records[cell * kRecordSize + kRecordCollapseTime];
   var k1 = rhs(y, P);
-  for (var s = 0u; s < sweep.stepCount; s++) {
-    // The fate test comes before the step, at (y, f(y)): k1 is the step's first stage anyway.
-    let verdict = settleVerdict(y, k1, P);
-    if (sweep.settleOn != 0u && (verdict == kSettle_stop || (verdict == kSettle_generic && quietFor(&c, y, k1)))) {
-      c.status = kCellSettled;
-      break;
-    }
-    if (c.tHi + c.tLo >= sweep.tEnd) {
-      c.status = kCellDone;
-      break;
-    }
-    if (c.accepted + c.rejected >= sweep.steps) {
-      c.status = kCellStiff;  // step budget spent
-      break;
-    }
+  for (var s = 0u; s < sweep.stepCount && c.status == kCellActive; s++) {
     let a = attemptStep(y, k1, P, c);
     c.dt = a.dtNext;
     c.prevErr = a.prevErr;
     if (!a.accepted) {
       c.rejected += 1u;
-      if (a.stiff) {
-        c.status = kCellStiff;
-        break;
-      }
+      c.status = select(fate(&c, y, k1, P, false), kCellStiff, a.stiff);
       continue;
     }
     c.accepted += 1u;
@@ -237,13 +241,7 @@ fn advance(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
     if (collapseTime < 0.0 && isCollapsed(y, P)) {
       collapseTime = c.tHi + c.tLo;
     }
-    if (stalled && sweep.settleOn != 0u) {
-      c.status = kCellSettled;
-      break;
-    }
-  }
-  if (c.status == kCellActive && c.tHi + c.tLo >= sweep.tEnd) {
-    c.status = kCellDone;
+    c.status = fate(&c, y, k1, P, stalled);
   }
   if (c.status == kCellActive) {
     appendActive(cell);

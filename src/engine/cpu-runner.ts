@@ -63,25 +63,22 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
   let prevErr = 1;
   let accepted = 0;
   let rejected = 0;
-  let end: CellEnd | undefined = bounded(y, model.divergenceBound) ? undefined : 'diverged';
-  let collapseTime = model.isCollapsed(y, P) ? 0 : (COLLAPSE_TIME.missing ?? -1);
   const clock = new QuietClock();
+  // The kernel's `fate`: whether the cell goes on at (y, k1) after its latest step or at t = 0.
+  const fate = (stalled: boolean): CellEnd | undefined => {
+    if (run.settle) {
+      const verdict = model.settle?.verdict(y, k1, P) ?? 'generic';
+      if (verdict === 'stop' || stalled || (verdict === 'generic' && clock.settled(t, y, k1, run.settle))) return 'settled';
+    }
+    if (t >= it.tEnd) return 'done';
+    if (accepted + rejected >= it.steps) return 'stiff';
+    return undefined;
+  };
+  let collapseTime = model.isCollapsed(y, P) ? 0 : (COLLAPSE_TIME.missing ?? -1);
   f(y, k1);
   onStep?.(0, y);
+  let end: CellEnd | undefined = bounded(y, model.divergenceBound) ? fate(false) : 'diverged';
   while (!end) {
-    const verdict = model.settle?.verdict(y, k1, P) ?? 'generic';
-    if (run.settle && (verdict === 'stop' || (verdict === 'generic' && clock.settled(t, y, k1, run.settle)))) {
-      end = 'settled';
-      break;
-    }
-    if (t >= it.tEnd) {
-      end = 'done';
-      break;
-    }
-    if (accepted + rejected >= it.steps) {
-      end = 'stiff';
-      break;
-    }
     let h: number;
     let last: boolean;
     if (fixed) {
@@ -99,7 +96,7 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
       prevErr = d.prevErr;
       if (!d.accept) {
         rejected++;
-        if (d.stiff) end = 'stiff';
+        end = d.stiff ? 'stiff' : fate(false);
         continue;
       }
     }
@@ -115,7 +112,7 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
     else f(y, k1);
     if (collapseTime < 0 && model.isCollapsed(y, P)) collapseTime = t;
     onStep?.(t, y);
-    if (stalled && run.settle) end = 'settled';
+    end = fate(stalled);
   }
   const readouts = new Float64Array(model.readouts.length);
   model.readout(y, P, readouts);
