@@ -12,6 +12,7 @@ import { models } from '../src/models/registry.js';
 import { stages, tableaus } from '../src/integrators/tableaus.js';
 import type { Model } from '../src/models/types.js';
 import { fmaFlops } from './fma.js';
+import { benchPresets } from './presets.js';
 
 
 const args = process.argv.slice(2);
@@ -25,6 +26,13 @@ const only = args.find((a) => a.startsWith('--models='))?.split('=')[1]?.split('
 const unknown = only?.filter((id) => !models.some((m) => m.id === id)) ?? [];
 if (unknown.length) throw new Error(`--models: unknown model ${unknown.join(', ')} (known: ${models.map((m) => m.id).join(', ')})`);
 const benched = only ? models.filter((m) => only.includes(m.id)) : models;
+// `--section=throughput` or `--section=presets` runs one part only (default: both).
+const section = args.find((a) => a.startsWith('--section='))?.split('=')[1] ?? 'all';
+if (!['all', 'throughput', 'presets'].includes(section)) throw new Error(`--section: "${section}" is not one of all, throughput, presets`);
+// Early-exit section: presets at --preset-n² (default 256), the fixed-horizon baseline run at --fixed-n² (default 32).
+const presetN = Number(args.find((a) => a.startsWith('--preset-n='))?.split('=')[1] ?? 256);
+const fixedN = Number(args.find((a) => a.startsWith('--fixed-n='))?.split('=')[1] ?? 32);
+const onlyPresets = args.find((a) => a.startsWith('--presets='))?.split('=')[1]?.split(',');
 
 const { device, adapterInfo } = await requestSweepDevice(nodeGpu());
 console.log(`adapter: ${adapterInfo}`);
@@ -58,7 +66,22 @@ function sweepFor(model: Model, log2Cells: number, steps: number, structural: Re
   const base = preset
     ? { params: { ...preset.params, ...structural }, initial: preset.initial, x: { ...preset.x, n: nx }, y: { ...preset.y, n: ny } }
     : { params: structural, x: axis(px, nx), y: axis(py, ny) };
-  return parseSpec({ model: model.id, ...base, integrator: { dt: model.defaults.dt, tEnd: steps * model.defaults.dt } });
+  // Throughput: every cell runs to tEnd (no early exit), so each instance-step is one of the count.
+  return parseSpec({ model: model.id, ...base, integrator: { dt: model.defaults.dt, tEnd: steps * model.defaults.dt }, settle: false });
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  console.log('\n' + rows.map((r) => r.map((v, c) => v.padEnd(widths[c])).join('  ')).join('\n') + '\n');
+}
+
+if (section !== 'throughput') {
+  console.log(`\nEarly exit per preset: ${presetN}² cells; fixed-horizon baseline measured at ${fixedN}² and scaled by the cell count`);
+  printTable(await benchPresets(device, benched, { n: presetN, fixedN, only: onlyPresets }));
+}
+if (section === 'presets') {
+  device.destroy();
+  process.exit(0);
 }
 
 const rows: string[][] = [['model', 'cells', 'steps', 'run inst-steps/s', 'kernel inst-steps/s', 'kernel mode-steps/s', 'kernel GFLOP/s', '% of FMA', 'f64 TS inst-steps/s']];
@@ -85,6 +108,5 @@ for (const { family, structural } of runs.filter((r) => benched.includes(r.famil
     console.log(rows.at(-1)!.join('\t'));
   }
 }
-const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-console.log('\n' + rows.map((r) => r.map((v, c) => v.padEnd(widths[c])).join('  ')).join('\n'));
+printTable(rows);
 device.destroy();

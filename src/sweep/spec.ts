@@ -42,8 +42,11 @@ const specShape = z.strictObject({
       adaptive: z.boolean().optional(),
     })
     .optional(),
-  settle: z.union([z.literal(false), z.strictObject({ tol: z.number().optional(), hold: z.number().optional() })]).optional(),
+  // Checked in resolveSettle: a union would hide which field of the object is wrong.
+  settle: z.unknown().optional(),
 });
+
+const settleShape = z.strictObject({ tol: z.number().optional(), hold: z.number().optional() });
 
 export type SweepSpecInput = z.input<typeof specShape>;
 
@@ -189,7 +192,7 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
 }
 
 const positive = (field: string, v: number) => {
-  if (!(v > 0) || !Number.isFinite(v)) throw new SpecError(`${field}: must be a finite number > 0 (got ${fmt(v)})`);
+  if (!(v > 0) || !Number.isFinite(v)) throw new SpecError(`${field}: must be > 0 (got ${fmt(v)})`);
   return v;
 };
 
@@ -228,8 +231,14 @@ function adaptiveMethods(): string[] {
   return Object.values(tableaus).filter(isAdaptive).map((t) => t.name);
 }
 
-function resolveSettle(input: z.infer<typeof specShape>['settle']): ResolvedSettle | false {
-  if (input === false) return false;
+function resolveSettle(raw: unknown): ResolvedSettle | false {
+  if (raw === false) return false;
+  if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) {
+    throw new SpecError(`settle: expected false or an object (got ${Array.isArray(raw) ? 'an array' : String(raw)})`);
+  }
+  const parsed = settleShape.safeParse(raw ?? {}, { reportInput: true });
+  if (!parsed.success) throw new SpecError(formatZodIssue({ ...parsed.error.issues[0], path: ['settle', ...parsed.error.issues[0].path] } as z.core.$ZodIssue));
+  const input = parsed.data;
   const tol = input?.tol ?? kSettleDefaults.tol;
   const hold = input?.hold ?? kSettleDefaults.hold;
   if (!(tol > 0) || !(tol < 1)) throw new SpecError(`settle.tol: must lie in (0, 1) (got ${fmt(tol)})`);

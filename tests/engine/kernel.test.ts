@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildKernel, kernelPrelude } from '../../src/engine/kernel.js';
-import { sweepUniformView } from '../../src/engine/layout.js';
-import { rk38, rk4 } from '../../src/integrators/tableaus.js';
+import { cellControlLayout, countersLayout, sweepUniformView } from '../../src/engine/layout.js';
+import { dp5, rk38, rk4, tsit5 } from '../../src/integrators/tableaus.js';
 import { CLASSES, CLASS_BY_CODE, DERIVED } from '../../src/models/types.js';
 import { models } from '../../src/models/registry.js';
 import { oscillator } from '../fixtures/oscillator.js';
@@ -39,7 +39,7 @@ describe('buildKernel', () => {
   it('class codes in WGSL are the legend codes', () => {
     const prelude = kernelPrelude(oscillator, rk4);
     for (const [id, c] of Object.entries(CLASSES)) expect(prelude).toContain(`const kClass_${id.replace('-', '_')} = ${c.code}u;`);
-    expect(CLASS_BY_CODE.map((id) => CLASSES[id].code)).toEqual([0, 1, 2, 3, 4]);
+    expect(CLASS_BY_CODE.map((id) => CLASSES[id].code)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it('the derived sentinel is the same number on both sides', () => {
@@ -55,19 +55,55 @@ describe('buildKernel', () => {
   it('the uniform view derived from WGSL has the offsets of the WGSL alignment rules', () => {
     for (const model of [oscillator, ...models]) {
       const view = sweepUniformView(buildKernel(model, rk4).code);
-      // Axis: 5 scalars → size 20; as a uniform struct member it is aligned to 16.
-      expect(view.arrayBuffer.byteLength).toBe(80);
+      // Axis: 5 scalars → size 20; as a uniform struct member it is aligned to 16. Then 16 scalars
+      // from byte 52 (4 bytes each) end at 116, rounded up to the struct's 16-byte alignment.
+      expect(view.arrayBuffer.byteLength).toBe(128);
       const offset = (v: ArrayBufferView) => v.byteOffset;
       const views = view.views as Record<string, any>;
       expect(offset(views.x.param)).toBe(0);
       expect(offset(views.x.max)).toBe(16);
       expect(offset(views.y.param)).toBe(32);
       expect(offset(views.y.max)).toBe(48);
-      expect(offset(views.rowOffset)).toBe(52);
-      expect(offset(views.cellCount)).toBe(56);
-      expect(offset(views.stepStart)).toBe(60);
-      expect(offset(views.stepCount)).toBe(64);
-      expect(offset(views.dt)).toBe(68);
+      const scalars = ['rowOffset', 'cellCount', 'parity', 'listCapacity', 'stepCount', 'steps', 'dt', 'lastDt', 'tEnd', 'rtol', 'atol', 'dtMin', 'dtMax', 'settleOn', 'settleTol', 'settleHold'];
+      scalars.forEach((name, k) => expect(offset(views[name]), name).toBe(52 + 4 * k));
     }
+  });
+
+  it('the per-cell control and the counters have the layouts the host reads', () => {
+    const code = buildKernel(oscillator, dp5).code;
+    // Eight 4-byte fields; status last (src/engine/tile-buffers.ts reads it to rebuild the active list).
+    expect(cellControlLayout(code)).toEqual({ size: 32, statusOffset: 28 });
+    expect(countersLayout(code)).toEqual({ size: 16, active: 0, invocations: 8, slowestT: 12 });
+  });
+
+  it('composes every tableau with the driver it needs, and refuses what cannot compose', () => {
+    const adaptive = buildKernel(oscillator, dp5);
+    expect(adaptive.adaptive).toBe(true);
+    expect(adaptive.code).toContain('fn rkTrial(');
+    expect(adaptive.code).toContain('const kFsal = true;');
+    expect(adaptive.code).toContain('const kControllerOrder = 5.0;');
+    // e1 = b1 − b̂1 = 35/384 − 5179/57600 for Dormand–Prince, in f32.
+    expect(adaptive.code).toContain(`const kE1 = ${Math.fround(35 / 384 - 5179 / 57600)};`);
+    expect(adaptive.code).toContain('fn atLongestStep(c: CellControl) -> bool {\n  return c.dt >= sweep.dtMax;');
+    const fixedPair = buildKernel(oscillator, tsit5, false);
+    expect(fixedPair.adaptive).toBe(false);
+    expect(fixedPair.code).toContain('fn rkStep(y: State, k1: State, P: Params, dt: f32) -> State {\n  return rkTrial(y, k1, P, dt).y;');
+    expect(fixedPair.code).toContain('let h = select(sweep.dt, sweep.lastDt, last);');
+    expect(buildKernel(oscillator, rk4).code).not.toContain('rkTrial');
+    expect(() => buildKernel(oscillator, rk4, true)).toThrow('rk4 has no embedded weights: it cannot step adaptively');
+    // Engine metrics follow the readouts: t_c, t_s, steps.
+    expect(adaptive.recordSize).toBe(oscillator.readouts.length + 3);
+  });
+
+  it('reads axis parameters through override constants and constant indices only', () => {
+    const prelude = kernelPrelude(oscillator, rk4);
+    expect(prelude).toContain('override kAxisX: u32;');
+    expect(prelude).toContain('return Params(select(select(baseParams[0], yv, kAxisY == 0u), xv, kAxisX == 0u),\n    select(select(baseParams[1], yv, kAxisY == 1u), xv, kAxisX == 1u));');
+  });
+
+  it('a model without a settle rule gets the generic verdict; one with a rule brings its own', () => {
+    expect(buildKernel(oscillator, rk4).code).toContain('fn settleVerdict(y: State, dy: State, P: Params) -> u32 {\n  return kSettle_generic;');
+    const ruled = { ...oscillator, settle: { description: 'test', verdict: () => 'stop' as const }, wgsl: `${oscillator.wgsl}\nfn settleVerdict(y: State, dy: State, P: Params) -> u32 { return kSettle_stop; }` };
+    expect(buildKernel(ruled, rk4).code.match(/fn settleVerdict/g)).toHaveLength(1);
   });
 });

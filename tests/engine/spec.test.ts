@@ -47,7 +47,21 @@ const badSpecs: Array<[string, unknown, string]> = [
   ['initial condition under params', variant({ params: { s0: 0.1 } }), 'params.s0: "s0" belongs under "initial"'],
   ['parameter under initial', variant({ initial: { emaRate: 0.4 } }), 'initial.emaRate: "emaRate" belongs under "params"'],
   ['axis parameter also fixed', variant({ initial: { p0: 0.1 } }), 'initial.p0: "p0" is also the x axis; give one or the other'],
-  ['unknown integrator', variant({ integrator: { method: 'euler' } }), 'integrator.method: unknown integrator "euler" (known: rk4, rk38)'],
+  ['unknown integrator', variant({ integrator: { method: 'euler' } }), 'integrator.method: unknown integrator "euler" (known: rk4, rk38, dp5, tsit5)'],
+  ['inherited key as a method', variant({ integrator: { method: 'toString' } }), 'integrator.method: unknown integrator "toString" (known: rk4, rk38, dp5, tsit5)'],
+  ['rtol on a fixed-step method', variant({ integrator: { method: 'rk4', rtol: 1e-6 } }), 'integrator.rtol: only adaptive steps take it (rk4 runs a fixed step here; adaptive methods: dp5, tsit5)'],
+  ['rtol on a pair run fixed-step', variant({ integrator: { method: 'dp5', adaptive: false, atol: 1e-9 } }), 'integrator.atol: only adaptive steps take it (dp5 runs a fixed step here; adaptive methods: dp5, tsit5)'],
+  ['adaptive rk4', variant({ integrator: { method: 'rk4', adaptive: true } }), 'integrator.adaptive: rk4 has no error estimate (adaptive methods: dp5, tsit5)'],
+  ['rtol below f32', variant({ integrator: { method: 'dp5', rtol: 1e-9 } }), 'integrator.rtol: must be ≥ 1e-7, the f32 kernels\' precision (got 1e-9)'],
+  ['rtol ≥ 1', variant({ integrator: { method: 'tsit5', rtol: 2 } }), 'integrator.rtol: must be < 1 (got 2)'],
+  ['negative atol', variant({ integrator: { method: 'tsit5', atol: -1 } }), 'integrator.atol: must be > 0 (got -1)'],
+  ['dtMin ≥ dtMax', variant({ integrator: { method: 'dp5', dtMin: 1, dtMax: 0.5 } }), 'integrator.dtMin: must be less than integrator.dtMax (1 ≥ 0.5)'],
+  ['first step above dtMax', variant({ integrator: { method: 'dp5', dt: 10, dtMax: 5 } }), 'integrator.dt: the first step must lie in [dtMin, dtMax] = [3e-7, 5] (got 10)'],
+  ['fractional maxSteps', variant({ integrator: { method: 'dp5', maxSteps: 2.5 } }), 'integrator.maxSteps: must be an integer in [1, 2147483648] (got 2.5)'],
+  ['settle tol 0', variant({ settle: { tol: 0 } }), 'settle.tol: must lie in (0, 1) (got 0)'],
+  ['negative hold', variant({ settle: { hold: -1 } }), 'settle.hold: must be a finite number ≥ 0 (got -1)'],
+  ['settle true', variant({ settle: true }), 'settle: expected false or an object (got true)'],
+  ['unknown settle field', variant({ settle: { window: 3 } }), 'settle: unknown field "window"'],
   ['dt ≤ 0', variant({ integrator: { dt: 0 } }), 'integrator.dt: must be > 0 (got 0)'],
   ['negative tEnd', variant({ integrator: { tEnd: -5 } }), 'integrator.tEnd: must be > 0 (got -5)'],
   ['too many steps', variant({ integrator: { dt: 1e-7, tEnd: 3000 } }), 'integrator.dt: tEnd/dt = 30000000000 steps exceeds the limit of 2147483648'],
@@ -78,9 +92,23 @@ describe('sweep spec validation', () => {
     expect(s.values[id('augmentation')]).toBe(1);
     expect(s.values[id('predictorLr')]).toBe(1);
     expect(s.values[id('s0')]).toBe(DERIVED);
-    expect(s.integrator).toEqual({ method: 'rk4', dt: 0.05, tEnd: 3000, steps: 60000 });
+    expect(s.integrator).toEqual({ method: 'rk4', dt: 0.05, tEnd: 3000, steps: 60000, adaptive: false, rtol: 0, atol: 0, dtMin: 0, dtMax: 0 });
+    expect(s.settle).toEqual({ tol: 1e-6, hold: 0.5 });
     expect(specToJson(s).initial).toEqual({ s0: 'derived', wa0: 0 });
     expect(parseSpec(specToJson(s)).values).toEqual(s.values);
+  });
+
+  it('adaptive methods fill their controller defaults, and the spec survives the round trip', () => {
+    const s = parseSpec({ ...good, integrator: { method: 'dp5', dt: 0.05, tEnd: 2000 }, settle: false });
+    expect(s.integrator).toEqual({ method: 'dp5', dt: 0.05, tEnd: 2000, steps: 1_000_000, adaptive: true, rtol: 1e-6, atol: 1e-9, dtMin: 2000 * 1e-10, dtMax: 125 });
+    expect(s.settle).toBe(false);
+    const back = parseSpec(specToJson(s));
+    expect(back.integrator).toEqual(s.integrator);
+    expect(back.settle).toBe(false);
+    const fixed = parseSpec({ ...good, integrator: { method: 'tsit5', adaptive: false, dt: 0.3, tEnd: 1 } });
+    // The last step is shortened: 4 steps of which the last is 0.1 long.
+    expect([fixed.integrator.adaptive, fixed.integrator.steps]).toEqual([false, 4]);
+    expect(parseSpec(specToJson(fixed)).integrator).toEqual(fixed.integrator);
   });
 
   it('axis values follow the linear and log formulas', () => {

@@ -31,24 +31,35 @@ describe('model registry', () => {
   });
 });
 
-/** Preset k at n × n with at most `maxSteps` steps (for the test suite's running time). */
-function presetAt(modelId: string, presetIndex: number, n: number, maxSteps = Infinity): ResolvedSpec {
+/**
+ * Preset k at n × n, to at most `maxSteps` of its first step dt (for the test suite's running
+ * time), with `method` in place of the preset's own where given.
+ */
+function presetAt(modelId: string, presetIndex: number, n: number, maxSteps = Infinity, method?: string): ResolvedSpec {
   const model = models.find((m) => m.id === modelId)!;
   const p = model.presets[presetIndex].spec;
   const dt = p.integrator?.dt ?? model.defaults.dt;
   const tEnd = Math.min(p.integrator?.tEnd ?? model.defaults.tEnd, maxSteps * dt);
-  return parseSpec({ model: modelId, ...p, x: { ...p.x, n }, y: { ...p.y, n }, integrator: { ...p.integrator, dt, tEnd } });
+  const integrator = method ? { method, dt, tEnd } : { ...p.integrator, dt, tEnd };
+  return parseSpec({ model: modelId, ...p, x: { ...p.x, n }, y: { ...p.y, n }, integrator });
 }
 
 describe.runIf(device).each(models)('$id on the GPU', (model) => {
-  it('compiles without validation errors', async () => {
-    await withErrorScopes(device!, () => getSweepPipelines(device!, model, 'rk4'));
+  it('compiles without validation errors, fixed-step and adaptive', async () => {
+    for (const [method, adaptive] of [['rk4', false], ['dp5', true], ['tsit5', true]] as const) {
+      await withErrorScopes(device!, () => getSweepPipelines(device!, { model, method, adaptive, axes: { x: 0, y: 1 } }));
+    }
   });
 
-  it('WGSL (f32) matches the f64 reference on a 64×64 grid', async () => {
-    const spec = presetAt(model.id, 0, 64, 8000);
+  it.each(['rk4', 'dp5'])('WGSL (f32) matches the f64 reference on a 64×64 grid with %s and early exit', async (method) => {
+    const spec = presetAt(model.id, 0, 64, 8000, method);
     const gpu = await withErrorScopes(device!, () => runSweepGpu(device!, spec));
     const cpu = runSweepCpu(spec);
+    // The two runners stop each cell after about as many steps: f32 and f64 meet the same tests
+    // (error norm, settle) at nearly the same states.
+    const ratio = gpu.timings.instanceSteps / cpu.timings.instanceSteps;
+    expect(ratio, 'GPU / f64 step attempts').toBeGreaterThan(0.8);
+    expect(ratio, 'GPU / f64 step attempts').toBeLessThan(1.25);
     const near = nearClassChange(cpu.classes, 64, 64);
     const S = spec.model.state.length;
     let compared = 0;
@@ -69,7 +80,7 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
     const gpu = await runSweepGpu(device!, spec);
     const xs = axisValues(spec.x);
     const ys = axisValues(spec.y);
-    const cpu = integrateCell(spec.model, cellValues(spec, xs, ys, i, j), 'rk4', c.dt, spec.integrator.steps);
+    const cpu = integrateCell(spec.model, cellValues(spec, xs, ys, i, j), spec);
     expect(CLASS_BY_CODE[cpu.classCode]).toBe(c.class);
     expect(CLASS_BY_CODE[gpu.classes[j * 2 + i]]).toBe(c.class);
     const g = cellState(gpu, i, j);

@@ -47,11 +47,12 @@ export function singleCellSpec(model: Model, values: Values, tEnd: number, dt: n
     if (!p) throw new Error(`${model.id} has no parameter ${id}`);
     (p.role === 'initial' ? initial : params)[id] = v;
   }
-  const spec = parseSpec({ model: model.id, params, initial, x, y, integrator: { dt, tEnd } }, [model]);
+  // The spec's end states are the ODE's at tEnd: a fixed-horizon run, no early exit.
+  const spec = parseSpec({ model: model.id, params, initial, x, y, integrator: { dt, tEnd }, settle: false }, [model]);
   return { spec, i: placed[0], j: placed[1] };
 }
 
-/** Readouts of cell (i, j) (the collapse time, last in a record, left out). */
+/** Readouts of cell (i, j) (the engine's metrics, after them in a record, left out). */
 export function cellReadouts(r: SweepResult, i: number, j: number): number[] {
   const M = r.spec.model.readouts.length + 1;
   const cell = j * r.nx + i;
