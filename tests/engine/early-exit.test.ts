@@ -63,7 +63,7 @@ describe.runIf(device)('early exit', () => {
     const early = parseSpec(tianSpec);
     const fixed = parseSpec({ ...tianSpec, settle: false });
     const [gpuEarly, gpuFixed] = [await runSweepGpu(device!, early), await runSweepGpu(device!, fixed)];
-    const near = nearClassChange(gpuFixed.classes, 24, 20);
+    const near = nearClassChange(gpuFixed.classes, 24, 20, 8);
     for (let c = 0; c < 24 * 20; c++) if (!near[c]) expect(gpuEarly.classes[c], `cell ${c}`).toBe(gpuFixed.classes[c]);
     expect(gpuEarly.timings.instanceSteps).toBeLessThan(gpuFixed.timings.instanceSteps / 10);
     expect(metric(gpuFixed, T_SETTLED.id).every((t) => t === -1)).toBe(true);
