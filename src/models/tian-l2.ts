@@ -142,6 +142,8 @@ const settle: SettleRule = {
 };
 
 // η grid rows start at 0; §7's T ≥ max(3000, 50/η) is applied at the first non-zero row.
+// P1–P4 run dp5 (rtol 1e-6) with early exit: same 64² classes as their fixed-step RK4 references
+// (fixedHorizon) in 5–200× fewer step attempts; dt is then only the first step.
 const tEndFor = (etaFirstRow: number) => Math.max(3000, Math.ceil(50 / etaFirstRow / 100) * 100);
 const n = 128;
 
@@ -154,8 +156,9 @@ const presets: readonly Preset[] = [
       params: { target: 'simsiam', augmentation: 0, predictorLr: 1 },
       x: { param: 'p0', min: 0, max: 1, n, scale: 'linear' },
       y: { param: 'weightDecay', min: 0, max: 0.3, n, scale: 'linear' },
-      integrator: { dt: 0.05, tEnd: tEndFor(0.3 / (n - 1)) },
+      integrator: { method: 'dp5', dt: 0.05, tEnd: tEndFor(0.3 / (n - 1)) },
     },
+    fixedHorizon: { method: 'rk4', dt: 0.05 },
   },
   {
     id: 'augmentation-vs-weight-decay',
@@ -166,8 +169,9 @@ const presets: readonly Preset[] = [
       initial: { p0: 0.3 },
       x: { param: 'augmentation', min: 0, max: 3, n, scale: 'linear' },
       y: { param: 'weightDecay', min: 0, max: 0.3, n, scale: 'linear' },
-      integrator: { dt: 0.05, tEnd: tEndFor(0.3 / (n - 1)) },
+      integrator: { method: 'dp5', dt: 0.05, tEnd: tEndFor(0.3 / (n - 1)) },
     },
+    fixedHorizon: { method: 'rk4', dt: 0.05 },
   },
   {
     id: 'fig3-basin-eta0',
@@ -177,8 +181,9 @@ const presets: readonly Preset[] = [
       params: { target: 'simsiam', weightDecay: 0, augmentation: 0, predictorLr: 1 },
       x: { param: 'p0', min: -1, max: 1.5, n, scale: 'linear' },
       y: { param: 's0', min: 0, max: 1.5, n, scale: 'linear' },
-      integrator: { dt: 0.05, tEnd: 3000 },
+      integrator: { method: 'dp5', dt: 0.05, tEnd: 3000 },
     },
+    fixedHorizon: { method: 'rk4', dt: 0.05 },
   },
   {
     id: 'predictor-learning-rate',
@@ -189,8 +194,9 @@ const presets: readonly Preset[] = [
       initial: { p0: 0.02 },
       x: { param: 'predictorLr', min: 0.1, max: 100, n, scale: 'log' },
       y: { param: 's0', min: 1e-5, max: 1, n, scale: 'log' },
-      integrator: { dt: 0.005, tEnd: 3000 },
+      integrator: { method: 'dp5', dt: 0.005, tEnd: 3000 },
     },
+    fixedHorizon: { method: 'rk4', dt: 0.005 },
   },
   {
     id: 'ema-rate',
