@@ -73,3 +73,43 @@ fn readouts(y: State, P: Params) -> Readouts {
   r[kR_normFinal] = y[kS_norm];
   return r;
 }
+
+// Early exit: the f64 twin is baoSettleVerdict in src/models/bao-cosine.ts, which states the proof
+// (bao-cosine.md §2B, §6). Below kBaoSafeS only route 1 (p < kBaoCollapseP for ever) may stop a cell;
+// kBaoBoundK is the K of the region p ≥ K·α_p a τ s/η.
+const kBaoSafeS = 1.0e-16;
+const kBaoBoundK = 4.0;
+
+// stop: near the origin, ln s provably decays at ≥ η/2 for every p still reachable, and either p stays
+// below kBaoCollapseP or p ≥ K α_p a τ s/η keeps ṗ, ṡ < 0 (collapsed now and at tEnd); continue: near
+// the origin without that proof; generic: elsewhere.
+fn settleVerdict(y: State, dy: State, P: Params) -> u32 {
+  let p = y[kS_p];
+  let s = y[kS_s];
+  if (!(s < kBaoCollapseS)) {
+    return kSettle_generic;
+  }
+  let eta = P[kP_weightDecay];
+  if (eta > 0.0 && p >= 0.0 && s >= 0.0) {
+    let tau = P[kP_tau];
+    let c = 1.0 + P[kP_augmentation];
+    // The smallest norm the coefficients will see: the relaxing norm moves monotonically to the floor.
+    let nEff = effectiveNorm(y, P);
+    let nLo = select(nEff, min(nEff, P[kP_normFloor]), relaxingNorms(P));
+    let aHi = 1.0 / (P[kP_normRatio] * nLo * nLo);
+    let kappa = c * P[kP_meanCosine] * P[kP_normRatio];
+    let qHi = 2.0 * tau * c / (nLo * nLo);
+    let slaved = P[kP_predictorLr] * aHi * tau * s / eta;
+    let u = max(p, slaved);
+    let pc = min(max(tau / (2.0 * kappa), 0.0), u);
+    let decays = aHi * (tau * pc - kappa * pc * pc) <= 0.5 * eta;
+    if (decays && u < kBaoCollapseP) {
+      return kSettle_stop;
+    }
+    if (decays && s >= kBaoSafeS && p >= kBaoBoundK * slaved && p <= 1.0 &&
+        tau - kappa * p - qHi * p * p * s > 0.5 * tau && aHi * qHi * p * p * p * s <= 0.1 * eta) {
+      return kSettle_stop;
+    }
+  }
+  return kSettle_continue;
+}

@@ -79,3 +79,63 @@ fn readouts(y: State, P: Params) -> Readouts {
   }
   return r;
 }
+
+// Early exit: the f64 twin is tianSettleVerdict in src/models/tian-l2.ts, which states the proof
+// (tian-l2.md §3 Eqn 14, §4 fixed points, §7 classifier). Relative margin of the fate test.
+const kTianSettleMargin = 0.01;
+
+// max over p in [lo, hi] of the growth rate p(τ − ap) − η of ln|w| (concave, vertex τ/(2a)).
+fn tianGrowthMax(lo: f32, hi: f32, tau: f32, a: f32, eta: f32) -> f32 {
+  let pc = min(max(tau / (2.0 * a), lo), hi);
+  return pc * (tau - a * pc) - eta;
+}
+
+// stop: collapse proved absorbing (w = 0 exactly; or w ≈ 0 with ln|w| decaying for every p the
+// predictor can still reach); continue: near w = 0 without such a proof (regrowth, η = 0 algebraic
+// collapse); generic: elsewhere (the non-collapsed fixed points are reached exponentially).
+fn settleVerdict(y: State, dy: State, P: Params) -> u32 {
+  let eta = P[kP_weightDecay];
+  let a = 1.0 + P[kP_augmentation];
+  let alphaP = P[kP_predictorLr];
+  let w = y[kS_w];
+  let p = y[kS_p];
+  let wa = y[kS_wa];
+  let s = w * w;
+  if (tianIsByol(P)) {
+    // V = max(|w|, |w_a|) never grows while x − ax² − η < 0 on x = |p| ∈ [0, M], M = max(|p|, α_p V²/η).
+    let v = max(abs(w), abs(wa));
+    let v2 = v * v;
+    if (v2 == 0.0) {
+      return kSettle_stop;
+    }
+    if (v2 < kTianCollapsedS && eta > 0.0) {
+      let m = max(abs(p), alphaP * v2 / eta);
+      if (tianGrowthMax(0.0, m, 1.0, a, eta) + kTianSettleMargin * (eta + 1.0 / (4.0 * a)) < 0.0) {
+        return kSettle_stop;
+      }
+    }
+    return select(kSettle_generic, kSettle_continue, v2 < kTianSlowCollapseS);
+  }
+  if (s == 0.0) {
+    return kSettle_stop;
+  }
+  if (s < kTianSlowCollapseS) {
+    let tau = tianFrozenTau(P);
+    // Future p stays in [lo, hi] while s does not grow; at η = 0, p² − α_p s = d is conserved.
+    var lo = min(p, 0.0);
+    var hi = max(p, select(tau / a, min(tau / a, alphaP * s * tau / eta), eta > 0.0));
+    let d = p * p - alphaP * s;
+    if (eta == 0.0 && d > 0.0) {
+      if (p < 0.0) {
+        hi = -sqrt(d);
+      } else {
+        lo = sqrt(d);
+      }
+    }
+    if (tianGrowthMax(lo, hi, tau, a, eta) + kTianSettleMargin * (eta + tau * tau / (4.0 * a)) < 0.0) {
+      return kSettle_stop;
+    }
+    return kSettle_continue;
+  }
+  return kSettle_generic;
+}

@@ -5,7 +5,7 @@
  * glue; the maths lives in tian-l2-closed-form.ts and, in f32, shaders/models/tian-l2.wgsl.
  */
 import wgsl from '../../shaders/models/tian-l2.wgsl?raw';
-import { DERIVED, type ClassId, type Model, type Param, type ParamVector, type Preset } from './types.js';
+import { DERIVED, type ClassId, type Model, type Param, type ParamVector, type Preset, type SettleRule, type SettleVerdict } from './types.js';
 import {
   TARGETS, eigenmodeFlow, fixedPointsOf, predictClosedForm, tianOverlays, type TianValues,
 } from './tian-l2-closed-form.js';
@@ -59,7 +59,91 @@ export function tianValues(P: ParamVector): TianValues {
 
 const frozenTau = (P: ParamVector) => (P[kTarget] === kFixed ? P[kTau] : 1);
 
+/**
+ * Early exit (src/engine/settle.ts). Relative safety margin of the fate test: the growth rate of ln|w|
+ * must stay below −kSettleMargin·(η + τ²/(4a)) (a = 1+σ²; τ²/(4a) is the largest growth p(τ − ap)
+ * can give, tian-l2.md §4), far above f32 rounding of the state and of the test itself.
+ */
+export const kSettleMargin = 0.01;
+
+/** max over p in [lo, hi] of the growth rate p(τ − ap) − η of ln|w| (concave in p, vertex τ/(2a)). */
+function growthMax(lo: number, hi: number, tau: number, a: number, eta: number): number {
+  const pc = Math.min(Math.max(tau / (2 * a), lo), hi);
+  return pc * (tau - a * pc) - eta;
+}
+
+/**
+ * The settle verdict, f64 twin of `settleVerdict` in shaders/models/tian-l2.wgsl (term for term).
+ *
+ * Why not the generic test alone: near w = 0 it is wrong both ways. A collapsing cell decays like
+ * e^{−ηt} (scaled rate ≈ η, never small: it would run to tEnd); at η = 0 the collapse can be algebraic
+ * (H1, rate ~ 1/t); and at η = 0 a state with tiny w is nearly still (ẇ, ṗ ∝ w) while it may regrow
+ * (p in the window p(τ − ap) > 0), so the generic test would stop it as collapsed.
+ *
+ * 'stop' where the collapse is proved absorbing (§3 equations, §4 fixed points, §7 classifier):
+ * - w = 0 (and w_a = 0 for BYOL) exactly: invariant (ẇ = p·e − η·w = 0), in f32 too.
+ * - SimSiam / frozen τ: ẇ = λ(p)·w exactly, λ(p) = p(τ − ap) − η. While s = w² does not grow, p stays
+ *   in I = [L, U]: L = min(p, 0) (ṗ ≥ 0 at p ≤ 0 since τ ≥ 0), U = max(p, min(τ/a, α_p s τ/η))
+ *   (ṗ ≤ 0 at p = U). At η = 0 the exact integral p² − α_p s = d is conserved (§3 Eqn 14), so for
+ *   d > 0 p never crosses ±√d: I = [p, −√d] (p < 0) or [√d, U] (p > 0). If max_I λ < −margin, then
+ *   s decreases for ever and p never leaves I (first-exit argument). With s < 1e-4 now, classify
+ *   says collapsed now and at any later time (s < 1e-4 and w·ẇ = λ s < 0): the fixed-horizon class.
+ * - BYOL (w, p, w_a): with V = max(|w|, |w_a|), d⁺V/dt ≤ V·max(|p| − ap² − η, 0) (comparison system
+ *   with |p|, the w_a row gives β(|w| − |w_a|) ≤ 0), so V never grows while x − ax² − η < 0 on
+ *   x ∈ [0, M]; and |ṗ| ≤ α_p V² − η|p| keeps |p| ≤ M = max(|p|, α_p V²/η) (η > 0). w is not monotone
+ *   here, so the gate is V² < 1e-8: then s < 1e-8 for ever, collapsed now and at tEnd (first rule).
+ * 'continue' near the collapsed set (V² < 1e-4) where no stop is proved: the generic test cannot tell
+ *   a collapse from a regrowth there (η = 0, or an η = 0 algebraic collapse).
+ * 'generic' elsewhere: the non-collapsed fixed points p*₊ (and the η = 0 line p = τ/a) are reached
+ *   exponentially, where the generic test is right.
+ */
+export function tianSettleVerdict(y: Float64Array, _dy: Float64Array, P: ParamVector): SettleVerdict {
+  const eta = P[kEta];
+  const a = 1 + P[kSigma2];
+  const alphaP = P[kAlphaP];
+  const byol = P[kTarget] === kByol;
+  const w = y[0];
+  const p = y[1];
+  const wa = y[2];
+  const s = w * w;
+  if (byol) {
+    const v = Math.max(Math.abs(w), Math.abs(wa));
+    const v2 = v * v;
+    if (v2 === 0) return 'stop';
+    if (v2 < kCollapsedS && eta > 0) {
+      const m = Math.max(Math.abs(p), (alphaP * v2) / eta);
+      if (growthMax(0, m, 1, a, eta) + kSettleMargin * (eta + 1 / (4 * a)) < 0) return 'stop';
+    }
+    return v2 < kSlowCollapseS ? 'continue' : 'generic';
+  }
+  if (s === 0) return 'stop';
+  if (s < kSlowCollapseS) {
+    const tau = frozenTau(P);
+    let lo = Math.min(p, 0);
+    let hi = Math.max(p, eta > 0 ? Math.min(tau / a, (alphaP * s * tau) / eta) : tau / a);
+    const d = p * p - alphaP * s;
+    if (eta === 0 && d > 0) {
+      if (p < 0) hi = -Math.sqrt(d);
+      else lo = Math.sqrt(d);
+    }
+    if (growthMax(lo, hi, tau, a, eta) + kSettleMargin * (eta + (tau * tau) / (4 * a)) < 0) return 'stop';
+    return 'continue';
+  }
+  return 'generic';
+}
+
+const settle: SettleRule = {
+  description:
+    'Collapse test from the equations, not the generic rate test: a cell stops once w ≈ 0 and the growth rate of ln|w|, ' +
+    'p(τ − (1+σ²)p) − η, is proved negative (1 % margin) for every p the decaying predictor can still reach ' +
+    '(at η = 0 via the exact integral p² − α_p s); for BYOL once max(|w|, |w_a|)² < 1e-8 with the same bound on |p|. ' +
+    'Near w = 0 without such a proof the cell keeps running (a regrowth or the slow η = 0 collapse); elsewhere the generic test.',
+  verdict: tianSettleVerdict,
+};
+
 // η grid rows start at 0; §7's T ≥ max(3000, 50/η) is applied at the first non-zero row.
+// P1–P4 run dp5 (rtol 1e-6) with early exit: same 64² classes as their fixed-step RK4 references
+// (fixedHorizon) in 5–200× fewer step attempts; dt is then only the first step.
 const tEndFor = (etaFirstRow: number) => Math.max(3000, Math.ceil(50 / etaFirstRow / 100) * 100);
 const n = 128;
 
@@ -72,8 +156,9 @@ const presets: readonly Preset[] = [
       params: { target: 'simsiam', augmentation: 0, predictorLr: 1 },
       x: { param: 'p0', min: 0, max: 1, n, scale: 'linear' },
       y: { param: 'weightDecay', min: 0, max: 0.3, n, scale: 'linear' },
-      integrator: { dt: 0.05, tEnd: tEndFor(0.3 / (n - 1)) },
+      integrator: { method: 'dp5', dt: 0.05, tEnd: tEndFor(0.3 / (n - 1)) },
     },
+    fixedHorizon: { method: 'rk4', dt: 0.05 },
   },
   {
     id: 'augmentation-vs-weight-decay',
@@ -84,8 +169,9 @@ const presets: readonly Preset[] = [
       initial: { p0: 0.3 },
       x: { param: 'augmentation', min: 0, max: 3, n, scale: 'linear' },
       y: { param: 'weightDecay', min: 0, max: 0.3, n, scale: 'linear' },
-      integrator: { dt: 0.05, tEnd: tEndFor(0.3 / (n - 1)) },
+      integrator: { method: 'dp5', dt: 0.05, tEnd: tEndFor(0.3 / (n - 1)) },
     },
+    fixedHorizon: { method: 'rk4', dt: 0.05 },
   },
   {
     id: 'fig3-basin-eta0',
@@ -95,8 +181,9 @@ const presets: readonly Preset[] = [
       params: { target: 'simsiam', weightDecay: 0, augmentation: 0, predictorLr: 1 },
       x: { param: 'p0', min: -1, max: 1.5, n, scale: 'linear' },
       y: { param: 's0', min: 0, max: 1.5, n, scale: 'linear' },
-      integrator: { dt: 0.05, tEnd: 3000 },
+      integrator: { method: 'dp5', dt: 0.05, tEnd: 3000 },
     },
+    fixedHorizon: { method: 'rk4', dt: 0.05 },
   },
   {
     id: 'predictor-learning-rate',
@@ -107,8 +194,9 @@ const presets: readonly Preset[] = [
       initial: { p0: 0.02 },
       x: { param: 'predictorLr', min: 0.1, max: 100, n, scale: 'log' },
       y: { param: 's0', min: 1e-5, max: 1, n, scale: 'log' },
-      integrator: { dt: 0.005, tEnd: 3000 },
+      integrator: { method: 'dp5', dt: 0.005, tEnd: 3000 },
     },
+    fixedHorizon: { method: 'rk4', dt: 0.005 },
   },
   {
     id: 'ema-rate',
@@ -177,4 +265,5 @@ export const tianL2: Model = {
   predictClass: (P) => predictClosedForm(tianValues(P)),
   fixedPoints: (P) => fixedPointsOf(tianValues(P)),
   presets,
+  settle,
 };

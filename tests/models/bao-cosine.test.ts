@@ -7,7 +7,12 @@ import {
   nonTrivialRoots,
   tianCriticalWeightDecay,
 } from '../../src/models/bao-cosine-closed-form.js';
-import { DERIVED, choiceIndex, paramIndex, type ParamVector, type SliceContext } from '../../src/models/types.js';
+import { CLASSES, CLASS_BY_CODE, DERIVED, choiceIndex, paramIndex, type ParamVector, type SliceContext } from '../../src/models/types.js';
+import { integrateCell, runSweepCpu } from '../../src/engine/cpu-runner.js';
+import { runSweepGpu } from '../../src/engine/gpu-runner.js';
+import { QuietClock } from '../../src/engine/settle.js';
+import { parseSpec } from '../../src/sweep/spec.js';
+import { testDevice, withErrorScopes } from '../support/gpu.js';
 import { integrateFixed } from '../../src/integrators/stepper.js';
 import { rk4 } from '../../src/integrators/tableaus.js';
 
@@ -293,4 +298,80 @@ describe('bao-cosine WGSL', () => {
     }
     expect(src).not.toMatch(/@compute|fma\(/);
   });
+});
+
+describe('bao-cosine settle rule (early exit)', () => {
+  const integrator = (tEnd: number) => parseSpec({ model: 'bao-cosine', x: { param: 'p0', min: 0, max: 1, n: 2 }, y: { param: 'weightDecay', min: 0, max: 1, n: 2 }, integrator: { dt: 0.1, tEnd } }).integrator;
+  const settleRun = (P: ParamVector, tEnd: number, y0?: number[], settle: false | { tol: number; hold: number } = { tol: 1e-6, hold: 0.5 }) => {
+    const m = y0 ? { ...model, initialState: () => Float64Array.from(y0) } : model;
+    return integrateCell(m, P, { integrator: integrator(tEnd), settle });
+  };
+  const look = (y: number[], P: ParamVector) => {
+    const yy = Float64Array.from(y);
+    const dy = new Float64Array(3);
+    model.rhs(yy, P, dy);
+    return { verdict: model.settle!.verdict(yy, dy, P), cls: model.classify(yy, dy, P), quiet: new QuietClock().settled(0, yy, dy, { tol: 1e-6, hold: 0.5 }) };
+  };
+
+  it('stops a collapsed state near the origin (both routes), not one that can still grow', () => {
+    const P = params({ weightDecay: 0.05 }); // p⁻ = 0.0544
+    expect(look([0.01, 1e-4 * 0.99, 1], P).verdict).toBe('stop'); // route 2: p ≥ 4α_p a τ s/η and λ ≤ −η/2
+    expect(look([5e-7, 1e-13, 1], P).verdict).toBe('stop'); // route 1: p stays below 1e-6
+    expect(look([5e-7, 1e-20, 1], P).verdict).toBe('stop'); // s below kSettleSafeS: only route 1
+    expect(look([0.01, 1e-20, 1], P).verdict).toBe('continue'); // ... which needs p < 1e-6 first
+    expect(look([0.05, 9e-5, 1], P).verdict).toBe('continue'); // p just below p⁻: ln s may still not decay at η/2
+    expect(look([0.003, 9e-5, 1], P).verdict).toBe('continue'); // p < 4α_p a τ s/η: p may still rise
+    expect(look([0.3, 0.09, 1], P).verdict).toBe('generic');
+  });
+
+  it('does not stop a state near the origin that regrows (small η: p sits in the growth window)', () => {
+    // η = 0.001: p⁻ ≈ 1e-3. At p = 0.005, s = 5e-6 the cell is slow (the generic test would stop it:
+    // the norm N = 1 sets the scale) but it grows to p⁺.
+    const P = params({ weightDecay: 0.001 });
+    const y = [0.005, 5e-6, 1];
+    const l = look(y, P);
+    expect(l.quiet).toBe(true);
+    expect(l.verdict).toBe('continue');
+    const out = settleRun(P, 20000, y);
+    expect(CLASS_BY_CODE[out.classCode]).toBe('non-collapsed');
+    expect(model.predictClass(params({ weightDecay: 0.001, p0: 0.005 }))).toBe('non-collapsed');
+  });
+
+  it('a collapsed cell stops far below tEnd with the fixed-horizon class', () => {
+    for (const over of [{ weightDecay: 0.05, p0: 0.99 * roots005.pMinus }, { weightDecay: 0.3, p0: 0.5 }, { weightDecay: 1.5 * etaStar1, p0: 0.1, norms: 'relaxing', normFloor: 0.5 }] as Values[]) {
+      const P = params(over);
+      const early = settleRun(P, 5000);
+      const full = settleRun(P, 5000, undefined, false);
+      expect(CLASS_BY_CODE[full.classCode], JSON.stringify(over)).toBe('collapsed');
+      expect(early.classCode).toBe(full.classCode);
+      expect(early.tSettled).toBeGreaterThan(0);
+      expect(early.tSettled, JSON.stringify(over)).toBeLessThan(0.1 * 5000);
+    }
+  });
+
+  it('the WGSL settleVerdict agrees with the TS twin: GPU sweeps against runSweepCpu cell by cell', async () => {
+    const device = (await testDevice())?.device;
+    if (!device) return;
+    const specs = [
+      { params: { norms: 'frozen' }, x: { param: 'weightDecay', min: 0.001, max: 0.4, n: 12 }, y: { param: 'p0', min: 0.001, max: 0.6, n: 12 } },
+      { params: { norms: 'relaxing', norm: 1, normFloor: 0.5 }, x: { param: 'weightDecay', min: 0.05, max: 0.4, n: 10 }, y: { param: 'p0', min: 0.02, max: 0.8, n: 10 } },
+    ];
+    for (const s of specs) {
+      const spec = parseSpec({ model: 'bao-cosine', ...s, integrator: { dt: 0.1, tEnd: 3000 } });
+      const gpu = await withErrorScopes(device, () => runSweepGpu(device, spec));
+      const cpu = runSweepCpu(spec);
+      const M = model.readouts.length + 3;
+      let stopped = 0;
+      for (let k = 0; k < gpu.classes.length; k++) {
+        expect(gpu.classes[k], `${s.params.norms} cell ${k}`).toBe(cpu.classes[k]);
+        const [tg, tc] = [gpu.metrics[k * M + M - 2], cpu.metrics[k * M + M - 2]];
+        if (cpu.classes[k] === CLASSES.collapsed.code && tc >= 0) {
+          stopped++;
+          expect(Math.abs(tg - tc), `cell ${k}: ${tg} vs ${tc}`).toBeLessThanOrEqual(0.01 * tc + 0.5);
+          expect(tc).toBeLessThan(0.3 * 3000);
+        }
+      }
+      expect(stopped, s.params.norms).toBeGreaterThan(5);
+    }
+  }, 120_000);
 });

@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { tianL2 as model, kCollapsedS, kSlowCollapseS } from '../../src/models/tian-l2.js';
 import { etaC, etaStar, pStar, separatrixU } from '../../src/models/tian-l2-closed-form.js';
-import { DERIVED, paramIndex, type ClassId, type OverlayCurve, type ParamVector, type SliceContext } from '../../src/models/types.js';
+import { CLASSES, CLASS_BY_CODE, DERIVED, paramIndex, type ClassId, type OverlayCurve, type ParamVector, type SliceContext } from '../../src/models/types.js';
+import { integrateCell, runSweepCpu } from '../../src/engine/cpu-runner.js';
+import { runSweepGpu } from '../../src/engine/gpu-runner.js';
+import { QuietClock } from '../../src/engine/settle.js';
+import { parseSpec } from '../../src/sweep/spec.js';
+import { testDevice, withErrorScopes } from '../support/gpu.js';
 import { RkStepper, integrateFixed } from '../../src/integrators/stepper.js';
 import { rk4 } from '../../src/integrators/tableaus.js';
 
@@ -411,4 +416,120 @@ describe('tian-l2: overlays for the presets (§5)', () => {
     expect(c.kind).toBe('reference');
     for (const [, y] of c.points) expect(y).toBeCloseTo(0.0417424, 7);
   });
+});
+
+describe('tian-l2: settle rule (early exit)', () => {
+  const settleRun = (P: ParamVector, y0?: number[], settle: false | { tol: number; hold: number } = { tol: 1e-6, hold: 0.5 }) => {
+    // integrateCell from a hand-picked state: a model whose initialState returns y0.
+    const m = y0 ? { ...model, initialState: () => Float64Array.from(y0) } : model;
+    return integrateCell(m, P, { integrator: parseSpec({ model: 'tian-l2', x: { param: 'p0', min: 0, max: 1, n: 2 }, y: { param: 's0', min: 0, max: 1, n: 2 }, integrator: { dt: 0.05, tEnd: 3000 } }).integrator, settle });
+  };
+  const verdict = (y: number[], P: ParamVector) => {
+    const dy = new Float64Array(3);
+    model.rhs(Float64Array.from(y), P, dy);
+    return model.settle!.verdict(Float64Array.from(y), dy, P);
+  };
+  const classOf = (y: number[], P: ParamVector) => {
+    const dy = new Float64Array(3);
+    model.rhs(Float64Array.from(y), P, dy);
+    return model.classify(Float64Array.from(y), dy, P);
+  };
+
+  it('stops a collapsed state whose growth rate is negative for every reachable p (SimSiam, frozen τ, BYOL)', () => {
+    expect(verdict([1e-3, 0.01, 1e-3], vec())).toBe('stop'); // η = 0.04, p well below p*₋ = 0.0417
+    expect(verdict([1e-3, 0.01, 5e-4], vec({ target: 'fixed', tau: 0.5 }))).toBe('stop');
+    expect(verdict([0, 0.5, 0], vec())).toBe('stop'); // w = 0 is invariant
+    expect(verdict([5e-5, 0.01, 8e-5], vec({ target: 'byol' }))).toBe('stop');
+    // η > η_c: no growth anywhere, whatever p.
+    expect(verdict([1e-3, 0.5, 1e-3], vec({ weightDecay: 0.3 }))).toBe('stop');
+    // Same states just above the thresholds are not stopped.
+    expect(verdict([1e-3, 0.04, 1e-3], vec())).toBe('continue'); // p inside the 1 % margin below p*₋
+    expect(verdict([5e-4, 0.01, 5e-4], vec({ target: 'byol' }))).toBe('continue'); // V² = 2.5e-7 ≥ 1e-8
+    expect(verdict([0.3, 0.3, 0.3], vec())).toBe('generic');
+  });
+
+  it('does not stop a state near w = 0 that regrows: p decays through the growth window (η = 0.04)', () => {
+    // p = 1.5 > p*₊: w shrinks now (the classifier says collapsed), but p passes (p*₋, p*₊) on its way down.
+    const P = vec();
+    const y = [1e-3, 1.5, 1e-3];
+    expect(classOf(y, P)).toBe('collapsed');
+    expect(verdict(y, P)).toBe('continue');
+    const out = settleRun(P, y);
+    expect(CLASS_BY_CODE[out.classCode]).toBe('non-collapsed');
+    expect(out.state[1]).toBeCloseTo(pPlus, 5);
+  });
+
+  it('η = 0: a tiny w with p in (0, τ/a) regrows; the generic test alone would stop it as collapsed', () => {
+    const P = vec({ weightDecay: 0 });
+    const y = Float64Array.of(1e-7, 0.5, 1e-7);
+    const dy = new Float64Array(3);
+    model.rhs(y, P, dy);
+    expect(new QuietClock().settled(0, y, dy, { tol: 1e-6, hold: 0.5 })).toBe(true); // what 'generic' would do
+    expect(model.classify(y, dy, P)).toBe('collapsed');
+    expect(model.settle!.verdict(y, dy, P)).toBe('continue');
+    const out = settleRun(P, Array.from(y));
+    expect(CLASS_BY_CODE[out.classCode]).toBe('non-collapsed');
+    expect(out.state[1]).toBeCloseTo(1, 6); // the line p = τ/a
+  });
+
+  it('η = 0 algebraic collapse (H1, c = 0) keeps running; c < 0 with p < 0 (C4) stops', () => {
+    const P = vec({ weightDecay: 0 });
+    expect(verdict([1e-3, -1e-3, 1e-3], P)).toBe('continue'); // on the parabola: λ → 0⁻, no margin
+    expect(verdict([1e-3, -0.2236, 1e-3], P)).toBe('stop'); // |p| ≥ √d = 0.2236: λ ≤ −0.27
+    expect(verdict([1e-3, 0.5, 1e-3], P)).toBe('continue'); // in the growth window
+    expect(verdict([1e-3, 1.0247, 1e-3], P)).toBe('stop'); // C1's end: p ≥ √d > τ/a
+    const h1 = settleRun(vec({ weightDecay: 0, p0: -0.5, s0: 0.25 }));
+    expect(h1.tSettled).toBe(-1); // ran to tEnd, as the fixed-horizon run
+    expect(CLASS_BY_CODE[h1.classCode]).toBe('collapsed');
+    const c4 = settleRun(vec({ weightDecay: 0, p0: -0.5, s0: 0.2 }));
+    expect(CLASS_BY_CODE[c4.classCode]).toBe('collapsed');
+    expect(c4.tSettled).toBeGreaterThan(0);
+    expect(c4.tSettled).toBeLessThan(300);
+  });
+
+  it('collapsed cells stop far below tEnd with the fixed-horizon class (A2, E3, G2, K2, B3)', () => {
+    for (const id of ['A2', 'E3', 'G2', 'K2', 'B3']) {
+      const P = vec(cases.find((c) => c.id === id)!.over);
+      const early = settleRun(P);
+      const full = settleRun(P, undefined, false);
+      expect(CLASS_BY_CODE[early.classCode], id).toBe('collapsed');
+      expect(full.classCode, id).toBe(early.classCode);
+      expect(early.tSettled, id).toBeGreaterThan(0);
+      expect(early.tSettled, id).toBeLessThan(0.2 * 3000);
+      expect(early.steps, id).toBeLessThan(0.2 * full.steps);
+    }
+  });
+
+  it('the WGSL settleVerdict agrees with the TS twin: GPU sweeps against runSweepCpu cell by cell', async () => {
+    const device = (await testDevice())?.device;
+    if (!device) return;
+    const specs = [
+      // SimSiam P1 (η rows from 0 through η_c), P3 at η = 0 (conserved-quantity route), BYOL (V route).
+      { x: { param: 'p0', min: 0, max: 1, n: 12 }, y: { param: 'weightDecay', min: 0, max: 0.3, n: 12 }, params: { target: 'simsiam' } },
+      { x: { param: 'p0', min: -1, max: 1.5, n: 12 }, y: { param: 's0', min: 0, max: 1.5, n: 12 }, params: { target: 'simsiam', weightDecay: 0 } },
+      { x: { param: 'emaRate', min: 0.1, max: 10, n: 10, scale: 'log' }, y: { param: 'p0', min: 0.03, max: 0.1, n: 10 }, params: { target: 'byol', weightDecay: 0.04 }, initial: { wa0: 0 } },
+    ];
+    for (const s of specs) {
+      const spec = parseSpec({ model: 'tian-l2', ...s, integrator: { dt: 0.05, tEnd: 3000 } });
+      const gpu = await withErrorScopes(device, () => runSweepGpu(device, spec));
+      const cpu = runSweepCpu(spec);
+      const M = model.readouts.length + 3;
+      let stopped = 0;
+      for (let k = 0; k < gpu.classes.length; k++) {
+        expect(gpu.classes[k], `${s.y.param} cell ${k}`).toBe(cpu.classes[k]);
+        const [tg, tc] = [gpu.metrics[k * M + M - 2], cpu.metrics[k * M + M - 2]];
+        if (cpu.classes[k] === CLASSES.collapsed.code && tc >= 0) {
+          // Stopped by the rule: same step (± a few, f32 against f64 near the thresholds).
+          stopped++;
+          expect(Math.abs(tg - tc), `cell ${k}: ${tg} vs ${tc}`).toBeLessThanOrEqual(0.01 * tc + 0.5);
+          expect(tc).toBeLessThan(0.2 * 3000);
+        }
+        // End states agree to f32 accuracy where both stopped at the same time.
+        if (Math.abs(tg - tc) <= 1e-3 * Math.max(tc, 1)) {
+          for (let d = 0; d < 3; d++) expect(Math.abs(gpu.finalState[k * 3 + d] - cpu.finalState[k * 3 + d])).toBeLessThan(1e-3);
+        }
+      }
+      expect(stopped, s.y.param).toBeGreaterThan(5);
+    }
+  }, 120_000);
 });
