@@ -83,17 +83,23 @@ describe('explorer inspector and export', () => {
         return {
           cls: root.querySelector('[data-class]')!.getAttribute('data-class'),
           tc: Number(root.querySelector('[data-collapse-time]')!.getAttribute('data-collapse-time')),
+          ts: Number(root.querySelector('[data-t-settled]')!.getAttribute('data-t-settled')),
+          steps: Number(root.querySelector('[data-steps]')!.getAttribute('data-steps')),
+          stopped: root.querySelector('[data-t-settled]')!.textContent,
           state: Array.from(root.querySelectorAll('[data-end-state]'), (e) => Number(e.getAttribute('data-value'))),
           fixed: root.querySelector('atlas-phase-portrait')!.shadowRoot!.querySelectorAll('svg[role=img] circle.fixed').length,
           plotted: root.querySelector('atlas-time-series')!.shadowRoot!.querySelectorAll('canvas').length,
         };
       });
       const P = cellValues(spec, axisValues(spec.x), axisValues(spec.y), i, j);
-      const ref = integrateCell(model, P, spec.integrator.method, spec.integrator.dt, spec.integrator.steps);
+      const ref = integrateCell(model, P, spec);
       expect(shown.cls).toBe(CLASS_BY_CODE[code]);
       expect(ref.classCode).toBe(code);
       shown.state.forEach((v, d) => expect(v).toBeCloseTo(ref.state[d], 12));
       expect(shown.tc).toBe(ref.collapseTime);
+      expect(shown.ts).toBe(ref.tSettled);
+      expect(shown.steps).toBe(ref.steps);
+      if (ref.tSettled >= 0) expect(shown.stopped).toMatch(/^stopped at t_s = [\d.e+-]+ \(settled\)$/);
       expect(shown.fixed).toBe(model.fixedPoints(P).length);
       expect(shown.plotted).toBeGreaterThan(0);
       await page.screenshot({ path: `${artifacts}/inspector-${CLASS_BY_CODE[code]}.png` });
