@@ -273,8 +273,8 @@ describe('explorer page', () => {
     const reference = await finishedGrid(lost);
     await setField(lost, 'tEnd', '300'); // the same view again: a new sweep
     await lost.waitForFunction(() => {
-      const run = (window as unknown as { __atlas: { sweep: { run: { phase: string; t: number } } } }).__atlas.sweep.run;
-      return run.phase === 'fine' && run.t > 20;
+      const run = (window as unknown as { __atlas: { sweep: { run: { phase: string; progress: { t: number } } } } }).__atlas.sweep.run;
+      return run.phase === 'fine' && run.progress.t > 20;
     }, { polling: 10 });
     type Sweep = { sweep: { run: { device: GPUDevice }; losses: string[]; deviceGeneration: number } };
     await lost.evaluate(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.run.device.destroy());

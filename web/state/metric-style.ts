@@ -31,6 +31,8 @@ export function metricStyle(model: Model, layer: string, result: SweepResult | u
     }
   }
   if (!(lo <= hi)) [lo, hi] = [0, 1];
+  // A cell decided before its first step took 0 steps: it shares the lowest colour with 1 step.
+  if (metrics[index].id === STEPS.id && lo < 1 && hi > 1) lo = 1;
   if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
   const log = lo > 0 && hi / lo > (metrics[index].id === STEPS.id ? kStepsLogSpan : kLogSpan);
   return { index, lo, hi, log, missing };
