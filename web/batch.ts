@@ -60,7 +60,7 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
           const now = performance.now();
           if (now - lastReport >= kProgressEveryMs || p.fraction >= 1) {
             lastReport = now;
-            window.collapseAtlasProgress?.({ fraction: p.fraction, t: p.t, tile: p.tile, tiles: p.tiles });
+            window.collapseAtlasProgress?.({ fraction: p.fraction, t: p.t, tile: p.tile, tiles: p.tiles, activeCells: p.activeCells, cellsFinished: p.cellsFinished, cells: p.cells });
           }
           if (!faulted && (req.fault === 'device-lost' || (req.fault === 'device-lost-once' && attempt === 0))) {
             faulted = true;

@@ -1,6 +1,10 @@
 import { models } from '../models/registry.js';
 import { comparePresets } from '../sweep/compare-presets.js';
 import { CLASSES, cellMetrics, type Model, type Param } from '../models/types.js';
+import { kSettleDefaults } from '../sweep/spec.js';
+
+/** The model's early-exit test: its own rule, or the generic settle test (src/engine/settle.ts). */
+const settleText = (m: Model) => m.settle?.description ?? `generic: ‖f(y)‖∞ ≤ tol·‖y‖∞ held from t₀ to (1 + hold)·t₀ (tol ${kSettleDefaults.tol}, hold ${kSettleDefaults.hold})`;
 
 /** Everything `collapse-atlas models --json` prints about one model. */
 export function describeModel(m: Model) {
@@ -20,7 +24,8 @@ export function describeModel(m: Model) {
     state: m.state,
     metrics: cellMetrics(m),
     legend: m.classes.map((id) => ({ code: CLASSES[id].code, id, label: CLASSES[id].label, color: CLASSES[id].color })),
-    defaults: { integrator: { method: 'rk4', ...m.defaults } },
+    defaults: { integrator: { method: 'rk4', ...m.defaults }, settle: { ...kSettleDefaults } },
+    settleRule: settleText(m),
     presets: m.presets.map((p) => ({ id: `${m.id}/${p.id}`, title: p.title, caption: p.caption, spec: { model: m.id, ...p.spec } })),
   };
 }
@@ -41,7 +46,8 @@ export function modelsText(): string {
     out.push(`  state: ${m.state.map((s) => `${s.id} (${s.symbol})`).join(', ')}`);
     out.push(`  metrics: ${cellMetrics(m).map((x) => `${x.id} (${x.symbol}${x.units ? `, ${x.units}` : ''})`).join(', ')}`);
     out.push(`  legend: ${m.classes.map((id) => `${CLASSES[id].code} ${id}`).join(', ')}`);
-    out.push(`  integrator defaults: rk4, dt = ${m.defaults.dt}, tEnd = ${m.defaults.tEnd}`);
+    out.push(`  integrator defaults: rk4, dt = ${m.defaults.dt}, tEnd = ${m.defaults.tEnd} (also rk38; adaptive dp5, tsit5)`);
+    out.push(`  early exit: ${settleText(m)}`);
     out.push('  presets:', ...m.presets.map((p) => `    ${m.id}/${p.id}: ${p.title} (${p.spec.x.n}×${p.spec.y.n})`), '');
   }
   out.push('comparisons (collapse-atlas compare --preset ID):', ...comparePresets.map((p) => `  ${p.id}: ${p.title}`));

@@ -45,8 +45,15 @@ export interface BatchPageApi {
 
 /** Progress the page reports through the function Node exposes as `window.collapseAtlasProgress`. */
 export interface PageProgress {
+  /** Finished cells plus each active one's share t/tEnd, over the run's cells. */
   fraction: number;
+  /** Flow time reached by the slowest active cell of the current engine tile. */
   t: number;
   tile: number;
   tiles: number;
+  /** Cells of the current engine tile still integrating. */
+  activeCells: number;
+  /** Cells whose integration has ended (settled, reached tEnd, diverged or stiff), out of `cells`. */
+  cellsFinished: number;
+  cells: number;
 }

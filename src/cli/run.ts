@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
 import type { SweepResult } from '../engine/result.js';
 import { specToJson } from '../sweep/spec.js';
+import type { RowBand } from '../engine/tiling.js';
+import { cellEnds, stepStats } from '../export/grid.js';
 import { AtomicDir } from './atomic.js';
 import { CliError, kExit, usageError } from './errors.js';
 import { writeResult, type RunFigures, type TileInfo } from './outputs.js';
@@ -75,11 +77,18 @@ async function runWithRetries(session: BrowserSession, job: Job, tile: TileInfo 
 
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-export function summary(label: string, r: SweepResult, cells: number, f: RunFigures): string {
-  const steps = r.spec.integrator.steps;
-  const rate = (ms: number) => ((cells * steps) / (ms / 1000)).toExponential(3);
+/**
+ * The lines printed after a sweep, e.g.
+ *   small: 192 cells, 1.234e+5 step attempts (643 per cell) in 3.21 s: 3.844e+4 instance-steps/s overall, 1.1e+6 in kernels (0.11 s)
+ *     cells: 150 settled early, 42 ran to tEnd = 100, 0 diverged or stiff
+ */
+export function summary(label: string, r: SweepResult, cells: number, f: RunFigures, rows?: RowBand): string {
+  const steps = stepStats(r, rows);
+  const ends = cellEnds(r, rows);
+  const rate = (ms: number) => (steps.total / (ms / 1000)).toExponential(3);
   return [
-    `${label}: ${cells} cells × ${steps} steps in ${sec(f.wallMs)}: ${rate(f.wallMs)} instance-steps/s overall, ${rate(f.kernelMs)} in kernels (${sec(f.kernelMs)})`,
+    `${label}: ${cells} cells, ${steps.total.toExponential(3)} step attempts (${steps.meanPerCell.toFixed(1)} per cell) in ${sec(f.wallMs)}: ${rate(f.wallMs)} instance-steps/s overall, ${rate(f.kernelMs)} in kernels (${sec(f.kernelMs)})`,
+    `  cells: ${ends.settled} settled early, ${ends.ranToTEnd} ran to tEnd = ${r.spec.integrator.tEnd}, ${ends.divergedOrStiff} diverged or stiff`,
     `  overhead ${sec(f.wallMs - f.kernelMs)}: server ${sec(f.serverMs)}, browser start ${sec(f.browserStartMs)}, page ${sec(f.pageLoadMs)}, device ${sec(f.deviceMs)}, readback ${sec(f.readbackMs)}, encoding ${sec(f.encodeMs)}, figure.png ${sec(f.rasterMs)}, rest ${sec(f.wallMs - f.kernelMs - f.serverMs - f.browserStartMs - f.pageLoadMs - f.deviceMs - f.readbackMs - f.encodeMs - f.rasterMs)}`,
     `  adapter: ${r.backend}`,
   ].join('\n');
@@ -108,7 +117,7 @@ export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, 
     pageLoadMs: session.timings.pageLoadMs - before.pageLoadMs, deviceLosses: reply.deviceLosses, browserAttempts: attempts,
   }, (svg, w, h, s) => session.rasterise(svg, w, h, s));
   const cells = (tile ? tile.rows.end - tile.rows.start : r.ny) * r.nx;
-  if (!opts.quiet) process.stdout.write(summary(label, r, cells, figures) + '\n');
+  if (!opts.quiet) process.stdout.write(summary(label, r, cells, figures, tile?.rows) + '\n');
   return r;
 }
 

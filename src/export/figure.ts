@@ -95,8 +95,10 @@ export function specSummary(r: SweepResult): string {
     const v = spec.values[k];
     return [`${p.symbol} = ${p.kind === 'choice' ? p.options[v] : v === DERIVED ? 'derived' : fmtNum(v)}`];
   });
-  const { method, dt, tEnd } = spec.integrator;
-  return `${r.nx}×${r.ny} cells · ${fixed.join(', ')} · ${method}, dt = ${fmtNum(dt)}, t_end = ${fmtNum(tEnd)}`;
+  const { method, dt, tEnd, adaptive, rtol, atol } = spec.integrator;
+  const steps = adaptive ? `${method}, rtol = ${fmtNum(rtol)}, atol = ${fmtNum(atol)}` : `${method}, dt = ${fmtNum(dt)}`;
+  const settle = spec.settle ? `early exit tol = ${fmtNum(spec.settle.tol)}` : 'fixed horizon';
+  return `${r.nx}×${r.ny} cells · ${fixed.join(', ')} · ${steps}, t_end = ${fmtNum(tEnd)}, ${settle}`;
 }
 
 function ticks(scale: ReturnType<typeof axisScale>, count: number): Array<{ v: number; label: string }> {

@@ -1,4 +1,4 @@
-import { CLASS_BY_CODE, CLASSES, cellMetrics } from '../models/types.js';
+import { CLASS_BY_CODE, CLASSES, STEPS, T_SETTLED, cellMetrics } from '../models/types.js';
 import { axisValues, specToJson } from '../sweep/spec.js';
 import type { SweepResult } from '../engine/result.js';
 import type { RowBand } from '../engine/tiling.js';
@@ -72,6 +72,39 @@ export function bandCounts(r: SweepResult, rows: RowBand = allRows(r)): Record<s
   return counts;
 }
 
+/** Step attempts within a band of rows (the `steps` metric): the total, the mean and the most per cell. */
+export function stepStats(r: SweepResult, rows: RowBand = allRows(r)): { total: number; meanPerCell: number; maxPerCell: number } {
+  const metrics = cellMetrics(r.spec.model);
+  const k = metrics.indexOf(STEPS);
+  let total = 0;
+  let max = 0;
+  const cells = (rows.end - rows.start) * r.nx;
+  for (let c = rows.start * r.nx; c < rows.end * r.nx; c++) {
+    const v = r.metrics[c * metrics.length + k];
+    total += v;
+    max = Math.max(max, v);
+  }
+  return { total, meanPerCell: cells ? total / cells : 0, maxPerCell: max };
+}
+
+/**
+ * How the cells of a band ended, from the `tSettled` metric and the class: `settled` stopped early
+ * (tSettled ≥ 0), `ranToTEnd` integrated to tEnd, `divergedOrStiff` were latched diverged or stiff
+ * before it (their tSettled is missing too).
+ */
+export function cellEnds(r: SweepResult, rows: RowBand = allRows(r)): { settled: number; ranToTEnd: number; divergedOrStiff: number } {
+  const metrics = cellMetrics(r.spec.model);
+  const k = metrics.indexOf(T_SETTLED);
+  const ends = { settled: 0, ranToTEnd: 0, divergedOrStiff: 0 };
+  for (let c = rows.start * r.nx; c < rows.end * r.nx; c++) {
+    const code = r.classes[c];
+    if (code === CLASSES.diverged.code || code === CLASSES.stiff.code) ends.divergedOrStiff++;
+    else if (r.metrics[c * metrics.length + k] === T_SETTLED.missing) ends.ranToTEnd++;
+    else ends.settled++;
+  }
+  return ends;
+}
+
 /**
  * Everything needed to reproduce and read the outputs; `spec` is accepted back by parseSpec. With
  * `rows`, the spec and axes stay the full grid's and the counts are the band's.
@@ -90,5 +123,7 @@ export function manifest(r: SweepResult, ctx: ManifestContext, rows: RowBand = a
     timings: { ...r.timings, instanceStepsPerSecond: r.timings.instanceSteps / (r.timings.ms / 1000) },
     tReached: r.tReached,
     counts: bandCounts(r, rows),
+    steps: stepStats(r, rows),
+    ends: cellEnds(r, rows),
   };
 }

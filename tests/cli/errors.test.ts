@@ -19,8 +19,8 @@ let dir = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'collapse-atlas-err-'));
   writeFileSync(join(dir, 'small.json'), JSON.stringify(small));
-  // 192 cells × 10⁶ steps: long enough on SwiftShader to be interrupted mid-run.
-  writeFileSync(join(dir, 'long.json'), JSON.stringify({ ...small, integrator: { dt: 0.1, tEnd: 100_000 } }));
+  // 192 cells × 10⁶ steps, no early exit: long enough on SwiftShader to be interrupted mid-run.
+  writeFileSync(join(dir, 'long.json'), JSON.stringify({ ...small, integrator: { dt: 0.1, tEnd: 100_000 }, settle: false }));
   writeFileSync(join(dir, 'range.json'), JSON.stringify({ ...small, y: { ...small.y, max: 3 } }));
   writeFileSync(join(dir, 'axes.json'), JSON.stringify([small, { ...small, x: { ...small.x, min: 0.9 } }]));
   writeFileSync(join(dir, 'unknown.json'), JSON.stringify({ ...small, params: { weightdecay: 0.1 } }));
@@ -116,7 +116,7 @@ describe.runIf(device)('collapse-atlas under faults', () => {
       cwd: dir,
       onStderr: (text, child) => {
         // The first progress line after "started" means the kernels are running.
-        if (!sent && /long: \d+% \(t = /.test(text)) {
+        if (!sent && /long: \d+% \(\d+\/192 cells done, \d+ active, slowest t = /.test(text)) {
           sent = true;
           child.kill('SIGINT');
         }

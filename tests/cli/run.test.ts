@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { parseSpec } from '../../src/sweep/spec.js';
 import { runSweepGpu } from '../../src/engine/gpu-runner.js';
-import type { SweepResult } from '../../src/engine/result.js';
+import { totalSteps, type SweepResult } from '../../src/engine/result.js';
+import { cellEnds } from '../../src/export/grid.js';
 import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
 import { testDevice } from '../support/gpu.js';
 import { cli, entries, errorLines, readNpy, type CliRun } from './support.js';
@@ -39,6 +40,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const out = (...p: string[]) => join(dir, 'out', ...p);
+const settledOf = (r: SweepResult) => cellEnds(r);
 const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
 
 describe.runIf(device)('collapse-atlas run', () => {
@@ -46,9 +48,17 @@ describe.runIf(device)('collapse-atlas run', () => {
     expect(errorLines(run)).toEqual([]);
     expect(run.code).toBe(0);
     expect(entries(join(dir, 'out'))).toEqual(['pair-1', 'pair-2', 'small']);
-    expect(entries(out('small'))).toEqual(['class.npy', 'collapseTime.npy', 'figure.png', 'figure.svg', 'final.npy', 'grid.csv', 'manifest.json', 'raw.png', 's.npy', 'tauEff.npy']);
+    expect(entries(out('small'))).toEqual([
+      'class.npy', 'collapseTime.npy', 'figure.png', 'figure.svg', 'final.npy', 'grid.csv', 'manifest.json', 'raw.png', 's.npy', 'steps.npy', 'tSettled.npy', 'tauEff.npy',
+    ]);
     expect(entries(dir)).toEqual(['out', 'pair.json', 'small.json']); // no partial folder left
-    expect(run.stdout).toMatch(/small: 192 cells × 2000 steps in [\d.]+ s: [\d.e+]+ instance-steps\/s overall/);
+    const total = totalSteps(engine);
+    const summary = run.stdout.match(/small: 192 cells, ([\d.e+]+) step attempts \(([\d.]+) per cell\) in [\d.]+ s: [\d.e+]+ instance-steps\/s overall, [\d.e+]+ in kernels/);
+    expect(summary).not.toBeNull();
+    expect(Number(summary![1])).toBeCloseTo(total, -Math.floor(Math.log10(total)) + 2);
+    expect(Number(summary![2])).toBeCloseTo(total / 192, 1);
+    const ends = settledOf(engine);
+    expect(run.stdout).toContain(`  cells: ${ends.settled} settled early, ${192 - ends.settled} ran to tEnd = 200, 0 diverged or stiff\n`);
   });
 
   it('class.npy, final.npy and the metric grids have the engine\'s shapes, dtypes and values', () => {
@@ -59,13 +69,14 @@ describe.runIf(device)('collapse-atlas run', () => {
     const final = readNpy(out('small', 'final.npy'));
     expect([final.dtype, final.shape]).toEqual(['f4', [ny, nx, 3]]);
     expect(Array.from(final.data as Float32Array)).toEqual(Array.from(engine.finalState));
-    for (const [k, id] of ['s', 'tauEff', 'collapseTime'].entries()) {
+    const ids = ['s', 'tauEff', 'collapseTime', 'tSettled', 'steps'];
+    for (const [k, id] of ids.entries()) {
       const m = readNpy(out('small', `${id}.npy`));
       expect([m.dtype, m.shape]).toEqual(['f4', [ny, nx]]);
-      expect((m.data as Float32Array)[5 * nx + 7]).toBe(engine.metrics[(5 * nx + 7) * 3 + k]);
+      expect(Array.from(m.data as Float32Array), id).toEqual(Array.from({ length: nx * ny }, (_, c) => engine.metrics[c * ids.length + k]));
     }
     const csv = readFileSync(out('small', 'grid.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('p0,weightDecay,class,w,p,wa,s,tauEff,collapseTime');
+    expect(csv[0]).toBe('p0,weightDecay,class,w,p,wa,s,tauEff,collapseTime,tSettled,steps');
     expect(csv).toHaveLength(1 + nx * ny);
     expect(csv[1 + 5 * nx + 7].split(',')[2]).toBe(CLASS_BY_CODE[engine.classes[5 * nx + 7]]);
   });
@@ -95,14 +106,24 @@ describe.runIf(device)('collapse-atlas run', () => {
     expect(m.axes.x).toHaveLength(nx);
     expect(m.axes.y[ny - 1]).toBeCloseTo(0.3, 12);
     expect(m.state.map((s: { id: string }) => s.id)).toEqual(['w', 'p', 'wa']);
-    expect(m.metrics.map((s: { id: string }) => s.id)).toEqual(['s', 'tauEff', 'collapseTime']);
+    expect(m.metrics.map((s: { id: string }) => s.id)).toEqual(['s', 'tauEff', 'collapseTime', 'tSettled', 'steps']);
+    expect(m.spec.settle).toEqual({ tol: 1e-6, hold: 0.5 });
     expect(m.adapter).toMatch(/\S/);
     expect(m.adapter).toBe(engine.backend === 'webgpu' ? m.adapter : engine.backend);
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
     expect(m.package.version).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
     expect(m.package.commit.startsWith(head)).toBe(true);
     expect(Date.parse(m.timings.endedAt)).toBeGreaterThanOrEqual(Date.parse(m.timings.startedAt));
-    expect(m.timings.instanceSteps).toBe(nx * ny * 2000);
+    // Early exit: cells stop when their fate is decided, so the work is the steps metric summed.
+    const steps = readNpy(out('small', 'steps.npy')).data as Float32Array;
+    const total = steps.reduce((a, b) => a + b, 0);
+    expect(m.timings.instanceSteps).toBe(total);
+    expect(total).toBeLessThan(nx * ny * 2000);
+    expect(m.steps).toEqual({ total, meanPerCell: total / (nx * ny), maxPerCell: Math.max(...steps) });
+    const tSettled = readNpy(out('small', 'tSettled.npy')).data as Float32Array;
+    const settled = tSettled.filter((t) => t >= 0).length;
+    expect(settled).toBeGreaterThan(0);
+    expect(m.ends).toEqual({ settled, ranToTEnd: nx * ny - settled, divergedOrStiff: 0 });
     expect(m.timings.instanceStepsPerSecond).toBeCloseTo(m.timings.instanceSteps / (m.timings.ms / 1000), 3);
     expect(m.run.wallMs).toBeGreaterThan(m.run.kernelMs);
     const count = (code: number) => engine.classes.filter((c) => c === code).length;
@@ -119,9 +140,13 @@ describe.runIf(device)('collapse-atlas run', () => {
     expect(JSON.parse(readFileSync(join(dir, 'tile-1', 'manifest.json'), 'utf8')).tile).toEqual({ index: 1, count: 3, rows: { start: 4, end: 8 } });
     const merged = await cli(['merge', 'tile-2', 'tile-0', 'tile-1', '--out', 'merged'], { cwd: dir });
     expect([merged.code, errorLines(merged)]).toEqual([0, []]);
-    for (const f of ['class.npy', 'final.npy', 's.npy', 'tauEff.npy', 'collapseTime.npy', 'grid.csv', 'raw.png', 'figure.svg']) {
+    for (const f of ['class.npy', 'final.npy', 's.npy', 'tauEff.npy', 'collapseTime.npy', 'tSettled.npy', 'steps.npy', 'grid.csv', 'raw.png', 'figure.svg']) {
       expect(readFileSync(join(dir, 'merged', f)).equals(readFileSync(out('small', f))), f).toBe(true);
     }
+    const single = JSON.parse(readFileSync(out('small', 'manifest.json'), 'utf8'));
+    const whole = JSON.parse(readFileSync(join(dir, 'merged', 'manifest.json'), 'utf8'));
+    expect([whole.counts, whole.steps, whole.ends, whole.spec]).toEqual([single.counts, single.steps, single.ends, single.spec]);
+    expect(whole.timings.instanceSteps).toBe(single.timings.instanceSteps);
     expect(existsSync(join(dir, 'merged', 'figure.png'))).toBe(true);
     const missing = await cli(['merge', 'tile-2', 'tile-0', '--out', 'm2'], { cwd: dir });
     expect([missing.code, errorLines(missing)]).toEqual([2, ['collapse-atlas: merge: tile 1/3 missing']]);

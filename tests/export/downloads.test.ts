@@ -34,8 +34,12 @@ describe('explorer export files', () => {
     expect(Array.from(cls.data as Uint8Array)).toEqual(Array.from(result.classes));
     const s = npyExport(result, 's');
     expect(s.name).toBe('tian-l2-p0-weightDecay-s.npy');
-    expect((npy(s.bytes).data as Float32Array)[23]).toBeCloseTo(result.metrics[23 * 3], 5);
-    expect(() => npyExport(result, 'speed')).toThrow('layer "speed" is neither "class" nor a metric of tian-l2 (s, tauEff, collapseTime)');
+    expect((npy(s.bytes).data as Float32Array)[23]).toBeCloseTo(result.metrics[23 * 5], 5);
+    const steps = npyExport(result, 'steps');
+    expect(steps.name).toBe('tian-l2-p0-weightDecay-steps.npy');
+    expect((npy(steps.bytes).data as Float32Array)[23]).toBe(result.metrics[23 * 5 + 4]);
+    expect((npy(npyExport(result, 'tSettled').bytes).data as Float32Array)[23]).toBe(Math.fround(result.metrics[23 * 5 + 3]));
+    expect(() => npyExport(result, 'speed')).toThrow('layer "speed" is neither "class" nor a metric of tian-l2 (s, tauEff, collapseTime, tSettled, steps)');
   });
 
   it('the manifest spec parses back to the same sweep', () => {
@@ -45,6 +49,8 @@ describe('explorer export files', () => {
     expect(specToJson(back)).toEqual(specToJson(spec));
     expect(Array.from(back.values)).toEqual(Array.from(spec.values));
     expect(m.counts.collapsed + m.counts['non-collapsed']).toBe(24);
+    expect(m.steps.total).toBe(result.timings.instanceSteps);
+    expect(m.ends.settled + m.ends.ranToTEnd + m.ends.divergedOrStiff).toBe(24);
     expect(m.adapter).toBe('cpu-f64');
   });
 

@@ -30,7 +30,7 @@ describe('figureSvg', () => {
     expect(texts(svg, 'axis-y')).toEqual(['η (weight decay)']);
     expect(texts(svg, 'title')).toEqual(['Tian et al. 2021 — L2 loss eigenmode dynamics (BYOL/SimSiam)']);
     expect(texts(svg, 'subtitle')).toEqual(['P1 · test']);
-    expect(texts(svg, 'summary')[0]).toMatch(/^10×8 cells · σ² = 0, α_p = 1, .* · rk4, dt = 0\.1, t_end = 300$/);
+    expect(texts(svg, 'summary')[0]).toMatch(/^10×8 cells · σ² = 0, α_p = 1, .* · rk4, dt = 0\.1, t_end = 300, early exit tol = 1e-6$/);
     expect(svg).not.toContain('reconstruction');
   });
 
@@ -67,7 +67,7 @@ describe('figureSvg', () => {
     expect(texts(m, 'colorbar-tick').length).toBeGreaterThanOrEqual(3);
     expect(texts(m, 'legend-entry')).toEqual(['no value (not reached or diverged)']);
     expect(m).not.toContain('class="overlay"');
-    expect(() => figureSvg(tian, { layer: 'bogus' })).toThrow('layer "bogus" is neither "class" nor a metric of tian-l2 (s, tauEff, collapseTime)');
+    expect(() => figureSvg(tian, { layer: 'bogus' })).toThrow('layer "bogus" is neither "class" nor a metric of tian-l2 (s, tauEff, collapseTime, tSettled, steps)');
   });
 
   it('log axes get ticks at 1, 2 × 10^k; a reconstruction model gets the badge', () => {
@@ -100,7 +100,7 @@ describe('rawPng', () => {
 
   it('a metric maps its smallest value to viridis(0) and its largest to viridis(1)', () => {
     const png = decode(rawPng(tian, 's'));
-    const s = Array.from({ length: nx * ny }, (_, c) => tian.metrics[c * 3]);
+    const s = Array.from({ length: nx * ny }, (_, c) => tian.metrics[c * 5]);
     const at = (c: number) => { const i = c % nx; const j = (c - i) / nx; const k = ((ny - 1 - j) * nx + i) * 3; return Array.from(png.data.subarray(k, k + 3)); };
     expect(at(s.indexOf(Math.min(...s)))).toEqual([0x44, 0x01, 0x54]);
     expect(at(s.indexOf(Math.max(...s)))).toEqual([0xfd, 0xe7, 0x25]);

@@ -27,8 +27,12 @@ describe('grid export', () => {
     expect(final.dtype).toBe('f4');
     expect(final.shape).toEqual([3, 5, 3]);
     expect((final.data as Float32Array)[(2 * 5 + 4) * 3 + 1]).toBeCloseTo(result.finalState[(2 * 5 + 4) * 3 + 1], 6);
-    expect(Object.keys(files).sort()).toEqual(['class.npy', 'collapseTime.npy', 'final.npy', 'grid.csv', 's.npy', 'tauEff.npy']);
+    expect(Object.keys(files).sort()).toEqual(['class.npy', 'collapseTime.npy', 'final.npy', 'grid.csv', 's.npy', 'steps.npy', 'tSettled.npy', 'tauEff.npy']);
     expect(read('s.npy').shape).toEqual([3, 5]);
+    // The engine's metrics after the readouts: t_c, t_s (−1: ran to tEnd), step attempts.
+    for (const [k, id] of ['collapseTime', 'tSettled', 'steps'].entries()) {
+      expect(Array.from(read(`${id}.npy`).data as Float32Array), id).toEqual(Array.from({ length: 15 }, (_, c) => Math.fround(result.metrics[c * 5 + 2 + k])));
+    }
   });
 
   it('the .npy header follows NumPy format 1.0 (magic, 64-byte aligned, C order)', () => {
@@ -44,7 +48,7 @@ describe('grid export', () => {
 
   it('one CSV row per cell with a header naming every column', () => {
     const lines = gridCsv(result).trim().split('\n');
-    expect(lines[0]).toBe('p0,weightDecay,class,w,p,wa,s,tauEff,collapseTime');
+    expect(lines[0]).toBe('p0,weightDecay,class,w,p,wa,s,tauEff,collapseTime,tSettled,steps');
     expect(lines).toHaveLength(1 + 15);
     const last = lines[15].split(',');
     expect(Number(last[0])).toBeCloseTo(0.3, 12);
@@ -60,9 +64,31 @@ describe('grid export', () => {
     expect(m.axes.x).toHaveLength(5);
     expect(m.axes.y[2]).toBeCloseTo(0.2, 12);
     expect(m.state.map((s) => s.id)).toEqual(['w', 'p', 'wa']);
-    expect(m.metrics.map((s) => s.id)).toEqual(['s', 'tauEff', 'collapseTime']);
+    expect(m.metrics.map((s) => s.id)).toEqual(['s', 'tauEff', 'collapseTime', 'tSettled', 'steps']);
     expect(m.counts.collapsed + m.counts['non-collapsed']).toBe(15);
+    expect(m.spec.settle).toEqual({ tol: 1e-6, hold: 0.5 });
     expect(m.adapter).toBe('cpu-f64');
     expect(m.package).toEqual({ version: '0.1.0', commit: 'abc123' });
+  });
+
+  it('the manifest counts step attempts and how the cells ended, over the whole grid or a band of rows', () => {
+    const steps = Array.from({ length: 15 }, (_, c) => result.metrics[c * 5 + 4]);
+    const tSettled = Array.from({ length: 15 }, (_, c) => result.metrics[c * 5 + 3]);
+    const m = manifest(result, { packageVersion: '0.1.0' });
+    const total = steps.reduce((a, b) => a + b, 0);
+    expect(m.steps).toEqual({ total, meanPerCell: total / 15, maxPerCell: Math.max(...steps) });
+    expect(total).toBe(result.timings.instanceSteps);
+    const settled = tSettled.filter((t) => t >= 0).length;
+    expect(m.ends).toEqual({ settled, ranToTEnd: 15 - settled, divergedOrStiff: 0 });
+    expect(settled).toBeGreaterThan(0); // early exit is on by default
+    expect(Math.max(...steps)).toBeLessThanOrEqual(3000); // the fixed step: at most tEnd/dt
+    const band = manifest(result, { packageVersion: '0.1.0' }, { start: 1, end: 2 });
+    expect(band.steps.total).toBe(steps.slice(5, 10).reduce((a, b) => a + b, 0));
+    expect(band.ends.settled + band.ends.ranToTEnd).toBe(5);
+    // A fixed-horizon run: every cell runs to tEnd, 3000 steps each.
+    const fixed = manifest(runSweepCpu({ ...spec, settle: false }), { packageVersion: '0.1.0' });
+    expect(fixed.steps).toEqual({ total: 15 * 3000, meanPerCell: 3000, maxPerCell: 3000 });
+    expect(fixed.ends).toEqual({ settled: 0, ranToTEnd: 15, divergedOrStiff: 0 });
+    expect(fixed.spec.settle).toBe(false);
   });
 });

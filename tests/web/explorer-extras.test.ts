@@ -8,8 +8,8 @@ import { preview, type PreviewServer } from 'vite';
 import { decode } from 'fast-png';
 import { parse as parseNpy } from 'npyjs';
 import { buildExplorer, startExplorer } from '../support/browser.js';
-import { finishedGrid } from '../support/explorer-page.js';
-import { CLASS_BY_CODE, CLASSES } from '../../src/models/types.js';
+import { finishedGrid, waitDone as waitRun } from '../support/explorer-page.js';
+import { CLASS_BY_CODE, CLASSES, cellMetrics } from '../../src/models/types.js';
 import { getModel } from '../../src/models/registry.js';
 import { axisValues, cellValues, parseSpec } from '../../src/sweep/spec.js';
 import { integrateCell } from '../../src/engine/cpu-runner.js';
@@ -53,7 +53,8 @@ async function clickCell(page: Page, i: number, j: number): Promise<void> {
 describe('explorer inspector and export', () => {
   const presetQuery = `?model=bao-cosine&preset=emergence&n=${n}`;
   const model = getModel('bao-cosine')!;
-  const spec = parseSpec({ model: model.id, ...model.presets.find((p) => p.id === 'emergence')!.spec, x: { ...model.presets[1].spec.x, n }, y: { ...model.presets[1].spec.y, n } });
+  const spec0 = () => ({ model: model.id, ...model.presets.find((p) => p.id === 'emergence')!.spec, x: { ...model.presets[1].spec.x, n }, y: { ...model.presets[1].spec.y, n } });
+  const spec = parseSpec(spec0());
   let page: Page;
   let grid: number[];
   const errors: string[] = [];
@@ -83,17 +84,23 @@ describe('explorer inspector and export', () => {
         return {
           cls: root.querySelector('[data-class]')!.getAttribute('data-class'),
           tc: Number(root.querySelector('[data-collapse-time]')!.getAttribute('data-collapse-time')),
+          ts: Number(root.querySelector('[data-t-settled]')!.getAttribute('data-t-settled')),
+          steps: Number(root.querySelector('[data-steps]')!.getAttribute('data-steps')),
+          stopped: root.querySelector('[data-t-settled]')!.textContent,
           state: Array.from(root.querySelectorAll('[data-end-state]'), (e) => Number(e.getAttribute('data-value'))),
           fixed: root.querySelector('atlas-phase-portrait')!.shadowRoot!.querySelectorAll('svg[role=img] circle.fixed').length,
           plotted: root.querySelector('atlas-time-series')!.shadowRoot!.querySelectorAll('canvas').length,
         };
       });
       const P = cellValues(spec, axisValues(spec.x), axisValues(spec.y), i, j);
-      const ref = integrateCell(model, P, spec.integrator.method, spec.integrator.dt, spec.integrator.steps);
+      const ref = integrateCell(model, P, spec);
       expect(shown.cls).toBe(CLASS_BY_CODE[code]);
       expect(ref.classCode).toBe(code);
       shown.state.forEach((v, d) => expect(v).toBeCloseTo(ref.state[d], 12));
       expect(shown.tc).toBe(ref.collapseTime);
+      expect(shown.ts).toBe(ref.tSettled);
+      expect(shown.steps).toBe(ref.steps);
+      if (ref.tSettled >= 0) expect(shown.stopped).toMatch(/^stopped at t_s = [\d.e+-]+ \(settled\)$/);
       expect(shown.fixed).toBe(model.fixedPoints(P).length);
       expect(shown.plotted).toBeGreaterThan(0);
       await page.screenshot({ path: `${artifacts}/inspector-${CLASS_BY_CODE[code]}.png` });
@@ -157,6 +164,60 @@ describe('explorer inspector and export', () => {
     expect(agree / (n * n)).toBeGreaterThan(0.9);
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
+  });
+
+  it('the integrator controls offer every tableau, rtol and atol for adaptive ones and a settle switch, all in the URL', async () => {
+    const ctl = (sel: string) => `${explorer} >>> atlas-controls >>> ${sel}`;
+    const query = () => page.evaluate(() => Object.fromEntries(new URL(location.href).searchParams));
+    const runId = () => page.evaluate(() => (window as unknown as { __atlas: { sweep: { run: { id: number } } } }).__atlas.sweep.run.id);
+    expect(await page.$$eval(ctl('select[name=method] option'), (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['rk4', 'rk38', 'dp5', 'tsit5']);
+    expect(await page.$(ctl('input[name=rtol]'))).toBeNull();
+    let id = await runId();
+    await page.select(ctl('select[name=method]'), 'dp5');
+    id = await waitRun(page, id);
+    expect(await query()).toMatchObject({ method: 'dp5', rtol: '0.000001', atol: '1e-9', settle: '0.000001' });
+    expect(await page.$eval(ctl('input[name=rtol]'), (e) => (e as HTMLInputElement).value)).toBe('0.000001');
+    expect(await page.$eval(ctl('input[name=atol]'), (e) => (e as HTMLInputElement).value)).toBe('1e-9');
+    const controlsText = await page.$eval(`${explorer} >>> atlas-controls`, (e) => e.shadowRoot!.textContent);
+    expect(controlsText).toContain('first step');
+    // A tolerance typed in the field goes to the URL and the sweep.
+    await page.$eval(ctl('input[name=rtol]'), (e) => {
+      (e as HTMLInputElement).value = '1e-5';
+      e.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    id = await waitRun(page, id);
+    expect((await query()).rtol).toBe('0.00001');
+    const adaptive = await finishedGrid(page);
+    const metrics = cellMetrics(model);
+    const steps = metrics.findIndex((m) => m.id === 'steps');
+    const tSettled = metrics.findIndex((m) => m.id === 'tSettled');
+    // The inspector runs the same adaptive integrator and settle test: its outcome is the cell's.
+    const [i, j] = [n / 2, n / 2];
+    await clickCell(page, i, j);
+    await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')?.shadowRoot?.querySelector('[data-steps]'));
+    const shown = await page.evaluate(() => {
+      const root = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')!.shadowRoot!;
+      return { steps: Number(root.querySelector('[data-steps]')!.getAttribute('data-steps')), ts: Number(root.querySelector('[data-t-settled]')!.getAttribute('data-t-settled')), title: root.querySelector('h2')!.textContent };
+    });
+    const adaptiveSpec = parseSpec({ ...spec0(), integrator: { ...spec0().integrator, method: 'dp5', rtol: 1e-5 } });
+    const ref = integrateCell(adaptiveSpec.model, cellValues(adaptiveSpec, axisValues(adaptiveSpec.x), axisValues(adaptiveSpec.y), i, j), adaptiveSpec);
+    expect([shown.steps, shown.ts]).toEqual([ref.steps, ref.tSettled]);
+    expect(shown.title).toContain('dp5, rtol = 0.00001');
+    expect(adaptive.metrics[(j * n + i) * metrics.length + steps]).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+
+    // Settle off: the fixed horizon, every cell runs to t_end.
+    await page.$eval(ctl('input[name=settle]'), (e) => (e as HTMLInputElement).click());
+    id = await waitRun(page, id);
+    expect((await query()).settle).toBe('off');
+    const fixed = await finishedGrid(page);
+    expect(Array.from({ length: n * n }, (_, c) => fixed.metrics[c * metrics.length + tSettled]).every((t) => t === -1)).toBe(true);
+    expect(await page.$(ctl('input[name=settleTol]'))).toBeNull();
+    await page.select(ctl('select[name=method]'), 'rk38');
+    await waitRun(page, id);
+    expect(await query()).toMatchObject({ method: 'rk38', settle: 'off' });
+    expect((await query()).rtol).toBeUndefined();
+    expect(errors).toEqual([]);
   });
 });
 

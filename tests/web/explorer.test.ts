@@ -15,7 +15,7 @@ import { viewFromQuery } from '../../web/state/url.js';
 import { viewToSpec } from '../../web/state/view.js';
 import { formatValue } from '../../web/state/format.js';
 import { metricStyle } from '../../web/state/metric-style.js';
-import { rampColor } from '../../web/render/palette.js';
+import { kMissingColor, rampColor } from '../../web/render/palette.js';
 import { cellMetrics } from '../../src/models/types.js';
 
 const kArtifacts = 'test-artifacts/explorer';
@@ -137,7 +137,9 @@ describe('explorer page', () => {
     expect(await textOf(page, 'atlas-readout', '[data-readout=class]')).toBe(CLASSES[CLASS_BY_CODE[grid.classes[j * 48 + i]]].label);
     const state = await textOf(page, 'atlas-readout', '[data-readout=state]');
     const k = j * 48 + i;
-    expect(state).toBe(`final state at t = 300: w = ${formatValue(grid.finalState[3 * k])}, p = ${formatValue(grid.finalState[3 * k + 1])}, w_a = ${formatValue(grid.finalState[3 * k + 2])}`);
+    const metrics = cellMetrics(spec.model);
+    const ts = grid.metrics[k * metrics.length + metrics.findIndex((m) => m.id === 'tSettled')];
+    expect(state).toBe(`final state at ${ts >= 0 ? `t_s = ${formatValue(ts)} (settled)` : 't = 300'}: w = ${formatValue(grid.finalState[3 * k])}, p = ${formatValue(grid.finalState[3 * k + 1])}, w_a = ${formatValue(grid.finalState[3 * k + 2])}`);
     // A click (no drag) tells the page which cell was chosen, with its full parameter vector.
     await page.evaluate(() => document.querySelector('atlas-explorer')!.addEventListener('cell-select', (e) => {
       const d = (e as CustomEvent<{ i: number; j: number; values: Float64Array }>).detail;
@@ -183,6 +185,58 @@ describe('explorer page', () => {
     expect(await textOf(page, 'atlas-legend', '[data-colorbar]')).toContain('s: final representation strength s = w²');
   });
 
+  it('the engine\'s tSettled and steps layers render: steps in log colours, a tSettled of −1 (ran to t_end) as never applied', async () => {
+    const grid = await finishedGrid(page);
+    const model = specOf(grid.search).model;
+    const stride = cellMetrics(model).length;
+    const result = { ...grid, spec: { model }, classes: Uint8Array.from(grid.classes), metrics: Float32Array.from(grid.metrics) } as never;
+    const counts: Record<string, { missing: number; coloured: number; bad: number }> = {};
+    for (const id of ['steps', 'tSettled']) {
+      const layer = await deep(page, 'atlas-legend', '[name="layer"]');
+      await layer.evaluate((e, v) => {
+        (e as HTMLSelectElement).value = v;
+        e.dispatchEvent(new Event('change', { bubbles: true }));
+      }, id);
+      await page.waitForFunction((v) => new URL(location.href).searchParams.get('layer') === v, {}, id);
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      const style = metricStyle(model, id, result)!;
+      const png = await canvasPixels(page, `${kArtifacts}/metric-${id}-canvas.png`);
+      const c = (counts[id] = { missing: 0, coloured: 0, bad: 0 });
+      for (let j = 0; j < 48; j += 3) {
+        for (let i = 0; i < 48; i += 3) {
+          const v = grid.metrics[(j * 48 + i) * stride + style.index];
+          let want: number[];
+          if (v === style.missing) {
+            c.missing++;
+            want = rgb(kMissingColor);
+          } else {
+            c.coloured++;
+            const t = style.log ? (Math.log(v) - Math.log(style.lo)) / (Math.log(style.hi) - Math.log(style.lo)) : (v - style.lo) / (style.hi - style.lo);
+            want = rgb(rampColor(Math.round(Math.min(1, Math.max(0, t)) * 255) / 255));
+          }
+          if (!near(png.at(...cellCentre(png.width, png.height, 48, 48, i, j)), want)) c.bad++;
+        }
+      }
+      if (id === 'steps') {
+        expect(style.hi / style.lo).toBeGreaterThan(10); // settled cells stop early, the rest run to t_end
+        expect(style.log).toBe(true);
+        expect(await textOf(page, 'atlas-legend', '[data-colorbar]')).toContain('log colour scale');
+      } else {
+        expect(await textOf(page, 'atlas-legend')).toContain('never applied (ran to t_end)');
+      }
+    }
+    expect(counts.steps).toMatchObject({ missing: 0, bad: 0 });
+    expect(counts.tSettled.bad).toBe(0);
+    expect(counts.tSettled.coloured).toBeGreaterThan(0);
+    // Back to the class map for the tests that follow.
+    const layer = await deep(page, 'atlas-legend', '[name="layer"]');
+    await layer.evaluate((e) => {
+      (e as HTMLSelectElement).value = 'class';
+      e.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('layer') === 'class');
+  });
+
   it('a dragged box recomputes that region at full resolution, and its URL restores the same grid', async () => {
     const box = (await (await heatmapCanvas(page)).boundingBox())!;
     // p0 ∈ [0.03, 0.3], η ∈ [0.045, 0.165]: across the boundary.
@@ -219,8 +273,8 @@ describe('explorer page', () => {
     const reference = await finishedGrid(lost);
     await setField(lost, 'tEnd', '300'); // the same view again: a new sweep
     await lost.waitForFunction(() => {
-      const run = (window as unknown as { __atlas: { sweep: { run: { phase: string; t: number } } } }).__atlas.sweep.run;
-      return run.phase === 'fine' && run.t > 20;
+      const run = (window as unknown as { __atlas: { sweep: { run: { phase: string; progress: { t: number } } } } }).__atlas.sweep.run;
+      return run.phase === 'fine' && run.progress.t > 20;
     }, { polling: 10 });
     type Sweep = { sweep: { run: { device: GPUDevice }; losses: string[]; deviceGeneration: number } };
     await lost.evaluate(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.run.device.destroy());

@@ -20,6 +20,36 @@ describe('explorer URL state', () => {
     }
   }
 
+  it('adaptive methods carry rtol and atol, settle is off, a tolerance or tol:hold, and all of it round-trips', () => {
+    const model = models[0];
+    const base = viewFromPreset(model, model.presets[0]);
+    const views: View[] = [
+      { ...base, integrator: { method: 'dp5', dt: 0.05, tEnd: 3000, rtol: 1e-5, atol: 1e-8 }, settle: false },
+      { ...base, integrator: { method: 'tsit5', dt: 0.05, tEnd: 3000, rtol: 1e-6, atol: 1e-9, dtMin: 1e-6, dtMax: 10, maxSteps: 50_000 }, settle: { tol: 1e-5, hold: 1 } },
+      { ...base, integrator: { method: 'dp5', dt: 0.05, tEnd: 3000, adaptive: false }, settle: { tol: 1e-7 } },
+      { ...base, integrator: { method: 'rk38', dt: 0.05, tEnd: 3000 }, settle: { tol: 1e-6 } },
+    ];
+    for (const view of views) {
+      const query = viewToQuery(view);
+      const back = viewFromQuery(query);
+      expect(back.error, query).toBeUndefined();
+      expect(back.view.integrator).toEqual(view.integrator);
+      expect(back.view.settle).toEqual(view.settle);
+      const spec = viewToSpec(back.view).spec!;
+      expect(spec.integrator.method).toBe(view.integrator.method);
+      expect(spec.settle).toEqual(view.settle === false ? false : { hold: 0.5, ...view.settle });
+    }
+    expect(viewToQuery(views[0])).toMatch(/[?&]method=dp5&dt=0\.05&tEnd=3000&rtol=0\.00001&atol=1e-8&settle=off&/);
+    expect(viewToQuery(views[1])).toMatch(/&settle=0\.00001%3A1&/);
+    expect(viewToQuery(views[2])).toMatch(/&adaptive=off&settle=1e-7&/);
+    expect(viewToQuery(views[3])).not.toMatch(/rtol|atol/);
+    // A URL naming an adaptive method without tolerances gets the defaults; dt is then the first step.
+    const { view, error } = viewFromQuery(`?model=${model.id}&preset=${model.presets[0].id}&method=tsit5`);
+    expect(error).toBeUndefined();
+    expect(view.integrator).toMatchObject({ method: 'tsit5', rtol: 1e-6, atol: 1e-9 });
+    expect(viewToSpec(view).spec!.integrator.adaptive).toBe(true);
+  });
+
   it('the older ?model=&preset=&n= still works', () => {
     const model = models[0];
     const { view, error } = viewFromQuery(`?model=${model.id}&preset=${model.presets[0].id}&n=40`);
@@ -37,7 +67,17 @@ describe('explorer URL state', () => {
     [`?model=${m.id}&${axis}&dt=fast`, 'URL: dt: "fast" is not a number'],
     [`?model=${m.id}&${axis}&overlays=maybe`, 'URL: overlays: must be on or off, got "maybe"'],
     [`?model=${m.id}&${axis}&zoom=0:1:2`, 'URL: zoom: expected xmin:xmax:ymin:ymax, got "0:1:2"'],
-    [`?model=${m.id}&${axis}&layer=colour`, `URL: layer: unknown layer "colour" of ${m.id} (known: class, ${[...m.readouts.map((r) => r.id), 'collapseTime'].join(', ')})`],
+    [`?model=${m.id}&${axis}&layer=colour`, `URL: layer: unknown layer "colour" of ${m.id} (known: class, ${[...m.readouts.map((r) => r.id), 'collapseTime', 'tSettled', 'steps'].join(', ')})`],
+    [`?model=${m.id}&${axis}&method=dp5&rtol=tight`, 'URL: rtol: "tight" is not a number'],
+    [`?model=${m.id}&${axis}&method=dp5&atol=`, 'URL: atol: "" is not a number'],
+    [`?model=${m.id}&${axis}&method=dp5&rtol=2`, 'URL: integrator.rtol: must be < 1 (got 2)'],
+    [`?model=${m.id}&${axis}&method=rk4&rtol=0.001`, 'URL: integrator.rtol: only adaptive steps take it (rk4 runs a fixed step here; adaptive methods: dp5, tsit5)'],
+    [`?model=${m.id}&${axis}&method=rk5`, 'URL: integrator.method: unknown integrator "rk5" (known: rk4, rk38, dp5, tsit5)'],
+    [`?model=${m.id}&${axis}&method=dp5&adaptive=maybe`, 'URL: adaptive: must be on or off, got "maybe"'],
+    [`?model=${m.id}&${axis}&settle=soon`, 'URL: settle: "soon" is not a number'],
+    [`?model=${m.id}&${axis}&settle=1e-6:0.5:2`, 'URL: settle: expected off, tol or tol:hold, got "1e-6:0.5:2"'],
+    [`?model=${m.id}&${axis}&settle=1e-6:long`, 'URL: settle.hold: "long" is not a number'],
+    [`?model=${m.id}&${axis}&settle=2`, 'URL: settle.tol: must lie in (0, 1) (got 2)'],
   ])('%s is named and falls back to the defaults', (query, message) => {
     const { view, error } = viewFromQuery(query);
     expect(error).toBe(message);

@@ -7,7 +7,7 @@ import { compareFiles } from '../../src/export/compare.js';
 import { layerColors } from '../../src/export/layer.js';
 import { CLASSES } from '../../src/models/types.js';
 import type { SweepResult } from '../../src/engine/result.js';
-import { SweepController, kEnableWebGpu } from '../controllers/sweep-controller.js';
+import { SweepController, kEnableWebGpu, progressText } from '../controllers/sweep-controller.js';
 import { compareFromQuery } from '../state/compare-url.js';
 import { download, svgToPng } from './atlas-export.js';
 import './atlas-heatmap.js';
@@ -109,7 +109,7 @@ export class AtlasCompare extends LitElement {
       ${spec.model.status === 'reconstruction' ? html`<p class="note">Reconstruction: ${spec.model.note}</p>` : ''}
       ${ctrl.error ? html`<p class="error" role="alert">${ctrl.error}</p>` : ''}
       <atlas-heatmap .run=${run} .size=${kPanel}></atlas-heatmap>
-      <p class="status">${run?.phase === 'done' ? 'done' : run ? `${run.phase}: t = ${run.t.toFixed(1)} / ${spec.integrator.tEnd}` : 'starting…'}</p>
+      <p class="status">${run?.phase === 'done' ? 'done' : run ? `${run.phase}: ${progressText(run.progress, spec.integrator.tEnd)}` : 'starting…'}</p>
     </section>`;
   }
 

@@ -2,8 +2,9 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { models, getModel } from '../../src/models/registry.js';
 import type { NumberParam, Param } from '../../src/models/types.js';
-import { tableaus } from '../../src/integrators/tableaus.js';
-import { defaultView, type AxisView, type View } from '../state/view.js';
+import { isAdaptive, tableaus } from '../../src/integrators/tableaus.js';
+import { kSettleDefaults } from '../../src/sweep/spec.js';
+import { defaultView, normalizeIntegrator, stepsAdaptively, type AxisView, type View, type ViewIntegrator } from '../state/view.js';
 
 const kSliderSteps = 1000;
 
@@ -26,7 +27,9 @@ function fromSlider(p: NumberParam, k: number): number {
 
 /**
  * Controls generated from the model's schema: model, the two axes, every other value (slider plus
- * number field under its paper symbol; a select for choices), the integrator. Nothing model-specific.
+ * number field under its paper symbol; a select for choices), the integrator (every tableau; rtol and
+ * atol for adaptive ones, whose dt is the first step) and the settle test (on with its tolerance, or
+ * off: every cell runs to t_end). Nothing model-specific.
  * @fires view-patch - detail: Partial<View>, the fields a control changed
  */
 @customElement('atlas-controls')
@@ -105,9 +108,13 @@ export class AtlasControls extends LitElement {
   override render() {
     const model = getModel(this.view.model) ?? models[0];
     const onAxis = (p: Param) => p.id === this.view.x.param || p.id === this.view.y.param;
-    const { integrator } = this.view;
-    const setIntegrator = (field: 'dt' | 'tEnd', e: Event) =>
-      this.patch({ integrator: { ...integrator, [field]: numberOrText((e.target as HTMLInputElement).value) as number } });
+    const { integrator, settle } = this.view;
+    const adaptive = stepsAdaptively(integrator);
+    const capable = Object.hasOwn(tableaus, integrator.method) && isAdaptive(tableaus[integrator.method]);
+    const setIntegrator = (change: Partial<ViewIntegrator>) => this.patch({ integrator: normalizeIntegrator({ ...integrator, ...change }) });
+    const numberRow = (field: 'dt' | 'tEnd' | 'rtol' | 'atol', label: string, units: string) => html`<div class="row"><span>${label}</span>
+      <input type="number" name=${field} step="any" .value=${String(integrator[field])}
+        @change=${(e: Event) => this.patch({ integrator: { ...integrator, [field]: numberOrText((e.target as HTMLInputElement).value) as number } })}><span>${units}</span></div>`;
     return html`
       <fieldset><legend>Model</legend>
         <select name="model" @change=${(e: Event) => this.patch(defaultView(getModel((e.target as HTMLSelectElement).value)))}>
@@ -118,10 +125,23 @@ export class AtlasControls extends LitElement {
       <fieldset><legend>Parameters</legend>${model.params.filter((p) => p.role === 'param' && !onAxis(p)).map((p) => this.valueRow(p))}</fieldset>
       <fieldset><legend>Initial conditions</legend>${model.params.filter((p) => p.role === 'initial' && !onAxis(p)).map((p) => this.valueRow(p))}</fieldset>
       <fieldset><legend>Integrator</legend>
-        <div class="row"><span>method</span><select name="method" @change=${(e: Event) => this.patch({ integrator: { ...integrator, method: (e.target as HTMLSelectElement).value } })}>
-          ${Object.keys(tableaus).map((k) => html`<option ?selected=${k === integrator.method}>${k}</option>`)}</select><span></span></div>
-        <div class="row"><span>dt</span><input type="number" name="dt" step="any" .value=${String(integrator.dt)} @change=${(e: Event) => setIntegrator('dt', e)}><span>flow time</span></div>
-        <div class="row"><span>t_end</span><input type="number" name="tEnd" step="any" .value=${String(integrator.tEnd)} @change=${(e: Event) => setIntegrator('tEnd', e)}><span>flow time</span></div>
+        <div class="row"><span>method</span><select name="method" @change=${(e: Event) => setIntegrator({ method: (e.target as HTMLSelectElement).value, adaptive: undefined })}>
+          ${Object.entries(tableaus).map(([k, t]) => html`<option value=${k} ?selected=${k === integrator.method}>${k}${isAdaptive(t) ? ' (adaptive)' : ''}</option>`)}</select>
+          ${capable ? html`<label title="off: the tableau's solution weights with the fixed step dt"><input type="checkbox" name="adaptive" .checked=${adaptive}
+            @change=${(e: Event) => setIntegrator({ adaptive: (e.target as HTMLInputElement).checked ? undefined : false })}> adaptive</label>` : html`<span>fixed step</span>`}</div>
+        ${numberRow('dt', adaptive ? 'first step' : 'dt', 'flow time')}
+        ${numberRow('tEnd', 't_end', 'flow time')}
+        ${adaptive ? html`${numberRow('rtol', 'rtol', 'relative')}${numberRow('atol', 'atol', 'absolute')}` : ''}
+      </fieldset>
+      <fieldset><legend>Early exit</legend>
+        <div class="row"><label title="stop a cell once its fate is decided (‖f(y)‖∞ ≤ tol·‖y‖∞ held, or the model's rule); off: every cell runs to t_end">
+          <input type="checkbox" name="settle" .checked=${settle !== false}
+            @change=${(e: Event) => this.patch({ settle: (e.target as HTMLInputElement).checked ? { tol: kSettleDefaults.tol } : false })}> settle</label>
+          ${settle === false
+            ? html`<span>off: fixed horizon</span><span></span>`
+            : html`<input type="number" name="settleTol" step="any" .value=${String(settle.tol)}
+                @change=${(e: Event) => this.patch({ settle: { ...settle, tol: numberOrText((e.target as HTMLInputElement).value) as number } })}><span>tol</span>`}
+        </div>
       </fieldset>`;
   }
 }

@@ -3,11 +3,12 @@ import { customElement, state } from 'lit/decorators.js';
 import { getModel } from '../../src/models/registry.js';
 import type { SweepResult } from '../../src/engine/result.js';
 import type { OverlayCurve } from '../../src/models/types.js';
-import { SweepController, kEnableWebGpu } from '../controllers/sweep-controller.js';
+import { SweepController, kEnableWebGpu, progressText } from '../controllers/sweep-controller.js';
 import { viewFromQuery, viewToQuery } from '../state/url.js';
 import type { ResolvedSpec } from '../../src/sweep/spec.js';
 import { viewFromPreset, viewToSpec, type View, type ZoomBox } from '../state/view.js';
 import { metricStyle } from '../state/metric-style.js';
+import { cellEnds, stepStats } from '../../src/export/grid.js';
 import { ZoomHistory } from '../state/zoom-history.js';
 import type { CellDetail } from './atlas-heatmap.js';
 import './atlas-controls.js';
@@ -142,14 +143,15 @@ export class AtlasExplorer extends LitElement {
   private statusLine() {
     const run = this.sweep.run;
     if (!run) return '';
-    const cells = run.spec.x.n * run.spec.y.n;
     const { tEnd } = run.spec.integrator;
     if (run.phase === 'done' && run.result) {
-      return `done: ${run.spec.x.n}×${run.spec.y.n} cells to t = ${run.result.tReached} in ${(run.result.timings.ms / 1000).toFixed(2)} s on ${run.result.backend}`;
+      const r = run.result;
+      const ends = cellEnds(r);
+      const steps = stepStats(r);
+      return `done: ${r.nx}×${r.ny} cells, ${ends.settled} settled early, ${ends.ranToTEnd} ran to t = ${tEnd}${ends.divergedOrStiff ? `, ${ends.divergedOrStiff} diverged or stiff` : ''}; ${steps.total.toExponential(2)} step attempts (${steps.meanPerCell.toFixed(0)} per cell) in ${(r.timings.ms / 1000).toFixed(2)} s on ${r.backend}`;
     }
     const pass = run.phase === 'coarse' ? `coarse pass ${run.coarseSpec!.x.n}×${run.coarseSpec!.y.n}` : `full grid ${run.spec.x.n}×${run.spec.y.n}`;
-    const settled = run.phase === 'coarse' ? 0 : run.settled;
-    return `${pass}: t = ${run.t.toFixed(1)} / ${tEnd} · cells settled ${settled} / ${cells}`;
+    return `${pass}: ${progressText(run.progress, tEnd)}`;
   }
 
   override render() {
@@ -189,7 +191,7 @@ export class AtlasExplorer extends LitElement {
           <button data-present @click=${() => this.presentation.enter({ model: view.model, preset: new URLSearchParams(location.search).get('preset') })}>present</button>
         </p>
         ${this.inspected && this.result ? html`<atlas-inspector .model=${this.result.spec.model} .values=${this.inspected.values}
-          .integrator=${this.result.spec.integrator} @inspector-close=${() => (this.inspected = undefined)}></atlas-inspector>` : ''}
+          .run=${this.result.spec} @inspector-close=${() => (this.inspected = undefined)}></atlas-inspector>` : ''}
         ${this.presentation.entry ? html`<atlas-present-caption .entry=${this.presentation.entry} .index=${this.presentation.index} .count=${this.presentation.entries.length}></atlas-present-caption>` : ''}
         ${this.presentation.error ? html`<p class="error" role="alert">${this.presentation.error}</p>` : ''}
       </main>`;

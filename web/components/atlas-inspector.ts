@@ -1,15 +1,30 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { CLASS_BY_CODE, CLASSES, DERIVED, type Model } from '../../src/models/types.js';
+import type { CellOutcome, CellRun } from '../../src/engine/cpu-runner.js';
 import { TrajectoryController } from '../controllers/trajectory-controller.js';
 import './atlas-time-series.js';
 import './atlas-phase-portrait.js';
 
-/** How the cell was integrated: the sweep's own integrator, so the inspector agrees with the map. */
-export interface InspectorIntegrator {
-  method: string;
-  dt: number;
-  tEnd: number;
+/**
+ * How the cell was integrated: the sweep's resolved integrator and settle test (a ResolvedSpec will
+ * do), so the inspector's f64 outcome is the cell's own: class, end state, tSettled and steps.
+ */
+export type InspectorRun = CellRun;
+
+/** The integrator in a few words: `rk4, dt = 0.05` or `dp5, rtol = 1e-6, atol = 1e-9`, and the settle test. */
+function describeRun(run: InspectorRun): string {
+  const it = run.integrator;
+  const steps = it.adaptive ? `${it.method}, rtol = ${it.rtol}, atol = ${it.atol}` : `${it.method}, dt = ${it.dt}`;
+  return `${steps}, ${run.settle ? `settle tol = ${run.settle.tol}` : 'fixed horizon'}`;
+}
+
+/** Where the cell stopped: `stopped at t_s = 412.5 (settled)`, or how it ended otherwise. */
+function stopText(out: CellOutcome, tEnd: number): string {
+  if (out.tSettled >= 0) return `stopped at t_s = ${fmt(out.tSettled)} (settled)`;
+  if (out.end === 'diverged') return 'diverged (latched before t_end)';
+  if (out.end === 'stiff') return 'stiff (step below dtMin or step budget spent)';
+  return `ran to t_end = ${fmt(tEnd)}`;
 }
 
 const fmt = (v: number) => (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5) ? String(+v.toPrecision(6)) : v.toExponential(4));
@@ -17,11 +32,12 @@ const fmt = (v: number) => (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5
 /**
  * The trajectory of one cell, from the f64 reference: every state variable over time, a phase
  * portrait of two chosen variables with the model's fixed points, the end state, class and collapse
- * time. The integration runs in a worker (TrajectoryController), off the main thread. Opened by the page on `cell-select`; renders nothing until `model`, `values` and
- * `integrator` are set.
+ * time, where it stopped (tSettled) and the step attempts it took. The integration runs in a worker
+ * (TrajectoryController), off the main thread, with the sweep's own integrator and settle test.
+ * Opened by the page on `cell-select`; renders nothing until `model`, `values` and `run` are set.
  *
  * @example
- * html`<atlas-inspector .model=${model} .values=${detail.values} .integrator=${spec.integrator}
+ * html`<atlas-inspector .model=${model} .values=${detail.values} .run=${spec}
  *        @inspector-close=${() => (this.inspected = undefined)}></atlas-inspector>`
  *
  * @fires inspector-close - the close button or Esc was pressed; the host removes the element.
@@ -46,11 +62,12 @@ export class AtlasInspector extends LitElement {
   @property({ attribute: false }) model?: Model;
   /** The cell's full parameter vector (model.params order), as `cell-select` carries it. */
   @property({ attribute: false }) values?: Float64Array;
-  @property({ attribute: false }) integrator?: InspectorIntegrator;
+  /** The sweep's resolved integrator and settle (only those two fields are read). */
+  @property({ attribute: false }) run?: InspectorRun;
   @state() private phaseX = 0;
   @state() private phaseY = 1;
   @state() private logTime = true;
-  private readonly run = new TrajectoryController(this);
+  private readonly trajectory = new TrajectoryController(this);
 
   // Capture phase and preventDefault: Esc closes the inspector only, not presentation mode too.
   private readonly onKey = (e: KeyboardEvent) => {
@@ -74,9 +91,9 @@ export class AtlasInspector extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!(changed.has('model') || changed.has('values') || changed.has('integrator'))) return;
-    const { model, values, integrator } = this;
-    if (model && values && integrator) this.run.compute(model, values, integrator);
+    if (!(changed.has('model') || changed.has('values') || changed.has('run'))) return;
+    const { model, values, run } = this;
+    if (model && values && run) this.trajectory.compute(model, values, { integrator: run.integrator, settle: run.settle });
     if (changed.has('model') && model) {
       this.phaseX = 0;
       this.phaseY = Math.min(1, model.state.length - 1);
@@ -97,10 +114,10 @@ export class AtlasInspector extends LitElement {
 
   override render() {
     const { model, values } = this;
-    const tr = this.run.trajectory;
+    const tr = this.trajectory.trajectory;
     if (!model || !values) return html``;
     if (!tr) return html`<header><h2>Cell trajectory</h2>${this.closeButton()}</header>
-      ${this.run.error ? html`<p role="alert">${this.run.error}</p>` : html`<p>integrating this cell (f64)…</p>`}`;
+      ${this.trajectory.error ? html`<p role="alert">${this.trajectory.error}</p>` : html`<p>integrating this cell (f64)…</p>`}`;
     const out = tr.outcome;
     const cls = CLASSES[CLASS_BY_CODE[out.classCode]];
     const fixed = model.fixedPoints(values).map((f) => ({ label: f.label, stable: f.stable, x: f.state[this.phaseX], y: f.state[this.phaseY] }));
@@ -110,14 +127,16 @@ export class AtlasInspector extends LitElement {
       </select>`;
     return html`
       <header>
-        <h2>Cell trajectory (f64 reference, ${this.integrator!.method}, dt = ${this.integrator!.dt})</h2>
+        <h2>Cell trajectory (f64 reference, ${describeRun(this.run!)})</h2>
         ${this.closeButton()}
       </header>
       <p class="params">${this.paramRows(model, values).map((s, k) => html`${k ? ' · ' : ''}${s}`)}</p>
       <table>
         <tr><th>class</th><td data-class=${CLASS_BY_CODE[out.classCode]}><i class="swatch" style="background:${cls.color}"></i>${cls.label}</td></tr>
         <tr><th>collapse time t_c</th><td data-collapse-time=${out.collapseTime}>${out.collapseTime < 0 ? 'never collapsed' : fmt(out.collapseTime)}</td></tr>
-        ${model.state.map((s, d) => html`<tr><th>${s.symbol}(t_end)</th><td data-end-state=${s.id} data-value=${out.state[d]}>${fmt(out.state[d])}</td></tr>`)}
+        <tr><th>stopped t_s</th><td data-t-settled=${out.tSettled} data-end=${out.end}>${stopText(out, this.run!.integrator.tEnd)}</td></tr>
+        <tr><th>steps n</th><td data-steps=${out.steps}>${out.steps}${this.run!.integrator.adaptive ? ' attempts (accepted + rejected)' : ''}</td></tr>
+        ${model.state.map((s, d) => html`<tr><th>${s.symbol}(${out.tSettled >= 0 ? 't_s' : 't_end'})</th><td data-end-state=${s.id} data-value=${out.state[d]}>${fmt(out.state[d])}</td></tr>`)}
       </table>
       <label><input type="checkbox" .checked=${this.logTime} @change=${(e: Event) => (this.logTime = (e.target as HTMLInputElement).checked)} /> log time</label>
       <atlas-time-series .t=${tr.t} .logTime=${this.logTime} .vars=${model.state.map((s, d) => ({ label: s.symbol, values: tr.states[d] }))}></atlas-time-series>

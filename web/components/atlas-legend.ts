@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { scaleLinear, scaleLog } from 'd3-scale';
-import { CLASSES, cellMetrics, type Model, type OverlayCurve } from '../../src/models/types.js';
+import { CLASSES, T_SETTLED, cellMetrics, type Model, type OverlayCurve } from '../../src/models/types.js';
 import type { MetricStyle } from '../render/heatmap-renderer.js';
 import { kMissingColor, kPendingColor, rampColor } from '../render/palette.js';
 
@@ -45,7 +45,7 @@ export class AtlasLegend extends LitElement {
       <div class="bar" style="background:linear-gradient(to right,${stops})"></div>
       <div class="ticks">${scale.ticks(5).map((v) => html`<span style="left:${scale(v)}px">${scale.tickFormat(5, '~g')(v)}</span>`)}</div>
       <div>${meta.symbol}: ${meta.label}${meta.units ? ` [${meta.units}]` : ''}${m.log ? ' · log colour scale' : ''}</div>
-      ${meta.missing !== undefined ? html`<span class="entry"><i class="swatch" style="background:${kMissingColor}"></i>never applied</span>` : ''}
+      ${meta.missing !== undefined ? html`<span class="entry"><i class="swatch" style="background:${kMissingColor}"></i>never applied${meta.id === T_SETTLED.id ? ' (ran to t_end)' : ''}</span>` : ''}
       <span class="entry"><i class="swatch" style="background:${CLASSES.diverged.color}"></i>${CLASSES.diverged.label}</span>
     </div>`;
   }

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { SweepResult } from '../../src/engine/result.js';
-import { CLASSES, CLASS_BY_CODE, cellMetrics } from '../../src/models/types.js';
+import { CLASSES, CLASS_BY_CODE, T_SETTLED, cellMetrics } from '../../src/models/types.js';
 import { axisValues } from '../../src/sweep/spec.js';
 import type { LiveRun } from '../controllers/sweep-controller.js';
 import { formatValue } from '../state/format.js';
@@ -47,8 +47,11 @@ export class AtlasReadout extends LitElement {
     const dim = spec.model.state.length;
     const metrics = cellMetrics(spec.model);
     const cls = CLASS_BY_CODE[r.classes[k]];
+    // A cell that stopped early holds its state at t_s, not at t_end.
+    const tSettled = r.metrics[k * metrics.length + metrics.findIndex((m) => m.id === T_SETTLED.id)];
+    const at = tSettled >= 0 ? `t_s = ${fmt(tSettled)} (settled)` : `t = ${fmt(r.tReached)}`;
     return html`${axes} · <b data-readout="class">${cls ? CLASSES[cls].label : 'pending'}</b><span class="muted">${note}</span><br>
-      <span data-readout="state">final state at t = ${fmt(r.tReached)}: ${spec.model.state.map((s, d) => `${s.symbol} = ${fmt(r.finalState[k * dim + d])}`).join(', ')}</span><br>
+      <span data-readout="state">final state at ${at}: ${spec.model.state.map((s, d) => `${s.symbol} = ${fmt(r.finalState[k * dim + d])}`).join(', ')}</span><br>
       <span data-readout="metrics" class="muted">${metrics.map((m, d) => `${m.symbol} = ${r.metrics[k * metrics.length + d] === m.missing ? '—' : fmt(r.metrics[k * metrics.length + d])}`).join(', ')}</span>`;
   }
 }

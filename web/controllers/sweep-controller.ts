@@ -29,13 +29,38 @@ export interface LiveRun {
   phase: 'starting' | 'coarse' | 'fine' | 'done' | 'failed';
   /** Bumped after every dispatch that changed a grid; the frame loop redraws when it moves. */
   version: number;
-  t: number;
-  settled: number;
+  /** Progress of the pass under way (the coarse one, then the full grid), from the engine's SweepProgress. */
+  progress: PassProgress;
   coarseResult?: SweepResult;
   result?: SweepResult;
   /** performance.now() marks, for the page benchmark. */
   timeline: { startedAt: number; firstFrameAt?: number; coarseDoneAt?: number; doneAt?: number; fullFrameAt?: number };
 }
+
+/** What the page shows of a pass's progress (SweepProgress in src/engine/gpu-runner.ts). */
+export interface PassProgress {
+  /** Cells of the pass whose integration has ended (settled, reached tEnd, diverged or stiff), out of `cells`. */
+  cellsFinished: number;
+  cells: number;
+  /** Cells of the current engine tile still integrating. */
+  activeCells: number;
+  /** Flow time reached by the slowest active cell of the current tile (tEnd once none is active). */
+  t: number;
+  /** Fraction of the pass done: finished cells plus each active one's share t/tEnd. */
+  fraction: number;
+}
+
+/**
+ * The progress line of a pass: cells settled (finished) out of the pass's cells, the cells still
+ * integrating, and the flow time reached by the slowest of them, e.g.
+ * `1830 / 4096 cells settled · 512 active · slowest at t = 41.2 / 3000`.
+ */
+export function progressText(p: PassProgress, tEnd: number): string {
+  const t = p.t >= 100 ? p.t.toFixed(0) : p.t.toPrecision(3);
+  return `${p.cellsFinished} / ${p.cells} cells settled · ${p.activeCells} active · slowest at t = ${t} / ${tEnd}`;
+}
+
+const startProgress = (spec: ResolvedSpec): PassProgress => ({ cellsFinished: 0, cells: spec.x.n * spec.y.n, activeCells: 0, t: 0, fraction: 0 });
 
 function makeGrid(device: GPUDevice, spec: ResolvedSpec, from?: SweepResult): GridBuffers {
   const nx = spec.x.n;
@@ -106,7 +131,8 @@ export class SweepController implements ReactiveController {
     this.abort?.abort(new Error('superseded by a new sweep'));
     const abort = (this.abort = new AbortController());
     const old = this.run;
-    const run: LiveRun = { id: this.nextId++, spec, coarseSpec: coarseOf(spec), phase: 'starting', version: 0, t: 0, settled: 0, timeline: { startedAt: performance.now() } };
+    const coarseSpec = coarseOf(spec);
+    const run: LiveRun = { id: this.nextId++, spec, coarseSpec, phase: 'starting', version: 0, progress: startProgress(coarseSpec ?? spec), timeline: { startedAt: performance.now() } };
     this.run = run;
     this.error = undefined;
     // The old run may have one dispatch in flight that writes its grids: free them once it stops.
@@ -134,12 +160,12 @@ export class SweepController implements ReactiveController {
     if (run.coarseSpec) {
       run.coarse = makeGrid(device, run.coarseSpec);
       run.phase = 'coarse';
+      run.progress = startProgress(run.coarseSpec);
       run.coarseResult = await this.integrate(run, 'coarse', signal);
       run.timeline.coarseDoneAt = performance.now();
     }
     run.phase = 'fine';
-    run.t = 0;
-    run.settled = 0;
+    run.progress = startProgress(run.spec);
     run.result = await this.integrate(run, 'fine', signal);
     run.phase = 'done';
     run.version++;
@@ -149,8 +175,6 @@ export class SweepController implements ReactiveController {
   /** One pass of the run, resuming on a new device after a loss. */
   private async integrate(run: LiveRun, which: 'coarse' | 'fine', signal: AbortSignal): Promise<SweepResult> {
     const spec = which === 'coarse' ? run.coarseSpec! : run.spec;
-    const cells = spec.x.n * spec.y.n;
-    const rowsPerTile = Math.max(1, Math.floor(kCellsPerTile / spec.x.n));
     let resumeFrom: Checkpoint | undefined;
     for (let attempt = 0; ; attempt++) {
       const device = await this.device_();
@@ -165,8 +189,7 @@ export class SweepController implements ReactiveController {
           adapterInfo: this.device?.adapterInfo,
           onProgress: (p) => {
             if (this.run !== run) return;
-            run.t = p.t;
-            run.settled = Math.min(cells, (p.tile + (p.stepsDone === p.steps ? 1 : 0)) * rowsPerTile * spec.x.n);
+            run.progress = { cellsFinished: p.cellsFinished, cells: p.cells, activeCells: p.activeCells, t: p.t, fraction: p.fraction };
             run.version++;
             if (performance.now() - this.lastStatus >= kStatusEveryMs) {
               this.lastStatus = performance.now();

@@ -1,14 +1,17 @@
 import { models, getModel } from '../../src/models/registry.js';
-import { defaultView, viewFromPreset, viewToSpec, type AxisView, type View } from './view.js';
+import { defaultView, normalizeIntegrator, viewFromPreset, viewToSpec, type AxisView, type View, type ViewIntegrator, type ViewSettle } from './view.js';
 
 /**
  * The view in a query string, every number written with String() so it reads back bit for bit:
  *
  *   ?model=tian-l2&x=p0:0:1:128:linear&y=weightDecay:0:0.3:128:linear
- *    &v.target=simsiam&v.augmentation=0&method=rk4&dt=0.05&tEnd=3000
- *    &layer=class&overlays=on&zoom=0.2:0.6:0:0.15
+ *    &v.target=simsiam&v.augmentation=0&method=dp5&dt=0.05&tEnd=3000&rtol=0.000001&atol=1e-9
+ *    &settle=0.000001&layer=class&overlays=on&zoom=0.2:0.6:0:0.15
  *
- * `v.<id>` holds each non-axis value ('derived' for a derived initial condition). The older
+ * `v.<id>` holds each non-axis value ('derived' for a derived initial condition). `rtol` and `atol`
+ * are written for adaptive methods (where dt is the first step); `dtMin`, `dtMax`, `maxSteps` and
+ * `adaptive=off` only where the view has them. `settle` is `off` (fixed horizon), the settle
+ * tolerance, or `tol:hold` when the hold is not the default. The older
  * `?model=&preset=` (and `n=`, one resolution for both axes) still works and expands to a full view.
  */
 export function viewToQuery(view: View): string {
@@ -23,11 +26,20 @@ export function viewToQuery(view: View): string {
   q.set('method', view.integrator.method);
   q.set('dt', String(view.integrator.dt));
   q.set('tEnd', String(view.integrator.tEnd));
+  for (const key of kIntegratorNumbers) {
+    const v = view.integrator[key];
+    if (v !== undefined) q.set(key, String(v));
+  }
+  if (view.integrator.adaptive !== undefined) q.set('adaptive', view.integrator.adaptive ? 'on' : 'off');
+  q.set('settle', view.settle === false ? 'off' : [view.settle.tol, ...(view.settle.hold !== undefined ? [view.settle.hold] : [])].map(String).join(':'));
   q.set('layer', view.layer);
   q.set('overlays', view.overlays ? 'on' : 'off');
   if (view.zoom) q.set('zoom', [...view.zoom.x, ...view.zoom.y].map(String).join(':'));
   return `?${q.toString()}`;
 }
+
+/** Optional numbers of the integrator, in URL order. */
+const kIntegratorNumbers = ['rtol', 'atol', 'dtMin', 'dtMax', 'maxSteps'] as const;
 
 class UrlError extends Error {}
 
@@ -43,6 +55,36 @@ function parseAxis(field: string, text: string): AxisView {
   const [param, min, max, n, scale] = parts;
   if (scale !== 'linear' && scale !== 'log') throw new UrlError(`${field}: scale must be linear or log, got "${scale}"`);
   return { param, min: number(`${field}.min`, min), max: number(`${field}.max`, max), n: number(`${field}.n`, n), scale };
+}
+
+/**
+ * The integrator of the URL over `base` (the preset's or the default's). A URL that names the method
+ * names its other fields too (viewToQuery writes them all), so the base's adaptive fields are kept
+ * only when it does not; adaptive methods get rtol and atol defaults where the URL has none.
+ */
+function parseIntegrator(q: URLSearchParams, base: ViewIntegrator): ViewIntegrator {
+  const method = q.get('method');
+  const integrator: ViewIntegrator = method === null ? { ...base } : { method, dt: base.dt, tEnd: base.tEnd };
+  if (q.has('dt')) integrator.dt = number('dt', q.get('dt')!);
+  if (q.has('tEnd')) integrator.tEnd = number('tEnd', q.get('tEnd')!);
+  for (const key of kIntegratorNumbers) if (q.has(key)) integrator[key] = number(key, q.get(key)!);
+  const adaptive = q.get('adaptive');
+  if (adaptive !== null) {
+    if (adaptive !== 'on' && adaptive !== 'off') throw new UrlError(`adaptive: must be on or off, got "${adaptive}"`);
+    integrator.adaptive = adaptive === 'on';
+  }
+  // Fill the adaptive defaults only: fields the method cannot take stay, so that parseSpec names them.
+  const filled = normalizeIntegrator(integrator);
+  return { ...integrator, ...(filled.rtol !== undefined ? { rtol: filled.rtol, atol: filled.atol } : {}) };
+}
+
+/** `off`, `tol` or `tol:hold`. */
+function parseSettle(text: string): ViewSettle {
+  if (text === 'off') return false;
+  const parts = text.split(':');
+  if (parts.length > 2) throw new UrlError(`settle: expected off, tol or tol:hold, got "${text}"`);
+  const tol = number('settle', parts[0]);
+  return parts.length === 2 ? { tol, hold: number('settle.hold', parts[1]) } : { tol };
 }
 
 function parseQuery(q: URLSearchParams): View {
@@ -68,13 +110,11 @@ function parseQuery(q: URLSearchParams): View {
     const v = text.trim() === '' ? NaN : Number(text);
     values[key.slice(2)] = Number.isFinite(v) ? v : text;
   }
-  const integrator = { ...view.integrator };
-  if (q.has('method')) integrator.method = q.get('method')!;
-  if (q.has('dt')) integrator.dt = number('dt', q.get('dt')!);
-  if (q.has('tEnd')) integrator.tEnd = number('tEnd', q.get('tEnd')!);
+  const integrator = parseIntegrator(q, view.integrator);
+  const settle = q.has('settle') ? parseSettle(q.get('settle')!) : view.settle;
   const overlays = q.get('overlays') ?? 'on';
   if (overlays !== 'on' && overlays !== 'off') throw new UrlError(`overlays: must be on or off, got "${overlays}"`);
-  view = { ...view, values, integrator, layer: q.get('layer') ?? 'class', overlays: overlays === 'on' };
+  view = { ...view, values, integrator, settle, layer: q.get('layer') ?? 'class', overlays: overlays === 'on' };
   const zoom = q.get('zoom');
   if (zoom !== null) {
     const z = zoom.split(':').map((t, k) => number(`zoom[${k}]`, t));

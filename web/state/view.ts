@@ -1,6 +1,7 @@
 import { models, getModel } from '../../src/models/registry.js';
-import { cellMetrics, type Model, type Preset, type Scale } from '../../src/models/types.js';
-import { parseSpec, SpecError, type ResolvedSpec, type SweepSpecInput } from '../../src/sweep/spec.js';
+import { cellMetrics, type IntegratorInput, type Model, type Preset, type Scale, type SettleInput } from '../../src/models/types.js';
+import { isAdaptive, tableaus } from '../../src/integrators/tableaus.js';
+import { kAdaptiveDefaults, kSettleDefaults, parseSpec, SpecError, type ResolvedSpec, type SweepSpecInput } from '../../src/sweep/spec.js';
 
 /**
  * The explorer's whole view as plain data: what the URL stores and what the controls edit. A view
@@ -25,12 +26,54 @@ export interface View {
   y: AxisView;
   /** Every parameter and initial condition (axis entries are kept for when they stop being axes). */
   values: Record<string, number | string>;
-  integrator: { method: string; dt: number; tEnd: number };
+  integrator: ViewIntegrator;
+  /** The early-exit test: its tolerance (and hold, when not the default), or false for a fixed horizon. */
+  settle: ViewSettle;
   /** `class` or the id of one of cellMetrics(model). */
   layer: string;
   overlays: boolean;
   /** Sub-range being computed instead of the axes' full range; the axes stay the reset target. */
   zoom?: ZoomBox;
+}
+
+/**
+ * The spec's integrator as the controls edit it. Adaptive methods always carry rtol and atol (the
+ * defaults filled in, so the URL names them); dtMin, dtMax, maxSteps and `adaptive: false` only
+ * where a preset or the URL gives them.
+ */
+export type ViewIntegrator = IntegratorInput & { method: string; dt: number; tEnd: number };
+
+export type ViewSettle = false | { tol: number; hold?: number };
+
+/** Whether this method runs with an adaptive step here (an adaptive tableau, `adaptive` not false). */
+export function stepsAdaptively(integrator: Pick<ViewIntegrator, 'method' | 'adaptive'>): boolean {
+  const t = Object.hasOwn(tableaus, integrator.method) ? tableaus[integrator.method] : undefined;
+  return t !== undefined && isAdaptive(t) && integrator.adaptive !== false;
+}
+
+const kAdaptiveOnly = ['rtol', 'atol', 'dtMin', 'dtMax', 'maxSteps'] as const;
+
+/**
+ * The integrator for `method`: adaptive methods get rtol and atol (the defaults unless given);
+ * fixed-step ones lose every adaptive-only field (parseSpec would reject them).
+ */
+export function normalizeIntegrator(integrator: ViewIntegrator): ViewIntegrator {
+  const out: ViewIntegrator = { ...integrator };
+  const capable = Object.hasOwn(tableaus, out.method) && isAdaptive(tableaus[out.method]);
+  if (!capable) delete out.adaptive;
+  if (stepsAdaptively(out)) {
+    out.rtol ??= kAdaptiveDefaults.rtol;
+    out.atol ??= kAdaptiveDefaults.atol;
+  } else if (Object.hasOwn(tableaus, out.method)) {
+    for (const k of kAdaptiveOnly) delete out[k];
+  }
+  return out;
+}
+
+/** The view's settle from a spec's (undefined: the default test). */
+export function viewSettle(settle: SettleInput | undefined): ViewSettle {
+  if (settle === false) return false;
+  return { tol: settle?.tol ?? kSettleDefaults.tol, ...(settle?.hold !== undefined ? { hold: settle.hold } : {}) };
 }
 
 function schemaValues(model: Model): Record<string, number | string> {
@@ -48,7 +91,8 @@ export function viewFromPreset(model: Model, preset: Preset): View {
     x: axis(spec.x),
     y: axis(spec.y),
     values: { ...schemaValues(model), ...spec.params, ...spec.initial },
-    integrator: { method: spec.integrator?.method ?? 'rk4', dt: spec.integrator?.dt ?? model.defaults.dt, tEnd: spec.integrator?.tEnd ?? model.defaults.tEnd },
+    integrator: normalizeIntegrator({ ...spec.integrator, method: spec.integrator?.method ?? 'rk4', dt: spec.integrator?.dt ?? model.defaults.dt, tEnd: spec.integrator?.tEnd ?? model.defaults.tEnd }),
+    settle: viewSettle(spec.settle),
     layer: 'class',
     overlays: true,
   };
@@ -62,7 +106,7 @@ export function defaultView(model: Model = models[0]): View {
     const p = numbers[k];
     return p.kind === 'number' ? { param: p.id, min: p.min, max: p.max, n: 64, scale: p.scale } : (undefined as never);
   };
-  return { model: model.id, x: axis(0), y: axis(1), values: schemaValues(model), integrator: { method: 'rk4', ...model.defaults }, layer: 'class', overlays: true };
+  return { model: model.id, x: axis(0), y: axis(1), values: schemaValues(model), integrator: { method: 'rk4', ...model.defaults }, settle: viewSettle(undefined), layer: 'class', overlays: true };
 }
 
 export function specInput(view: View): SweepSpecInput {
@@ -82,6 +126,7 @@ export function specInput(view: View): SweepSpecInput {
     x: { ...view.x, min: xmin, max: xmax },
     y: { ...view.y, min: ymin, max: ymax },
     integrator: { ...view.integrator },
+    settle: view.settle === false ? false : { ...view.settle },
   };
 }
 
