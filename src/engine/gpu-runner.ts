@@ -89,6 +89,8 @@ export interface GpuRunOptions {
 }
 
 const kMaxStepsPerDispatch = 1 << 16;
+/** How long a failed GPU operation waits for device.lost before it is taken for something else. */
+const kLostGraceMs = 250;
 const kDefaultCellsPerTile = 1 << 16;
 
 /**
@@ -192,6 +194,11 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
       checkpoint = { partial: result, tile: ti + 1, attempts: 0, ...emptySnapshot() };
     }
   } catch (e) {
+    // A loss can surface first as a failed mapAsync (Chromium rejects it before device.lost
+    // resolves): give device.lost a moment before deciding what this error is.
+    if (!lostMessage && !(e instanceof DeviceLostError) && !opts.signal?.aborted) {
+      await Promise.race([device.lost, new Promise((resolve) => setTimeout(resolve, kLostGraceMs))]);
+    }
     if (lostMessage && !(e instanceof DeviceLostError)) throw new DeviceLostError(lostMessage, checkpoint);
     throw e;
   } finally {
