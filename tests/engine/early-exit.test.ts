@@ -72,8 +72,9 @@ describe.runIf(device)('early exit', () => {
     // The f64 runner stops the same cells (within one class change of the boundary) after as many steps.
     const cpuEarly = runSweepCpu(early);
     for (let c = 0; c < 24 * 20; c++) if (!near[c]) expect(cpuEarly.classes[c], `cell ${c}`).toBe(gpuFixed.classes[c]);
+    // f32 may stop a cell earlier than f64 where a fixed step stops changing its state (the stall).
     const ratio = gpuEarly.timings.instanceSteps / cpuEarly.timings.instanceSteps;
-    expect(ratio).toBeGreaterThan(0.8);
+    expect(ratio).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(1.25);
   });
 

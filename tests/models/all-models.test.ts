@@ -56,9 +56,10 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
     const gpu = await withErrorScopes(device!, () => runSweepGpu(device!, spec));
     const cpu = runSweepCpu(spec);
     // The two runners stop each cell after about as many steps: f32 and f64 meet the same tests
-    // (error norm, settle) at nearly the same states.
+    // (error norm, settle) at nearly the same states; f32 may stop earlier where a step stops
+    // changing its state (the stall), never much later.
     const ratio = gpu.timings.instanceSteps / cpu.timings.instanceSteps;
-    expect(ratio, 'GPU / f64 step attempts').toBeGreaterThan(0.8);
+    expect(ratio, 'GPU / f64 step attempts').toBeGreaterThan(0.5);
     expect(ratio, 'GPU / f64 step attempts').toBeLessThan(1.25);
     const near = nearClassChange(cpu.classes, 64, 64);
     const S = spec.model.state.length;
