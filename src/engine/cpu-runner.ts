@@ -120,8 +120,13 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
   return { state: y, classCode, readouts, collapseTime, tSettled: end === 'settled' ? t : -1, steps: accepted + rejected, end };
 }
 
+export interface CpuRunOptions {
+  /** Integrate only these grid cells (j·nx + i, any order); the others stay empty, as runSweepGpu's `cells`. */
+  cells?: Uint32Array;
+}
+
 /** The f64 reference runner: plain loops over the same spec, the same outputs as the GPU runner. */
-export function runSweepCpu(spec: ResolvedSpec): SweepResult {
+export function runSweepCpu(spec: ResolvedSpec, opts: CpuRunOptions = {}): SweepResult {
   const t0 = performance.now();
   const { model } = spec;
   const result = emptyResult(spec, Float64Array, 'cpu-f64');
@@ -130,16 +135,17 @@ export function runSweepCpu(spec: ResolvedSpec): SweepResult {
   const S = model.state.length;
   const M = model.readouts.length + 3;
   const P = new Float64Array(model.params.length);
-  for (let j = 0; j < spec.y.n; j++) {
-    for (let i = 0; i < spec.x.n; i++) {
-      const cell = j * spec.x.n + i;
-      cellValues(spec, xs, ys, i, j, P);
-      const out = integrateCell(model, P, spec);
-      result.classes[cell] = out.classCode;
-      result.finalState.set(out.state, cell * S);
-      result.metrics.set(out.readouts, cell * M);
-      result.metrics.set([out.collapseTime, out.tSettled, out.steps], cell * M + M - 3);
-    }
+  const nx = spec.x.n;
+  const cellCount = opts.cells ? opts.cells.length : nx * spec.y.n;
+  for (let k = 0; k < cellCount; k++) {
+    const cell = opts.cells ? opts.cells[k] : k;
+    if (cell >= nx * spec.y.n) throw new Error(`runSweepCpu: cell ${cell} is outside the ${nx * spec.y.n}-cell grid`);
+    cellValues(spec, xs, ys, cell % nx, Math.floor(cell / nx), P);
+    const out = integrateCell(model, P, spec);
+    result.classes[cell] = out.classCode;
+    result.finalState.set(out.state, cell * S);
+    result.metrics.set(out.readouts, cell * M);
+    result.metrics.set([out.collapseTime, out.tSettled, out.steps], cell * M + M - 3);
   }
   result.tReached = spec.integrator.tEnd;
   result.timings.ms = performance.now() - t0;
