@@ -1,5 +1,6 @@
 import { CLASS_BY_CODE, STEPS, cellMetrics, type ClassId } from '../models/types.js';
 import type { ResolvedSpec } from '../sweep/spec.js';
+import type { RefineStats } from '../refine/refine.js';
 
 /**
  * Per-cell results of a sweep, laid out row-major: cell (i, j) — the i-th x value and the j-th y
@@ -24,6 +25,13 @@ export interface SweepResult {
    * `instanceSteps` the step attempts all cells took (the sum of the `steps` metric).
    */
   timings: { startedAt: string; endedAt: string; ms: number; kernelMs: number; instanceSteps: number };
+  /**
+   * A refined run only (spec.refine, src/refine/): per cell 0 = inherited from its block (finalState
+   * and metrics NaN), level + 1 = integrated at that level, 255 = integrated as a verification sample.
+   */
+  computed?: Uint8Array;
+  /** A refined run only: what the refinement integrated and what its verification found. */
+  refine?: RefineStats;
 }
 
 export function emptyResult(spec: ResolvedSpec, float: Float32ArrayConstructor | Float64ArrayConstructor, backend: string): SweepResult {

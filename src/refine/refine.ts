@@ -16,7 +16,7 @@ import type { RowBand } from '../engine/tiling.js';
  * it was integrated itself. A leaf of side > 1 is split 2×2 when a cell inside it or in the one-cell
  * ring around it (its 8-neighbourhood, clipped to the band) has another class; the children are
  * integrated at their own representatives next round. This repeats until nothing splits. Then a
- * seeded sample of the inherited cells (`verify` of them) is integrated too: a sample that disagrees
+ * seeded sample of the inherited cells (each with probability `verify`) is integrated too: a sample that disagrees
  * with its block is a computed cell of another class inside it, so the same rule splits that block,
  * and the child holding the sample, all the way down, and refines around what it found.
  */
@@ -37,7 +37,7 @@ export interface RefineStats {
   computedPerLevel: number[];
   verify: number;
   seed: number;
-  /** Inherited cells integrated as a check (round(verify · inherited) when the sample was drawn). */
+  /** Inherited cells integrated as a check: each inherited cell with probability `verify` (about verify · inherited). */
   sampleSize: number;
   /** Sampled cells whose integrated class differed from the class their block gave them. */
   disagreements: number;
@@ -79,16 +79,17 @@ interface Leaf {
   level: number;
 }
 
-/** mulberry32: small, seedable, the same stream on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * A uniform number in [0, 1) for grid cell `cell` under `seed` (a mulberry32 round of seed and
+ * cell): whether a cell is sampled depends on nothing else, so the tiles of a tiled run draw the
+ * same cells a single run would (where they are inherited in both).
+ */
+export function cellRandom(seed: number, cell: number): number {
+  let t = (Math.imul(cell + 1, 0x9e3779b1) ^ (seed >>> 0)) >>> 0;
+  t = (t + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
 export async function refineSweep(spec: ResolvedSpec, refine: ResolvedRefine, runCells: RunCells, opts: RefineOptions = {}): Promise<RefinedResult> {
@@ -226,17 +227,11 @@ export async function refineSweep(spec: ResolvedSpec, refine: ResolvedRefine, ru
   });
 }
 
-/** round(verify · inherited) distinct inherited cells of [from, to), drawn with the seed (partial Fisher–Yates). */
+/** The inherited cells of [from, to) that the seed samples: each with probability `verify`, independently. */
 function drawSample(computed: Uint8Array, from: number, to: number, refine: ResolvedRefine): number[] {
-  const inherited: number[] = [];
-  for (let c = from; c < to; c++) if (computed[c] === 0) inherited.push(c);
-  const n = Math.round(refine.verify * inherited.length);
-  const random = seededRandom(refine.seed);
-  for (let k = 0; k < n; k++) {
-    const r = k + Math.floor(random() * (inherited.length - k));
-    [inherited[k], inherited[r]] = [inherited[r], inherited[k]];
-  }
-  return inherited.slice(0, n).sort((a, b) => a - b);
+  const sample: number[] = [];
+  for (let c = from; c < to; c++) if (computed[c] === 0 && cellRandom(refine.seed, c) < refine.verify) sample.push(c);
+  return sample;
 }
 
 function stateWidth(r: SweepResult): number {
