@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSpec } from '../../src/sweep/spec.js';
+import { parseSpec, specToJson } from '../../src/sweep/spec.js';
 import { runSweepGpu } from '../../src/engine/gpu-runner.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { kComputedSample, type RefinedResult } from '../../src/refine/refine.js';
@@ -50,6 +50,12 @@ describe('refine spec', () => {
     expect(parseSpec({ ...base, refine: {} }).refine).toEqual({ coarse: 64, verify: 0.02, seed: 1, block: 4 });
     expect(parseSpec({ ...base, refine: { coarse: 2, verify: 0, seed: 7 } }).refine).toEqual({ coarse: 2, verify: 0, seed: 7, block: 128 });
   });
+  it('round-trips through specToJson (manifests), and an unrefined spec writes no refine field', () => {
+    const refined = parseSpec({ ...base, refine: { coarse: 32, verify: 0.1, seed: 3 } });
+    expect(specToJson(refined).refine).toEqual({ coarse: 32, verify: 0.1, seed: 3 });
+    expect(parseSpec(specToJson(refined)).refine).toEqual(refined.refine);
+    expect('refine' in specToJson(parseSpec(base))).toBe(false);
+  });
   it.each([
     [true, 'refine: expected false or an object (got true)'],
     [{ coarse: 0 }, 'refine.coarse: must be an integer ≥ 1 (got 0)'],
@@ -88,6 +94,21 @@ describe('refinement against the full run (f64 runner, island fixture)', () => {
     expect(refined.refine.disagreements).toBeGreaterThanOrEqual(kIslands.length);
     for (const [i, j] of refined.refine.disagreementCells) expect(onIsland(i, j), `(${i}, ${j})`).toBe(true);
     for (const [a, b] of kIslands) expect(refined.refine.disagreementCells.some(([i, j]) => (i - a) ** 2 + (j - b) ** 2 <= kIslandRadius2)).toBe(true);
+  });
+
+  it('a band of rows refines on its own: blocks start at its first row, nothing outside it is touched', async () => {
+    const rows = { start: 40, end: 88 };
+    const band = await runRefinedCpu(islandSpec({ coarse: 8, verify: 0.25, seed: 1 }), { rows });
+    const inBand = (c: number) => c >= rows.start * 128 && c < rows.end * 128;
+    expect(band.computed.every((v, c) => inBand(c) || v === 0)).toBe(true);
+    expect(band.classes.every((k, c) => inBand(c) || k === 0)).toBe(true);
+    expect(band.finalState.every((v, c) => inBand(Math.floor(c / 2)) || v === 0)).toBe(true);
+    expect(band.refine.cells).toBe(48 * 128);
+    // Rows 40 … 87: the line a + b = 190.5 and the island at (51, 83) are in it, and both are right.
+    const wrong = Array.from(band.classes.subarray(rows.start * 128, rows.end * 128)).filter((k, c) => k !== full.classes[rows.start * 128 + c]);
+    expect(wrong).toEqual([]);
+    // A representative of the band's first block row lies 8 rows into it (blocks start at row 40).
+    expect(band.computed[48 * 128 + 8]).toBe(1);
   });
 
   it('finds a 21-cell island at the rate the sample predicts: 1 − (1 − verify)^21 ≈ 35 % at verify = 0.02', async () => {
