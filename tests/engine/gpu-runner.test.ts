@@ -128,6 +128,12 @@ describe.runIf(device)('GPU runner', () => {
     await expect(runSweepGpu(device!, spec, { cells: Uint32Array.of(37 * 23) })).rejects.toThrow('cell 851 is outside the 851-cell grid');
   });
 
+  it('a cell-list run cancels between dispatches like a row run', async () => {
+    const controller = new AbortController();
+    const run = runSweepGpu(device!, parseSpec(tianSpec), { cells: someCells(37 * 23, 300), signal: controller.signal, onProgress: (p) => (p.attempts > 0 ? controller.abort(new Error('stop: list cancelled')) : undefined) });
+    await expect(run).rejects.toThrow('stop: list cancelled');
+  });
+
   it('the f64 runner integrates a list of cells exactly as the full run does', () => {
     const spec = parseSpec({ ...tianSpec, x: { ...tianSpec.x, n: 13 }, y: { ...tianSpec.y, n: 9 } });
     const cells = someCells(13 * 9, 40);
