@@ -4,7 +4,7 @@ import { AdaptiveRkStepper } from '../integrators/adaptive.js';
 import { decideStep, kControllerDefaults } from '../integrators/controller.js';
 import { controllerOrder, isFsal, tableaus } from '../integrators/tableaus.js';
 import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec } from '../sweep/spec.js';
-import { emptyResult, totalSteps, type SweepResult } from './result.js';
+import { emptyResult, listSteps, totalSteps, type SweepResult } from './result.js';
 import { QuietClock } from './settle.js';
 
 /** How a cell ended, as a CELL_STATUS name. */
@@ -123,13 +123,16 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
 export interface CpuRunOptions {
   /** Integrate only these grid cells (j·nx + i, any order); the others stay empty, as runSweepGpu's `cells`. */
   cells?: Uint32Array;
+  /** Write into this result (an earlier run's, same spec) instead of a new one, as runSweepGpu's `into`. */
+  into?: SweepResult;
 }
 
 /** The f64 reference runner: plain loops over the same spec, the same outputs as the GPU runner. */
 export function runSweepCpu(spec: ResolvedSpec, opts: CpuRunOptions = {}): SweepResult {
   const t0 = performance.now();
   const { model } = spec;
-  const result = emptyResult(spec, Float64Array, 'cpu-f64');
+  const result = opts.into ?? emptyResult(spec, Float64Array, 'cpu-f64');
+  result.timings = { startedAt: new Date().toISOString(), endedAt: '', ms: 0, kernelMs: 0, instanceSteps: 0 };
   const xs = axisValues(spec.x);
   const ys = axisValues(spec.y);
   const S = model.state.length;
@@ -150,7 +153,7 @@ export function runSweepCpu(spec: ResolvedSpec, opts: CpuRunOptions = {}): Sweep
   result.tReached = spec.integrator.tEnd;
   result.timings.ms = performance.now() - t0;
   result.timings.kernelMs = result.timings.ms;
-  result.timings.instanceSteps = totalSteps(result);
+  result.timings.instanceSteps = opts.cells ? listSteps(result, opts.cells) : totalSteps(result);
   result.timings.endedAt = new Date().toISOString();
   return result;
 }

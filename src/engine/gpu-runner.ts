@@ -1,5 +1,5 @@
 import type { ResolvedSpec } from '../sweep/spec.js';
-import { emptyResult, totalSteps, type SweepResult } from './result.js';
+import { emptyResult, listSteps, totalSteps, type SweepResult } from './result.js';
 import { getSweepPipelines } from './gpu-pipelines.js';
 import { planListTiles, planTiles, type RowBand, type Tile } from './tiling.js';
 import { TileBuffers, scatter, type DispatchCount, type GridTarget, type TileSnapshot } from './tile-buffers.js';
@@ -91,6 +91,12 @@ export interface GpuRunOptions {
    * the same maxCellsPerTile.
    */
   cells?: Uint32Array;
+  /**
+   * Write into this result (of the same spec, from an earlier run) instead of a new one: only this
+   * run's cells change, and its `timings` restart as this run's. Lets a caller that runs many small
+   * lists (src/refine/) keep one full-size result. Ignored with resumeFrom (the checkpoint's is used).
+   */
+  into?: SweepResult;
   /** Called after every advance dispatch with what it integrated (tests). */
   onDispatch?: (d: DispatchRecord) => void | Promise<void>;
 }
@@ -131,7 +137,7 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
   void device.lost.then((info) => (lostMessage = `the GPU device was lost (${info.reason}): ${info.message || 'no detail'}`));
 
   const resume = opts.resumeFrom;
-  const result = resume ? resume.partial : emptyResult(spec, Float32Array, opts.adapterInfo ?? 'webgpu');
+  const result = resume ? resume.partial : opts.into ? restart(opts.into) : emptyResult(spec, Float32Array, opts.adapterInfo ?? 'webgpu');
   const buffers = new TileBuffers(device, pipelines, Math.max(1, ...tiles.map((t) => t.cells)), spec);
   let checkpoint: Checkpoint | undefined = resume;
   const { tEnd, adaptive, steps: stepCap } = spec.integrator;
@@ -216,7 +222,7 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
   }
   result.tReached = tEnd;
   result.timings.ms = performance.now() - started;
-  result.timings.instanceSteps = totalSteps(result);
+  result.timings.instanceSteps = opts.cells ? listSteps(result, opts.cells) : totalSteps(result);
   result.timings.endedAt = new Date().toISOString();
   return result;
 }
@@ -229,6 +235,12 @@ function tileCellsBefore(tiles: Tile[], ti: number): number {
   let cells = 0;
   for (let k = 0; k < ti; k++) cells += tiles[k].cells;
   return cells;
+}
+
+/** `into` with fresh timings for the run about to write into it. */
+function restart(into: SweepResult): SweepResult {
+  into.timings = { startedAt: new Date().toISOString(), endedAt: '', ms: 0, kernelMs: 0, instanceSteps: 0 };
+  return into;
 }
 
 function checkCellList(opts: GpuRunOptions, gridCells: number): void {

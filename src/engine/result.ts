@@ -74,3 +74,11 @@ export function totalSteps(r: SweepResult): number {
   for (let c = k; c < r.metrics.length; c += metrics.length) sum += r.metrics[c];
   return sum;
 }
+
+/** Step attempts of the listed cells (the `steps` metric, the last of each record). */
+export function listSteps(r: SweepResult, cells: Uint32Array): number {
+  const M = r.metrics.length / r.classes.length;
+  let sum = 0;
+  for (const c of cells) sum += r.metrics[c * M + M - 1];
+  return sum;
+}

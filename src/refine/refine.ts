@@ -61,8 +61,12 @@ export interface RefinedResult extends SweepResult {
   refine: RefineStats;
 }
 
-/** Integrates exactly these grid cells (j·nx + i) into a full-size result (runSweepGpu / runSweepCpu with `cells`). */
-export type RunCells = (cells: Uint32Array) => Promise<SweepResult>;
+/**
+ * Integrates exactly these grid cells (j·nx + i) into a full-size result: `into` when given (the
+ * refinement's own, from the first round on), else a new one; its timings are this call's
+ * (runSweepGpu / runSweepCpu with `cells` and `into`).
+ */
+export type RunCells = (cells: Uint32Array, into?: SweepResult) => Promise<SweepResult>;
 
 export interface RefineOptions {
   /** Refine only these rows (a tile of the batch runner); blocks start at rows.start. */
@@ -118,16 +122,17 @@ export async function refineSweep(spec: ResolvedSpec, refine: ResolvedRefine, ru
 
   const integrate = async (cells: number[], code: (c: number) => number) => {
     const list = Uint32Array.from(cells);
-    const res = await runCells(list);
+    const first = !acc;
+    const res = await runCells(list, acc);
+    acc = res;
     rounds++;
     kernelMs += res.timings.kernelMs;
     instanceSteps += res.timings.instanceSteps;
-    acc ??= emptyLike(res, r0 * nx, r1 * nx);
-    copyCells(acc, res, list);
     for (const c of cells) {
       computed[c] = code(c);
       computedList.push(c);
     }
+    if (first) markNotIntegrated(acc, list, r0 * nx, r1 * nx);
     paintAll();
     await opts.onRound?.({ round: rounds, computed: computedList.length, newCells: cells.length, classes: paint });
   };
@@ -234,31 +239,16 @@ function drawSample(computed: Uint8Array, from: number, to: number, refine: Reso
   return sample;
 }
 
-function stateWidth(r: SweepResult): number {
-  return r.finalState.length / r.classes.length;
-}
-
-function metricWidth(r: SweepResult): number {
-  return r.metrics.length / r.classes.length;
-}
-
-/** A result shaped like `like` with nothing integrated: class 0, NaN state and metrics on cells [from, to), zeros elsewhere. */
-function emptyLike(like: SweepResult, from: number, to: number): SweepResult {
-  const S = stateWidth(like);
-  const M = metricWidth(like);
-  const finalState = new (like.finalState.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(like.finalState.length);
-  const metrics = new (like.metrics.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(like.metrics.length);
-  finalState.fill(NaN, from * S, to * S);
-  metrics.fill(NaN, from * M, to * M);
-  return { ...like, classes: new Uint8Array(like.classes.length), finalState, metrics, timings: { ...like.timings } };
-}
-
-function copyCells(dst: SweepResult, src: SweepResult, cells: Uint32Array): void {
-  const S = stateWidth(src);
-  const M = metricWidth(src);
-  for (const c of cells) {
-    dst.classes[c] = src.classes[c];
-    for (let d = 0; d < S; d++) dst.finalState[c * S + d] = src.finalState[c * S + d];
-    for (let d = 0; d < M; d++) dst.metrics[c * M + d] = src.metrics[c * M + d];
-  }
+/** NaN state and metrics on [from, to) except the cells already integrated (`list`), which every later round joins. */
+function markNotIntegrated(r: SweepResult, list: Uint32Array, from: number, to: number): void {
+  const S = r.finalState.length / r.classes.length;
+  const M = r.metrics.length / r.classes.length;
+  const keepState = Array.from(list, (c) => r.finalState.slice(c * S, c * S + S));
+  const keepMetrics = Array.from(list, (c) => r.metrics.slice(c * M, c * M + M));
+  r.finalState.fill(NaN, from * S, to * S);
+  r.metrics.fill(NaN, from * M, to * M);
+  list.forEach((c, k) => {
+    r.finalState.set(keepState[k], c * S);
+    r.metrics.set(keepMetrics[k], c * M);
+  });
 }

@@ -14,10 +14,10 @@ function refineOf(spec: ResolvedSpec) {
 /** spec.refine on the GPU: every round integrates its cells with runSweepGpu(device, spec, { cells }). */
 export function runRefinedGpu(device: GPUDevice, spec: ResolvedSpec, opts: RefinedGpuOptions = {}): Promise<RefinedResult> {
   const { rows, onRound, ...gpu } = opts;
-  return refineSweep(spec, refineOf(spec), (cells) => runSweepGpu(device, spec, { ...gpu, cells }), { rows, onRound });
+  return refineSweep(spec, refineOf(spec), (cells, into) => runSweepGpu(device, spec, { ...gpu, cells, into }), { rows, onRound });
 }
 
 /** spec.refine with the f64 reference runner. */
 export function runRefinedCpu(spec: ResolvedSpec, opts: RefineOptions = {}): Promise<RefinedResult> {
-  return refineSweep(spec, refineOf(spec), async (cells) => runSweepCpu(spec, { cells }), opts);
+  return refineSweep(spec, refineOf(spec), async (cells, into) => runSweepCpu(spec, { cells, into }), opts);
 }

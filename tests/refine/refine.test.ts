@@ -36,6 +36,10 @@ function expectHonest(refined: RefinedResult, full: SweepResult): void {
     expect(metrics).toEqual(Array.from(full.metrics.subarray(c * M, c * M + M)));
   }
   expect(computed).toBe(refined.refine.computed);
+  // Every round wrote into one result; the step attempts are the integrated cells' own.
+  let steps = 0;
+  for (let c = 0; c < full.classes.length; c++) if (refined.computed[c] !== 0) steps += full.metrics[c * M + M - 1];
+  expect(refined.timings.instanceSteps).toBe(steps);
   expect(refined.refine.inherited).toBe(full.classes.length - computed);
   const sampled = refined.computed.filter((v) => v === kComputedSample).length;
   expect(sampled).toBe(refined.refine.sampleSize);
