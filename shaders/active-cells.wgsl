@@ -2,7 +2,9 @@
 // proportion to the cells left and no lane of a workgroup waits on a finished neighbour. Two lists
 // share one buffer (list p at p·listCapacity); `advance` reads list `parity` and appends survivors to
 // the other, whose count the host zeroes first. `prepareDispatch` turns that count into the next
-// indirect dispatch. The host side is src/engine/active-cells.ts.
+// indirect dispatch. The same buffer holds, at 2·listCapacity, the cell table of a cell-list run
+// (slot k → grid cell), written by the host once per tile (a binding of its own would exceed the
+// 8 storage buffers a stage may count on). The host side is src/engine/tile-buffers.ts.
 
 struct ActiveCounters {
   listed: array<atomic<u32>, 2>,  // cells in list 0 and in list 1
@@ -24,6 +26,10 @@ fn activeCount() -> u32 {
 
 fn activeCell(k: u32) -> u32 {
   return activeLists[sweep.parity * sweep.listCapacity + k];
+}
+
+fn cellTable(k: u32) -> u32 {
+  return activeLists[2u * sweep.listCapacity + k];
 }
 
 fn appendActive(cell: u32) {

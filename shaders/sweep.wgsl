@@ -33,6 +33,7 @@ struct SweepUniforms {
   settleOn: u32,
   settleTol: f32,
   settleHold: f32,
+  listed: u32,      // 1: buffer slot k holds grid cell cellTable(k) (a cell-list run); 0: a row band
 }
 
 // What each cell carries between dispatches besides its state.
@@ -100,8 +101,17 @@ fn axisValue(a: Axis, i: u32) -> f32 {
   return a.min + f * (a.max - a.min);
 }
 
+// The grid index j·nx + i of the cell in buffer slot `cell`.
+fn gridCellOf(cell: u32) -> u32 {
+  if (sweep.listed != 0u) {
+    return cellTable(cell);
+  }
+  return sweep.rowOffset * sweep.x.n + cell;
+}
+
 fn cellParamsOf(cell: u32) -> Params {
-  return cellParams(axisValue(sweep.x, cell % sweep.x.n), axisValue(sweep.y, sweep.rowOffset + cell / sweep.x.n));
+  let g = gridCellOf(cell);
+  return cellParams(axisValue(sweep.x, g % sweep.x.n), axisValue(sweep.y, g / sweep.x.n));
 }
 
 fn bounded(y: State) -> bool {

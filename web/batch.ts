@@ -4,9 +4,10 @@
  * rasterises figures; parsing, file formats and figures are built in Node from the same src/ code.
  */
 import { requestSweepDevice, WebGpuUnavailableError } from '../src/engine/device.js';
-import { DeviceLostError, runSweepGpu, type Checkpoint } from '../src/engine/gpu-runner.js';
+import { DeviceLostError, runSweepGpu, type Checkpoint, type SweepProgress } from '../src/engine/gpu-runner.js';
 import type { SweepResult } from '../src/engine/result.js';
 import { parseSpec, SpecError } from '../src/sweep/spec.js';
+import { runRefinedGpu } from '../src/refine/runners.js';
 import { base64 } from '../src/export/base64.js';
 import type { BatchPageApi, PageArray, PageProgress, PageRunReply, PageRunRequest } from '../src/cli/protocol.js';
 import { svgToPngBlob } from './render/rasterise.js';
@@ -49,25 +50,21 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
     let faulted = false;
     let lastReport = 0;
     try {
-      const result = await runSweepGpu(device, spec, {
-        rows: req.rows,
-        budgetMs: kBudgetMs,
-        partialEveryMs: 0,
-        checkpointEveryMs: kCheckpointEveryMs,
-        adapterInfo,
-        resumeFrom,
-        onProgress: (p) => {
-          const now = performance.now();
-          if (now - lastReport >= kProgressEveryMs || p.fraction >= 1) {
-            lastReport = now;
-            window.collapseAtlasProgress?.({ fraction: p.fraction, t: p.t, tile: p.tile, tiles: p.tiles, activeCells: p.activeCells, cellsFinished: p.cellsFinished, cells: p.cells });
-          }
-          if (!faulted && (req.fault === 'device-lost' || (req.fault === 'device-lost-once' && attempt === 0))) {
-            faulted = true;
-            device.destroy();
-          }
-        },
-      });
+      const onProgress = (p: SweepProgress) => {
+        const now = performance.now();
+        if (now - lastReport >= kProgressEveryMs || p.fraction >= 1) {
+          lastReport = now;
+          window.collapseAtlasProgress?.({ fraction: p.fraction, t: p.t, tile: p.tile, tiles: p.tiles, activeCells: p.activeCells, cellsFinished: p.cellsFinished, cells: p.cells });
+        }
+        if (!faulted && (req.fault === 'device-lost' || (req.fault === 'device-lost-once' && attempt === 0))) {
+          faulted = true;
+          device.destroy();
+        }
+      };
+      // A refined run restarts from scratch after a device loss (its rounds are short); a plain run resumes from its checkpoint.
+      const result = spec.refine
+        ? await runRefinedGpu(device, spec, { rows: req.rows, budgetMs: kBudgetMs, partialEveryMs: 0, checkpointEveryMs: 0, adapterInfo, onProgress })
+        : await runSweepGpu(device, spec, { rows: req.rows, budgetMs: kBudgetMs, partialEveryMs: 0, checkpointEveryMs: kCheckpointEveryMs, adapterInfo, resumeFrom, onProgress });
       device.destroy();
       last = result;
       return {
@@ -77,7 +74,8 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
         timings: result.timings,
         deviceMs,
         deviceLosses: attempt,
-        bytes: { classes: result.classes.byteLength, finalState: result.finalState.byteLength, metrics: result.metrics.byteLength },
+        bytes: { classes: result.classes.byteLength, finalState: result.finalState.byteLength, metrics: result.metrics.byteLength, computed: result.computed?.byteLength ?? 0 },
+        ...(result.refine ? { refine: result.refine } : {}),
       };
     } catch (e) {
       if (e instanceof DeviceLostError && attempt < req.deviceRetries) {
@@ -94,6 +92,7 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
 function chunk(name: PageArray, offset: number, length: number): string {
   if (!last) throw new Error('no result in the page yet');
   const a = last[name];
+  if (!a) throw new Error(`the last result has no ${name}`);
   return base64(new Uint8Array(a.buffer, a.byteOffset + offset, length));
 }
 

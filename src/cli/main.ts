@@ -4,13 +4,16 @@ import { kDefaultChromium } from './chromium.js';
 import { runInterruptTasks } from './cleanup.js';
 import { CliError, kExit } from './errors.js';
 import { modelsJson, modelsText } from './models.js';
-import { loadSpecFiles, presetJob } from './specs.js';
+import { loadSpecFiles, presetJob, withRefine } from './specs.js';
 
 // Vite and puppeteer load only for commands that start a browser: `models` and usage errors stay quick.
 const runJobs: typeof import('./run.js').runJobs = async (...a) => (await import('./run.js')).runJobs(...a);
 const runCompare: typeof import('./compare.js').runCompare = async (...a) => (await import('./compare.js')).runCompare(...a);
 const mergeTiles: typeof import('./merge.js').mergeTiles = async (...a) => (await import('./merge.js')).mergeTiles(...a);
 const version = () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const kRefineFlag = '--refine [coarse]';
+const kRefineHelp = 'integrate only along class boundaries: COARSE blocks across x (default 64; x.n = COARSE·2^k), then 2×2 splits where classes change; writes computed.npy';
 
 /** Ctrl-C and SIGTERM: kill the browser, delete partial output, exit 130/143 (the launcher installs this). */
 export function installSignalHandlers(): void {
@@ -41,10 +44,11 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<spec...>', 'spec files')
     .option('--out <dir>', 'output folder (one subfolder per spec when there are several)', 'atlas-out')
     .option('--tile <I/N>', 'run only row band I (0-based) of N; merge the N folders with `merge`')
+    .option(kRefineFlag, kRefineHelp)
     .addOption(chromium())
     .option('--quiet', 'no progress and no summary')
     .option('--force', 'replace an existing output folder')
-    .action(async (files: string[], o) => runJobs(loadSpecFiles(files), o));
+    .action(async (files: string[], o) => runJobs(loadSpecFiles(files).map((job) => withRefine(job, o.refine)), o));
 
   program.command('preset')
     .description('run a preset, e.g. tian-l2/weight-decay-threshold (see `models`)')
@@ -53,11 +57,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--tile <I/N>', 'run only row band I (0-based) of N')
     .option('--n <N>', 'grid points on each axis instead of the preset\'s')
     .option('--t-end <T>', 'integrate to this flow time instead of the preset\'s')
+    .option(kRefineFlag, kRefineHelp)
     .addOption(chromium())
     .option('--quiet', 'no progress and no summary')
     .option('--force', 'replace an existing output folder')
     .action(async (ref: string, o) => {
-      const job = presetJob(ref, { n: o.n, tEnd: o.tEnd });
+      const job = withRefine(presetJob(ref, { n: o.n, tEnd: o.tEnd }), o.refine);
       await runJobs([job], { ...o, out: o.out ?? `${job.preset!.model}-${job.preset!.id}` });
     });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'npyjs';
 import { emptyResult } from '../engine/result.js';
 import { cellMetrics } from '../models/types.js';
+import type { RefineStats } from '../refine/refine.js';
 import { AtomicDir } from './atomic.js';
 import { usageError } from './errors.js';
 import { writeResult, type TileInfo } from './outputs.js';
@@ -18,7 +19,7 @@ export interface MergeOptions {
 
 interface TileDir {
   dir: string;
-  manifest: { spec: unknown; tile?: TileInfo; model: { id: string; version: number }; adapter: string; tReached: number; package: unknown; preset?: { title: string }; timings: { startedAt: string; endedAt: string; ms: number; kernelMs: number; instanceSteps: number }; run: Record<string, number> };
+  manifest: { spec: unknown; tile?: TileInfo; model: { id: string; version: number }; adapter: string; tReached: number; package: unknown; preset?: { title: string }; timings: { startedAt: string; endedAt: string; ms: number; kernelMs: number; instanceSteps: number }; run: Record<string, number>; refine?: RefineStats };
 }
 
 /** The first path at which two JSON values differ, for "different spec" messages. */
@@ -80,6 +81,18 @@ export async function mergeTiles(dirs: string[], opts: MergeOptions): Promise<vo
   }
 }
 
+function mergeRefineStats(parts: RefineStats[]): RefineStats {
+  const sum = (f: (s: RefineStats) => number) => parts.reduce((a, s) => a + f(s), 0);
+  const [first] = parts;
+  return {
+    ...first,
+    cells: sum((s) => s.cells), computed: sum((s) => s.computed), inherited: sum((s) => s.inherited),
+    computedPerLevel: first.computedPerLevel.map((_, k) => sum((s) => s.computedPerLevel[k] ?? 0)),
+    sampleSize: sum((s) => s.sampleSize), disagreements: sum((s) => s.disagreements),
+    disagreementCells: parts.flatMap((s) => s.disagreementCells), rounds: sum((s) => s.rounds),
+  };
+}
+
 async function mergeOne(dirs: string[], sub: string, out: AtomicDir, session: BrowserSession, opts: MergeOptions): Promise<void> {
   const started = performance.now();
   const tiles = dirs.map(readTile);
@@ -105,12 +118,20 @@ async function mergeOne(dirs: string[], sub: string, out: AtomicDir, session: Br
   const { nx } = r;
   const S = spec.model.state.length;
   const metrics = cellMetrics(spec.model);
+  // Refined tiles (each refined its own band): the masks side by side, the stats summed.
+  const refined = tiles.map((t) => t.manifest.refine);
+  if (refined.some((s) => !s) && refined.some((s) => s)) throw usageError('merge: some tiles were refined and some not');
+  if (refined[0]) {
+    r.computed = new Uint8Array(r.nx * r.ny);
+    r.refine = mergeRefineStats(refined as RefineStats[]);
+  }
   for (const t of tiles) {
     const rows = tileRows(t.manifest.tile!, r.ny, t.dir);
     const n = rows.end - rows.start;
     const c0 = rows.start * nx;
     r.classes.set(readNpy(t.dir, 'class.npy', [n, nx]), c0);
     r.finalState.set(readNpy(t.dir, 'final.npy', [n, nx, S]), c0 * S);
+    if (r.computed) r.computed.set(readNpy(t.dir, 'computed.npy', [n, nx]), c0);
     metrics.forEach((m, k) => {
       const grid = readNpy(t.dir, `${m.id}.npy`, [n, nx]);
       for (let c = 0; c < n * nx; c++) r.metrics[(c0 + c) * metrics.length + k] = grid[c];

@@ -1,5 +1,6 @@
 import type { SweepSpecInput } from '../sweep/spec.js';
 import type { RowBand } from '../engine/tiling.js';
+import type { RefineStats } from '../refine/refine.js';
 
 /**
  * What the batch runner (Node) and its page (web/batch.ts, in headless Chromium) say to each other.
@@ -27,12 +28,14 @@ export type PageRunReply =
       /** Milliseconds to get an adapter and device (every attempt). */
       deviceMs: number;
       deviceLosses: number;
-      /** Byte lengths of the arrays kept in the page, for `chunk`. */
+      /** Byte lengths of the arrays kept in the page, for `chunk` (`computed`: 0 unless refined). */
       bytes: Record<PageArray, number>;
+      /** A refined run (spec.refine): its stats; fetch `computed` too. */
+      refine?: RefineStats;
     }
   | { ok: false; kind: 'no-webgpu' | 'device-lost' | 'spec' | 'error'; message: string };
 
-export type PageArray = 'classes' | 'finalState' | 'metrics';
+export type PageArray = 'classes' | 'finalState' | 'metrics' | 'computed';
 
 /** The page's API, on `window.collapseAtlasBatch`. */
 export interface BatchPageApi {
@@ -45,7 +48,7 @@ export interface BatchPageApi {
 
 /** Progress the page reports through the function Node exposes as `window.collapseAtlasProgress`. */
 export interface PageProgress {
-  /** Finished cells plus each active one's share t/tEnd, over the run's cells. */
+  /** Finished cells plus each active one's share t/tEnd, over the run's cells (a refined run: over the current round's cells). */
   fraction: number;
   /** Flow time reached by the slowest active cell of the current engine tile. */
   t: number;

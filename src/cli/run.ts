@@ -88,7 +88,8 @@ export function summary(label: string, r: SweepResult, cells: number, f: RunFigu
   const rate = (ms: number) => (steps.total / (ms / 1000)).toExponential(3);
   return [
     `${label}: ${cells} cells, ${steps.total.toExponential(3)} step attempts (${steps.meanPerCell.toFixed(1)} per cell) in ${sec(f.wallMs)}: ${rate(f.wallMs)} instance-steps/s overall, ${rate(f.kernelMs)} in kernels (${sec(f.kernelMs)})`,
-    `  cells: ${ends.settled} settled early, ${ends.ranToTEnd} ran to tEnd = ${r.spec.integrator.tEnd}, ${ends.divergedOrStiff} diverged or stiff`,
+    `  cells: ${ends.settled} settled early, ${ends.ranToTEnd} ran to tEnd = ${r.spec.integrator.tEnd}, ${ends.divergedOrStiff} diverged or stiff${ends.inherited !== undefined ? `, ${ends.inherited} inherited (not integrated)` : ''}`,
+    ...(r.refine ? [`  refine: ${r.refine.computed} of ${r.refine.cells} cells integrated (${((100 * r.refine.computed) / r.refine.cells).toFixed(2)} %) in ${r.refine.rounds} rounds, coarse ${r.refine.coarse} (blocks of ${r.refine.block}), ${r.refine.sampleSize} verification samples, ${r.refine.disagreements} disagreements`] : []),
     `  overhead ${sec(f.wallMs - f.kernelMs)}: server ${sec(f.serverMs)}, browser start ${sec(f.browserStartMs)}, page ${sec(f.pageLoadMs)}, device ${sec(f.deviceMs)}, readback ${sec(f.readbackMs)}, encoding ${sec(f.encodeMs)}, figure.png ${sec(f.rasterMs)}, rest ${sec(f.wallMs - f.kernelMs - f.serverMs - f.browserStartMs - f.pageLoadMs - f.deviceMs - f.readbackMs - f.encodeMs - f.rasterMs)}`,
     `  adapter: ${r.backend}`,
   ].join('\n');
@@ -102,14 +103,16 @@ export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, 
   const { reply, attempts } = await runWithRetries(session, job, tile, label, opts);
   if (!reply.ok) throw new Error('unreachable');
   const t0 = performance.now();
-  const [classes, finalState, metrics] = await Promise.all([
+  const [classes, finalState, metrics, computed] = await Promise.all([
     session.fetch('classes', reply.bytes.classes), session.fetch('finalState', reply.bytes.finalState), session.fetch('metrics', reply.bytes.metrics),
+    reply.refine ? session.fetch('computed', reply.bytes.computed) : undefined,
   ]);
   const readbackMs = performance.now() - t0;
   const r: SweepResult = {
     spec: job.spec, nx: job.spec.x.n, ny: job.spec.y.n,
     classes: new Uint8Array(classes), finalState: new Float32Array(finalState), metrics: new Float32Array(metrics),
     tReached: reply.tReached, backend: reply.adapterInfo, timings: reply.timings,
+    ...(computed && reply.refine ? { computed: new Uint8Array(computed), refine: reply.refine } : {}),
   };
   const figures = await writeResult(out, job.name, r, job, tile, {
     startedMs: started, kernelMs: reply.timings.kernelMs, deviceMs: reply.deviceMs, readbackMs,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { parseSpec, SpecError, type ResolvedSpec } from '../sweep/spec.js';
+import { parseSpec, specToJson, SpecError, type ResolvedSpec } from '../sweep/spec.js';
 import type { RowBand } from '../engine/tiling.js';
 import { getModel } from '../models/registry.js';
 import { usageError } from './errors.js';
@@ -109,6 +109,18 @@ export function presetJob(ref: string, overrides: PresetOverrides = {}): Job {
     spec: parseOrExit(spec, `preset ${ref}`),
     preset: { model: model.id, id: preset.id, title: preset.title, caption: preset.caption },
   };
+}
+
+/**
+ * `--refine[=COARSE]`: the job's spec with refinement on (README "Refinement"). Without a value the
+ * spec's own `refine` is kept, or the defaults taken; with one, its `coarse` is replaced.
+ */
+export function withRefine(job: Job, flag: string | boolean | undefined): Job {
+  if (flag === undefined || flag === false) return job;
+  const coarse = typeof flag === 'string' ? positive('--refine', flag, true) : undefined;
+  const json = specToJson(job.spec);
+  const refine = { ...(json.refine || {}), ...(coarse !== undefined ? { coarse } : {}) };
+  return { ...job, spec: parseOrExit({ ...json, refine }, `${job.source} with --refine`) };
 }
 
 export interface TileRef {

@@ -4,7 +4,7 @@ import { AdaptiveRkStepper } from '../integrators/adaptive.js';
 import { decideStep, kControllerDefaults } from '../integrators/controller.js';
 import { controllerOrder, isFsal, tableaus } from '../integrators/tableaus.js';
 import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec } from '../sweep/spec.js';
-import { emptyResult, totalSteps, type SweepResult } from './result.js';
+import { emptyResult, listSteps, totalSteps, type SweepResult } from './result.js';
 import { QuietClock } from './settle.js';
 
 /** How a cell ended, as a CELL_STATUS name. */
@@ -120,31 +120,40 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
   return { state: y, classCode, readouts, collapseTime, tSettled: end === 'settled' ? t : -1, steps: accepted + rejected, end };
 }
 
+export interface CpuRunOptions {
+  /** Integrate only these grid cells (j·nx + i, any order); the others stay empty, as runSweepGpu's `cells`. */
+  cells?: Uint32Array;
+  /** Write into this result (an earlier run's, same spec) instead of a new one, as runSweepGpu's `into`. */
+  into?: SweepResult;
+}
+
 /** The f64 reference runner: plain loops over the same spec, the same outputs as the GPU runner. */
-export function runSweepCpu(spec: ResolvedSpec): SweepResult {
+export function runSweepCpu(spec: ResolvedSpec, opts: CpuRunOptions = {}): SweepResult {
   const t0 = performance.now();
   const { model } = spec;
-  const result = emptyResult(spec, Float64Array, 'cpu-f64');
+  const result = opts.into ?? emptyResult(spec, Float64Array, 'cpu-f64');
+  result.timings = { startedAt: new Date().toISOString(), endedAt: '', ms: 0, kernelMs: 0, instanceSteps: 0 };
   const xs = axisValues(spec.x);
   const ys = axisValues(spec.y);
   const S = model.state.length;
   const M = model.readouts.length + 3;
   const P = new Float64Array(model.params.length);
-  for (let j = 0; j < spec.y.n; j++) {
-    for (let i = 0; i < spec.x.n; i++) {
-      const cell = j * spec.x.n + i;
-      cellValues(spec, xs, ys, i, j, P);
-      const out = integrateCell(model, P, spec);
-      result.classes[cell] = out.classCode;
-      result.finalState.set(out.state, cell * S);
-      result.metrics.set(out.readouts, cell * M);
-      result.metrics.set([out.collapseTime, out.tSettled, out.steps], cell * M + M - 3);
-    }
+  const nx = spec.x.n;
+  const cellCount = opts.cells ? opts.cells.length : nx * spec.y.n;
+  for (let k = 0; k < cellCount; k++) {
+    const cell = opts.cells ? opts.cells[k] : k;
+    if (cell >= nx * spec.y.n) throw new Error(`runSweepCpu: cell ${cell} is outside the ${nx * spec.y.n}-cell grid`);
+    cellValues(spec, xs, ys, cell % nx, Math.floor(cell / nx), P);
+    const out = integrateCell(model, P, spec);
+    result.classes[cell] = out.classCode;
+    result.finalState.set(out.state, cell * S);
+    result.metrics.set(out.readouts, cell * M);
+    result.metrics.set([out.collapseTime, out.tSettled, out.steps], cell * M + M - 3);
   }
   result.tReached = spec.integrator.tEnd;
   result.timings.ms = performance.now() - t0;
   result.timings.kernelMs = result.timings.ms;
-  result.timings.instanceSteps = totalSteps(result);
+  result.timings.instanceSteps = opts.cells ? listSteps(result, opts.cells) : totalSteps(result);
   result.timings.endedAt = new Date().toISOString();
   return result;
 }

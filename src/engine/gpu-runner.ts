@@ -1,8 +1,8 @@
 import type { ResolvedSpec } from '../sweep/spec.js';
-import { emptyResult, totalSteps, type SweepResult } from './result.js';
+import { emptyResult, listSteps, totalSteps, type SweepResult } from './result.js';
 import { getSweepPipelines } from './gpu-pipelines.js';
-import { planTiles, type RowBand, type Tile } from './tiling.js';
-import { TileBuffers, type DispatchCount, type GridTarget, type TileSnapshot } from './tile-buffers.js';
+import { planListTiles, planTiles, type RowBand, type Tile } from './tiling.js';
+import { TileBuffers, scatter, type DispatchCount, type GridTarget, type TileSnapshot } from './tile-buffers.js';
 
 export type { GridTarget };
 
@@ -84,6 +84,19 @@ export interface GpuRunOptions {
    * shape and the other rows stay empty. Default: every row.
    */
   rows?: RowBand;
+  /**
+   * Integrate only these grid cells (indices j·nx + i, any order, no repeats): the result keeps the
+   * full grid's shape, the other cells stay empty (zeros). The list is cut into chunks (tiles) under
+   * the buffer limits. Not with `rows` or `grid`. A checkpoint resumes only with the same list and
+   * the same maxCellsPerTile.
+   */
+  cells?: Uint32Array;
+  /**
+   * Write into this result (of the same spec, from an earlier run) instead of a new one: only this
+   * run's cells change, and its `timings` restart as this run's. Lets a caller that runs many small
+   * lists (src/refine/) keep one full-size result. Ignored with resumeFrom (the checkpoint's is used).
+   */
+  into?: SweepResult;
   /** Called after every advance dispatch with what it integrated (tests). */
   onDispatch?: (d: DispatchRecord) => void | Promise<void>;
 }
@@ -108,21 +121,24 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
     axes: { x: spec.x.index, y: spec.y.index }, workgroupSize: opts.workgroupSize,
   });
   const { kernel } = pipelines;
-  const bytesPerCell = Math.max(4 * kernel.stateSize, 4 * kernel.recordSize, pipelines.control.size);
-  const tiles = planTiles(spec.x.n, spec.y.n, bytesPerCell, {
+  // The lists buffer holds two active lists and the cell table: 12 bytes a cell.
+  const bytesPerCell = Math.max(4 * kernel.stateSize, 4 * kernel.recordSize, pipelines.control.size, 12);
+  const limits = {
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
     maxBufferSize: device.limits.maxBufferSize,
     maxComputeWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
     workgroupSize: pipelines.workgroupSize,
     maxCellsPerTile: opts.maxCellsPerTile ?? kDefaultCellsPerTile,
-  }, opts.rows);
+  };
+  if (opts.cells) checkCellList(opts, spec.x.n * spec.y.n);
+  const tiles = opts.cells ? planListTiles(opts.cells, bytesPerCell, limits) : planTiles(spec.x.n, spec.y.n, bytesPerCell, limits, opts.rows);
   const bandCells = tiles.reduce((sum, t) => sum + t.cells, 0);
   let lostMessage: string | undefined;
   void device.lost.then((info) => (lostMessage = `the GPU device was lost (${info.reason}): ${info.message || 'no detail'}`));
 
   const resume = opts.resumeFrom;
-  const result = resume ? resume.partial : emptyResult(spec, Float32Array, opts.adapterInfo ?? 'webgpu');
-  const buffers = new TileBuffers(device, pipelines, Math.max(...tiles.map((t) => t.cells)), spec);
+  const result = resume ? resume.partial : opts.into ? restart(opts.into) : emptyResult(spec, Float32Array, opts.adapterInfo ?? 'webgpu');
+  const buffers = new TileBuffers(device, pipelines, Math.max(1, ...tiles.map((t) => t.cells)), spec);
   let checkpoint: Checkpoint | undefined = resume;
   const { tEnd, adaptive, steps: stepCap } = spec.integrator;
   let stepsPerDispatch = Math.max(1, opts.initialStepsPerDispatch ?? 16);
@@ -206,7 +222,7 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
   }
   result.tReached = tEnd;
   result.timings.ms = performance.now() - started;
-  result.timings.instanceSteps = totalSteps(result);
+  result.timings.instanceSteps = opts.cells ? listSteps(result, opts.cells) : totalSteps(result);
   result.timings.endedAt = new Date().toISOString();
   return result;
 }
@@ -221,7 +237,22 @@ function tileCellsBefore(tiles: Tile[], ti: number): number {
   return cells;
 }
 
+/** `into` with fresh timings for the run about to write into it. */
+function restart(into: SweepResult): SweepResult {
+  into.timings = { startedAt: new Date().toISOString(), endedAt: '', ms: 0, kernelMs: 0, instanceSteps: 0 };
+  return into;
+}
+
+function checkCellList(opts: GpuRunOptions, gridCells: number): void {
+  if (opts.rows) throw new Error('runSweepGpu: pass either rows or cells, not both');
+  if (opts.grid) throw new Error('runSweepGpu: a cell-list run cannot mirror into whole-grid buffers (grid)');
+  for (const c of opts.cells!) {
+    if (c >= gridCells) throw new Error(`runSweepGpu: cell ${c} is outside the ${gridCells}-cell grid`);
+  }
+}
+
 function copyClasses(result: SweepResult, tile: Tile, classes: Uint32Array): void {
+  if (tile.list) return scatter(result.classes, classes, tile.list, 1);
   result.classes.set(classes.subarray(0, tile.cells), tile.rowOffset * result.nx);
 }
 

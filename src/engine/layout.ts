@@ -24,6 +24,8 @@ export interface SweepUniformValues {
   settleOn: number;
   settleTol: number;
   settleHold: number;
+  /** 1 for a tile of a cell list (its slots read the cell table), 0 for a row band. */
+  listed: number;
 }
 
 export interface AxisUniform {

@@ -1,5 +1,6 @@
 import { CLASS_BY_CODE, STEPS, cellMetrics, type ClassId } from '../models/types.js';
 import type { ResolvedSpec } from '../sweep/spec.js';
+import type { RefineStats } from '../refine/refine.js';
 
 /**
  * Per-cell results of a sweep, laid out row-major: cell (i, j) — the i-th x value and the j-th y
@@ -24,6 +25,13 @@ export interface SweepResult {
    * `instanceSteps` the step attempts all cells took (the sum of the `steps` metric).
    */
   timings: { startedAt: string; endedAt: string; ms: number; kernelMs: number; instanceSteps: number };
+  /**
+   * A refined run only (spec.refine, src/refine/): per cell 0 = inherited from its block (finalState
+   * and metrics NaN), level + 1 = integrated at that level, 255 = integrated as a verification sample.
+   */
+  computed?: Uint8Array;
+  /** A refined run only: what the refinement integrated and what its verification found. */
+  refine?: RefineStats;
 }
 
 export function emptyResult(spec: ResolvedSpec, float: Float32ArrayConstructor | Float64ArrayConstructor, backend: string): SweepResult {
@@ -64,5 +72,13 @@ export function totalSteps(r: SweepResult): number {
   const k = metrics.indexOf(STEPS);
   let sum = 0;
   for (let c = k; c < r.metrics.length; c += metrics.length) sum += r.metrics[c];
+  return sum;
+}
+
+/** Step attempts of the listed cells (the `steps` metric, the last of each record). */
+export function listSteps(r: SweepResult, cells: Uint32Array): number {
+  const M = r.metrics.length / r.classes.length;
+  let sum = 0;
+  for (const c of cells) sum += r.metrics[c * M + M - 1];
   return sum;
 }

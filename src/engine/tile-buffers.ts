@@ -74,7 +74,8 @@ export class TileBuffers {
     this.classes = make('classes', 4 * capacity, storage);
     this.controls = make('cell controls', capacity * control.size, storage);
     this.counters = make('active counters', counters.size, storage);
-    this.lists = make('active lists', 2 * 4 * capacity, storage);
+    // Two active lists, then the cell table of a cell-list tile (shaders/active-cells.wgsl).
+    this.lists = make('active lists and cell table', 3 * 4 * capacity, storage);
     this.args = make('dispatch args', 12, GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT | GPUBufferUsage.COPY_SRC);
     this.staging = make('readback', Math.max(4 * this.stateSize, 4 * this.recordSize, control.size) * capacity, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     this.countsStaging = make('counters readback', counters.size, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
@@ -94,7 +95,7 @@ export class TileBuffers {
       x: axis(spec.x), y: axis(spec.y), rowOffset: tile.rowOffset, cellCount: tile.cells, parity, listCapacity: this.capacity,
       stepCount, steps: it.steps, dt: it.dt, lastDt: it.adaptive ? it.dt : it.tEnd - (it.steps - 1) * it.dt, tEnd: it.tEnd,
       rtol: it.rtol, atol: it.atol, dtMin: it.dtMin, dtMax: it.dtMax,
-      settleOn: settle ? 1 : 0, settleTol: settle ? settle.tol : 0, settleHold: settle ? settle.hold : 0,
+      settleOn: settle ? 1 : 0, settleTol: settle ? settle.tol : 0, settleHold: settle ? settle.hold : 0, listed: tile.list ? 1 : 0,
     });
     this.device.queue.writeBuffer(this.uniform, 0, uniformView.arrayBuffer);
   }
@@ -134,8 +135,15 @@ export class TileBuffers {
     };
   }
 
+  /** A cell-list tile's slot → grid cell table, read by every dispatch of the tile. */
+  private writeCellTable(tile: Tile): void {
+    if (tile.list) this.device.queue.writeBuffer(this.lists, 2 * 4 * this.capacity, tile.list.slice());
+  }
+
   /** Initial state of every cell of the tile; every cell that starts finite joins list 0. */
   init(tile: Tile, grid?: GridTarget): Promise<DispatchCount> {
+    if (grid && tile.list) throw new Error('a cell-list run cannot mirror into whole-grid buffers (GpuRunOptions.grid)');
+    this.writeCellTable(tile);
     this.writeUniforms(tile, 1, 0);
     this.resetCounters(0);
     const groups = Math.ceil(tile.cells / this.pipelines.workgroupSize);
@@ -201,6 +209,7 @@ export class TileBuffers {
     q.writeBuffer(this.records, 0, s.records);
     q.writeBuffer(this.classes, 0, s.classes);
     q.writeBuffer(this.controls, 0, s.controls);
+    this.writeCellTable(tile);
     const status = this.statuses(s.controls, tile.cells);
     const active = Uint32Array.from(status.keys()).filter((k) => status[k] === CELL_STATUS.active);
     if (active.length) q.writeBuffer(this.lists, 0, active);
@@ -210,9 +219,15 @@ export class TileBuffers {
     return this.finish(this.device.createCommandEncoder(), 1, tile);
   }
 
-  /** Copies the finished tile into the result (rows rowOffset … rowOffset + rows − 1). */
+  /** Copies the finished tile into the result (rows rowOffset … rowOffset + rows − 1, or its list's cells). */
   async readInto(result: SweepResult, tile: Tile): Promise<void> {
     const { states, records, classes } = await this.snapshot(tile);
+    if (tile.list) {
+      scatter(result.finalState, states, tile.list, this.stateSize);
+      scatter(result.metrics, records, tile.list, this.recordSize);
+      scatter(result.classes, classes, tile.list, 1);
+      return;
+    }
     const base = tile.rowOffset * result.nx;
     result.finalState.set(states, base * this.stateSize);
     result.metrics.set(records, base * this.recordSize);
@@ -221,5 +236,14 @@ export class TileBuffers {
 
   destroy(): void {
     for (const b of [this.uniform, this.params, this.states, this.records, this.classes, this.controls, this.counters, this.lists, this.args, this.staging, this.countsStaging]) b.destroy();
+  }
+}
+
+/** Slot k's `width` values of `src` go to grid cell list[k] of `dst`. */
+export function scatter(dst: { [k: number]: number }, src: ArrayLike<number>, list: Uint32Array, width: number): void {
+  for (let k = 0; k < list.length; k++) {
+    const to = list[k] * width;
+    const from = k * width;
+    for (let d = 0; d < width; d++) dst[to + d] = src[from + d];
   }
 }

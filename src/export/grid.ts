@@ -33,24 +33,29 @@ export function gridFiles(r: SweepResult, rows: RowBand = allRows(r)): Record<st
     for (let c = 0; c < cells; c++) grid[c] = r.metrics[(c0 + c) * metrics.length + k];
     files[`${m.id}.npy`] = encodeNpy(grid, [ny, nx]);
   });
+  if (r.computed) files['computed.npy'] = encodeNpy(r.computed.subarray(c0, c0 + cells), [ny, nx]);
   files['grid.csv'] = new TextEncoder().encode(gridCsv(r, rows));
   return files;
 }
 
-/** One row per cell: x, y, class name, final state, metrics; a header names every column. */
+/**
+ * One row per cell: x, y, class name, final state, metrics; a header names every column. A refined
+ * run adds a last column `computed` (computed.npy's code; 0: inherited, state and metrics NaN).
+ */
 export function gridCsv(r: SweepResult, rows: RowBand = allRows(r)): string {
   const model = r.spec.model;
   const metrics = cellMetrics(model);
   const S = model.state.length;
   const xs = axisValues(r.spec.x);
   const ys = axisValues(r.spec.y);
-  const lines = [[r.spec.x.param, r.spec.y.param, 'class', ...model.state.map((s) => s.id), ...metrics.map((m) => m.id)].join(',')];
+  const computed = r.computed;
+  const lines = [[r.spec.x.param, r.spec.y.param, 'class', ...model.state.map((s) => s.id), ...metrics.map((m) => m.id), ...(computed ? ['computed'] : [])].join(',')];
   for (let j = rows.start; j < rows.end; j++) {
     for (let i = 0; i < r.nx; i++) {
       const c = j * r.nx + i;
       const state = Array.from(r.finalState.subarray(c * S, c * S + S));
       const values = Array.from(r.metrics.subarray(c * metrics.length, (c + 1) * metrics.length));
-      lines.push([xs[i], ys[j], CLASS_BY_CODE[r.classes[c]] ?? 'pending', ...state, ...values].join(','));
+      lines.push([xs[i], ys[j], CLASS_BY_CODE[r.classes[c]] ?? 'pending', ...state, ...values, ...(computed ? [computed[c]] : [])].join(','));
     }
   }
   return lines.join('\n') + '\n';
@@ -72,15 +77,20 @@ export function bandCounts(r: SweepResult, rows: RowBand = allRows(r)): Record<s
   return counts;
 }
 
-/** Step attempts within a band of rows (the `steps` metric): the total, the mean and the most per cell. */
+/**
+ * Step attempts within a band of rows (the `steps` metric): the total, the mean and the most per
+ * cell. In a refined run only integrated cells count (inherited ones have no steps: NaN).
+ */
 export function stepStats(r: SweepResult, rows: RowBand = allRows(r)): { total: number; meanPerCell: number; maxPerCell: number } {
   const metrics = cellMetrics(r.spec.model);
   const k = metrics.indexOf(STEPS);
   let total = 0;
   let max = 0;
-  const cells = (rows.end - rows.start) * r.nx;
+  let cells = 0;
   for (let c = rows.start * r.nx; c < rows.end * r.nx; c++) {
     const v = r.metrics[c * metrics.length + k];
+    if (Number.isNaN(v)) continue;
+    cells++;
     total += v;
     max = Math.max(max, v);
   }
@@ -90,15 +100,16 @@ export function stepStats(r: SweepResult, rows: RowBand = allRows(r)): { total: 
 /**
  * How the cells of a band ended, from the `tSettled` metric and the class: `settled` stopped early
  * (tSettled ≥ 0), `ranToTEnd` integrated to tEnd, `divergedOrStiff` were latched diverged or stiff
- * before it (their tSettled is missing too).
+ * before it (their tSettled is missing too). A refined run adds `inherited`: cells not integrated.
  */
-export function cellEnds(r: SweepResult, rows: RowBand = allRows(r)): { settled: number; ranToTEnd: number; divergedOrStiff: number } {
+export function cellEnds(r: SweepResult, rows: RowBand = allRows(r)): { settled: number; ranToTEnd: number; divergedOrStiff: number; inherited?: number } {
   const metrics = cellMetrics(r.spec.model);
   const k = metrics.indexOf(T_SETTLED);
-  const ends = { settled: 0, ranToTEnd: 0, divergedOrStiff: 0 };
+  const ends: { settled: number; ranToTEnd: number; divergedOrStiff: number; inherited?: number } = { settled: 0, ranToTEnd: 0, divergedOrStiff: 0, ...(r.computed ? { inherited: 0 } : {}) };
   for (let c = rows.start * r.nx; c < rows.end * r.nx; c++) {
     const code = r.classes[c];
-    if (code === CLASSES.diverged.code || code === CLASSES.stiff.code) ends.divergedOrStiff++;
+    if (r.computed && r.computed[c] === 0) ends.inherited!++;
+    else if (code === CLASSES.diverged.code || code === CLASSES.stiff.code) ends.divergedOrStiff++;
     else if (r.metrics[c * metrics.length + k] === T_SETTLED.missing) ends.ranToTEnd++;
     else ends.settled++;
   }
@@ -125,5 +136,6 @@ export function manifest(r: SweepResult, ctx: ManifestContext, rows: RowBand = a
     counts: bandCounts(r, rows),
     steps: stepStats(r, rows),
     ends: cellEnds(r, rows),
+    ...(r.refine ? { refine: r.refine } : {}),
   };
 }

@@ -44,7 +44,11 @@ const specShape = z.strictObject({
     .optional(),
   // Checked in resolveSettle: a union would hide which field of the object is wrong.
   settle: z.unknown().optional(),
+  // Checked in resolveRefine, for the same reason.
+  refine: z.unknown().optional(),
 });
+
+const refineShape = z.strictObject({ coarse: z.number().optional(), verify: z.number().optional(), seed: z.number().optional() });
 
 const settleShape = z.strictObject({ tol: z.number().optional(), hold: z.number().optional() });
 
@@ -69,8 +73,24 @@ export interface ResolvedSpec {
   integrator: ResolvedIntegrator;
   /** The early-exit test (src/engine/settle.ts), or false for a fixed-horizon run. */
   settle: ResolvedSettle | false;
+  /** Quad-tree refinement of the class boundaries (src/refine/), or false: every cell computed. */
+  refine: ResolvedRefine | false;
 }
 
+/**
+ * Refinement (src/refine/refine.ts). The grid is cut into square blocks of side `block` =
+ * x.n / coarse, a power of two (so x.n = coarse·2^k and y.n a multiple of the block); every block is
+ * first computed at one representative fine cell, then split 2×2 where the classes change, down to
+ * single cells. `verify`: the fraction of inherited cells integrated as a check; `seed` draws them.
+ */
+export interface ResolvedRefine {
+  /** Blocks along x at the coarsest level. */
+  coarse: number;
+  verify: number;
+  seed: number;
+  /** Side of a coarsest block in fine cells (x.n / coarse, a power of two). */
+  block: number;
+}
 export interface ResolvedIntegrator {
   method: string;
   /** Fixed step; for adaptive runs the first step. */
@@ -99,6 +119,7 @@ export interface ResolvedSettle {
 /** Defaults of the adaptive controller and the settle test (the README lists them). */
 export const kAdaptiveDefaults = { rtol: 1e-6, atol: 1e-9, dtMinPerTEnd: 1e-10, dtMaxPerTEnd: 1 / 16, maxSteps: 1_000_000 };
 export const kSettleDefaults: ResolvedSettle = { tol: 1e-6, hold: 0.5 };
+export const kRefineDefaults = { coarse: 64, verify: 0.02, seed: 1 };
 
 /** Largest step count a run may take (the kernel counts steps in u32 and times in f32). */
 export const MAX_STEPS = 2 ** 31;
@@ -188,7 +209,7 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
   values[y.index] = y.min;
   const concrete = instantiate(model, values);
 
-  return { model: concrete, values, x, y, integrator: resolveIntegrator(model, spec.integrator ?? {}), settle: resolveSettle(spec.settle) };
+  return { model: concrete, values, x, y, integrator: resolveIntegrator(model, spec.integrator ?? {}), settle: resolveSettle(spec.settle), refine: resolveRefine(spec.refine, x.n, y.n) };
 }
 
 const positive = (field: string, v: number) => {
@@ -246,6 +267,25 @@ function resolveSettle(raw: unknown): ResolvedSettle | false {
   return { tol, hold };
 }
 
+function resolveRefine(raw: unknown, nx: number, ny: number): ResolvedRefine | false {
+  if (raw === undefined || raw === false) return false;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new SpecError(`refine: expected false or an object (got ${Array.isArray(raw) ? 'an array' : String(raw)})`);
+  }
+  const parsed = refineShape.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new SpecError(formatZodIssue({ ...parsed.error.issues[0], path: ['refine', ...parsed.error.issues[0].path] } as z.core.$ZodIssue));
+  const { coarse = kRefineDefaults.coarse, verify = kRefineDefaults.verify, seed = kRefineDefaults.seed } = parsed.data;
+  if (!Number.isInteger(coarse) || coarse < 1) throw new SpecError(`refine.coarse: must be an integer ≥ 1 (got ${fmt(coarse)})`);
+  const block = nx / coarse;
+  if (!Number.isInteger(block) || (block & (block - 1)) !== 0) {
+    throw new SpecError(`refine.coarse: x.n must be coarse times a power of two (x.n = ${nx}, coarse = ${coarse}, x.n / coarse = ${fmt(block)})`);
+  }
+  if (ny % block !== 0) throw new SpecError(`refine.coarse: y.n must be a multiple of the block side x.n / coarse = ${block} (y.n = ${ny})`);
+  if (!(verify >= 0 && verify <= 1)) throw new SpecError(`refine.verify: must lie in [0, 1] (got ${fmt(verify)})`);
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new SpecError(`refine.seed: must be an integer in [0, 2^32) (got ${fmt(seed)})`);
+  return { coarse, verify, seed, block };
+}
+
 /** The concrete model of a family for these values (the model itself when it is not a family). */
 function instantiate(family: Model, values: Float64Array): Model {
   if (!family.instantiate) return family;
@@ -286,5 +326,8 @@ export function specToJson(spec: ResolvedSpec): SweepSpecInput & { integrator: {
   const axis = (a: ResolvedAxis) => ({ param: a.param, min: a.min, max: a.max, n: a.n, scale: a.scale });
   const { method, dt, tEnd, adaptive, rtol, atol, dtMin, dtMax, steps } = spec.integrator;
   const integrator = adaptive ? { method, dt, tEnd, rtol, atol, dtMin, dtMax, maxSteps: steps } : { method, dt, tEnd, ...(isAdaptive(tableaus[method]) ? { adaptive: false } : {}) };
-  return { model: spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator, settle: spec.settle === false ? false : { ...spec.settle } };
+  const out = { model: spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator, settle: spec.settle === false ? false as const : { ...spec.settle } };
+  if (!spec.refine) return out;
+  const { coarse, verify, seed } = spec.refine;
+  return { ...out, refine: { coarse, verify, seed } };
 }

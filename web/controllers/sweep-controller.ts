@@ -81,7 +81,8 @@ function makeGrid(device: GPUDevice, spec: ResolvedSpec, from?: SweepResult): Gr
 function coarseOf(spec: ResolvedSpec): ResolvedSpec | undefined {
   if (spec.x.n <= kCoarseN && spec.y.n <= kCoarseN) return undefined;
   const json = specToJson(spec);
-  return parseSpec({ ...json, x: { ...json.x, n: Math.min(kCoarseN, spec.x.n) }, y: { ...json.y, n: Math.min(kCoarseN, spec.y.n) } }, [spec.model]);
+  // The explorer integrates every cell (refinement is the batch runner's for now): no `refine` here.
+  return parseSpec({ ...json, refine: false, x: { ...json.x, n: Math.min(kCoarseN, spec.x.n) }, y: { ...json.y, n: Math.min(kCoarseN, spec.y.n) } }, [spec.model]);
 }
 
 /**
