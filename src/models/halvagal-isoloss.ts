@@ -10,7 +10,7 @@
  */
 import wgslBody from '../../shaders/models/halvagal-isoloss.wgsl?raw';
 import type { Metric, Model, ParamVector, Preset, StateVar } from './types.js';
-import { collapsedModes, flow, initialState, ix, params, readout, TARGETS } from './halvagal-isoloss-flow.js';
+import { collapsedModes, flow, initialState, ix, params, readout, settleVerdict, TARGETS } from './halvagal-isoloss-flow.js';
 import { fixedPoints, overlays, predictClass } from './halvagal-isoloss-closed-form.js';
 
 const n = 128;
@@ -133,6 +133,16 @@ function sized(M: number, ema: boolean): Model {
     fixedPoints: (P) => fixedPoints(P, modesOf(P), emaOf(P)),
     presets,
     instantiate,
+    settle: {
+      description:
+        'Model rule, never the generic test: the state carries reach clocks (rate 1 below 0.9 λ*, values growing like t) and ' +
+        'collapsed modes fall at a constant rate in ln u, so the scaled rate neither falls under tol nor means convergence. A cell ' +
+        'stops once every mode is done: at or above 0.9 λ* and quiet (|d ln u/dt| ≤ 1e-6 η, or 1e-6 η/(Np Nz) for cosine; EMA ' +
+        'targets too), so reach times are recorded and final λ decided; or, below 0.9 λ*, provably collapsing (λ < 1e-6 with ' +
+        'd ln u/dt < 0 on all of [0, λ], exact for the SimSiam Euclidean, IsoLoss and no-stop-grad flows, one mode at a time). ' +
+        'Cosine and EMA modes below 0.9 λ* keep the cell running (coupled or two-dimensional: no such proof).',
+      verdict: (y, dy, P) => settleVerdict(y, dy, P, M, ema),
+    },
   };
 }
 

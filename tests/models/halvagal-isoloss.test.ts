@@ -16,6 +16,13 @@ import { rk4 } from '../../src/integrators/tableaus.js';
 import { axisValues, cellValues, parseSpec } from '../../src/sweep/spec.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
 
+/** A fixed-step rk4 run to tEnd without early exit (the reference form of integrateCell). */
+const fixedRk4 = (dt: number, tEnd: number) => ({
+  integrator: { method: 'rk4', dt, tEnd, steps: Math.round(tEnd / dt), adaptive: false, rtol: 0, atol: 0, dtMin: 0, dtMax: 0 },
+  settle: false as const,
+});
+
+
 const device = (await testDevice())?.device;
 const lambda0s = [0.01, 0.05, 0.2, 0.5];
 
@@ -32,7 +39,7 @@ const sized = (P: ParamVector): Model => family.instantiate!(P);
 function run(over: Record<string, number | string>, tEnd: number, dt = 0.01) {
   const P = values(over);
   const model = sized(P);
-  const out = integrateCell(model, P, 'rk4', dt, Math.round(tEnd / dt));
+  const out = integrateCell(model, P, fixedRk4(dt, tEnd));
   const M = P[ix.modes];
   return { ...out, reach: Array.from(out.readouts.subarray(0, M)), eigen: Array.from(out.readouts.subarray(M, 2 * M)) };
 }
@@ -208,7 +215,7 @@ describe('halvagal-isoloss sized kernels', () => {
     const ys = axisValues(s.y);
     const R = s.model.readouts.length + 1;
     for (let cell = 0; cell < 4; cell++) {
-      const cpu = integrateCell(s.model, cellValues(s, xs, ys, cell % 2, cell >> 1), 'rk4', s.integrator.dt, s.integrator.steps);
+      const cpu = integrateCell(s.model, cellValues(s, xs, ys, cell % 2, cell >> 1), s);
       for (let k = 0; k < R - 1; k++) {
         // Reach times are quantised by the step (the clock's switch falls between RK stages), and so is
         // their ratio; everything else is f32 against f64.

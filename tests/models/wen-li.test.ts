@@ -6,6 +6,13 @@ import { choiceIndex, type ParamVector, type SliceContext } from '../../src/mode
 import { integrateCell } from '../../src/engine/cpu-runner.js';
 import { CLASS_BY_CODE } from '../../src/models/types.js';
 
+/** A fixed-step rk4 run to tEnd without early exit (the reference form of integrateCell). */
+const fixedRk4 = (dt: number, tEnd: number) => ({
+  integrator: { method: 'rk4', dt, tEnd, steps: Math.round(tEnd / dt), adaptive: false, rtol: 0, atol: 0, dtMin: 0, dtMax: 0 },
+  settle: false as const,
+});
+
+
 type Values = Record<string, number | string>;
 
 function params(over: Values = {}): ParamVector {
@@ -17,7 +24,7 @@ function params(over: Values = {}): ParamVector {
 
 function run(over: Values, tEnd = 2000, dt = 0.1, onStep?: (t: number, y: Float64Array) => void) {
   const P = params(over);
-  const out = integrateCell(model, P, 'rk4', dt, Math.round(tEnd / dt), onStep);
+  const out = integrateCell(model, P, fixedRk4(dt, tEnd), onStep);
   return { ...out, P, cls: CLASS_BY_CODE[out.classCode] };
 }
 

@@ -5,6 +5,13 @@ import { growthRate, quartic, ziyinLandscape as model } from '../../src/models/z
 import { CLASS_BY_CODE, choiceIndex, type ParamVector, type SliceContext } from '../../src/models/types.js';
 import { integrateCell } from '../../src/engine/cpu-runner.js';
 
+/** A fixed-step rk4 run to tEnd without early exit (the reference form of integrateCell). */
+const fixedRk4 = (dt: number, tEnd: number) => ({
+  integrator: { method: 'rk4', dt, tEnd, steps: Math.round(tEnd / dt), adaptive: false, rtol: 0, atol: 0, dtMin: 0, dtMax: 0 },
+  settle: false as const,
+});
+
+
 type Values = Record<string, number | string>;
 
 function params(over: Values = {}): ParamVector {
@@ -16,7 +23,7 @@ function params(over: Values = {}): ParamVector {
 
 function run(over: Values, tEnd = 400, dt = 0.05) {
   const P = params(over);
-  const out = integrateCell(model, P, 'rk4', dt, Math.round(tEnd / dt));
+  const out = integrateCell(model, P, fixedRk4(dt, tEnd));
   return { ...out, P, cls: CLASS_BY_CODE[out.classCode] };
 }
 
