@@ -78,9 +78,9 @@ fn settleVerdict(y: State, dy: State, P: Params) -> u32 {
   let m = a - (P[kP_invariance] * s + 0.5 * P[kP_weightDecay]);
   let c = a + s;
   let w2 = y * y;
-  let target = 2.0 * m / (c * c);
+  let point = 2.0 * m / (c * c);
   let collapsed = (m <= vec4<f32>(0.0)) & (w2 < vec4<f32>(kZiyinCollapsedW2));
-  let learned = (m > vec4<f32>(0.0)) & (abs(w2 - target) <= kZiyinSettledRel * target);
+  let learned = (m > vec4<f32>(0.0)) & (abs(w2 - point) <= kZiyinSettledRel * point);
   let done = !ziyinPresent(P) | collapsed | learned;
   return select(kSettle_continue, kSettle_stop, all(done));
 }
