@@ -142,7 +142,10 @@ const axes = {
 };
 // Classes settle by T = 250 on these axes at dt = 0.5 (checked in f64 against dt = 0.1, T = 4000 on 32×32);
 // T = 1000 leaves room for cells closer to θ_c, where the saddle delays the escape logarithmically.
-const run = { method: 'rk4', dt: 0.5, tEnd: 1000 };
+// Dormand–Prince at rtol 1e-5 with early exit: the fewest step attempts at classes equal to the rk4
+// dt = 0.5 fixed-horizon run on all four presets at 64² (0 differing cells).
+const run = { method: 'dp5', dt: 0.5, tEnd: 1000, rtol: 1e-5 };
+const fixedHorizon = { method: 'rk4', dt: 0.5 };
 
 const presets: readonly Preset[] = [
   {
@@ -150,24 +153,28 @@ const presets: readonly Preset[] = [
     title: 'PW1 · the predictor rescues the weak feature (q = 2)',
     caption: 'Reconstruction: with the trained predictor most cells below θ_c(λ₁) learn both features (full) or part of the weak one (partial).',
     spec: { params: pw(2, 'on'), initial: { theta1: 0.55 }, ...axes, integrator: run },
+    fixedHorizon,
   },
   {
     id: 'pw1-no-predictor',
     title: 'PW1 · without the predictor (q = 2)',
     caption: 'Reconstruction: E ≡ I, neuron 2 ends on the weak feature iff θ₂ > θ_c = arctan((λ₀/λ₁)^{1/2}); below, both neurons hold the strong one.',
     spec: { params: pw(2, 'off'), initial: { theta1: 0.55 }, ...axes, integrator: run },
+    fixedHorizon,
   },
   {
     id: 'pw2-predictor',
     title: 'PW2 · sharper activation (q = 3)',
     caption: 'Reconstruction: at q = 3 the predictor leaves a partial state (weak feature partly represented) wherever it does not reach full.',
     spec: { params: pw(3, 'on'), initial: { theta1: 0.55 }, ...axes, integrator: run },
+    fixedHorizon,
   },
   {
     id: 'pw2-no-predictor',
     title: 'PW2 · without the predictor (q = 3)',
     caption: 'Reconstruction: E ≡ I at q = 3, boundary θ_c = arctan((λ₀/λ₁)^{1/4}).',
     spec: { params: pw(3, 'off'), initial: { theta1: 0.55 }, ...axes, integrator: run },
+    fixedHorizon,
   },
 ];
 
