@@ -235,13 +235,14 @@ describe('ziyin-landscape settle rule', () => {
     }
   });
 
-  // tSettled: f32 and f64 adaptive step sequences part ways, and one step near the stop is 5–10 % of t.
-  it.runIf(device)('P3 on the GPU (WGSL verdict) against f64 (TS verdict): same classes, tSettled within 10 %, most stopped far before tEnd', async () => {
+  // tSettled: f32 and f64 adaptive step sequences part ways; one step near the stop is up to ~12 % of t.
+  it.runIf(device)('P3 on the GPU (WGSL verdict) against f64 (TS verdict): same classes, tSettled within 20 %, most stopped far before tEnd', async () => {
     const p = model.presets.find((q) => q.id === 'p3-rank-staircase')!;
     const spec = parseSpec({ model: model.id, ...p.spec, x: { ...p.spec.x, n: 8 }, y: { ...p.spec.y, n: 8 } });
     const r = await gpuAgainstCpu(device!, spec);
     expect(r.classDiffs).toEqual([]);
-    expect(r.worstSettle).toBeLessThanOrEqual(0.1);
+    expect(r.oneSided).toEqual([]);
+    expect(r.worstSettle).toBeLessThanOrEqual(0.2);
     expect(r.settled.length).toBeGreaterThanOrEqual(48); // the rest sit near m = 0 (critical slowing down)
     expect(r.settled.sort((a, b) => a - b)[r.settled.length >> 1]).toBeLessThan(r.tEnd / 8);
   });
