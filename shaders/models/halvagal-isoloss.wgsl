@@ -194,3 +194,61 @@ fn readouts(y: State, P: Params) -> Readouts {
   r[kR_lambdaRef] = exp(twoAlpha * logReach) / kHvReachFraction;
   return r;
 }
+
+// The settle rule (settleVerdict in halvagal-isoloss-flow.ts, term for term); never the generic test
+// (the clocks and the linear fall of collapsed ℓ defeat it). A mode at or above 0.9 λ* is done when
+// |dℓ_m| ≤ 1e-6 × rate unit (η, or η/(Np Nz) for cosine; the EMA target too); a mode below is done only
+// if it provably collapses: λ < 1e-6 and dℓ/dt = a0 + a1 λ + a2 λ² < 0 on all of [0, λ] (SimSiam,
+// non-cosine). All modes done: stop; otherwise continue.
+const kHvGoneLambda = 1.0e-6;
+const kHvQuietRate = 1.0e-6;
+
+fn settleVerdict(y: State, dy: State, P: Params) -> u32 {
+  let eta = P[kP_learningRate];
+  let twoAlpha = 2.0 * P[kP_predictorExponent];
+  let loss = P[kP_loss];
+  let cosine = hvIsCosine(P);
+  var unit = eta;
+  if (cosine) {
+    unit = hvCosineGainPull(y, P).x;
+  }
+  let quiet = kHvQuietRate * unit;
+  let wd = P[kP_weightDecay];
+  let s11 = P[kP_s11];
+  let s21 = P[kP_s21];
+  let s22 = P[kP_s22];
+  let iso = loss == kChoice_loss_isoloss_euclidean;
+  let noSg = loss == kChoice_loss_no_stop_grad;
+  // dℓ/dt = a0 + a1 λ + a2 λ² for the SimSiam non-cosine losses (E5, E6, E10 with wd).
+  let a0 = select(select(-eta * wd, -eta * (s22 + wd), noSg), eta * (s21 - wd), iso);
+  let a1 = select(select(eta * s21, 2.0 * eta * s21, noSg), -eta * s11, iso);
+  let a2 = select(-eta * s11, 0.0, iso);
+  let logReach = y[kHvReachIndex];
+  for (var m = 0u; m < kModes; m++) {
+    if (y[m] >= logReach) {
+      if (abs(dy[m]) > quiet) {
+        return kSettle_continue;
+      }
+      if (kEmaTarget) {
+        if (abs(dy[kHvTargetBase + m]) > quiet) {
+          return kSettle_continue;
+        }
+      }
+    } else {
+      if (cosine || kEmaTarget) {
+        return kSettle_continue;
+      }
+      let lam = exp(twoAlpha * y[m]);
+      // The maximum of the concave quadratic on [0, λ]: at its vertex clamped to [0, λ].
+      var peak = select(0.0, lam, a1 > 0.0);
+      if (a2 < 0.0) {
+        peak = min(max(-a1 / (2.0 * a2), 0.0), lam);
+      }
+      let top = a0 + a1 * peak + a2 * peak * peak;
+      if (!(lam < kHvGoneLambda && top < 0.0)) {
+        return kSettle_continue;
+      }
+    }
+  }
+  return kSettle_stop;
+}

@@ -12,6 +12,9 @@ const kWenLiHeld = 0.9;
 const kWenLiCollapsedCoverage = 1.0e-2;
 // Floor of the output norm N: it keeps 1/N finite if every alignment left the positive quadrant.
 const kWenLiMinNorm = 1.0e-6;
+// Without the predictor a neuron is settled within this angle of 0 or π/2 (kSettledAngle in the TS twin).
+const kWenLiSettledAngle = 1.0e-5;
+const kWenLiHalfPi = 1.5707963267948966;
 
 fn wenLiAlignments(y: State) -> vec4<f32> {
   return vec4<f32>(cos(y[kS_phi1]), sin(y[kS_phi1]), cos(y[kS_phi2]), sin(y[kS_phi2]));
@@ -102,4 +105,21 @@ fn readouts(y: State, P: Params) -> Readouts {
   r[kR_a2Strong] = A.z;
   r[kR_a2Weak] = A.w;
   return r;
+}
+
+// The settle rule (verdict in the TS twin, term for term). Predictor off: each neuron's 1-D flow ends at
+// 0 or π/2 (hyperbolic sinks, θ_c well inside), so both angles within 1e-5 of an end → stop, except both
+// on the weak feature (coverage unbounded) → generic; before that continue (φ → 0 is the chart's origin,
+// where the generic scaled rate stays finite). Predictor on: generic (every end state has ‖y‖ ~ 1).
+fn settleVerdict(y: State, dy: State, P: Params) -> u32 {
+  if (P[kP_predictor] == kChoice_predictor_on) {
+    return kSettle_generic;
+  }
+  let phi = vec2<f32>(y[kS_phi1], y[kS_phi2]);
+  let strong = abs(phi) <= vec2<f32>(kWenLiSettledAngle);
+  let weak = abs(phi - vec2<f32>(kWenLiHalfPi)) <= vec2<f32>(kWenLiSettledAngle);
+  if (all(weak)) {
+    return kSettle_generic;
+  }
+  return select(kSettle_continue, kSettle_stop, all(strong | weak));
 }

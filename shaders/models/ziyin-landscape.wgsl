@@ -9,6 +9,8 @@
 const kZiyinSmallW2 = 1.0e-4;
 // Complete collapse, for the collapse-time latch: every present w² below this.
 const kZiyinCollapsedW2 = 1.0e-6;
+// A learned direction is settled once |w² − 2m/Q| ≤ this · 2m/Q (kSettledRel in the TS twin; ten times the presets' rtol).
+const kZiyinSettledRel = 1.0e-4;
 
 fn ziyinVariances(P: Params) -> vec4<f32> {
   return P[kP_dataVariance] * vec4<f32>(1.0, P[kP_ratio2], P[kP_ratio3], P[kP_ratio4]);
@@ -65,4 +67,20 @@ fn readouts(y: State, P: Params) -> Readouts {
   r[kR_lambda3] = y.z * y.z;
   r[kR_lambda4] = y.w * y.w;
   return r;
+}
+
+// The settle rule (verdict in the TS twin, term for term): every present direction either collapsed
+// (m ≤ 0, w² < 1e-6: it can only decay further) or at its learned point (m > 0, |w² − 2m/Q| ≤ 1e-4·2m/Q)
+// → stop; otherwise continue (the generic scaled-rate test never settles an exponential decay to 0).
+fn settleVerdict(y: State, dy: State, P: Params) -> u32 {
+  let a = ziyinVariances(P);
+  let s = P[kP_augmentation];
+  let m = a - (P[kP_invariance] * s + 0.5 * P[kP_weightDecay]);
+  let c = a + s;
+  let w2 = y * y;
+  let point = 2.0 * m / (c * c);
+  let collapsed = (m <= vec4<f32>(0.0)) & (w2 < vec4<f32>(kZiyinCollapsedW2));
+  let learned = (m > vec4<f32>(0.0)) & (abs(w2 - point) <= kZiyinSettledRel * point);
+  let done = !ziyinPresent(P) | collapsed | learned;
+  return select(kSettle_continue, kSettle_stop, all(done));
 }

@@ -11,7 +11,7 @@
  *             λ* (that made the WGSL step four times slower on SwiftShader)
  * Convention (§6 pitfall): W_P is built from F = W Wᵀ without s11, as the authors' code does.
  */
-import type { Param, ParamVector } from './types.js';
+import type { Param, ParamVector, SettleVerdict } from './types.js';
 
 export const LOSSES = ['euclidean', 'cosine', 'isoloss-euclidean', 'isoloss-cosine', 'no-stop-grad'] as const;
 export const TARGETS = ['simsiam', 'ema'] as const;
@@ -105,6 +105,25 @@ export function initialState(P: ParamVector, M: number, ema: boolean): Float64Ar
   return y;
 }
 
+/** Mean-field norms (A4): Np² = s11 Σ λ²u², Nz² = s22 Σ v², C = s21 Σ λ u v; returns [η/(Np Nz), C s11/Np²]. */
+function cosineGainPull(y: Float64Array, P: ParamVector, M: number, ema: boolean): [number, number] {
+  const alpha = P[ix.predictorExponent];
+  let np2 = 0;
+  let nz2 = 0;
+  let c = 0;
+  for (let m = 0; m < M; m++) {
+    const u = Math.exp(y[m]);
+    const lam = Math.exp(2 * alpha * y[m]);
+    const v = ema ? Math.exp(y[2 * M + m]) : u;
+    np2 += lam * lam * u * u;
+    nz2 += v * v;
+    c += lam * u * v;
+  }
+  const np = Math.max(Math.sqrt(P[ix.s11] * np2), kNormEps);
+  const nz = Math.max(Math.sqrt(P[ix.s22] * nz2), kNormEps);
+  return [P[ix.learningRate] / (np * nz), (P[ix.s21] * c * P[ix.s11]) / (np * np)];
+}
+
 /** dy/dt, §2 in log-std form: dℓ/dt = (du/dt)/u of E5–E8, E10; the EMA target by E9. */
 export function flow(y: Float64Array, P: ParamVector, M: number, ema: boolean, out: Float64Array): void {
   const eta = P[ix.learningRate];
@@ -118,26 +137,9 @@ export function flow(y: Float64Array, P: ParamVector, M: number, ema: boolean, o
   const cosine = loss === kCosine || loss === kIsoCosine;
   const logReach = y[y.length - 1];
   out[y.length - 1] = 0;
-  // Mean-field norms (A4): Np² = s11 Σ λ²u², Nz² = s22 Σ v², C = s21 Σ λ u v.
   let gain = 0;
   let pull = 0;
-  if (cosine) {
-    let np2 = 0;
-    let nz2 = 0;
-    let c = 0;
-    for (let m = 0; m < M; m++) {
-      const u = Math.exp(y[m]);
-      const lam = Math.exp(2 * alpha * y[m]);
-      const v = ema ? Math.exp(y[2 * M + m]) : u;
-      np2 += lam * lam * u * u;
-      nz2 += v * v;
-      c += lam * u * v;
-    }
-    const np = Math.max(Math.sqrt(s11 * np2), kNormEps);
-    const nz = Math.max(Math.sqrt(s22 * nz2), kNormEps);
-    gain = eta / (np * nz);
-    pull = (s21 * c * s11) / (np * np);
-  }
+  if (cosine) [gain, pull] = cosineGainPull(y, P, M, ema);
   for (let m = 0; m < M; m++) {
     const l = y[m];
     const lam = Math.exp(2 * alpha * l);
@@ -192,4 +194,56 @@ export function readout(y: Float64Array, P: ParamVector, M: number, out: Float64
   out[2 * M] = !pending && fastest < Infinity ? slowest / fastest : -1;
   out[2 * M + 1] = total > 0 ? Math.exp(entropy) : 0;
   out[2 * M + 2] = Math.exp(2 * alpha * logReach) / kReachFraction;
+}
+
+/** A mode below this λ that provably keeps falling is settled as collapsed (its λ readout final to 1e-6). */
+export const kGoneLambda = 1e-6;
+/** A mode at or above 0.9 λ* is settled once |dℓ/dt| ≤ this × the rate unit (η, or η/(Np Nz) for cosine). */
+export const kQuietRate = 1e-6;
+
+/**
+ * The settle rule (WGSL `settleVerdict`, term for term). Never 'generic': the state carries the reach
+ * clocks (dc/dt = 1 below 0.9 λ*, so ‖f‖ ≥ 1 while ‖y‖ grows like t, and once every mode has reached,
+ * the clock values inflate ‖y‖ and loosen the test on ℓ) and collapsed modes have ℓ → −∞ at a constant
+ * rate −η·wd. Instead, mode by mode:
+ * - a mode at or above 0.9 λ* (reached, or started above) is done when quiet, |dℓ_m| ≤ 1e-6 × rate
+ *   unit (and its target's |dℓv_m| with EMA): then every mode sits at a fixed point, the reach times are
+ *   fixed and the final λ are decided to ≈ 1e-6/λ* relative;
+ * - a mode below 0.9 λ* is done only if it provably collapses: λ_m < 1e-6 and dℓ_m/dt < 0 on the
+ *   whole of [0, λ_m] (SimSiam target, non-cosine losses, where dℓ_m/dt = a0 + a1 λ + a2 λ² depends on
+ *   λ_m alone with a2 ≤ 0, so its maximum on [0, λ_m] is at the clamped vertex): ℓ_m then falls for
+ *   ever, never reaches, and its λ readout is final to 1e-6. Cosine modes are coupled and EMA modes
+ *   two-dimensional, so there a mode below 0.9 λ* keeps the cell running.
+ * Every mode done: 'stop'; otherwise 'continue'.
+ */
+export function settleVerdict(y: Float64Array, dy: Float64Array, P: ParamVector, M: number, ema: boolean): SettleVerdict {
+  const eta = P[ix.learningRate];
+  const alpha = P[ix.predictorExponent];
+  const loss = P[ix.loss];
+  const cosine = loss === kCosine || loss === kIsoCosine;
+  const unit = cosine ? cosineGainPull(y, P, M, ema)[0] : eta;
+  const quiet = kQuietRate * unit;
+  const wd = P[ix.weightDecay];
+  const s11 = P[ix.s11];
+  const s21 = P[ix.s21];
+  const s22 = P[ix.s22];
+  // dℓ/dt = a0 + a1 λ + a2 λ² for the SimSiam non-cosine losses (E5, E6, E10 with wd).
+  const a0 = loss === kIsoEuclidean ? eta * (s21 - wd) : loss === kNoStopGrad ? -eta * (s22 + wd) : -eta * wd;
+  const a1 = loss === kIsoEuclidean ? -eta * s11 : loss === kNoStopGrad ? 2 * eta * s21 : eta * s21;
+  const a2 = loss === kIsoEuclidean ? 0 : -eta * s11;
+  const logReach = y[y.length - 1];
+  for (let m = 0; m < M; m++) {
+    if (y[m] >= logReach) {
+      if (Math.abs(dy[m]) > quiet) return 'continue';
+      if (ema && Math.abs(dy[2 * M + m]) > quiet) return 'continue';
+    } else {
+      if (cosine || ema) return 'continue';
+      const lam = Math.exp(2 * alpha * y[m]);
+      // The maximum of the concave quadratic on [0, λ]: at its vertex clamped to [0, λ].
+      const peak = a2 < 0 ? Math.min(Math.max(-a1 / (2 * a2), 0), lam) : a1 > 0 ? lam : 0;
+      const top = a0 + a1 * peak + a2 * peak * peak;
+      if (!(lam < kGoneLambda && top < 0)) return 'continue';
+    }
+  }
+  return 'stop';
 }

@@ -7,7 +7,7 @@
  * f64 twin of shaders/models/wen-li.wgsl; the two rhs agree term for term.
  */
 import wgsl from '../../shaders/models/wen-li.wgsl?raw';
-import type { ClassId, Model, OverlayCurve, Param, ParamVector, Preset, SliceContext } from './types.js';
+import type { ClassId, Model, OverlayCurve, Param, ParamVector, Preset, SettleVerdict, SliceContext } from './types.js';
 import { zeroContour } from './contour.js';
 
 const num = (id: string, symbol: string, label: string, description: string, role: 'param' | 'initial', def: number, min: number, max: number, scale: 'linear' | 'log' = 'linear'): Param =>
@@ -33,6 +33,34 @@ const kPredictorOn = 0;
 const kHeld = 0.9;
 const kCollapsedCoverage = 1e-2;
 const kMinNorm = 1e-6;
+/** Without the predictor a neuron is settled within this angle of its end, 0 or π/2 (kWenLiSettledAngle). */
+export const kSettledAngle = 1e-5;
+
+/**
+ * The settle rule (WGSL `settleVerdict`, term for term).
+ * - Predictor off (E ≡ I): each neuron obeys its own 1-D flow dφ/dt = |1 − 1/N| q sin φ cos φ
+ *   [λ₁ sin^{2q−2} φ − λ₀ cos^{2q−2} φ], whose sign says which end (0 or π/2) it is bound for; the ends
+ *   are hyperbolic sinks and θ_c lies in [0.14, 1.43] for every allowed λ, so a neuron within 1e-5 of an
+ *   end never leaves it. Both neurons there: 'stop' (class, alignments to 1e-5, coverage and collapse
+ *   time decided), except both on the weak feature, where the coverage ‖h_w‖/‖h_s‖ grows without bound
+ *   ('generic': φ ≈ π/2 keeps ‖y‖ of order 1, and the f32 stall ends it). Otherwise 'continue': the
+ *   generic test is wrong at the strong end (φ → 0 puts the state at the origin of the angle chart, so
+ *   the scaled rate stays near q λ₀ |1 − 1/N| and never falls under tol) and at θ_c (a cell starting
+ *   on the saddle is quiet from t = 0 and the relative hold would stop it at once).
+ * - Predictor on: 'generic'. Every end state keeps ‖y‖ of order one (full: an angle at π/2; partial:
+ *   E ≠ 0; collapsed: E₁₂ = E₂₁ = 1/N − 1 ≠ 0), so the scaled rate measures the approach, and there is
+ *   no closed form to decide the fate sooner.
+ */
+function verdict(y: Float64Array, _dy: Float64Array, P: ParamVector): SettleVerdict {
+  if (P[ix.predictor] === kPredictorOn) return 'generic';
+  const half = Math.PI / 2;
+  const strong1 = Math.abs(y[0]) <= kSettledAngle;
+  const strong2 = Math.abs(y[1]) <= kSettledAngle;
+  const weak1 = Math.abs(y[0] - half) <= kSettledAngle;
+  const weak2 = Math.abs(y[1] - half) <= kSettledAngle;
+  if (weak1 && weak2) return 'generic';
+  return (strong1 || weak1) && (strong2 || weak2) ? 'stop' : 'continue';
+}
 
 /** max(a, 0)^(q−1), zero where the neuron is not aligned with the feature. */
 const power = (a: number, q: number) => (a > 0 ? (q === 2 ? a : q === 3 ? a * a : a * a * a) : 0);
@@ -114,7 +142,10 @@ const axes = {
 };
 // Classes settle by T = 250 on these axes at dt = 0.5 (checked in f64 against dt = 0.1, T = 4000 on 32×32);
 // T = 1000 leaves room for cells closer to θ_c, where the saddle delays the escape logarithmically.
-const run = { method: 'rk4', dt: 0.5, tEnd: 1000 };
+// Dormand–Prince at rtol 1e-5 with early exit: the fewest step attempts at classes equal to the rk4
+// dt = 0.5 fixed-horizon run on all four presets at 64² (0 differing cells).
+const run = { method: 'dp5', dt: 0.5, tEnd: 1000, rtol: 1e-5 };
+const fixedHorizon = { method: 'rk4', dt: 0.5 };
 
 const presets: readonly Preset[] = [
   {
@@ -122,24 +153,28 @@ const presets: readonly Preset[] = [
     title: 'PW1 · the predictor rescues the weak feature (q = 2)',
     caption: 'Reconstruction: with the trained predictor most cells below θ_c(λ₁) learn both features (full) or part of the weak one (partial).',
     spec: { params: pw(2, 'on'), initial: { theta1: 0.55 }, ...axes, integrator: run },
+    fixedHorizon,
   },
   {
     id: 'pw1-no-predictor',
     title: 'PW1 · without the predictor (q = 2)',
     caption: 'Reconstruction: E ≡ I, neuron 2 ends on the weak feature iff θ₂ > θ_c = arctan((λ₀/λ₁)^{1/2}); below, both neurons hold the strong one.',
     spec: { params: pw(2, 'off'), initial: { theta1: 0.55 }, ...axes, integrator: run },
+    fixedHorizon,
   },
   {
     id: 'pw2-predictor',
     title: 'PW2 · sharper activation (q = 3)',
     caption: 'Reconstruction: at q = 3 the predictor leaves a partial state (weak feature partly represented) wherever it does not reach full.',
     spec: { params: pw(3, 'on'), initial: { theta1: 0.55 }, ...axes, integrator: run },
+    fixedHorizon,
   },
   {
     id: 'pw2-no-predictor',
     title: 'PW2 · without the predictor (q = 3)',
     caption: 'Reconstruction: E ≡ I at q = 3, boundary θ_c = arctan((λ₀/λ₁)^{1/4}).',
     spec: { params: pw(3, 'off'), initial: { theta1: 0.55 }, ...axes, integrator: run },
+    fixedHorizon,
   },
 ];
 
@@ -223,4 +258,13 @@ export const wenLi: Model = {
   predictClass,
   fixedPoints,
   presets,
+  settle: {
+    description:
+      'Without the predictor each neuron follows its own 1-D flow to 0 or π/2 (the side of θ_c decides which); a cell stops once ' +
+      'both angles are within 1e-5 of their ends (class, alignments, coverage and collapse time final), and continues before ' +
+      'that: at the strong end the state goes to the origin of the angle chart, where the generic scaled rate never falls under ' +
+      'tol, and a cell starting on θ_c would pass the generic test at t = 0. Both neurons on the weak feature (coverage grows ' +
+      'without bound) and every cell with the predictor use the generic test: their end states have ‖y‖ of order one.',
+    verdict,
+  },
 };

@@ -10,7 +10,7 @@
  * f64 twin of shaders/models/ziyin-landscape.wgsl.
  */
 import wgsl from '../../shaders/models/ziyin-landscape.wgsl?raw';
-import type { ClassId, Model, OverlayCurve, Param, ParamVector, Preset, SliceContext } from './types.js';
+import type { ClassId, Model, OverlayCurve, Param, ParamVector, Preset, SettleVerdict, SliceContext } from './types.js';
 import { zeroContour } from './contour.js';
 
 const num = (id: string, symbol: string, label: string, description: string, role: 'param' | 'initial', def: number, min: number, max: number, scale: 'linear' | 'log' = 'linear'): Param =>
@@ -32,9 +32,11 @@ const params: readonly Param[] = [
 ];
 const ix = Object.fromEntries(params.map((p, i) => [p.id, i])) as Record<string, number>;
 
-// Shared with the WGSL (kZiyinSmallW2, kZiyinCollapsedW2).
+// Shared with the WGSL (kZiyinSmallW2, kZiyinCollapsedW2, kZiyinSettledRel).
 const kSmallW2 = 1e-4;
 const kCollapsedW2 = 1e-6;
+/** A learned direction is settled once |w² − 2m/Q| ≤ this · 2m/Q (its λ readout is final to this). */
+export const kSettledRel = 1e-4;
 
 const kRatio = [-1, ix.ratio2, ix.ratio3, ix.ratio4];
 const present = (P: ParamVector) => P[ix.directions] + 1;
@@ -48,6 +50,28 @@ export function growthRate(P: ParamVector, i: number): number {
 /** Q_i = (a_i + s)², the quartic coefficient. */
 export function quartic(P: ParamVector, i: number): number {
   return (variance(P, i) + P[ix.augmentation]) ** 2;
+}
+
+/**
+ * The settle rule (WGSL `settleVerdict`, term for term). Each direction is a 1-D gradient flow with a
+ * closed-form end: m ≤ 0 → w decays to 0 (w·ẇ = 2m w² − Q w⁴ ≤ 0, so once w² < 1e-6 it is not
+ * learned, its λ < 1e-6 only shrinks, and the collapse time, latched at every w² < 1e-6, is
+ * recorded); m > 0 → w → w* with w*² = 2m/Q. So a cell is decided once every present direction is
+ * either (m ≤ 0 and w² < 1e-6) or (m > 0 and |w² − 2m/Q| ≤ 1e-4 · 2m/Q): 'stop'. Otherwise
+ * 'continue': the generic scaled-rate test is wrong here, because a collapsing direction decays
+ * exponentially with a finite scaled rate 2|m| (it would never settle, or settle on the other
+ * directions while this one is still above the collapse threshold), and near m = 0 the rate is tiny
+ * from t = 0 (the generic test would stop a slowly escaping direction at once).
+ */
+function verdict(y: Float64Array, _dy: Float64Array, P: ParamVector): SettleVerdict {
+  for (let i = 0; i < present(P); i++) {
+    const m = growthRate(P, i);
+    const w2 = y[i] * y[i];
+    const target = (2 * m) / quartic(P, i);
+    const done = m <= 0 ? w2 < kCollapsedW2 : Math.abs(w2 - target) <= kSettledRel * target;
+    if (!done) return 'continue';
+  }
+  return 'stop';
 }
 
 function rank(y: Float64Array, dy: Float64Array, P: ParamVector): number {
@@ -100,7 +124,10 @@ function fixedPoints(P: ParamVector): Array<{ label: string; state: number[]; st
 }
 
 // Classes are decided at once (see classify); T = 400 lets w* ~ √(2m/Q) settle for |m| ≳ 0.01.
-const run = { method: 'rk4', dt: 0.1, tEnd: 400 };
+// Tsit5 at rtol 1e-5 with early exit: the fewest step attempts at classes equal to the rk4 dt = 0.1
+// fixed-horizon run on every preset at 64² (0 differing cells; λ readouts within 1e-4 relative, the rule's tolerance).
+const run = { method: 'tsit5', dt: 0.1, tEnd: 400, rtol: 1e-5 };
+const fixedHorizon = { method: 'rk4', dt: 0.1 };
 const presets: readonly Preset[] = [
   {
     id: 'p1-augmentation-vs-weight-decay',
@@ -112,6 +139,7 @@ const presets: readonly Preset[] = [
       y: { param: 'weightDecay', min: 0, max: 2, n: 128 },
       integrator: run,
     },
+    fixedHorizon,
   },
   {
     id: 'p2-augmentation-vs-variance',
@@ -123,6 +151,7 @@ const presets: readonly Preset[] = [
       y: { param: 'dataVariance', min: 0, max: 2, n: 128 },
       integrator: run,
     },
+    fixedHorizon,
   },
   {
     id: 'p3-rank-staircase',
@@ -134,6 +163,7 @@ const presets: readonly Preset[] = [
       y: { param: 'augmentation', min: 0, max: 1, n: 128 },
       integrator: run,
     },
+    fixedHorizon,
   },
 ];
 
@@ -191,4 +221,13 @@ export const ziyinLandscape: Model = {
   predictClass,
   fixedPoints,
   presets,
+  settle: {
+    description:
+      'Closed-form end per direction (m_i = a_i − κs − γ/2): a cell stops once every present direction has either collapsed ' +
+      '(m ≤ 0 and w² < 1e-6; from there w only decays, and the collapse time is already recorded) or reached its learned point ' +
+      '(m > 0 and |w² − 2m/Q| ≤ 1e-4·2m/Q, so the λ readouts are final to 1e-4; ten times the rtol the presets use, so an adaptive step jittering at its tolerance still passes). Until then it continues: a collapsing ' +
+      'direction decays exponentially at a finite scaled rate 2|m|, which the generic test would never call settled, and near ' +
+      'm = 0 the rate is small from t = 0, which the generic test would stop at once.',
+    verdict,
+  },
 };

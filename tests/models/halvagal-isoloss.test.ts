@@ -13,8 +13,18 @@ import { integrateCell } from '../../src/engine/cpu-runner.js';
 import { runSweepGpu } from '../../src/engine/gpu-runner.js';
 import { RkStepper } from '../../src/integrators/stepper.js';
 import { rk4 } from '../../src/integrators/tableaus.js';
-import { axisValues, cellValues, parseSpec } from '../../src/sweep/spec.js';
+import { axisValues, cellValues, kSettleDefaults, parseSpec } from '../../src/sweep/spec.js';
+import { runSweepCpu } from '../../src/engine/cpu-runner.js';
+import { CLASSES } from '../../src/models/types.js';
+import { gpuAgainstCpu } from '../support/settle-agreement.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
+
+/** A fixed-step rk4 run to tEnd without early exit (the reference form of integrateCell). */
+const fixedRk4 = (dt: number, tEnd: number) => ({
+  integrator: { method: 'rk4', dt, tEnd, steps: Math.round(tEnd / dt), adaptive: false, rtol: 0, atol: 0, dtMin: 0, dtMax: 0 },
+  settle: false as const,
+});
+
 
 const device = (await testDevice())?.device;
 const lambda0s = [0.01, 0.05, 0.2, 0.5];
@@ -32,7 +42,7 @@ const sized = (P: ParamVector): Model => family.instantiate!(P);
 function run(over: Record<string, number | string>, tEnd: number, dt = 0.01) {
   const P = values(over);
   const model = sized(P);
-  const out = integrateCell(model, P, 'rk4', dt, Math.round(tEnd / dt));
+  const out = integrateCell(model, P, fixedRk4(dt, tEnd));
   const M = P[ix.modes];
   return { ...out, reach: Array.from(out.readouts.subarray(0, M)), eigen: Array.from(out.readouts.subarray(M, 2 * M)) };
 }
@@ -208,7 +218,7 @@ describe('halvagal-isoloss sized kernels', () => {
     const ys = axisValues(s.y);
     const R = s.model.readouts.length + 1;
     for (let cell = 0; cell < 4; cell++) {
-      const cpu = integrateCell(s.model, cellValues(s, xs, ys, cell % 2, cell >> 1), 'rk4', s.integrator.dt, s.integrator.steps);
+      const cpu = integrateCell(s.model, cellValues(s, xs, ys, cell % 2, cell >> 1), s);
       for (let k = 0; k < R - 1; k++) {
         // Reach times are quantised by the step (the clock's switch falls between RK stages), and so is
         // their ratio; everything else is f32 against f64.
@@ -218,5 +228,143 @@ describe('halvagal-isoloss sized kernels', () => {
       expect(gpu.classes[cell]).toBe(cpu.classCode);
       expect(cpu.readouts[0]).toBeGreaterThan(0); // every mode was recruited within the run
     }
+  });
+});
+
+describe('halvagal-isoloss settle rule', () => {
+  /** The verdict at the state with eigenvalues `lambdas` (clocks at `clock`, EMA target = online unless `target`). */
+  function verdictAt(over: Record<string, number | string>, lambdas: number[], clock = 0, target?: number[]) {
+    const P = values({ ...over, modes: lambdas.length });
+    const model = sized(P);
+    const M = lambdas.length;
+    const alpha = P[ix.predictorExponent];
+    const y = model.initialState(P);
+    lambdas.forEach((l, m) => {
+      y[m] = Math.log(l) / (2 * alpha);
+      y[M + m] = clock;
+      if (model.state.length > 2 * M + 1) y[2 * M + m] = Math.log(target?.[m] ?? l) / (2 * alpha);
+    });
+    const dy = new Float64Array(y.length);
+    model.rhs(y, P, dy);
+    return model.settle!.verdict(y, dy, P);
+  }
+
+  it('a reached mode stops only at its fixed point, whatever its clock; a mode still below 0.9 λ* continues', () => {
+    expect(verdictAt({}, [1], 52.8)).toBe('stop');
+    expect(verdictAt({}, [1 + 1e-7], 52.8)).toBe('stop'); // |dℓ| = ½·1e-7 η ≤ 1e-6 η
+    expect(verdictAt({}, [1 + 1e-5], 52.8)).toBe('continue');
+    expect(verdictAt({}, [0.95], 10)).toBe('continue');
+    expect(verdictAt({}, [0.5], 10)).toBe('continue');
+    // Started above λ* (clock 0): stops once at λ*.
+    expect(verdictAt({}, [1, 1, 1, 1])).toBe('stop');
+    expect(verdictAt({}, [1, 1, 1, 0.85])).toBe('continue');
+  });
+
+  it('a mode below 0.9 λ* stops only where it provably collapses: λ < 1e-6 and dℓ/dt < 0 on all of [0, λ]', () => {
+    const wd = { weightDecay: 0.16 }; // λ± = 0.2, 0.8
+    expect(verdictAt(wd, [5e-7])).toBe('stop');
+    expect(verdictAt(wd, [2e-6])).toBe('continue'); // falling, but its λ readout is not final to 1e-6 yet
+    expect(verdictAt(wd, [5e-7, 0.8])).toBe('stop'); // partial: one collapsed, one at λ₊
+    // λ₋ ≈ 1e-8 below the mode: it rises, so it is not collapsing.
+    expect(verdictAt({ weightDecay: 1e-8 }, [5e-7])).toBe('continue');
+    // IsoLoss: collapses only for wd > s21 (dℓ/dt → η(s21 − wd) as λ → 0).
+    expect(verdictAt({ loss: 'isoloss-euclidean', weightDecay: 1.1 }, [5e-7])).toBe('stop');
+    expect(verdictAt({ loss: 'isoloss-euclidean', weightDecay: 0.16 }, [5e-7])).toBe('continue');
+    // No stop-grad (E10): every mode falls.
+    expect(verdictAt({ loss: 'no-stop-grad' }, [5e-7])).toBe('stop');
+    // Cosine modes are coupled and EMA modes two-dimensional: no such proof, the cell keeps running.
+    expect(verdictAt({ loss: 'cosine', weightDecay: 0.05 }, [5e-7, 5e-7])).toBe('continue');
+    expect(verdictAt({ target: 'ema', weightDecay: 0.16 }, [5e-7])).toBe('continue');
+  });
+
+  it('cosine: stops at isotropy (every mode at the conserved λ*); EMA: the target must be quiet too', () => {
+    const f = 0.19; // case 3: Σf0/4 with λ0 = [0.01, 0.05, 0.2, 0.5]
+    expect(verdictAt({ loss: 'cosine', lambda0: 0.19, lambda0Ratio: 1 }, [f, f, f, f])).toBe('stop');
+    expect(verdictAt({ loss: 'cosine', lambda0: 0.19, lambda0Ratio: 1 }, [f, f, f, f * 1.01])).toBe('continue');
+    expect(verdictAt({ target: 'ema' }, [1], 12)).toBe('stop');
+    expect(verdictAt({ target: 'ema' }, [1], 12, [0.99])).toBe('continue');
+  });
+
+  it('early exit keeps case 1 reach times to the step, λ to 1e-6, and stops far before tEnd', () => {
+    const tEnd = 400;
+    lambda0s.forEach((l) => {
+      const P = values({ modes: 1, lambda0: l });
+      const model = sized(P);
+      const ref = integrateCell(model, P, fixedRk4(0.01, tEnd));
+      const out = integrateCell(model, P, { ...fixedRk4(0.01, tEnd), settle: kSettleDefaults });
+      expect(out.readouts[0]).toBe(ref.readouts[0]); // the same steps up to the stop: the same clock
+      expect(Math.abs(out.readouts[1] - ref.readouts[1])).toBeLessThan(1e-6);
+      expect(out.classCode).toBe(ref.classCode);
+      expect(out.tSettled).toBeGreaterThan(ref.readouts[0]);
+      expect(out.tSettled).toBeLessThan(tEnd / 4);
+    });
+  });
+
+  it('a collapsing cell (wd = 0.16, λ0 = 0.19) stops after its collapse time, with the fixed-horizon class', () => {
+    const P = values({ modes: 1, lambda0: 0.19, weightDecay: 0.16 });
+    const model = sized(P);
+    const ref = integrateCell(model, P, fixedRk4(0.05, 1000));
+    const out = integrateCell(model, P, { ...fixedRk4(0.05, 1000), settle: kSettleDefaults });
+    expect(out.classCode).toBe(CLASSES.collapsed.code);
+    expect(out.classCode).toBe(ref.classCode);
+    expect(out.collapseTime).toBe(ref.collapseTime);
+    expect(out.tSettled).toBeGreaterThan(out.collapseTime);
+    expect(out.tSettled).toBeLessThan(1000 / 4);
+    expect(out.readouts[0]).toBe(-1);
+  });
+
+  // tSettled: f32 and f64 adaptive step sequences part ways; one step near the stop is up to ~12 % of t.
+  // Reach times: the clock's switch falls inside a step, so they agree to the steps' size there.
+  it.runIf(device).each(['weight-decay-euclidean', 'weight-decay-isoloss'])('%s on the GPU (WGSL verdict) against f64 (TS verdict): classes, tSettled within 20 %, reach times', async (id) => {
+    const p = family.presets.find((q) => q.id === id)!;
+    const spec = parseSpec({ model: family.id, ...p.spec, x: { ...p.spec.x, n: 8 }, y: { ...p.spec.y, n: 8 } });
+    const r = await gpuAgainstCpu(device!, spec);
+    expect(r.classDiffs).toEqual([]);
+    expect(r.oneSided).toEqual([]);
+    expect(r.worstSettle).toBeLessThanOrEqual(0.2);
+    expect(r.settled.length).toBeGreaterThanOrEqual(56);
+    const R = spec.model.readouts.length + 3;
+    for (let k = 0; k < 64; k++) expect(Math.abs(r.gpu.metrics[k * R] - r.cpu.metrics[k * R]), `cell ${k}`).toBeLessThanOrEqual(0.5);
+  });
+
+  it.runIf(device)('cosine (8 modes, dp5) on the GPU against f64: classes, isotropic end, settled before tEnd/4', async () => {
+    const spec = parseSpec({
+      model: family.id, params: { modes: 8, loss: 'cosine', learningRate: 0.1 },
+      x: { param: 'lambda0', min: 0.05, max: 1, n: 4, scale: 'log' }, y: { param: 'lambda0Ratio', min: 1, max: 10, n: 4, scale: 'log' },
+      integrator: { method: 'dp5', dt: 0.1, tEnd: 2000 },
+    });
+    const r = await gpuAgainstCpu(device!, spec);
+    expect(r.classDiffs).toEqual([]);
+    expect(r.oneSided).toEqual([]);
+    expect(r.worstSettle).toBeLessThanOrEqual(0.2);
+    expect(r.settled.length).toBe(16);
+    expect(Math.max(...r.settled)).toBeLessThan(2000 / 4);
+  });
+});
+
+describe('halvagal-isoloss: where the adaptive step fixes what a fixed step gets wrong', () => {
+  // IsoLoss-cosine, wd = 0, η = 1, 4 modes, (λ0, ρ0) ∈ [1e-3, 1] × [1, 100] (log), 12², to t = 100. The
+  // conservation law Σλf makes every cell end isotropic (non-collapsed), but the rates grow like
+  // 1/tr F (§3): at small λ0 the linear rate at isotropy is ~η/(M f*²)… far beyond rk4's stability at
+  // dt = 0.05, so those cells oscillate (partial) or blow up (diverged).
+  const spec = (integrator: object, settle: boolean) => parseSpec({
+    model: family.id, params: { modes: 4, loss: 'isoloss-cosine', learningRate: 1, weightDecay: 0 },
+    x: { param: 'lambda0', min: 1e-3, max: 1, n: 12, scale: 'log' }, y: { param: 'lambda0Ratio', min: 1, max: 100, n: 12, scale: 'log' },
+    integrator, ...(settle ? {} : { settle: false }),
+  });
+  const count = (classes: Uint8Array) => {
+    const c: Record<string, number> = {};
+    for (const k of classes) c[k] = (c[k] ?? 0) + 1;
+    return c;
+  };
+
+  // dp5 runs with the early exit: held at the stiff isotropic point to t = 100 its step would be
+  // stability-bound (≈ 3/κ, κ up to ~1e5 at λ0 = 1e-3) and spend its step budget there.
+  it('rk4 at dt 0.05 (to tEnd) labels 25 of 144 cells (17 %) partial or diverged; dp5 labels all 144 non-collapsed', () => {
+    const rk4 = runSweepCpu(spec({ method: 'rk4', dt: 0.05, tEnd: 100 }, false));
+    expect(count(rk4.classes)).toEqual({ [CLASSES['non-collapsed'].code]: 119, [CLASSES.partial.code]: 15, [CLASSES.diverged.code]: 10 });
+    const dp5 = runSweepCpu(spec({ method: 'dp5', dt: 0.05, tEnd: 100 }, true));
+    expect(count(dp5.classes)).toEqual({ [CLASSES['non-collapsed'].code]: 144 });
+    expect(dp5.timings.instanceSteps).toBeLessThan(rk4.timings.instanceSteps / 5);
   });
 });

@@ -5,6 +5,18 @@ import { activationPower, criticalAngle, wenLi as model } from '../../src/models
 import { choiceIndex, type ParamVector, type SliceContext } from '../../src/models/types.js';
 import { integrateCell } from '../../src/engine/cpu-runner.js';
 import { CLASS_BY_CODE } from '../../src/models/types.js';
+import { kSettleDefaults, parseSpec } from '../../src/sweep/spec.js';
+import { testDevice } from '../support/gpu.js';
+import { gpuAgainstCpu } from '../support/settle-agreement.js';
+
+const device = (await testDevice())?.device;
+
+/** A fixed-step rk4 run to tEnd without early exit (the reference form of integrateCell). */
+const fixedRk4 = (dt: number, tEnd: number) => ({
+  integrator: { method: 'rk4', dt, tEnd, steps: Math.round(tEnd / dt), adaptive: false, rtol: 0, atol: 0, dtMin: 0, dtMax: 0 },
+  settle: false as const,
+});
+
 
 type Values = Record<string, number | string>;
 
@@ -17,7 +29,7 @@ function params(over: Values = {}): ParamVector {
 
 function run(over: Values, tEnd = 2000, dt = 0.1, onStep?: (t: number, y: Float64Array) => void) {
   const P = params(over);
-  const out = integrateCell(model, P, 'rk4', dt, Math.round(tEnd / dt), onStep);
+  const out = integrateCell(model, P, fixedRk4(dt, tEnd), onStep);
   return { ...out, P, cls: CLASS_BY_CODE[out.classCode] };
 }
 
@@ -183,5 +195,65 @@ describe('wen-li: classes, fixed points, overlays', () => {
     expect(curves.map((c) => c.id)).toEqual(['theta-c-1', 'theta-c-2']);
     for (const [x] of curves[0].points) expect(x).toBeCloseTo(thetaC, 9);
     for (const [, y] of curves[1].points) expect(y).toBeCloseTo(thetaC, 9);
+  });
+});
+
+describe('wen-li settle rule', () => {
+  const half = Math.PI / 2;
+  const verdict = (over: Values, y: number[]) => {
+    const P = params(over);
+    const state = Float64Array.from(y);
+    const dy = new Float64Array(4);
+    model.rhs(state, P, dy);
+    return model.settle!.verdict(state, dy, P);
+  };
+  const off = { predictor: 'off', weakFeatureWeight: 0.2 };
+
+  it('without the predictor: stop once both angles are within 1e-5 of 0 or π/2, continue before', () => {
+    expect(verdict(off, [1e-6, half - 5e-6, 0, 0])).toBe('stop'); // full
+    expect(verdict(off, [5e-6, 1e-6, 0, 0])).toBe('stop'); // collapsed
+    expect(verdict(off, [2e-5, half, 0, 0])).toBe('continue');
+    expect(verdict(off, [0, half - 2e-5, 0, 0])).toBe('continue');
+    expect(verdict(off, [0.55, 1.0, 0, 0])).toBe('continue');
+    // On θ_c the flow is quiet (a saddle): the generic test would stop it at t = 0; the rule does not.
+    const thetaC = criticalAngle(0.4, 0.2, 2);
+    expect(verdict(off, [0, thetaC, 0, 0])).toBe('continue');
+    // Both on the weak feature: the coverage grows without bound, the generic test ends it.
+    expect(verdict(off, [half, half - 1e-6, 0, 0])).toBe('generic');
+  });
+
+  it('with the predictor: always the generic test', () => {
+    for (const y of [[0, half, 0, 0], [1e-7, 1e-7, 0.1, 0.1], [0.55, 1.0, 0, 0]]) expect(verdict({ predictor: 'on' }, y)).toBe('generic');
+  });
+
+  it('early exit (rk4, dt 0.1) ends far before tEnd with the fixed-horizon class, collapse time and alignments (1e-5)', () => {
+    for (const [theta2, cls] of [[0.9453, 'collapsed'], [0.9653, 'full']] as const) {
+      const over = { ...off, theta1: 0.55, theta2 };
+      const P = params(over);
+      const ref = run(over, 2000, 0.1);
+      const out = integrateCell(model, P, { ...fixedRk4(0.1, 2000), settle: kSettleDefaults });
+      expect(CLASS_BY_CODE[out.classCode]).toBe(cls);
+      expect(out.classCode).toBe(ref.classCode);
+      expect(out.collapseTime).toBe(ref.collapseTime);
+      expect(out.tSettled).toBeGreaterThan(0);
+      expect(out.tSettled).toBeLessThan(2000 / 5);
+      for (let k = 1; k < 5; k++) expect(Math.abs(out.readouts[k] - ref.readouts[k])).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  // tSettled: f32 and f64 adaptive step sequences part ways; one step near the stop is up to ~12 % of t.
+  it.runIf(device).each(['pw1-no-predictor', 'pw2-predictor'])('%s on the GPU (WGSL verdict) against f64 (TS verdict): same classes, tSettled within 20 %', async (id) => {
+    const p = model.presets.find((q) => q.id === id)!;
+    const spec = parseSpec({ model: model.id, ...p.spec, x: { ...p.spec.x, n: 8 }, y: { ...p.spec.y, n: 8 } });
+    const r = await gpuAgainstCpu(device!, spec);
+    expect(r.classDiffs).toEqual([]);
+    // With the predictor the generic test decides; its tol (1e-6 of ‖y‖) is near f32 resolution, so a
+    // few slow cells settle in f64 only: bounded, not zero.
+    expect(r.oneSided.length).toBeLessThanOrEqual(id === 'pw2-predictor' ? 4 : 0);
+    expect(r.worstSettle).toBeLessThanOrEqual(0.2);
+    if (id === 'pw1-no-predictor') {
+      expect(r.settled.length).toBe(64);
+      expect(Math.max(...r.settled)).toBeLessThan(r.tEnd / 3);
+    }
   });
 });

@@ -4,6 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { growthRate, quartic, ziyinLandscape as model } from '../../src/models/ziyin-landscape.js';
 import { CLASS_BY_CODE, choiceIndex, type ParamVector, type SliceContext } from '../../src/models/types.js';
 import { integrateCell } from '../../src/engine/cpu-runner.js';
+import { kSettleDefaults, parseSpec } from '../../src/sweep/spec.js';
+import { testDevice } from '../support/gpu.js';
+import { gpuAgainstCpu } from '../support/settle-agreement.js';
+
+const device = (await testDevice())?.device;
+
+/** A fixed-step rk4 run to tEnd without early exit (the reference form of integrateCell). */
+const fixedRk4 = (dt: number, tEnd: number) => ({
+  integrator: { method: 'rk4', dt, tEnd, steps: Math.round(tEnd / dt), adaptive: false, rtol: 0, atol: 0, dtMin: 0, dtMax: 0 },
+  settle: false as const,
+});
+
 
 type Values = Record<string, number | string>;
 
@@ -16,7 +28,7 @@ function params(over: Values = {}): ParamVector {
 
 function run(over: Values, tEnd = 400, dt = 0.05) {
   const P = params(over);
-  const out = integrateCell(model, P, 'rk4', dt, Math.round(tEnd / dt));
+  const out = integrateCell(model, P, fixedRk4(dt, tEnd));
   return { ...out, P, cls: CLASS_BY_CODE[out.classCode] };
 }
 
@@ -170,5 +182,68 @@ describe('ziyin-landscape: overlays', () => {
   it('no curve where the axes do not move m (w₀ against a variance ratio of an absent direction)', () => {
     const slice: SliceContext = { x: { param: 'w0', min: 0.01, max: 1 }, y: { param: 'ratio2', min: 0, max: 1 }, values: params({ directions: 'one' }) };
     expect(model.overlays(slice)).toEqual([]);
+  });
+});
+
+describe('ziyin-landscape settle rule', () => {
+  const verdict = (over: Values, w: number[]) => {
+    const P = params(over);
+    const y = Float64Array.from(w);
+    const dy = new Float64Array(4);
+    model.rhs(y, P, dy);
+    return model.settle!.verdict(y, dy, P);
+  };
+  const one = { directions: 'one', dataVariance: 1, augmentation: 0.2, weightDecay: 0, invariance: 1 };
+  const wStar = Math.sqrt((2 * 0.8) / 1.44); // m = 0.8, Q = (1 + 0.2)²
+
+  it('stops on a learned point within 1e-4 (in w²), continues just outside it', () => {
+    expect(verdict(one, [wStar, 0, 0, 0])).toBe('stop');
+    expect(verdict(one, [wStar * Math.sqrt(1 + 0.9e-4), 0, 0, 0])).toBe('stop');
+    expect(verdict(one, [wStar * Math.sqrt(1 + 2e-4), 0, 0, 0])).toBe('continue');
+    expect(verdict(one, [0.01, 0, 0, 0])).toBe('continue'); // escaping the origin, m > 0
+  });
+
+  it('stops a collapsing direction (m ≤ 0) only once w² < 1e-6, whatever its rate', () => {
+    const above = { ...one, augmentation: 1.05 }; // m = −0.05
+    expect(verdict(above, [0.9e-3, 0, 0, 0])).toBe('stop');
+    expect(verdict(above, [1.1e-3, 0, 0, 0])).toBe('continue');
+    // m > 0 below the same threshold is an escape, not a collapse.
+    expect(verdict(one, [0.9e-3, 0, 0, 0])).toBe('continue');
+  });
+
+  it('every present direction must be done; absent ones do not count', () => {
+    const four = { ...one, directions: 'four', ratio2: 0.6, ratio3: 0.3, ratio4: 0.1, weightDecay: 0.7 };
+    const P = params(four);
+    const w = [0, 1, 2, 3].map((i) => (growthRate(P, i) > 0 ? Math.sqrt((2 * growthRate(P, i)) / quartic(P, i)) : 0));
+    expect(w.map((x) => x > 0)).toEqual([true, true, false, false]);
+    expect(verdict(four, w)).toBe('stop');
+    expect(verdict(four, [w[0], w[1], 0, 2e-3])).toBe('continue');
+    expect(verdict({ ...one, weightDecay: 0.7 }, [Math.sqrt(2 * 0.45 / 1.44), 0.5, 0.5, 0.5])).toBe('stop');
+  });
+
+  it('early exit ends far before tEnd with the fixed-horizon class, collapse time and λ (1e-4 relative)', () => {
+    const early = (over: Values) => integrateCell(model, params(over), { ...fixedRk4(0.05, 2000), settle: kSettleDefaults });
+    for (const s of [0.2, 0.95, 1.05]) {
+      const over = { ...one, augmentation: s };
+      const ref = run(over, 2000);
+      const out = early(over);
+      expect(out.tSettled, `s = ${s}`).toBeGreaterThan(0);
+      expect(out.tSettled, `s = ${s}`).toBeLessThan(2000 / 5);
+      expect(out.classCode).toBe(ref.classCode);
+      expect(out.collapseTime).toBe(ref.collapseTime);
+      expect(Math.abs(out.readouts[1] - ref.readouts[1])).toBeLessThanOrEqual(1e-4 * ref.readouts[1] + 1e-6);
+    }
+  });
+
+  // tSettled: f32 and f64 adaptive step sequences part ways; one step near the stop is up to ~12 % of t.
+  it.runIf(device)('P3 on the GPU (WGSL verdict) against f64 (TS verdict): same classes, tSettled within 20 %, most stopped far before tEnd', async () => {
+    const p = model.presets.find((q) => q.id === 'p3-rank-staircase')!;
+    const spec = parseSpec({ model: model.id, ...p.spec, x: { ...p.spec.x, n: 8 }, y: { ...p.spec.y, n: 8 } });
+    const r = await gpuAgainstCpu(device!, spec);
+    expect(r.classDiffs).toEqual([]);
+    expect(r.oneSided).toEqual([]);
+    expect(r.worstSettle).toBeLessThanOrEqual(0.2);
+    expect(r.settled.length).toBeGreaterThanOrEqual(48); // the rest sit near m = 0 (critical slowing down)
+    expect(r.settled.sort((a, b) => a - b)[r.settled.length >> 1]).toBeLessThan(r.tEnd / 8);
   });
 });
