@@ -20,7 +20,7 @@ fn stateScale(a: f32, x: State) -> State {
 fn stateBounded(y: State, bound: f32) -> bool {
   var ok = true;
   for (var d = 0u; d < kStateSize; d++) {
-    ok = ok && (abs(y[d]) <= bound);
+    ok = ok & (abs(y[d]) <= bound);
   }
   return ok;
 }
@@ -36,7 +36,7 @@ fn stateMaxAbs(y: State) -> f32 {
 fn stateEqual(a: State, b: State) -> bool {
   var same = true;
   for (var d = 0u; d < kStateSize; d++) {
-    same = same && (a[d] == b[d]);
+    same = same & (a[d] == b[d]);
   }
   return same;
 }

@@ -41,9 +41,11 @@ function unrolledStateOps(S: number): string {
     `fn stateAxpy(y: State, a: f32, x: State) -> State {\n  return State(${each((d) => `y[${d}] + a * x[${d}]`, ', ')});\n}`,
     `fn stateScale(a: f32, x: State) -> State {\n  return State(${each((d) => `a * x[${d}]`, ', ')});\n}`,
     '// A NaN fails the comparison too, so it is latched like a blow-up.',
-    `fn stateBounded(y: State, bound: f32) -> bool {\n  return ${each((d) => `abs(y[${d}]) <= bound`, ' && ')};\n}`,
+    `fn stateBounded(y: State, bound: f32) -> bool {\n  return ${each((d) => `(abs(y[${d}]) <= bound)`, ' & ')};\n}`,
     `fn stateMaxAbs(y: State) -> f32 {\n  return max(${each((d) => `abs(y[${d}])`, ', max(')}, 0.0${')'.repeat(S)};\n}`,
-    `fn stateEqual(a: State, b: State) -> bool {\n  return ${each((d) => `a[${d}] == b[${d}]`, ' && ')};\n}`,
+    // `&`, not `&&`: a chain of short-circuits is a chain of branches, and SwiftShader's compiler
+    // took minutes on nine of them inside the step loop.
+    `fn stateEqual(a: State, b: State) -> bool {\n  return ${each((d) => `(a[${d}] == b[${d}])`, ' & ')};\n}`,
     "// Hairer's scaled RMS norm, sqrt(mean((e / (atol + rtol·max(|y|, |yNew|)))²)).",
     `fn stateErrorNorm(e: State, y: State, yNew: State, rtol: f32, atol: f32) -> f32 {\n${each((d) => `  let r${d} = e[${d}] / (atol + rtol * max(abs(y[${d}]), abs(yNew[${d}])));`, '\n')}\n  return sqrt((${each((d) => `r${d} * r${d}`, ' + ')}) / ${S}.0);\n}`,
   ].join('\n');

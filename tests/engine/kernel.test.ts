@@ -30,7 +30,8 @@ describe('buildKernel', () => {
     // Up to 16 variables the state arithmetic is written out index by index, beyond that it loops.
     const six = buildKernel(wide(6), rk4).code;
     expect(six).toContain('return State(y[0] + a * x[0], y[1] + a * x[1], y[2] + a * x[2], y[3] + a * x[3], y[4] + a * x[4], y[5] + a * x[5]);');
-    expect(six).toContain('return abs(y[0]) <= bound && abs(y[1]) <= bound && abs(y[2]) <= bound && abs(y[3]) <= bound && abs(y[4]) <= bound && abs(y[5]) <= bound;');
+    expect(six).toContain('return (abs(y[0]) <= bound) & (abs(y[1]) <= bound) & (abs(y[2]) <= bound) & (abs(y[3]) <= bound) & (abs(y[4]) <= bound) & (abs(y[5]) <= bound);');
+    expect(six).toContain('return (a[0] == b[0]) & (a[1] == b[1]) & (a[2] == b[2]) & (a[3] == b[3]) & (a[4] == b[4]) & (a[5] == b[5]);');
     expect(buildKernel(wide(16), rk4).code).toContain('a * x[15]);');
     expect(buildKernel(wide(17), rk4).code).toContain('out[d] = y[d] + a * x[d];');
     expect(buildKernel(oscillator, rk4).code).toContain('return y + a * x;');
