@@ -171,7 +171,10 @@ fn quietFor(c: ptr<function, CellControl>, y: State, dy: State) -> bool {
 fn fate(c: ptr<function, CellControl>, y: State, dy: State, P: Params, stalled: bool) -> u32 {
   if (sweep.settleOn != 0u) {
     let verdict = settleVerdict(y, dy, P);
-    if (verdict == kSettle_stop || stalled || (verdict == kSettle_generic && quietFor(c, y, dy))) {
+    let decided = verdict == kSettle_stop || (verdict == kSettle_generic && quietFor(c, y, dy));
+    // A cell headed for collapse stops once it has crossed the collapse threshold, so that its t_c
+    // is on record. A stalled state stops at once: it can never move again.
+    if (stalled || (decided && (isCollapsed(y, P) || classify(y, dy, P) != kClass_collapsed))) {
       return kCellSettled;
     }
   }

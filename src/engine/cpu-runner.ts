@@ -40,7 +40,7 @@ function same(a: Float64Array, b: Float64Array): boolean {
 
 /**
  * Integrates one cell in f64 exactly as the WGSL kernel does (`advance` in shaders/sweep.wgsl: the
- * same fate test before each step, the same drivers, divergence latch, collapse-time and stall
+ * same fate test at t = 0 and after each step, the same drivers, divergence latch, collapse-time and stall
  * rules), so the two can be compared cell for cell. `onStep` sees every accepted step.
  */
 export function integrateCell(model: Model, P: Float64Array, run: CellRun, onStep?: (t: number, y: Float64Array) => void): CellOutcome {
@@ -68,7 +68,9 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
   const fate = (stalled: boolean): CellEnd | undefined => {
     if (run.settle) {
       const verdict = model.settle?.verdict(y, k1, P) ?? 'generic';
-      if (verdict === 'stop' || stalled || (verdict === 'generic' && clock.settled(t, y, k1, run.settle))) return 'settled';
+      const decided = verdict === 'stop' || (verdict === 'generic' && clock.settled(t, y, k1, run.settle));
+      // A cell headed for collapse stops once it has crossed the collapse threshold (t_c on record).
+      if (stalled || (decided && (model.isCollapsed(y, P) || model.classify(y, k1, P) !== 'collapsed'))) return 'settled';
     }
     if (t >= it.tEnd) return 'done';
     if (accepted + rejected >= it.steps) return 'stiff';

@@ -8,6 +8,9 @@ import type { ResolvedSettle } from '../sweep/spec.js';
  * dips and then grows again) is not stopped there unless it lingers for a fraction of its whole
  * history. A state at the origin with f = 0 passes at once (0 ≤ tol·0).
  *
+ * A cell that its model classifies `collapsed` stops only once it has crossed the collapse threshold
+ * (Model.isCollapsed), whatever decided it, so that its collapse time t_c is on record.
+ *
  * Besides this test the runners stop a cell when
  * - the model's verdict (Model.settle) says `stop` (an absorbing collapse, for instance);
  * - an accepted step at the longest step it may take leaves every bit of the state unchanged: f32

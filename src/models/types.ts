@@ -222,7 +222,7 @@ export interface Model {
   instantiate?(values: ParamVector): Model;
 }
 
-/** A model's verdict on a cell at (y, dy = f(y)), consulted before every step. */
+/** A model's verdict on a cell at (y, dy = f(y)), consulted at t = 0 and after every step. */
 export type SettleVerdict =
   /** Fate decided (e.g. an absorbing collapse): stop now, the class is classify(y). */
   | 'stop'

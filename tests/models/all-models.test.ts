@@ -63,17 +63,26 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
     expect(ratio, 'GPU / f64 step attempts').toBeLessThan(1.25);
     const near = nearClassChange(cpu.classes, 64, 64);
     const S = spec.model.state.length;
+    const M = spec.model.readouts.length + 3;
+    const tSettled = (r: typeof gpu, cell: number) => r.metrics[cell * M + M - 2];
     let compared = 0;
+    let statesCompared = 0;
     for (let cell = 0; cell < 64 * 64; cell++) {
       if (near[cell]) continue;
       compared++;
       expect(CLASS_BY_CODE[gpu.classes[cell]], `class of cell ${cell}`).toBe(CLASS_BY_CODE[cpu.classes[cell]]);
+      // A collapsed cell is still moving where it stops (a log-eigenvalue keeps falling): its end
+      // states compare only where both runners stopped it at the same time. Other cells end at rest.
+      const [tg, tc] = [tSettled(gpu, cell), tSettled(cpu, cell)];
+      if (cpu.classes[cell] === CLASSES.collapsed.code && Math.abs(tg - tc) > 1e-3 * Math.max(1, Math.abs(tc))) continue;
+      statesCompared++;
       for (let d = 0; d < S; d++) {
         const ref = cpu.finalState[cell * S + d];
         expect(Math.abs(gpu.finalState[cell * S + d] - ref), `cell ${cell} ${spec.model.state[d].id}`).toBeLessThanOrEqual(2e-3 * (1 + Math.abs(ref)));
       }
     }
     expect(compared).toBeGreaterThan(0.8 * 64 * 64);
+    expect(statesCompared).toBeGreaterThan(0.25 * 64 * 64);
   });
 
   it.each(referenceCases[model.id])('reference case $id on both runners', async (c) => {
