@@ -522,7 +522,8 @@ describe('tian-l2: settle rule (early exit)', () => {
           // Stopped by the rule: same step (± a few, f32 against f64 near the thresholds).
           stopped++;
           expect(Math.abs(tg - tc), `cell ${k}: ${tg} vs ${tc}`).toBeLessThanOrEqual(0.01 * tc + 0.5);
-          expect(tc).toBeLessThan(0.2 * 3000);
+          // It stops once s < 1e-8 (t_c on record), ln(1e4)/2η after the rule first holds at s < 1e-4.
+          expect(tc).toBeLessThan(0.25 * 3000);
         }
         // End states agree to f32 accuracy where both stopped at the same time.
         if (Math.abs(tg - tc) <= 1e-3 * Math.max(tc, 1)) {
