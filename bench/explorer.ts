@@ -4,7 +4,7 @@
  * grid (coarse pass), the coarse pass finished, and the final n × n frame; and the longest main-thread
  * task (PerformanceObserver 'longtask', ≥ 50 ms) while the sweep ran. Prints figures; asserts nothing.
  *
- *   npm run bench:explorer -- --n=256 --tEnd=300 --repeats=3
+ *   npm run bench:explorer -- --n=128 --tEnd=21200 --repeats=3   (the default view: P1 as the page opens)
  */
 import { startExplorer } from '../tests/support/browser.js';
 import { deep, waitDone } from '../tests/support/explorer-page.js';
@@ -47,7 +47,7 @@ try {
     }));
   }
   const median = (key: keyof (typeof rows)[number]) => rows.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(rows.length / 2)];
-  console.log(`explorer, tian-l2 weight-decay-threshold, ${n}×${n} cells, t_end = ${tEnd} (${Math.ceil(tEnd / 0.05)} RK4 steps), coarse pass 32×32; ${repeats} control changes`);
+  console.log(`explorer, tian-l2 weight-decay-threshold, ${n}×${n} cells, t_end = ${tEnd} with the preset's integrator and early exit, coarse pass 32×32; ${repeats} control changes`);
   console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([key, v]) => [key, Number(v.toPrecision(3))]))));
   console.log(`median: change → first coarse frame ${median('firstFrame').toFixed(0)} ms (target 100), coarse pass done ${median('coarseDone').toFixed(0)} ms, full ${n}×${n} frame ${median('fullFrame').toFixed(0)} ms (target 3000); longest main-thread task ${median('longest').toFixed(0)} ms (0 = none ≥ 50 ms); full pass ${median('mStepsPerS').toFixed(1)} M instance-steps/s`);
 } finally {
