@@ -1,10 +1,10 @@
-import { CLASSES, COLLAPSE_TIME, type Model } from '../models/types.js';
+import { CLASSES, COLLAPSE_TIME, cellMetrics, type Model } from '../models/types.js';
 import { RkStepper } from '../integrators/stepper.js';
 import { AdaptiveRkStepper } from '../integrators/adaptive.js';
 import { decideStep, kControllerDefaults } from '../integrators/controller.js';
 import { controllerOrder, isFsal, tableaus } from '../integrators/tableaus.js';
 import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec } from '../sweep/spec.js';
-import { emptyResult, listSteps, totalSteps, type SweepResult } from './result.js';
+import { emptyResult, totalSteps, type SweepResult } from './result.js';
 import { QuietClock } from './settle.js';
 
 /** How a cell ended, as a CELL_STATUS name. */
@@ -87,7 +87,7 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
       last = accepted + 1 >= it.steps;
       h = last ? lastDt : it.dt;
       next.set(y);
-      fixed.step(f, next, h);
+      fixed.stepFrom(f, next, k1, h);
     } else {
       const remaining = it.tEnd - t;
       last = dt >= remaining;
@@ -138,7 +138,7 @@ export function runSweepCpu(spec: ResolvedSpec, opts: CpuRunOptions = {}): Sweep
   const xs = axisValues(spec.x);
   const ys = axisValues(spec.y);
   const S = model.state.length;
-  const M = model.readouts.length + 3;
+  const M = cellMetrics(model).length;
   const P = new Float64Array(model.params.length);
   const nx = spec.x.n;
   const cellCount = opts.cells ? opts.cells.length : nx * spec.y.n;
@@ -150,12 +150,13 @@ export function runSweepCpu(spec: ResolvedSpec, opts: CpuRunOptions = {}): Sweep
     result.classes[cell] = out.classCode;
     result.finalState.set(out.state, cell * S);
     result.metrics.set(out.readouts, cell * M);
-    result.metrics.set([out.collapseTime, out.tSettled, out.steps], cell * M + M - 3);
+    // The engine's metrics in ENGINE_METRICS order, after the readouts.
+    result.metrics.set([out.collapseTime, out.tSettled, out.steps], cell * M + model.readouts.length);
   }
   result.tReached = spec.integrator.tEnd;
   result.timings.ms = performance.now() - t0;
   result.timings.kernelMs = result.timings.ms;
-  result.timings.instanceSteps = opts.cells ? listSteps(result, opts.cells) : totalSteps(result);
+  result.timings.instanceSteps = totalSteps(result, opts.cells);
   result.timings.endedAt = new Date().toISOString();
   return result;
 }

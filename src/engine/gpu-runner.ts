@@ -1,5 +1,5 @@
 import type { ResolvedSpec } from '../sweep/spec.js';
-import { emptyResult, listSteps, totalSteps, type SweepResult } from './result.js';
+import { emptyResult, totalSteps, type SweepResult } from './result.js';
 import { getSweepPipelines } from './gpu-pipelines.js';
 import { planListTiles, planTiles, type RowBand, type Tile } from './tiling.js';
 import { TileBuffers, scatter, type DispatchCount, type GridTarget, type TileSnapshot } from './tile-buffers.js';
@@ -222,7 +222,7 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
   }
   result.tReached = tEnd;
   result.timings.ms = performance.now() - started;
-  result.timings.instanceSteps = opts.cells ? listSteps(result, opts.cells) : totalSteps(result);
+  result.timings.instanceSteps = totalSteps(result, opts.cells);
   result.timings.endedAt = new Date().toISOString();
   return result;
 }

@@ -66,19 +66,12 @@ export function classCounts(r: SweepResult): Record<string, number> {
   return counts;
 }
 
-/** Step attempts of every cell together (the `steps` metric summed). */
-export function totalSteps(r: SweepResult): number {
-  const metrics = cellMetrics(r.spec.model);
-  const k = metrics.indexOf(STEPS);
+/** Step attempts of every cell together (the `steps` metric summed), or of the listed cells only. */
+export function totalSteps(r: SweepResult, cells?: Uint32Array): number {
+  const M = cellMetrics(r.spec.model).length;
+  const k = cellMetrics(r.spec.model).indexOf(STEPS);
   let sum = 0;
-  for (let c = k; c < r.metrics.length; c += metrics.length) sum += r.metrics[c];
-  return sum;
-}
-
-/** Step attempts of the listed cells (the `steps` metric, the last of each record). */
-export function listSteps(r: SweepResult, cells: Uint32Array): number {
-  const M = r.metrics.length / r.classes.length;
-  let sum = 0;
-  for (const c of cells) sum += r.metrics[c * M + M - 1];
+  if (cells) for (const c of cells) sum += r.metrics[c * M + k];
+  else for (let c = k; c < r.metrics.length; c += M) sum += r.metrics[c];
   return sum;
 }

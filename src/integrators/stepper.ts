@@ -4,7 +4,7 @@ import { denseA, stages, type Tableau } from './tableaus.js';
 export type Rhs = (y: Float64Array, out: Float64Array) => void;
 
 /**
- * One explicit Runge–Kutta stepper for every tableau (the f64 twin of shaders/integrators/rk.wgsl).
+ * One explicit Runge–Kutta stepper for every tableau (the f64 twin of shaders/integrators/erk4.wgsl and erk7.wgsl's rkStep).
  * Allocates its stage storage once, so a stepper per trajectory costs nothing per step.
  */
 export class RkStepper {
@@ -25,9 +25,23 @@ export class RkStepper {
 
   /** Advances y in place by one step of size dt. */
   step(f: Rhs, y: Float64Array, dt: number): void {
+    f(y, this.k[0]);
+    this.advance(f, y, dt);
+  }
+
+  /**
+   * The same step when the caller already has k1 = f(y) (the runners do, for the settle test), as
+   * the WGSL rkStep(y, k1, P, dt): the first stage is not evaluated twice.
+   */
+  stepFrom(f: Rhs, y: Float64Array, k1: Float64Array, dt: number): void {
+    this.k[0].set(k1);
+    this.advance(f, y, dt);
+  }
+
+  private advance(f: Rhs, y: Float64Array, dt: number): void {
     const { k, yStage, a, s, dim } = this;
     const b = this.tableau.b;
-    for (let i = 0; i < s; i++) {
+    for (let i = 1; i < s; i++) {
       for (let d = 0; d < dim; d++) {
         let acc = y[d];
         for (let j = 0; j < i; j++) acc += dt * a[i * s + j] * k[j][d];
