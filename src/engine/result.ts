@@ -32,7 +32,18 @@ export interface SweepResult {
   computed?: Uint8Array;
   /** A refined run only: what the refinement integrated and what its verification found. */
   refine?: RefineStats;
+  /**
+   * Where the uncertainty check ran (src/refine/uncertainty.ts): per cell a bit set, 0 = not flagged,
+   * UNCERTAIN_TOLERANCE = the class flips when re-run at a tighter tolerance (rtol / 100, or half the
+   * fixed dt), UNCERTAIN_PRECISION = the class flips under the f64 reference.
+   */
+  uncertain?: Uint8Array;
 }
+
+/** `uncertain` bit: the class flips when the cell is re-run at a tighter tolerance. */
+export const UNCERTAIN_TOLERANCE = 1;
+/** `uncertain` bit: the class flips when the cell is re-run with the f64 reference (precision). */
+export const UNCERTAIN_PRECISION = 2;
 
 export function emptyResult(spec: ResolvedSpec, float: Float32ArrayConstructor | Float64ArrayConstructor, backend: string): SweepResult {
   const nx = spec.x.n;
