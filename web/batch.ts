@@ -74,8 +74,9 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
         timings: result.timings,
         deviceMs,
         deviceLosses: attempt,
-        bytes: { classes: result.classes.byteLength, finalState: result.finalState.byteLength, metrics: result.metrics.byteLength, computed: result.computed?.byteLength ?? 0 },
+        bytes: { classes: result.classes.byteLength, finalState: result.finalState.byteLength, metrics: result.metrics.byteLength, computed: result.computed?.byteLength ?? 0, uncertain: result.uncertain?.byteLength ?? 0 },
         ...(result.refine ? { refine: result.refine } : {}),
+        ...(result.uncertainty ? { uncertainty: result.uncertainty } : {}),
       };
     } catch (e) {
       if (e instanceof DeviceLostError && attempt < req.deviceRetries) {

@@ -13,7 +13,9 @@ const mergeTiles: typeof import('./merge.js').mergeTiles = async (...a) => (awai
 const version = () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const kRefineFlag = '--refine [coarse]';
-const kRefineHelp = 'integrate only along class boundaries: COARSE blocks across x (default 64; x.n = COARSE·2^k), then 2×2 splits where classes change; writes computed.npy';
+const kRefineHelp = 'integrate only along class boundaries: COARSE blocks across x (default 64; x.n = COARSE·2^k), then 2×2 splits where classes change; writes computed.npy and uncertain.npy';
+const kCsvHelp = 'write grid.csv (by default only for grids up to 512×512 cells; beyond, it runs to gigabytes)';
+const kNoCsvHelp = 'never write grid.csv';
 
 /** Ctrl-C and SIGTERM: kill the browser, delete partial output, exit 130/143 (the launcher installs this). */
 export function installSignalHandlers(): void {
@@ -45,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--out <dir>', 'output folder (one subfolder per spec when there are several)', 'atlas-out')
     .option('--tile <I/N>', 'run only row band I (0-based) of N; merge the N folders with `merge`')
     .option(kRefineFlag, kRefineHelp)
+    .option('--csv', kCsvHelp)
+    .option('--no-csv', kNoCsvHelp)
     .addOption(chromium())
     .option('--quiet', 'no progress and no summary')
     .option('--force', 'replace an existing output folder')
@@ -58,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--n <N>', 'grid points on each axis instead of the preset\'s')
     .option('--t-end <T>', 'integrate to this flow time instead of the preset\'s')
     .option(kRefineFlag, kRefineHelp)
+    .option('--csv', kCsvHelp)
+    .option('--no-csv', kNoCsvHelp)
     .addOption(chromium())
     .option('--quiet', 'no progress and no summary')
     .option('--force', 'replace an existing output folder')

@@ -4,6 +4,7 @@ import { parse } from 'npyjs';
 import { emptyResult } from '../engine/result.js';
 import { cellMetrics } from '../models/types.js';
 import type { RefineStats } from '../refine/refine.js';
+import { mergeUncertaintyStats, type UncertaintyStats } from '../refine/uncertainty.js';
 import { AtomicDir } from './atomic.js';
 import { usageError } from './errors.js';
 import { writeResult, type TileInfo } from './outputs.js';
@@ -19,7 +20,7 @@ export interface MergeOptions {
 
 interface TileDir {
   dir: string;
-  manifest: { spec: unknown; tile?: TileInfo; model: { id: string; version: number }; adapter: string; tReached: number; package: unknown; preset?: { title: string }; timings: { startedAt: string; endedAt: string; ms: number; kernelMs: number; instanceSteps: number }; run: Record<string, number>; refine?: RefineStats };
+  manifest: { spec: unknown; tile?: TileInfo; model: { id: string; version: number }; adapter: string; tReached: number; package: unknown; preset?: { title: string }; timings: { startedAt: string; endedAt: string; ms: number; kernelMs: number; instanceSteps: number }; run: Record<string, number>; refine?: RefineStats; uncertainty?: UncertaintyStats };
 }
 
 /** The first path at which two JSON values differ, for "different spec" messages. */
@@ -125,6 +126,12 @@ async function mergeOne(dirs: string[], sub: string, out: AtomicDir, session: Br
     r.computed = new Uint8Array(r.nx * r.ny);
     r.refine = mergeRefineStats(refined as RefineStats[]);
   }
+  const checked = tiles.map((t) => t.manifest.uncertainty);
+  if (checked.some((s) => !s) && checked.some((s) => s)) throw usageError('merge: some tiles ran the uncertainty check and some not');
+  if (checked[0]) {
+    r.uncertain = new Uint8Array(r.nx * r.ny);
+    r.uncertainty = mergeUncertaintyStats(checked as UncertaintyStats[]);
+  }
   for (const t of tiles) {
     const rows = tileRows(t.manifest.tile!, r.ny, t.dir);
     const n = rows.end - rows.start;
@@ -132,6 +139,7 @@ async function mergeOne(dirs: string[], sub: string, out: AtomicDir, session: Br
     r.classes.set(readNpy(t.dir, 'class.npy', [n, nx]), c0);
     r.finalState.set(readNpy(t.dir, 'final.npy', [n, nx, S]), c0 * S);
     if (r.computed) r.computed.set(readNpy(t.dir, 'computed.npy', [n, nx]), c0);
+    if (r.uncertain) r.uncertain.set(readNpy(t.dir, 'uncertain.npy', [n, nx]), c0);
     metrics.forEach((m, k) => {
       const grid = readNpy(t.dir, `${m.id}.npy`, [n, nx]);
       for (let c = 0; c < n * nx; c++) r.metrics[(c0 + c) * metrics.length + k] = grid[c];

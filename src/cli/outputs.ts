@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepResult } from '../engine/result.js';
 import type { RowBand } from '../engine/tiling.js';
-import { gridFiles, manifest } from '../export/grid.js';
+import { gridFiles, kCsvDefaultMaxCells, manifest } from '../export/grid.js';
 import { figureSvg } from '../export/figure.js';
 import { rawPng } from '../export/layer.js';
 import type { AtomicDir } from './atomic.js';
@@ -49,18 +49,20 @@ export interface TileInfo extends TileRef {
 }
 
 /**
- * Writes one result under `sub` of the atomic folder: the .npy grids and grid.csv (of the tile's
+ * Writes one result under `sub` of the atomic folder: the .npy grids and grid.csv (job.csv; absent: for bands up to kCsvDefaultMaxCells cells) (of the tile's
  * rows for a tile), and for a whole grid figure.svg, figure.png and raw.png; manifest.json last,
  * with the run's figures. Returns the time spent encoding and rasterising.
  */
 export async function writeResult(
-  out: AtomicDir, sub: string, r: SweepResult, job: Pick<Job, 'source' | 'preset'> & { extra?: Record<string, unknown> },
+  out: AtomicDir, sub: string, r: SweepResult, job: Pick<Job, 'source' | 'preset'> & { extra?: Record<string, unknown>; csv?: boolean },
   tile: TileInfo | undefined, figures: Omit<RunFigures, 'encodeMs' | 'rasterMs' | 'wallMs'> & { startedMs: number },
   rasterise: Rasterise,
 ): Promise<RunFigures> {
   const rows = tile?.rows ?? { start: 0, end: r.ny };
   const t0 = performance.now();
-  for (const [name, bytes] of Object.entries(gridFiles(r, rows))) out.write(join(sub, name), bytes);
+  const csv = job.csv ?? (rows.end - rows.start) * r.nx <= kCsvDefaultMaxCells;
+  const files = gridFiles(r, rows, { csv });
+  for (const [name, bytes] of Object.entries(files)) out.write(join(sub, name), bytes);
   let svg: string | undefined;
   if (!tile) {
     svg = figureSvg(r, { layer: 'class', subtitle: job.preset?.title });
@@ -78,6 +80,7 @@ export async function writeResult(
     source: job.source,
     ...(job.preset ? { preset: job.preset } : {}),
     ...(tile ? { tile } : {}),
+    files: [...Object.keys(files), ...(svg ? ['figure.svg', 'raw.png', 'figure.png'] : []), 'manifest.json'],
     ...job.extra,
     run: {
       ...run,

@@ -1,6 +1,7 @@
 import type { SweepSpecInput } from '../sweep/spec.js';
 import type { RowBand } from '../engine/tiling.js';
 import type { RefineStats } from '../refine/refine.js';
+import type { UncertaintyStats } from '../refine/uncertainty.js';
 
 /**
  * What the batch runner (Node) and its page (web/batch.ts, in headless Chromium) say to each other.
@@ -28,14 +29,16 @@ export type PageRunReply =
       /** Milliseconds to get an adapter and device (every attempt). */
       deviceMs: number;
       deviceLosses: number;
-      /** Byte lengths of the arrays kept in the page, for `chunk` (`computed`: 0 unless refined). */
+      /** Byte lengths of the arrays kept in the page, for `chunk` (`computed`, `uncertain`: 0 unless refined). */
       bytes: Record<PageArray, number>;
       /** A refined run (spec.refine): its stats; fetch `computed` too. */
       refine?: RefineStats;
+      /** A refined run with the uncertainty check: its stats; fetch `uncertain` too. */
+      uncertainty?: UncertaintyStats;
     }
   | { ok: false; kind: 'no-webgpu' | 'device-lost' | 'spec' | 'error'; message: string };
 
-export type PageArray = 'classes' | 'finalState' | 'metrics' | 'computed';
+export type PageArray = 'classes' | 'finalState' | 'metrics' | 'computed' | 'uncertain';
 
 /** The page's API, on `window.collapseAtlasBatch`. */
 export interface BatchPageApi {

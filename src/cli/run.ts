@@ -1,3 +1,4 @@
+import type { UncertaintyStats } from '../refine/uncertainty.js';
 import { basename } from 'node:path';
 import type { SweepResult } from '../engine/result.js';
 import { specToJson } from '../sweep/spec.js';
@@ -17,6 +18,8 @@ export interface RunOptions {
   chromium: string;
   quiet: boolean;
   force: boolean;
+  /** grid.csv: true always, false never, absent for grids up to kCsvDefaultMaxCells. */
+  csv?: boolean;
 }
 
 /** Browser starts per sweep before exit 4; device losses the page survives per browser. */
@@ -77,6 +80,12 @@ async function runWithRetries(session: BrowserSession, job: Job, tile: TileInfo 
 
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+/** e.g. `  uncertain: 3 cells (2 flip at rtol / 100 of 1804 finest cells, 1 in f64 of 32 sampled, 0 re-runs without a verdict)` */
+export function uncertaintyLine(u: UncertaintyStats): string {
+  const how = 'dt' in u.tighter ? 'half the step' : `rtol / ${u.tighten}`;
+  return `  uncertain: ${u.uncertain} cells (${u.flippedTolerance} flip at ${how} of ${u.checked} finest cells, ${u.flippedPrecision} in f64 of ${u.f64Sample} sampled, ${u.noVerdict} re-runs without a verdict)`;
+}
+
 /**
  * The lines printed after a sweep, e.g.
  *   small: 192 cells, 1.234e+5 step attempts (643 per cell) in 3.21 s: 3.844e+4 instance-steps/s overall, 1.1e+6 in kernels (0.11 s)
@@ -90,6 +99,7 @@ export function summary(label: string, r: SweepResult, cells: number, f: RunFigu
     `${label}: ${cells} cells, ${steps.total.toExponential(3)} step attempts (${steps.meanPerCell.toFixed(1)} per cell) in ${sec(f.wallMs)}: ${rate(f.wallMs)} instance-steps/s overall, ${rate(f.kernelMs)} in kernels (${sec(f.kernelMs)})`,
     `  cells: ${ends.settled} settled early, ${ends.ranToTEnd} ran to tEnd = ${r.spec.integrator.tEnd}, ${ends.divergedOrStiff} diverged or stiff${ends.inherited !== undefined ? `, ${ends.inherited} inherited (not integrated)` : ''}`,
     ...(r.refine ? [`  refine: ${r.refine.computed} of ${r.refine.cells} cells integrated (${((100 * r.refine.computed) / r.refine.cells).toFixed(2)} %) in ${r.refine.rounds} rounds, coarse ${r.refine.coarse} (blocks of ${r.refine.block}), ${r.refine.sampleSize} verification samples, ${r.refine.disagreements} disagreements`] : []),
+    ...(r.uncertainty ? [uncertaintyLine(r.uncertainty)] : []),
     `  overhead ${sec(f.wallMs - f.kernelMs)}: server ${sec(f.serverMs)}, browser start ${sec(f.browserStartMs)}, page ${sec(f.pageLoadMs)}, device ${sec(f.deviceMs)}, readback ${sec(f.readbackMs)}, encoding ${sec(f.encodeMs)}, figure.png ${sec(f.rasterMs)}, rest ${sec(f.wallMs - f.kernelMs - f.serverMs - f.browserStartMs - f.pageLoadMs - f.deviceMs - f.readbackMs - f.encodeMs - f.rasterMs)}`,
     `  adapter: ${r.backend}`,
   ].join('\n');
@@ -103,9 +113,10 @@ export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, 
   const { reply, attempts } = await runWithRetries(session, job, tile, label, opts);
   if (!reply.ok) throw new Error('unreachable');
   const t0 = performance.now();
-  const [classes, finalState, metrics, computed] = await Promise.all([
+  const [classes, finalState, metrics, computed, uncertain] = await Promise.all([
     session.fetch('classes', reply.bytes.classes), session.fetch('finalState', reply.bytes.finalState), session.fetch('metrics', reply.bytes.metrics),
     reply.refine ? session.fetch('computed', reply.bytes.computed) : undefined,
+    reply.uncertainty ? session.fetch('uncertain', reply.bytes.uncertain) : undefined,
   ]);
   const readbackMs = performance.now() - t0;
   const r: SweepResult = {
@@ -113,8 +124,9 @@ export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, 
     classes: new Uint8Array(classes), finalState: new Float32Array(finalState), metrics: new Float32Array(metrics),
     tReached: reply.tReached, backend: reply.adapterInfo, timings: reply.timings,
     ...(computed && reply.refine ? { computed: new Uint8Array(computed), refine: reply.refine } : {}),
+    ...(uncertain && reply.uncertainty ? { uncertain: new Uint8Array(uncertain), uncertainty: reply.uncertainty } : {}),
   };
-  const figures = await writeResult(out, job.name, r, job, tile, {
+  const figures = await writeResult(out, job.name, r, { ...job, csv: opts.csv }, tile, {
     startedMs: started, kernelMs: reply.timings.kernelMs, deviceMs: reply.deviceMs, readbackMs,
     serverMs: session.timings.serverMs - before.serverMs, browserStartMs: session.timings.browserStartMs - before.browserStartMs,
     pageLoadMs: session.timings.pageLoadMs - before.pageLoadMs, deviceLosses: reply.deviceLosses, browserAttempts: attempts,

@@ -1,6 +1,7 @@
 import { CLASS_BY_CODE, STEPS, cellMetrics, type ClassId } from '../models/types.js';
 import type { ResolvedSpec } from '../sweep/spec.js';
 import type { RefineStats } from '../refine/refine.js';
+import type { UncertaintyStats } from '../refine/uncertainty.js';
 
 /**
  * Per-cell results of a sweep, laid out row-major: cell (i, j) — the i-th x value and the j-th y
@@ -38,6 +39,8 @@ export interface SweepResult {
    * fixed dt), UNCERTAIN_PRECISION = the class flips under the f64 reference.
    */
   uncertain?: Uint8Array;
+  /** What the uncertainty check re-ran and found (with `uncertain`). */
+  uncertainty?: UncertaintyStats;
 }
 
 /** `uncertain` bit: the class flips when the cell is re-run at a tighter tolerance. */

@@ -10,13 +10,16 @@ function encodeNpy(data: Uint8Array | Float32Array, shape: number[]): Uint8Array
 
 const allRows = (r: SweepResult): RowBand => ({ start: 0, end: r.ny });
 
+/** Grids up to this many cells get grid.csv unless told otherwise (the CLI's --csv / --no-csv); beyond, it runs to gigabytes. */
+export const kCsvDefaultMaxCells = 512 * 512;
+
 /**
  * The raw outputs of a sweep, shared by the explorer's export and the batch runner: .npy grids
- * (row j = j-th y value ascending, column i = i-th x value), one CSV row per cell, a manifest.
- * `rows` limits them to one band of grid rows (a batch tile): the .npy grids then have
- * end − start rows and the CSV carries the band's own y values.
+ * (row j = j-th y value ascending, column i = i-th x value), one CSV row per cell (unless `csv` is
+ * false), a manifest. `rows` limits them to one band of grid rows (a batch tile): the .npy grids
+ * then have end − start rows and the CSV carries the band's own y values.
  */
-export function gridFiles(r: SweepResult, rows: RowBand = allRows(r)): Record<string, Uint8Array> {
+export function gridFiles(r: SweepResult, rows: RowBand = allRows(r), opts: { csv?: boolean } = {}): Record<string, Uint8Array> {
   const { nx } = r;
   const ny = rows.end - rows.start;
   const c0 = rows.start * nx;
@@ -34,13 +37,15 @@ export function gridFiles(r: SweepResult, rows: RowBand = allRows(r)): Record<st
     files[`${m.id}.npy`] = encodeNpy(grid, [ny, nx]);
   });
   if (r.computed) files['computed.npy'] = encodeNpy(r.computed.subarray(c0, c0 + cells), [ny, nx]);
-  files['grid.csv'] = new TextEncoder().encode(gridCsv(r, rows));
+  if (r.uncertain) files['uncertain.npy'] = encodeNpy(r.uncertain.subarray(c0, c0 + cells), [ny, nx]);
+  if (opts.csv !== false) files['grid.csv'] = new TextEncoder().encode(gridCsv(r, rows));
   return files;
 }
 
 /**
  * One row per cell: x, y, class name, final state, metrics; a header names every column. A refined
- * run adds a last column `computed` (computed.npy's code; 0: inherited, state and metrics NaN).
+ * run adds a column `computed` (computed.npy's code; 0: inherited, state and metrics NaN), and one
+ * whose uncertainty was checked a last column `uncertain` (uncertain.npy's bits).
  */
 export function gridCsv(r: SweepResult, rows: RowBand = allRows(r)): string {
   const model = r.spec.model;
@@ -48,14 +53,14 @@ export function gridCsv(r: SweepResult, rows: RowBand = allRows(r)): string {
   const S = model.state.length;
   const xs = axisValues(r.spec.x);
   const ys = axisValues(r.spec.y);
-  const computed = r.computed;
-  const lines = [[r.spec.x.param, r.spec.y.param, 'class', ...model.state.map((s) => s.id), ...metrics.map((m) => m.id), ...(computed ? ['computed'] : [])].join(',')];
+  const { computed, uncertain } = r;
+  const lines = [[r.spec.x.param, r.spec.y.param, 'class', ...model.state.map((s) => s.id), ...metrics.map((m) => m.id), ...(computed ? ['computed'] : []), ...(uncertain ? ['uncertain'] : [])].join(',')];
   for (let j = rows.start; j < rows.end; j++) {
     for (let i = 0; i < r.nx; i++) {
       const c = j * r.nx + i;
       const state = Array.from(r.finalState.subarray(c * S, c * S + S));
       const values = Array.from(r.metrics.subarray(c * metrics.length, (c + 1) * metrics.length));
-      lines.push([xs[i], ys[j], CLASS_BY_CODE[r.classes[c]] ?? 'pending', ...state, ...values, ...(computed ? [computed[c]] : [])].join(','));
+      lines.push([xs[i], ys[j], CLASS_BY_CODE[r.classes[c]] ?? 'pending', ...state, ...values, ...(computed ? [computed[c]] : []), ...(uncertain ? [uncertain[c]] : [])].join(','));
     }
   }
   return lines.join('\n') + '\n';
@@ -137,5 +142,6 @@ export function manifest(r: SweepResult, ctx: ManifestContext, rows: RowBand = a
     steps: stepStats(r, rows),
     ends: cellEnds(r, rows),
     ...(r.refine ? { refine: r.refine } : {}),
+    ...(r.uncertainty ? { uncertainty: r.uncertainty } : {}),
   };
 }

@@ -48,7 +48,8 @@ const specShape = z.strictObject({
   refine: z.unknown().optional(),
 });
 
-const refineShape = z.strictObject({ coarse: z.number().optional(), verify: z.number().optional(), seed: z.number().optional() });
+const uncertaintyShape = z.strictObject({ tighten: z.number().optional(), f64: z.number().optional() });
+const refineShape = z.strictObject({ coarse: z.number().optional(), verify: z.number().optional(), seed: z.number().optional(), uncertainty: z.union([z.literal(false), uncertaintyShape]).optional() });
 
 const settleShape = z.strictObject({ tol: z.number().optional(), hold: z.number().optional() });
 
@@ -90,6 +91,18 @@ export interface ResolvedRefine {
   seed: number;
   /** Side of a coarsest block in fine cells (x.n / coarse, a power of two). */
   block: number;
+  /** The uncertainty check of the finest cells (src/refine/uncertainty.ts), or false. */
+  uncertainty: ResolvedUncertainty | false;
+}
+
+/**
+ * The cells integrated at the finest level are integrated again with the tolerance divided by
+ * `tighten` (rtol and atol; a fixed step: dt divided by it), and up to `f64` of them with the f64
+ * reference; a cell whose class flips is uncertain.
+ */
+export interface ResolvedUncertainty {
+  tighten: number;
+  f64: number;
 }
 export interface ResolvedIntegrator {
   method: string;
@@ -120,6 +133,7 @@ export interface ResolvedSettle {
 export const kAdaptiveDefaults = { rtol: 1e-6, atol: 1e-9, dtMinPerTEnd: 1e-10, dtMaxPerTEnd: 1 / 16, maxSteps: 1_000_000 };
 export const kSettleDefaults: ResolvedSettle = { tol: 1e-6, hold: 0.5 };
 export const kRefineDefaults = { coarse: 64, verify: 0.02, seed: 1 };
+export const kUncertaintyDefaults: ResolvedUncertainty = { tighten: 100, f64: 32 };
 
 /** Largest step count a run may take (the kernel counts steps in u32 and times in f32). */
 export const MAX_STEPS = 2 ** 31;
@@ -283,7 +297,15 @@ function resolveRefine(raw: unknown, nx: number, ny: number): ResolvedRefine | f
   if (ny % block !== 0) throw new SpecError(`refine.coarse: y.n must be a multiple of the block side x.n / coarse = ${block} (y.n = ${ny})`);
   if (!(verify >= 0 && verify <= 1)) throw new SpecError(`refine.verify: must lie in [0, 1] (got ${fmt(verify)})`);
   if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new SpecError(`refine.seed: must be an integer in [0, 2^32) (got ${fmt(seed)})`);
-  return { coarse, verify, seed, block };
+  return { coarse, verify, seed, block, uncertainty: resolveUncertainty(parsed.data.uncertainty) };
+}
+
+function resolveUncertainty(raw: z.infer<typeof uncertaintyShape> | false | undefined): ResolvedUncertainty | false {
+  if (raw === false) return false;
+  const { tighten = kUncertaintyDefaults.tighten, f64 = kUncertaintyDefaults.f64 } = raw ?? {};
+  if (!(tighten > 1) || !Number.isFinite(tighten)) throw new SpecError(`refine.uncertainty.tighten: must be a finite number > 1 (got ${fmt(tighten)})`);
+  if (!Number.isInteger(f64) || f64 < 0) throw new SpecError(`refine.uncertainty.f64: must be an integer ≥ 0 (got ${fmt(f64)})`);
+  return { tighten, f64 };
 }
 
 /** The concrete model of a family for these values (the model itself when it is not a family). */
@@ -328,6 +350,6 @@ export function specToJson(spec: ResolvedSpec): SweepSpecInput & { integrator: {
   const integrator = adaptive ? { method, dt, tEnd, rtol, atol, dtMin, dtMax, maxSteps: steps } : { method, dt, tEnd, ...(isAdaptive(tableaus[method]) ? { adaptive: false } : {}) };
   const out = { model: spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator, settle: spec.settle === false ? false as const : { ...spec.settle } };
   if (!spec.refine) return out;
-  const { coarse, verify, seed } = spec.refine;
-  return { ...out, refine: { coarse, verify, seed } };
+  const { coarse, verify, seed, uncertainty } = spec.refine;
+  return { ...out, refine: { coarse, verify, seed, uncertainty: uncertainty && { ...uncertainty } } };
 }

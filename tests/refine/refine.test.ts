@@ -51,12 +51,12 @@ describe('refine spec', () => {
   it('resolves defaults, and false or absent means every cell', () => {
     expect(parseSpec(base).refine).toBe(false);
     expect(parseSpec({ ...base, refine: false }).refine).toBe(false);
-    expect(parseSpec({ ...base, refine: {} }).refine).toEqual({ coarse: 64, verify: 0.02, seed: 1, block: 4 });
-    expect(parseSpec({ ...base, refine: { coarse: 2, verify: 0, seed: 7 } }).refine).toEqual({ coarse: 2, verify: 0, seed: 7, block: 128 });
+    expect(parseSpec({ ...base, refine: {} }).refine).toEqual({ coarse: 64, verify: 0.02, seed: 1, block: 4, uncertainty: { tighten: 100, f64: 32 } });
+    expect(parseSpec({ ...base, refine: { coarse: 2, verify: 0, seed: 7 } }).refine).toEqual({ coarse: 2, verify: 0, seed: 7, block: 128, uncertainty: { tighten: 100, f64: 32 } });
   });
   it('round-trips through specToJson (manifests), and an unrefined spec writes no refine field', () => {
     const refined = parseSpec({ ...base, refine: { coarse: 32, verify: 0.1, seed: 3 } });
-    expect(specToJson(refined).refine).toEqual({ coarse: 32, verify: 0.1, seed: 3 });
+    expect(specToJson(refined).refine).toEqual({ coarse: 32, verify: 0.1, seed: 3, uncertainty: { tighten: 100, f64: 32 } });
     expect(parseSpec(specToJson(refined)).refine).toEqual(refined.refine);
     expect('refine' in specToJson(parseSpec(base))).toBe(false);
   });
