@@ -8,6 +8,7 @@ import { DeviceLostError, runSweepGpu, type Checkpoint, type SweepProgress } fro
 import type { SweepResult } from '../src/engine/result.js';
 import { parseSpec, SpecError } from '../src/sweep/spec.js';
 import { runRefinedGpu } from '../src/refine/runners.js';
+import { packRefined } from '../src/refine/pack.js';
 import { base64 } from '../src/export/base64.js';
 import type { BatchPageApi, PageArray, PageProgress, PageRunReply, PageRunRequest } from '../src/cli/protocol.js';
 import { svgToPngBlob } from './render/rasterise.js';
@@ -25,7 +26,15 @@ const kBudgetMs = 200;
 const kCheckpointEveryMs = 10_000;
 const kProgressEveryMs = 250;
 
-let last: SweepResult | undefined;
+/** What `chunk` serves: the last result's arrays, packed when it was refined. */
+let last: Partial<Record<PageArray, ArrayBufferView>> | undefined;
+
+function keep(result: SweepResult): Record<PageArray, number> {
+  last = result.computed ? { classes: result.classes, ...packRefined(result) } : { classes: result.classes, finalState: result.finalState, metrics: result.metrics };
+  const bytes = { classes: 0, finalState: 0, metrics: 0, cells: 0, codes: 0, uncertain: 0 };
+  for (const [name, a] of Object.entries(last)) bytes[name as PageArray] = a.byteLength;
+  return bytes;
+}
 
 async function run(req: PageRunRequest): Promise<PageRunReply> {
   let spec;
@@ -66,7 +75,7 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
         ? await runRefinedGpu(device, spec, { rows: req.rows, budgetMs: kBudgetMs, partialEveryMs: 0, checkpointEveryMs: 0, adapterInfo, onProgress })
         : await runSweepGpu(device, spec, { rows: req.rows, budgetMs: kBudgetMs, partialEveryMs: 0, checkpointEveryMs: kCheckpointEveryMs, adapterInfo, resumeFrom, onProgress });
       device.destroy();
-      last = result;
+      const bytes = keep(result);
       return {
         ok: true,
         adapterInfo,
@@ -74,7 +83,7 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
         timings: result.timings,
         deviceMs,
         deviceLosses: attempt,
-        bytes: { classes: result.classes.byteLength, finalState: result.finalState.byteLength, metrics: result.metrics.byteLength, computed: result.computed?.byteLength ?? 0, uncertain: result.uncertain?.byteLength ?? 0 },
+        bytes,
         ...(result.refine ? { refine: result.refine } : {}),
         ...(result.uncertainty ? { uncertainty: result.uncertainty } : {}),
       };

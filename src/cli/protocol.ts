@@ -29,7 +29,11 @@ export type PageRunReply =
       /** Milliseconds to get an adapter and device (every attempt). */
       deviceMs: number;
       deviceLosses: number;
-      /** Byte lengths of the arrays kept in the page, for `chunk` (`computed`, `uncertain`: 0 unless refined). */
+      /**
+       * Byte lengths of the arrays kept in the page, for `chunk`. A refined run's are packed
+       * (src/refine/pack.ts): `finalState` and `metrics` of the integrated cells only, listed in
+       * `cells` with their `codes` and `uncertain` bits; a plain run has no `cells`, `codes`, `uncertain` (0).
+       */
       bytes: Record<PageArray, number>;
       /** A refined run (spec.refine): its stats; fetch `computed` too. */
       refine?: RefineStats;
@@ -38,7 +42,7 @@ export type PageRunReply =
     }
   | { ok: false; kind: 'no-webgpu' | 'device-lost' | 'spec' | 'error'; message: string };
 
-export type PageArray = 'classes' | 'finalState' | 'metrics' | 'computed' | 'uncertain';
+export type PageArray = 'classes' | 'finalState' | 'metrics' | 'cells' | 'codes' | 'uncertain';
 
 /** The page's API, on `window.collapseAtlasBatch`. */
 export interface BatchPageApi {

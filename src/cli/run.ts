@@ -1,6 +1,8 @@
-import type { UncertaintyStats } from '../refine/uncertainty.js';
 import { basename } from 'node:path';
 import type { SweepResult } from '../engine/result.js';
+import { cellMetrics } from '../models/types.js';
+import { unpackRefined } from '../refine/pack.js';
+import type { UncertaintyStats } from '../refine/uncertainty.js';
 import { specToJson } from '../sweep/spec.js';
 import type { RowBand } from '../engine/tiling.js';
 import { cellEnds, stepStats } from '../export/grid.js';
@@ -113,18 +115,21 @@ export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, 
   const { reply, attempts } = await runWithRetries(session, job, tile, label, opts);
   if (!reply.ok) throw new Error('unreachable');
   const t0 = performance.now();
-  const [classes, finalState, metrics, computed, uncertain] = await Promise.all([
-    session.fetch('classes', reply.bytes.classes), session.fetch('finalState', reply.bytes.finalState), session.fetch('metrics', reply.bytes.metrics),
-    reply.refine ? session.fetch('computed', reply.bytes.computed) : undefined,
-    reply.uncertainty ? session.fetch('uncertain', reply.bytes.uncertain) : undefined,
-  ]);
+  const fetched = await Promise.all((['classes', 'finalState', 'metrics', 'cells', 'codes', 'uncertain'] as const).map((name) => session.fetch(name, reply.bytes[name])));
+  const [classes, finalState, metrics, listed, codes, uncertain] = fetched;
   const readbackMs = performance.now() - t0;
+  const cellCount = job.spec.x.n * job.spec.y.n;
+  const grids = reply.refine
+    ? unpackRefined({
+      cells: new Uint32Array(listed), codes: new Uint8Array(codes), finalState: new Float32Array(finalState), metrics: new Float32Array(metrics),
+      ...(reply.uncertainty ? { uncertain: new Uint8Array(uncertain) } : {}),
+    }, cellCount, job.spec.model.state.length, cellMetrics(job.spec.model).length)
+    : { finalState: new Float32Array(finalState), metrics: new Float32Array(metrics) };
   const r: SweepResult = {
-    spec: job.spec, nx: job.spec.x.n, ny: job.spec.y.n,
-    classes: new Uint8Array(classes), finalState: new Float32Array(finalState), metrics: new Float32Array(metrics),
+    spec: job.spec, nx: job.spec.x.n, ny: job.spec.y.n, classes: new Uint8Array(classes), ...grids,
     tReached: reply.tReached, backend: reply.adapterInfo, timings: reply.timings,
-    ...(computed && reply.refine ? { computed: new Uint8Array(computed), refine: reply.refine } : {}),
-    ...(uncertain && reply.uncertainty ? { uncertain: new Uint8Array(uncertain), uncertainty: reply.uncertainty } : {}),
+    ...(reply.refine ? { refine: reply.refine } : {}),
+    ...(reply.uncertainty ? { uncertainty: reply.uncertainty } : {}),
   };
   const figures = await writeResult(out, job.name, r, { ...job, csv: opts.csv }, tile, {
     startedMs: started, kernelMs: reply.timings.kernelMs, deviceMs: reply.deviceMs, readbackMs,
