@@ -13,6 +13,7 @@ import { stages, tableaus } from '../src/integrators/tableaus.js';
 import type { Model } from '../src/models/types.js';
 import { fmaFlops } from './fma.js';
 import { benchPresets } from './presets.js';
+import { benchRefine } from './refine.js';
 
 
 const args = process.argv.slice(2);
@@ -26,9 +27,12 @@ const only = args.find((a) => a.startsWith('--models='))?.split('=')[1]?.split('
 const unknown = only?.filter((id) => !models.some((m) => m.id === id)) ?? [];
 if (unknown.length) throw new Error(`--models: unknown model ${unknown.join(', ')} (known: ${models.map((m) => m.id).join(', ')})`);
 const benched = only ? models.filter((m) => only.includes(m.id)) : models;
-// `--section=throughput` or `--section=presets` runs one part only (default: both).
+// `--section=throughput|presets|refine` runs one part only (default: throughput and presets; refine only when asked, it takes long).
 const section = args.find((a) => a.startsWith('--section='))?.split('=')[1] ?? 'all';
-if (!['all', 'throughput', 'presets'].includes(section)) throw new Error(`--section: "${section}" is not one of all, throughput, presets`);
+if (!['all', 'throughput', 'presets', 'refine'].includes(section)) throw new Error(`--section: "${section}" is not one of all, throughput, presets, refine`);
+// Refinement section: presets at --refine-n² (default 1024); --refined-only skips the full grids.
+const refineN = Number(args.find((a) => a.startsWith('--refine-n='))?.split('=')[1] ?? 1024);
+const refinedOnly = args.includes('--refined-only');
 // Early-exit section: presets at --preset-n² (default 256), the fixed-horizon baseline run at --fixed-n² (default 32).
 const presetN = Number(args.find((a) => a.startsWith('--preset-n='))?.split('=')[1] ?? 256);
 const fixedN = Number(args.find((a) => a.startsWith('--fixed-n='))?.split('=')[1] ?? 32);
@@ -75,6 +79,12 @@ function printTable(rows: string[][]): void {
   console.log('\n' + rows.map((r) => r.map((v, c) => v.padEnd(widths[c])).join('  ')).join('\n') + '\n');
 }
 
+if (section === 'refine') {
+  console.log(`\nRefinement per preset: ${refineN}² cells, coarse 64, verify 0.02, uncertainty check on; the full grid with every cell integrated beside it`);
+  printTable(await benchRefine(device, benched, { n: refineN, only: onlyPresets, refinedOnly }));
+  device.destroy();
+  process.exit(0);
+}
 if (section !== 'throughput') {
   console.log(`\nEarly exit per preset: ${presetN}² cells; fixed-horizon baseline measured at ${fixedN}² and scaled by the cell count`);
   printTable(await benchPresets(device, benched, { n: presetN, fixedN, only: onlyPresets }));

@@ -206,6 +206,29 @@ fn init(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   storeCell(cell, y, dy, P, select(kMissing, 0.0, isCollapsed(y, P)), c);
 }
 
+// Bisection steps that place t_c inside the step that crossed the collapse threshold (2^-12 of it).
+const kCollapseBisections = 12u;
+
+// The offset into an accepted step [t0, t0 + h] at which the step's cubic Hermite interpolant (end
+// states y0, y1 and slopes f0, f1) first satisfies isCollapsed: an adaptive step can be long where a
+// cell collapses, and t_c should not be rounded up to its end (src/integrators/hermite.ts is the f64 twin).
+fn collapseOffset(y0: State, f0: State, y1: State, f1: State, h: f32, P: Params) -> f32 {
+  var lo = 0.0;
+  var hi = 1.0;
+  for (var i = 0u; i < kCollapseBisections; i++) {
+    let th = 0.5 * (lo + hi);
+    let th2 = th * th;
+    let th3 = th2 * th;
+    let y = stateAxpy(stateAxpy(stateAxpy(stateScale(2.0 * th3 - 3.0 * th2 + 1.0, y0), (th3 - 2.0 * th2 + th) * h, f0), 3.0 * th2 - 2.0 * th3, y1), (th3 - th2) * h, f1);
+    if (isCollapsed(y, P)) {
+      hi = th;
+    } else {
+      lo = th;
+    }
+  }
+  return hi * h;
+}
+
 @compute @workgroup_size(kWorkgroupSize)
 fn advance(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let k = invocationIndex(gid, groups);
@@ -236,6 +259,9 @@ fn advance(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
     // An accepted step that changes no bit of the state at the longest step it may take: f32 can
     // never move this cell again, so what it is now is what a fixed-horizon run would end with.
     let stalled = stateEqual(a.y, y) && atLongestStep(c);
+    let y0 = y;
+    let f0 = k1;
+    let t0 = c.tHi + c.tLo;
     y = a.y;
     if (a.reachesEnd) {
       c.tHi = sweep.tEnd;
@@ -252,7 +278,7 @@ fn advance(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
       k1 = rhs(y, P);
     }
     if (collapseTime < 0.0 && isCollapsed(y, P)) {
-      collapseTime = c.tHi + c.tLo;
+      collapseTime = t0 + collapseOffset(y0, f0, y, k1, a.h, P);
     }
     c.status = fate(&c, y, k1, P, stalled);
   }

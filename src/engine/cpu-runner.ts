@@ -3,6 +3,7 @@ import { RkStepper } from '../integrators/stepper.js';
 import { AdaptiveRkStepper } from '../integrators/adaptive.js';
 import { decideStep, kControllerDefaults } from '../integrators/controller.js';
 import { controllerOrder, isFsal, tableaus } from '../integrators/tableaus.js';
+import { collapseOffset } from '../integrators/hermite.js';
 import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec } from '../sweep/spec.js';
 import { emptyResult, totalSteps, type SweepResult } from './result.js';
 import { QuietClock } from './settle.js';
@@ -58,6 +59,7 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
   let y: Float64Array = model.initialState(P);
   let next: Float64Array = new Float64Array(S);
   const k1 = new Float64Array(S);
+  const f0 = new Float64Array(S);
   let t = 0;
   let dt = it.dt;
   let prevErr = 1;
@@ -108,11 +110,14 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
       break;
     }
     const stalled = same(next, y) && (!adaptive || dt >= it.dtMax);
+    const t0 = t;
+    f0.set(k1);
     [y, next] = [next, y];
     t = last ? it.tEnd : t + h;
     if (fsal) k1.set(adaptive!.kLast);
     else f(y, k1);
-    if (collapseTime < 0 && model.isCollapsed(y, P)) collapseTime = t;
+    // `next` holds the step's start state until the next step overwrites it.
+    if (collapseTime < 0 && model.isCollapsed(y, P)) collapseTime = t0 + collapseOffset(next, f0, y, k1, h, (z) => model.isCollapsed(z, P));
     onStep?.(t, y);
     end = fate(stalled);
   }

@@ -80,6 +80,15 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
         const ref = cpu.finalState[cell * S + d];
         expect(Math.abs(gpu.finalState[cell * S + d] - ref), `cell ${cell} ${spec.model.state[d].id}`).toBeLessThanOrEqual(2e-3 * (1 + Math.abs(ref)));
       }
+      // The readouts and the collapse time t_c (−1: never crossed) of the same cell, as the f64 runner has them.
+      for (let k = 0; k < M - 2; k++) {
+        const [g, c] = [gpu.metrics[cell * M + k], cpu.metrics[cell * M + k]];
+        const id = k < M - 3 ? spec.model.readouts[k].id : 'collapseTime';
+        if (Number.isNaN(c)) expect(g, `cell ${cell} ${id}`).toBeNaN();
+        // t_c is placed inside the crossing step (Hermite bisection), so it agrees to 1 % whatever the step.
+        else if (id === 'collapseTime') expect(Math.abs(g - c), `cell ${cell} t_c ${g} vs ${c}`).toBeLessThanOrEqual(c < 0 ? 0 : 0.01 * c);
+        else expect(Math.abs(g - c), `cell ${cell} ${id}`).toBeLessThanOrEqual(2e-3 * (1 + Math.abs(c)));
+      }
     }
     expect(compared).toBeGreaterThan(0.8 * 64 * 64);
     expect(statesCompared).toBeGreaterThan(0.25 * 64 * 64);

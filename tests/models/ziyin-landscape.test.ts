@@ -168,6 +168,7 @@ describe('ziyin-landscape: overlays', () => {
   it('P2 (s, a): the line a = κs + γ/2', () => {
     const curves = model.overlays(sliceOf('p2-augmentation-vs-variance'));
     expect(curves).toHaveLength(1);
+    expect(curves[0].points.length).toBeGreaterThan(50);
     for (const [s, a] of curves[0].points) expect(a).toBeCloseTo(s + 0.1, 9);
   });
 
@@ -175,6 +176,7 @@ describe('ziyin-landscape: overlays', () => {
     const curves = model.overlays(sliceOf('p3-rank-staircase'));
     expect(curves.map((c) => c.id)).toEqual(['direction-1', 'direction-2', 'direction-3', 'direction-4']);
     curves.forEach((c, i) => {
+      expect(c.points.length, c.id).toBeGreaterThan(10);
       for (const [gamma, s] of c.points) expect(gamma).toBeCloseTo(2 * ([1, 0.6, 0.3, 0.1][i] - s), 9);
     });
   });
