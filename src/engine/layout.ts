@@ -5,37 +5,6 @@ import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } fr
  * Host-side views of the kernel's structs, derived from the WGSL declarations themselves
  * (webgpu-utils reflects offsets and padding), so each struct is declared once, in shaders/.
  */
-export interface SweepUniformValues {
-  x: AxisUniform;
-  y: AxisUniform;
-  rowOffset: number;
-  cellCount: number;
-  parity: number;
-  listCapacity: number;
-  stepCount: number;
-  steps: number;
-  dt: number;
-  lastDt: number;
-  tEnd: number;
-  rtol: number;
-  atol: number;
-  dtMin: number;
-  dtMax: number;
-  settleOn: number;
-  settleTol: number;
-  settleHold: number;
-  /** 1 for a tile of a cell list (its slots read the cell table), 0 for a row band. */
-  listed: number;
-}
-
-export interface AxisUniform {
-  param: number;
-  n: number;
-  logScale: number;
-  min: number;
-  max: number;
-}
-
 /** Cell statuses, as the kCell* constants of shaders/sweep.wgsl. */
 export const CELL_STATUS = { active: 0, settled: 1, done: 2, diverged: 3, stiff: 4 } as const;
 

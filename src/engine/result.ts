@@ -1,4 +1,4 @@
-import { CLASS_BY_CODE, STEPS, cellMetrics, type ClassId } from '../models/types.js';
+import { STEPS, cellMetrics } from '../models/types.js';
 import type { ResolvedSpec } from '../sweep/spec.js';
 import type { RefineStats } from '../refine/refine.js';
 import type { UncertaintyStats } from '../refine/uncertainty.js';
@@ -63,21 +63,6 @@ export function emptyResult(spec: ResolvedSpec, float: Float32ArrayConstructor |
     backend,
     timings: { startedAt: new Date().toISOString(), endedAt: '', ms: 0, kernelMs: 0, instanceSteps: 0 },
   };
-}
-
-export function classAt(r: SweepResult, i: number, j: number): ClassId {
-  return CLASS_BY_CODE[r.classes[j * r.nx + i]];
-}
-
-/** Cells per class, for manifests and quick checks. */
-export function classCounts(r: SweepResult): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const c of r.spec.model.classes) counts[c] = 0;
-  for (const code of r.classes) {
-    const id = CLASS_BY_CODE[code] ?? `code ${code}`;
-    counts[id] = (counts[id] ?? 0) + 1;
-  }
-  return counts;
 }
 
 /** Step attempts of every cell together (the `steps` metric summed), or of the listed cells only. */

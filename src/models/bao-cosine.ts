@@ -1,5 +1,5 @@
 import wgsl from '../../shaders/models/bao-cosine.wgsl?raw';
-import { DERIVED, type ClassId, type Model, type OverlayCurve, type Param, type ParamVector, type Preset, type SettleRule, type SettleVerdict, type SliceContext } from './types.js';
+import { DERIVED, paramIndices, type ClassId, type Model, type OverlayCurve, type Param, type ParamVector, type Preset, type SettleRule, type SettleVerdict, type SliceContext } from './types.js';
 import {
   cosineCoefficients,
   criticalWeightDecay,
@@ -15,7 +15,7 @@ import {
  * shaders/models/bao-cosine.wgsl; the two rhs agree term for term.
  */
 
-const params: readonly Param[] = [
+const params = [
   { id: 'weightDecay', symbol: 'η', label: 'weight decay', description: 'Weight decay on the encoder and the predictor.', role: 'param', kind: 'number', default: 0.05, min: 0, max: 2, scale: 'linear' },
   { id: 'augmentation', symbol: 'σ²', label: 'augmentation strength', description: 'Variance of the additive Gaussian augmentation noise.', role: 'param', kind: 'number', default: 0.5, min: 0, max: 10, scale: 'linear' },
   { id: 'predictorLr', symbol: 'α_p', label: 'predictor learning-rate ratio', description: 'Learning rate of the predictor relative to the encoder.', role: 'param', kind: 'number', default: 1, min: 0.01, max: 100, scale: 'log' },
@@ -27,10 +27,10 @@ const params: readonly Param[] = [
   { id: 'normFloor', symbol: 'N_floor', label: 'norm floor', description: 'Value the relaxing prediction norm decays to (keeps a = 1/(N_Ψ N_Φ) finite).', role: 'param', kind: 'number', default: 0.5, min: 0.01, max: 10, scale: 'linear' },
   { id: 'p0', symbol: 'p₀', label: 'initial predictor eigenvalue', description: 'p(0) ≥ 0; capped at 1 because the p⁶ term makes fixed-step RK4 silently wrong above it (p₀ = 1.5 at dt 0.1).', role: 'initial', kind: 'number', default: 0.3, min: 0, max: 1, scale: 'linear' },
   { id: 's0', symbol: 's₀', label: 'initial online eigenvalue', description: 's(0); off the invariant curve only to show transients.', role: 'initial', kind: 'number', default: 'derived', derivedAs: 'on the invariant curve s0 = p0²/α_p', min: 0, max: 100, scale: 'linear' },
-];
+] as const satisfies readonly Param[];
 
 // Indices into P, in the order of `params` (the WGSL side gets the same ones as kP_<id>).
-const ix = Object.fromEntries(params.map((p, i) => [p.id, i])) as Record<string, number>;
+const ix = paramIndices(params);
 const kRelaxing = 1; // option index of `relaxing` in `norms`
 const S_P = 0;
 const S_S = 1;
@@ -142,7 +142,7 @@ function predictClass(P: ParamVector): ClassId | undefined {
 
 /** Samples of `param` over [min, max], geometric for log-scale parameters. */
 function samples(param: string, min: number, max: number): number[] {
-  const def = params[ix[param]];
+  const def = params.find((p) => p.id === param);
   const log = def?.kind === 'number' && def.scale === 'log' && min > 0;
   return Array.from({ length: kOverlayPoints }, (_, i) => {
     const f = i / (kOverlayPoints - 1);
@@ -174,7 +174,7 @@ function overlays(slice: SliceContext): OverlayCurve[] {
   });
   const at = (v: number) => {
     const P = Float64Array.from(slice.values);
-    P[ix[other.param]] = v;
+    P[params.findIndex((p) => p.id === other.param)] = v;
     return P;
   };
   const vs = samples(other.param, other.min, other.max);

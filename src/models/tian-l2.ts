@@ -5,7 +5,7 @@
  * glue; the maths lives in tian-l2-closed-form.ts and, in f32, shaders/models/tian-l2.wgsl.
  */
 import wgsl from '../../shaders/models/tian-l2.wgsl?raw';
-import { DERIVED, type ClassId, type Model, type Param, type ParamVector, type Preset, type SettleRule, type SettleVerdict } from './types.js';
+import { DERIVED, numberParam, paramIndices, type ClassId, type Model, type Param, type ParamVector, type Preset, type SettleRule, type SettleVerdict } from './types.js';
 import {
   TARGETS, eigenmodeFlow, fixedPointsOf, predictClosedForm, tianOverlays, type TianValues,
 } from './tian-l2-closed-form.js';
@@ -15,12 +15,9 @@ export const kCollapsedS = 1e-8;
 export const kSlowCollapseS = 1e-4;
 const kTinyW = 1e-20;
 
-const num = (
-  id: string, symbol: string, label: string, description: string, role: 'param' | 'initial',
-  def: number | 'derived', min: number, max: number, scale: 'linear' | 'log', derivedAs?: string,
-): Param => ({ kind: 'number', id, symbol, label, description, role, default: def, min, max, scale, ...(derivedAs ? { derivedAs } : {}) });
+const num = numberParam;
 
-const params: readonly Param[] = [
+const params = [
   num('weightDecay', 'η', 'weight decay', 'Weight decay in flow time, on W and W_p (not on the target).', 'param', 0.04, 0, 1, 'linear'),
   num('augmentation', 'σ²', 'augmentation variance', 'Isotropic augmentation variance (Assumption 2: X = I, X′ = σ² I).', 'param', 0, 0, 10, 'linear'),
   num('predictorLr', 'α_p', 'predictor learning-rate ratio', 'Learning rate of the predictor relative to the online net.', 'param', 1, 0.01, 1000, 'log'),
@@ -32,20 +29,20 @@ const params: readonly Param[] = [
   },
   num('p0', 'p₀', 'initial predictor eigenvalue', 'Predictor eigenvalue at t = 0; its sign matters.', 'initial', 0.3, -2, 2, 'linear'),
   num('s0', 's₀', 'initial representation strength', 'Eigenvalue s = w² of F = W Wᵀ at t = 0 (w0 = √s0).', 'initial', 'derived', 0, 100, 'linear',
-    'on the invariant parabola s0 = p0²/α_p'),
+    { derivedAs: 'on the invariant parabola s0 = p0²/α_p' }),
   num('wa0', 'w_a₀', 'initial target weight', 'Target weight at t = 0 (BYOL only; the paper starts from 0).', 'initial', 0, -10, 10, 'linear'),
-];
+] as const satisfies readonly Param[];
 
-const at = (id: string) => params.findIndex((p) => p.id === id);
-const kEta = at('weightDecay');
-const kSigma2 = at('augmentation');
-const kAlphaP = at('predictorLr');
-const kBeta = at('emaRate');
-const kTau = at('tau');
-const kTarget = at('target');
-const kP0 = at('p0');
-const kS0 = at('s0');
-const kWa0 = at('wa0');
+const ix = paramIndices(params);
+const kEta = ix.weightDecay;
+const kSigma2 = ix.augmentation;
+const kAlphaP = ix.predictorLr;
+const kBeta = ix.emaRate;
+const kTau = ix.tau;
+const kTarget = ix.target;
+const kP0 = ix.p0;
+const kS0 = ix.s0;
+const kWa0 = ix.wa0;
 const kByol = TARGETS.indexOf('byol');
 const kFixed = TARGETS.indexOf('fixed');
 

@@ -74,6 +74,23 @@ export interface ChoiceParam extends ParamBase {
 
 export type Param = NumberParam | ChoiceParam;
 
+/**
+ * A number parameter or initial condition, the one helper every model file builds them with. The
+ * id keeps its literal type, so `paramIndices` of a model's list (declared `as const satisfies
+ * readonly Param[]`) knows every id.
+ */
+export function numberParam<const Id extends string>(
+  id: Id, symbol: string, label: string, description: string, role: 'param' | 'initial', def: number | 'derived', min: number, max: number,
+  scale: Scale = 'linear', more: Partial<Pick<NumberParam, 'derivedAs' | 'integer' | 'units' | 'structural'>> = {},
+): NumberParam & { id: Id } {
+  return { kind: 'number', id, symbol, label, description, role, default: def, min, max, scale, ...more };
+}
+
+/** Each parameter's index in P, by id: `ix.weightDecay` compiles, a misspelt `ix.weightDecy` does not. */
+export function paramIndices<const T extends readonly Param[]>(params: T): { readonly [K in T[number]['id']]: number } {
+  return Object.fromEntries(params.map((p, i) => [p.id, i])) as { readonly [K in T[number]['id']]: number };
+}
+
 export interface StateVar {
   id: string;
   symbol: string;

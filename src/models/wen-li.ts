@@ -7,17 +7,16 @@
  * f64 twin of shaders/models/wen-li.wgsl; the two rhs agree term for term.
  */
 import wgsl from '../../shaders/models/wen-li.wgsl?raw';
-import type { ClassId, Model, OverlayCurve, Param, ParamVector, Preset, SettleVerdict, SliceContext } from './types.js';
+import { numberParam, paramIndices, type ClassId, type Model, type OverlayCurve, type Param, type ParamVector, type Preset, type SettleVerdict, type SliceContext } from './types.js';
 import { zeroContour } from './contour.js';
 
-const num = (id: string, symbol: string, label: string, description: string, role: 'param' | 'initial', def: number, min: number, max: number, scale: 'linear' | 'log' = 'linear'): Param =>
-  ({ kind: 'number', id, symbol, label, description, role, default: def, min, max, scale });
+const num = numberParam;
 
 /** Options of `activationPower`; option k is q = k + 2. */
 const Q_OPTIONS = ['q2', 'q3', 'q4'] as const;
 
 // λ_j < 1/m = 0.5 keeps N < 1, so (1 − 1/N) < 0 and the flow does not reverse (spec "Pitfalls").
-const params: readonly Param[] = [
+const params = [
   num('strongFeatureWeight', 'λ₀', 'strong-feature weight', 'Occurrence × magnitude^{2q} of the strong feature; below 0.5.', 'param', 0.4, 0.01, 0.49),
   num('weakFeatureWeight', 'λ₁', 'weak-feature weight', 'Occurrence × magnitude^{2q} of the weak feature; below 0.5.', 'param', 0.2, 0.01, 0.49),
   { kind: 'choice', id: 'activationPower', symbol: 'q', label: 'activation power', role: 'param', options: Q_OPTIONS, default: 'q2', description: 'Power of the smoothed ReLU h = max(a, 0)^q; integer q = 2, 3, 4 (the WGSL multiplies instead of calling pow).' },
@@ -25,8 +24,8 @@ const params: readonly Param[] = [
   num('predictorLr', 'η_E', 'predictor learning-rate ratio', 'Learning rate of the predictor off-diagonals relative to the encoder.', 'param', 1, 0.01, 10, 'log'),
   num('theta1', 'θ₁', 'initial angle of neuron 1', 'Angle of neuron 1 from the strong axis at t = 0, inside (0, π/2) (a_rj = 0 is invariant).', 'initial', 0.55, 0.01, 1.56),
   num('theta2', 'θ₂', 'initial angle of neuron 2', 'Angle of neuron 2 from the strong axis at t = 0, inside (0, π/2).', 'initial', 1.0, 0.01, 1.56),
-];
-const ix = Object.fromEntries(params.map((p, i) => [p.id, i])) as Record<string, number>;
+] as const satisfies readonly Param[];
+const ix = paramIndices(params);
 const kPredictorOn = 0;
 
 // Shared with the WGSL (kWenLiHeld, kWenLiCollapsedCoverage, kWenLiMinNorm), spec "Classes".

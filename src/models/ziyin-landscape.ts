@@ -10,16 +10,15 @@
  * f64 twin of shaders/models/ziyin-landscape.wgsl.
  */
 import wgsl from '../../shaders/models/ziyin-landscape.wgsl?raw';
-import type { ClassId, Model, OverlayCurve, Param, ParamVector, Preset, SettleVerdict, SliceContext } from './types.js';
+import { numberParam, paramIndices, type ClassId, type Model, type OverlayCurve, type Param, type ParamVector, type Preset, type SettleVerdict, type SliceContext } from './types.js';
 import { zeroContour } from './contour.js';
 
-const num = (id: string, symbol: string, label: string, description: string, role: 'param' | 'initial', def: number, min: number, max: number, scale: 'linear' | 'log' = 'linear'): Param =>
-  ({ kind: 'number', id, symbol, label, description, role, default: def, min, max, scale });
+const num = numberParam;
 
 const DIRECTIONS = ['one', 'two', 'three', 'four'] as const;
 export const kDirections = DIRECTIONS.length;
 
-const params: readonly Param[] = [
+const params = [
   num('dataVariance', 'a', 'data variance', 'Variance a₁ of the data along the leading direction; the others are a·(a_i/a₁).', 'param', 1, 0, 2),
   num('augmentation', 's', 'augmentation variance', 'Variance of the augmentation noise, shared by every direction.', 'param', 0.2, 0, 10),
   num('weightDecay', 'γ', 'weight decay', 'Penalty (γ/2)‖W‖²_F.', 'param', 0, 0, 3),
@@ -29,8 +28,8 @@ const params: readonly Param[] = [
   num('ratio4', 'a₄/a₁', 'variance ratio of direction 4', 'Data variance of direction 4 relative to direction 1.', 'param', 0.1, 0, 2),
   { kind: 'choice', id: 'directions', symbol: 'd', label: 'directions present', role: 'param', options: DIRECTIONS, default: 'four', description: 'How many of the four directions the data has (the first ones); absent directions stay at w = 0.' },
   num('w0', 'w₀', 'initial weight', 'w_i at t = 0 in every present direction (never 0: w = 0 is invariant).', 'initial', 1e-2, 2e-3, 3, 'log'),
-];
-const ix = Object.fromEntries(params.map((p, i) => [p.id, i])) as Record<string, number>;
+] as const satisfies readonly Param[];
+const ix = paramIndices(params);
 
 // Shared with the WGSL (kZiyinSmallW2, kZiyinCollapsedW2, kZiyinSettledRel).
 const kSmallW2 = 1e-4;
