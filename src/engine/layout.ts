@@ -1,10 +1,9 @@
 import './float16-shim.js';
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 
-/**
- * Host-side views of the kernel's structs, derived from the WGSL declarations themselves
- * (webgpu-utils reflects offsets and padding), so each struct is declared once, in shaders/.
- */
+// Host-side views of the kernel's structs, derived from the WGSL declarations themselves
+// (webgpu-utils reflects offsets and padding), so each struct is declared once, in shaders/.
+
 /** Cell statuses, as the kCell* constants of shaders/sweep.wgsl. */
 export const CELL_STATUS = { active: 0, settled: 1, done: 2, diverged: 3, stiff: 4 } as const;
 
