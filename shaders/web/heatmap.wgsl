@@ -19,6 +19,7 @@ struct HeatmapUniforms {
   missing: f32,                  // metric value meaning "never applied"
   lo: f32,                       // colour range of the metric layer
   hi: f32,
+  showComputed: u32,             // the "computed cells" overlay: inherited cells faded towards white
 }
 
 @group(0) @binding(0) var<uniform> u: HeatmapUniforms;
@@ -29,12 +30,16 @@ struct HeatmapUniforms {
 // colors[0 .. kClassSlots): one per class code; [kPendingColor], [kMissingColor]; [kRampStart ..]:
 // the colormap. The slots are set from web/render/palette.ts, the one place that lays the buffer out.
 @group(0) @binding(5) var<storage, read> colors: array<vec4f>;
+// Refinement: 0 where the cell took its block's class without being integrated (never a value).
+@group(0) @binding(6) var<storage, read> fineComputed: array<u32>;
 
 const kPending = 255u;
 const kDiverged = 3u;
 override kClassSlots: u32 = 8;
 override kPendingColor: u32 = 8;
 override kMissingColor: u32 = 9;
+override kNotComputedColor: u32 = 10;
+override kInheritedFade: f32 = 0.6;
 override kRampStart: u32 = 16;
 override kRampSize: u32 = 256;
 
@@ -66,9 +71,12 @@ fn metricColor(v: f32) -> vec4f {
   return colors[kRampStart + k];
 }
 
-fn cellColor(cls: u32, v: f32) -> vec4f {
+fn cellColor(cls: u32, v: f32, inherited: bool) -> vec4f {
   if (cls == kPending) {
     return colors[kPendingColor];
+  }
+  if (u.layer >= 0 && inherited) {
+    return colors[kNotComputedColor];
   }
   if (u.layer < 0 || cls == kDiverged) {
     return colors[min(cls, kClassSlots - 1u)];
@@ -82,8 +90,13 @@ fn fs(@builtin(position) pos: vec4f) -> @location(0) vec4f {
   let cell = cellAt(pos.xy, u.fine);
   let cls = fineClasses[cell];
   if (cls != kPending || u.coarse.ny == 0u) {
-    return cellColor(cls, fineRecords[cell * u.recordSize + metric]);
+    let inherited = fineComputed[cell] == 0u;
+    let color = cellColor(cls, fineRecords[cell * u.recordSize + metric], inherited);
+    if (u.showComputed != 0u && inherited && cls != kPending) {
+      return vec4f(mix(color.rgb, vec3f(1.0), kInheritedFade), 1.0);
+    }
+    return color;
   }
   let c = cellAt(pos.xy, u.coarse);
-  return cellColor(coarseClasses[c], coarseRecords[c * u.recordSize + metric]);
+  return cellColor(coarseClasses[c], coarseRecords[c * u.recordSize + metric], false);
 }

@@ -3,6 +3,7 @@ import { encode } from 'fast-png';
 import { DERIVED, type NumberParam, type OverlayCurve } from '../models/types.js';
 import type { SweepResult } from '../engine/result.js';
 import type { ResolvedAxis } from '../sweep/spec.js';
+import { hatchPattern, uncertainCount, uncertainHatch } from './hatch.js';
 import { base64, classCategories, kNoValueColor, layerColors, viridis, type Category, type LayerId, type MetricRange } from './layer.js';
 
 /** raw.png (one pixel per cell) lives with the colour mapping; re-exported for one import. */
@@ -184,6 +185,9 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
   out.push(`<defs><clipPath id="${id}-plot"><rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}"/></clipPath></defs>`);
   out.push(`<image class="heatmap" x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" preserveAspectRatio="none" image-rendering="pixelated" style="image-rendering:pixelated" href="data:image/png;base64,${base64(png)}"/>`);
 
+  // Uncertain cells (SweepResult.uncertain) are hatched over their class colour.
+  out.push(uncertainHatch(r.uncertain, r.nx, r.ny, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, `${id}-hatch`));
+
   const curves = opts.overlays === false ? [] : model.overlays({
     x: { param: r.spec.x.param, min: r.spec.x.min, max: r.spec.x.max },
     y: { param: r.spec.y.param, min: r.spec.y.min, max: r.spec.y.max },
@@ -227,6 +231,13 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
       out.push(text(lx + 20, ly, k.label, 'class="legend-entry" font-size="12"'));
       ly += 20;
     }
+  }
+  const uncertain = uncertainCount(r.uncertain);
+  if (uncertain) {
+    out.push(`<defs>${hatchPattern(`${id}-hatch-key`)}</defs><rect x="${lx}" y="${ly - 11}" width="14" height="14" fill="url(#${id}-hatch-key)" stroke="#333" stroke-width="0.5"/>`);
+    out.push(text(lx + 20, ly, `uncertain: ${uncertain} cells`, 'class="legend-uncertain" font-size="12"'));
+    out.push(text(lx + 20, ly + 15, '(class flips at rtol/100 or in f64)', 'font-size="11"'));
+    ly += 38;
   }
   if (curves.length) {
     ly += 6;

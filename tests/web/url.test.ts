@@ -84,3 +84,38 @@ describe('explorer URL state', () => {
     expect(view).toEqual(defaultView(models[0]));
   });
 });
+
+describe('refinement in the view', () => {
+  const model = models[0];
+  const preset = model.presets[0];
+  const at = (n: number, extra = '') => viewFromQuery(`?model=${model.id}&preset=${preset.id}&n=${n}${extra}`);
+
+  it('is on by default above 256² cells, with the coarsest grid the size allows', () => {
+    expect(viewToSpec(at(256).view).spec!.refine).toBe(false);
+    expect(viewToSpec(at(512).view).spec!.refine).toEqual({ coarse: 64, verify: 0.02, seed: 1, block: 8 });
+    expect(viewToSpec(at(300, '&refine=on').view).spec!.refine).toEqual({ coarse: 75, verify: 0.02, seed: 1, block: 4 });
+    expect(viewToSpec(at(257, '&refine=on').view).spec!.refine).toEqual({ coarse: 257, verify: 0.02, seed: 1, block: 1 });
+    expect(viewToSpec(at(1024, '&refine=off').view).spec!.refine).toBe(false);
+    expect(viewToSpec(at(64, '&refine=8:0.1:7').view).spec!.refine).toEqual({ coarse: 8, verify: 0.1, seed: 7, block: 8 });
+  });
+
+  it('round-trips auto, off, on and coarse:verify:seed, and a preset\'s own refine is kept', () => {
+    for (const refine of ['auto', false, {}, { coarse: 8, verify: 0.1, seed: 7 }] as const) {
+      const view: View = { ...viewFromPreset(model, preset), refine };
+      expect(viewFromQuery(viewToQuery(view)).view.refine).toEqual(refine);
+    }
+    expect(viewToQuery({ ...viewFromPreset(model, preset), refine: false })).toMatch(/&refine=off$/);
+    const own = { ...preset, spec: { ...preset.spec, refine: { coarse: 16 } } };
+    expect(viewFromPreset(model, own).refine).toEqual({ coarse: 16 });
+    expect(viewFromPreset(model, { ...preset, spec: { ...preset.spec, refine: false } } as never).refine).toBe(false);
+  });
+
+  it.each([
+    ['&refine=maybe', 'URL: refine: expected auto, on, off or coarse:verify:seed, got "maybe"'],
+    ['&refine=8:x:1', 'URL: refine.verify: "x" is not a number'],
+    ['&refine=7::', 'URL: refine.coarse: x.n must be coarse times a power of two (x.n = 64, coarse = 7, x.n / coarse = 9.142857142857142)'],
+    ['&computed=yes', 'URL: computed: must be on or off, got "yes"'],
+  ])('%s is named', (extra, message) => {
+    expect(at(64, extra).error).toBe(message);
+  });
+});

@@ -11,6 +11,8 @@ export interface GridBuffers {
   recordSize: number;
   classes: GPUBuffer;
   records: GPUBuffer;
+  /** u32 per cell: 0 inherited from its block (refinement), else computed (level + 1, 255 a verification sample). */
+  computed: GPUBuffer;
 }
 
 /** How a metric layer maps values to the colormap; absent for the class map. */
@@ -58,7 +60,7 @@ export class HeatmapRenderer {
     const b = this.bindGroup;
     if (b && b.fine === fine.classes && b.coarse === coarse?.classes) return b.group;
     const under = coarse ?? fine;
-    const buffers = [this.uniformBuffer, fine.classes, fine.records, under.classes, under.records, this.colors];
+    const buffers = [this.uniformBuffer, fine.classes, fine.records, under.classes, under.records, this.colors, fine.computed];
     const group = this.device.createBindGroup({
       label: 'heatmap',
       layout: this.pipeline.getBindGroupLayout(0),
@@ -68,7 +70,8 @@ export class HeatmapRenderer {
     return group;
   }
 
-  draw(fine: GridBuffers, coarse: GridBuffers | undefined, metric: MetricStyle | undefined, width: number, height: number): void {
+  /** `showComputed`: the "computed cells" overlay (inherited cells faded by kInheritedFade). */
+  draw(fine: GridBuffers, coarse: GridBuffers | undefined, metric: MetricStyle | undefined, width: number, height: number, showComputed = false): void {
     this.uniforms.set({
       fine: { nx: fine.nx, ny: fine.ny },
       coarse: { nx: coarse?.nx ?? 1, ny: coarse?.ny ?? 0 },
@@ -80,6 +83,7 @@ export class HeatmapRenderer {
       missing: metric?.missing ?? 0,
       lo: metric?.lo ?? 0,
       hi: metric?.hi ?? 1,
+      showComputed: showComputed ? 1 : 0,
     });
     this.device.queue.writeBuffer(this.uniformBuffer, 0, this.uniforms.arrayBuffer);
     const encoder = this.device.createCommandEncoder();
