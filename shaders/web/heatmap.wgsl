@@ -2,6 +2,8 @@
 // the sweep runner mirrors its tiles into (GridTarget), so no cell ever comes back to the CPU to be
 // drawn. Cells the fine grid has not reached yet show the coarse pass beneath, else `pending`.
 // HeatmapUniforms is declared only here; the TS view is derived from this text (web/render/).
+// Every colour rule mirrors cellPaint in src/export/palette.ts, whose paletteWgsl() prepends the
+// constants used here (kPending, kDiverged, the colour slots, kInheritedFade): nothing is hard-coded.
 
 struct GridDims {
   nx: u32,
@@ -27,21 +29,11 @@ struct HeatmapUniforms {
 @group(0) @binding(2) var<storage, read> fineRecords: array<f32>;
 @group(0) @binding(3) var<storage, read> coarseClasses: array<u32>;
 @group(0) @binding(4) var<storage, read> coarseRecords: array<f32>;
-// colors[0 .. kClassSlots): one per class code; [kPendingColor], [kMissingColor]; [kRampStart ..]:
-// the colormap. The slots are set from web/render/palette.ts, the one place that lays the buffer out.
+// colors[0 .. kClassSlots): one per class code; [kPendingColor], [kMissingColor], [kNotComputedColor];
+// [kRampStart ..]: the colormap. paletteData() in src/export/palette.ts lays the buffer out.
 @group(0) @binding(5) var<storage, read> colors: array<vec4f>;
 // Refinement: 0 where the cell took its block's class without being integrated (never a value).
 @group(0) @binding(6) var<storage, read> fineComputed: array<u32>;
-
-const kPending = 255u;
-const kDiverged = 3u;
-override kClassSlots: u32 = 8;
-override kPendingColor: u32 = 8;
-override kMissingColor: u32 = 9;
-override kNotComputedColor: u32 = 10;
-override kInheritedFade: f32 = 0.6;
-override kRampStart: u32 = 16;
-override kRampSize: u32 = 256;
 
 @vertex
 fn vs(@builtin(vertex_index) k: u32) -> @builtin(position) vec4f {

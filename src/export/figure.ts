@@ -4,7 +4,9 @@ import { DERIVED, type NumberParam, type OverlayCurve } from '../models/types.js
 import type { SweepResult } from '../engine/result.js';
 import type { ResolvedAxis } from '../sweep/spec.js';
 import { hatchPattern, uncertainCount, uncertainHatch } from './hatch.js';
-import { base64, classCategories, kNoValueColor, layerColors, viridis, type Category, type LayerId, type MetricRange } from './layer.js';
+import { base64, classCategories, layerColors, viridis, type Category, type LayerId, type MetricRange } from './layer.js';
+import { kMissingColor, kNotComputedColor } from './palette.js';
+import { CLASSES } from '../models/types.js';
 
 /** raw.png (one pixel per cell) lives with the colour mapping; re-exported for one import. */
 export { rawPng, type LayerId } from './layer.js';
@@ -135,18 +137,28 @@ function colorbar(range: MetricRange, x: number, y: number, h: number, id: strin
   title.forEach((line, n) => out.push(text(x, y - 26 - 15 * (title.length - 1 - n), line, 'class="colorbar-title" font-size="12" font-weight="bold"')));
   if (metric.units) out.push(text(x, y - 10, `units: ${metric.units}`, 'class="colorbar-units" font-size="11"'));
   out.push(`<rect class="colorbar" x="${x}" y="${y}" width="${w}" height="${h}" fill="url(#${id})" stroke="#333" stroke-width="0.5"/>`);
-  const s = scaleLinear().domain([range.min, range.max]).range([y + h, y]);
-  const flat = range.min === range.max;
-  const marks = flat ? [{ v: range.min, label: fmtNum(range.min) }] : ticks(s, 5);
-  for (const t of marks) {
-    const ty = flat ? y + h / 2 : s(t.v);
+  const { lo, hi, log } = range.style;
+  // The bar is the ramp in t; ticks sit where their value's t is (log t on a log colour scale).
+  const s: ReturnType<typeof axisScale> = log ? scaleLog().domain([lo, hi]).range([y + h, y]) : scaleLinear().domain([lo, hi]).range([y + h, y]);
+  for (const t of ticks(s, 5)) {
+    const ty = s(t.v);
     out.push(`<line x1="${x + w}" x2="${x + w + 4}" y1="${ty.toFixed(1)}" y2="${ty.toFixed(1)}" stroke="#333"/>`);
-    out.push(text(x + w + 7, ty + 4, t.label, 'class="colorbar-tick" font-size="11"'));
+    if (t.label) out.push(text(x + w + 7, ty + 4, t.label, 'class="colorbar-tick" font-size="11"'));
   }
   let ly = y + h + 22;
-  if (range.noValue > 0) {
-    out.push(`<rect x="${x}" y="${ly - 11}" width="14" height="14" fill="${kNoValueColor}" stroke="#333" stroke-width="0.5"/>`);
-    out.push(text(x + 20, ly, 'no value (not reached or diverged)', 'class="legend-entry" font-size="12"'));
+  if (log) {
+    out.push(text(x, ly - 4, 'log colour scale', 'class="colorbar-scale" font-size="11"'));
+    ly += 16;
+  }
+  const entries: Array<[number, string, string]> = [
+    [range.missing, kMissingColor, metric.id === 'tSettled' ? 'never applied (ran to t_end)' : 'never applied'],
+    [range.diverged, CLASSES.diverged.color, CLASSES.diverged.label],
+    [range.notComputed, kNotComputedColor, 'not computed (inherited from its block)'],
+  ];
+  for (const [count, color, label] of entries) {
+    if (!count) continue;
+    out.push(`<rect x="${x}" y="${ly - 11}" width="14" height="14" fill="${color}" stroke="#333" stroke-width="0.5"/>`);
+    out.push(text(x + 20, ly, label, 'class="legend-entry" font-size="12"'));
     ly += 20;
   }
   return { parts: out, endY: ly };

@@ -7,7 +7,8 @@ import { parseSpec } from '../../src/sweep/spec.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { figureSvg } from '../../src/export/figure.js';
 import { rawPng } from '../../src/export/layer.js';
-import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
+import { CLASSES, CLASS_BY_CODE, CLASS_PENDING } from '../../src/models/types.js';
+import { kNotComputedColor, kPendingColor } from '../../src/export/palette.js';
 
 const nx = 10;
 const ny = 8;
@@ -67,7 +68,7 @@ describe('figureSvg', () => {
     expect(m).toContain('<rect class="colorbar"');
     expect(texts(m, 'colorbar-units')).toEqual(['units: flow time']);
     expect(texts(m, 'colorbar-tick').length).toBeGreaterThanOrEqual(3);
-    expect(texts(m, 'legend-entry')).toEqual(['no value (not reached or diverged)']);
+    expect(texts(m, 'legend-entry')).toEqual(['never applied']);
     expect(m).not.toContain('class="overlay"');
     expect(() => figureSvg(tian, { layer: 'bogus' })).toThrow('layer "bogus" is neither "class" nor a metric of tian-l2 (s, tauEff, collapseTime, tSettled, steps)');
   });
@@ -106,6 +107,25 @@ describe('rawPng', () => {
     const at = (c: number) => { const i = c % nx; const j = (c - i) / nx; const k = ((ny - 1 - j) * nx + i) * 3; return Array.from(png.data.subarray(k, k + 3)); };
     expect(at(s.indexOf(Math.min(...s)))).toEqual([0x44, 0x01, 0x54]);
     expect(at(s.indexOf(Math.max(...s)))).toEqual([0xfd, 0xe7, 0x25]);
+  });
+});
+
+describe('the export colours as the explorer does (src/export/palette.ts)', () => {
+  it('a metric layer paints a refined run\'s inherited cells "not computed" and names them; pending cells are the pending grey', () => {
+    const computed = new Uint8Array(nx * ny).fill(1);
+    computed[0] = 0;
+    const metrics = Float32Array.from(tian.metrics);
+    metrics.fill(NaN, 0, 5); // an inherited cell's metrics are NaN (refine.ts)
+    const refined = { ...tian, computed, metrics };
+    const png = decode(rawPng(refined, 's'));
+    const bottomLeft = ((ny - 1) * nx) * 3;
+    expect(Array.from(png.data.subarray(bottomLeft, bottomLeft + 3))).toEqual(rgbOf(kNotComputedColor));
+    expect(texts(figureSvg(refined, { layer: 's' }), 'legend-entry')).toEqual(['not computed (inherited from its block)']);
+    // The class map shows the class it inherited, as on screen.
+    const cls = decode(rawPng(refined, 'class'));
+    expect(Array.from(cls.data.subarray(bottomLeft, bottomLeft + 3))).toEqual(rgbOf(CLASSES[CLASS_BY_CODE[tian.classes[0]]].color));
+    const pending = decode(rawPng({ ...tian, classes: Uint8Array.from(tian.classes).fill(CLASS_PENDING, 0, 1) }, 'class'));
+    expect(Array.from(pending.data.subarray(bottomLeft, bottomLeft + 3))).toEqual(rgbOf(kPendingColor));
   });
 });
 

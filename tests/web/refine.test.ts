@@ -6,10 +6,12 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import type { PreviewServer } from 'vite';
 import { buildExplorer, startExplorer } from '../support/browser.js';
-import { canvasPixels, cellCentre, deep, heatmapCanvas, openExplorer, textOf, waitDone } from '../support/explorer-page.js';
+import { canvasPixels, cellCentre, deep, heatmapCanvas, openExplorer, textOf, waitDone, waitDrawn } from '../support/explorer-page.js';
 import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
-import { UNCERTAIN_PRECISION, UNCERTAIN_TOLERANCE } from '../../src/engine/result.js';
-import { kInheritedFade, kNotComputedColor } from '../../web/render/palette.js';
+import { UNCERTAIN_PRECISION, UNCERTAIN_TOLERANCE, type SweepResult } from '../../src/engine/result.js';
+import { layerColors } from '../../src/export/layer.js';
+import { parseSpec } from '../../src/sweep/spec.js';
+import { kInheritedFade, kNotComputedColor } from '../../src/export/palette.js';
 
 const kArtifacts = 'test-artifacts/explorer';
 const n = 64;
@@ -34,10 +36,11 @@ const near = (a: number[], b: number[], tol = 2) => a.every((v, k) => Math.abs(v
 const classRgb = (code: number) => rgb(CLASSES[CLASS_BY_CODE[code]].color);
 const faded = (c: number[]) => c.map((v) => v + (255 - v) * kInheritedFade);
 
-type Refined = { classes: number[]; computed: number[]; refine: { computed: number; inherited: number; sampleSize: number; disagreements: number; rounds: number }; rounds: number };
+type Refined = { classes: number[]; computed: number[]; metrics: number[]; refine: { computed: number; inherited: number; sampleSize: number; disagreements: number; rounds: number }; rounds: number };
 const refined = (page: Page): Promise<Refined> => page.evaluate(() => {
-  const run = (window as unknown as { __atlas: { sweep: { run: { refined: { rounds: number }; result: { classes: Uint8Array; computed: Uint8Array; refine: Refined['refine'] } } } } }).__atlas.sweep.run;
-  return { classes: Array.from(run.result.classes), computed: Array.from(run.result.computed), refine: run.result.refine, rounds: run.refined.rounds };
+  type Run = { refined: { rounds: number }; result: { classes: Uint8Array; computed: Uint8Array; metrics: Float32Array; refine: Refined['refine'] } };
+  const { result, refined } = (window as unknown as { __atlas: { sweep: { run: Run } } }).__atlas.sweep.run;
+  return { classes: Array.from(result.classes), computed: Array.from(result.computed), metrics: Array.from(result.metrics), refine: result.refine, rounds: refined.rounds };
 });
 
 /** Sets a view field through the page's own patch path (the same event the controls fire). */
@@ -45,13 +48,30 @@ const patchView = (page: Page, patch: object) => page.evaluate((p) => {
   document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-controls')!.dispatchEvent(new CustomEvent('view-patch', { detail: p, bubbles: true, composed: true }));
 }, patch);
 
-/** Waits for the heatmap to have drawn the current view (its frame key includes the overlay and layer). */
-const settleFrame = (page: Page) => page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))));
+/** The refined result as the export sees it (NaN metrics and `computed` included). */
+const asResult = (g: Refined): SweepResult => ({
+  spec: parseSpec({ model: 'tian-l2', x: { param: 'p0', min: 0, max: 1, n }, y: { param: 'weightDecay', min: 0, max: 1, n } }),
+  nx: n, ny: n, classes: Uint8Array.from(g.classes), metrics: Float32Array.from(g.metrics), computed: Uint8Array.from(g.computed),
+}) as SweepResult;
+
+/** Cells whose painted colour is not the export's colour of the same result and layer. */
+async function exportMismatches(page: Page, layer: string, shot: string): Promise<number[]> {
+  const { rgb: want } = layerColors(asResult(grid), layer);
+  const png = await canvasPixels(page, `${kArtifacts}/${shot}`);
+  const bad: number[] = [];
+  for (let c = 0; c < n * n; c++) {
+    const [i, j] = [c % n, Math.floor(c / n)];
+    const k = ((n - 1 - j) * n + i) * 3;
+    if (!near(png.at(...cellCentre(png.width, png.height, n, n, i, j)), Array.from(want.subarray(k, k + 3)))) bad.push(c);
+  }
+  return bad;
+}
+
+let grid: Refined;
 
 describe('refinement in the explorer', () => {
   let page: Page;
   let errors: string[];
-  let grid: Refined;
 
   it('refine=coarse:verify:seed in the URL refines; every round went into the grid on screen', async () => {
     ({ page, errors } = await openExplorer(browser, `${url}${kQuery}`));
@@ -63,17 +83,15 @@ describe('refinement in the explorer', () => {
     expect(grid.computed.filter((c) => c === 0)).toHaveLength(grid.refine.inherited);
     expect(await (await deep(page, 'atlas-controls', '[name="refine"]')).evaluate((e) => (e as HTMLInputElement).checked)).toBe(true);
     expect(new URL(page.url()).searchParams.get('refine')).toBe('8:0.05:1');
-    const png = await canvasPixels(page, `${kArtifacts}/refine-class.png`);
-    const bad: number[] = [];
-    for (let c = 0; c < n * n; c++) if (!near(png.at(...cellCentre(png.width, png.height, n, n, c % n, Math.floor(c / n))), classRgb(grid.classes[c]))) bad.push(c);
-    expect(bad).toEqual([]);
+    await waitDrawn(page, 'class');
+    expect(await exportMismatches(page, 'class', 'refine-class.png')).toEqual([]);
     expect(await textOf(page, 'atlas-legend', '[data-refine-counts]')).toBe(`${grid.refine.computed} computed / ${grid.refine.inherited} inherited / ${grid.refine.sampleSize} verification sample / ${grid.refine.disagreements} disagreements`);
   });
 
   it('the computed-cells overlay fades exactly the inherited cells', async () => {
     await patchView(page, { computedOverlay: true });
     await page.waitForFunction(() => new URL(location.href).searchParams.get('computed') === 'on');
-    await settleFrame(page);
+    await waitDrawn(page, 'class', true);
     const png = await canvasPixels(page, `${kArtifacts}/refine-computed-overlay.png`);
     const counts = { computed: 0, inherited: 0, bad: 0 };
     for (let c = 0; c < n * n; c++) {
@@ -89,7 +107,9 @@ describe('refinement in the explorer', () => {
   it('a metric layer paints inherited cells in the "not computed" colour, named in the legend and the readout', async () => {
     await patchView(page, { layer: 's' });
     await page.waitForFunction(() => new URL(location.href).searchParams.get('layer') === 's');
-    await settleFrame(page);
+    await waitDrawn(page, 0);
+    // The export paints the same result the same way, not-computed cells included.
+    expect(await exportMismatches(page, 's', 'refine-metric-s.png')).toEqual([]);
     const png = await canvasPixels(page, `${kArtifacts}/refine-metric-s.png`);
     let inheritedBad = 0;
     let computedGrey = 0;

@@ -7,7 +7,7 @@ import { SweepController, kEnableWebGpu, progressText } from '../controllers/swe
 import { viewFromQuery, viewToQuery } from '../state/url.js';
 import type { ResolvedSpec } from '../../src/sweep/spec.js';
 import { viewFromPreset, viewToSpec, type View, type ZoomBox } from '../state/view.js';
-import { metricStyle } from '../state/metric-style.js';
+import { metricStyle } from '../../src/export/palette.js';
 import { cellEnds, stepStats } from '../../src/export/grid.js';
 import { ZoomHistory } from '../state/zoom-history.js';
 import type { CellDetail } from './atlas-heatmap.js';

@@ -63,6 +63,11 @@ export class AtlasHeatmap extends LitElement {
 
   private lastPaint = { at: -Infinity, gpuMs: 0 };
 
+  /** What the canvas shows: `runId/version/phase/layer/size/showComputed`, layer `class` or `index:lo:hi:log` (tests wait on it). */
+  get frame(): string {
+    return this.frames.drawn;
+  }
+
   private frameKey(): string | undefined {
     const r = this.run;
     if (!r?.fine || !r.device) return undefined;

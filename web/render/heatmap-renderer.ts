@@ -1,7 +1,13 @@
 import '../../src/engine/float16-shim.js';
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
-import code from '../../shaders/web/heatmap.wgsl?raw';
-import { kPaletteSlots, paletteData } from './palette.js';
+import heatmapWgsl from '../../shaders/web/heatmap.wgsl?raw';
+import { paletteData, paletteWgsl, type MetricStyle } from '../../src/export/palette.js';
+
+export type { MetricStyle };
+
+/** The heatmap shader with its palette constants generated from the one colouring module. */
+export const heatmapCode = `${paletteWgsl()}\n\n${heatmapWgsl}`;
+const code = heatmapCode;
 
 /** One grid's whole-grid buffers (GridTarget) with its shape. */
 export interface GridBuffers {
@@ -13,15 +19,6 @@ export interface GridBuffers {
   records: GPUBuffer;
   /** u32 per cell: 0 inherited from its block (refinement), else computed (level + 1, 255 a verification sample). */
   computed: GPUBuffer;
-}
-
-/** How a metric layer maps values to the colormap; absent for the class map. */
-export interface MetricStyle {
-  index: number;
-  lo: number;
-  hi: number;
-  log: boolean;
-  missing?: number;
 }
 
 /**
@@ -46,7 +43,7 @@ export class HeatmapRenderer {
       label: 'heatmap',
       layout: 'auto',
       vertex: { module, entryPoint: 'vs' },
-      fragment: { module, entryPoint: 'fs', targets: [{ format }], constants: kPaletteSlots },
+      fragment: { module, entryPoint: 'fs', targets: [{ format }] },
       primitive: { topology: 'triangle-list' },
     });
     this.uniforms = makeStructuredView(makeShaderDataDefinitions(code).uniforms.u);
