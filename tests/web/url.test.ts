@@ -50,6 +50,17 @@ describe('explorer URL state', () => {
     expect(viewToSpec(view).spec!.integrator.adaptive).toBe(true);
   });
 
+  it('?preset=MODEL/PRESET, the id `collapse-atlas models` and `preset` print, gives the same view as ?model=&preset=', () => {
+    for (const model of models) {
+      for (const preset of model.presets) {
+        const byId = viewFromQuery(`?preset=${model.id}/${preset.id}&n=32`);
+        expect(byId.error).toBeUndefined();
+        expect(byId.view).toEqual(viewFromQuery(`?model=${model.id}&preset=${preset.id}&n=32`).view);
+      }
+    }
+    expect(viewFromQuery('?preset=tian-l2/fig3-basin-eta0').view).toEqual(viewFromPreset(models.find((q) => q.id === 'tian-l2')!, models.find((q) => q.id === 'tian-l2')!.presets.find((p) => p.id === 'fig3-basin-eta0')!));
+  });
+
   it('the older ?model=&preset=&n= still works', () => {
     const model = models[0];
     const { view, error } = viewFromQuery(`?model=${model.id}&preset=${model.presets[0].id}&n=40`);
@@ -78,6 +89,10 @@ describe('explorer URL state', () => {
     [`?model=${m.id}&${axis}&settle=1e-6:0.5:2`, 'URL: settle: expected off, tol or tol:hold, got "1e-6:0.5:2"'],
     [`?model=${m.id}&${axis}&settle=1e-6:long`, 'URL: settle.hold: "long" is not a number'],
     [`?model=${m.id}&${axis}&settle=2`, 'URL: settle.tol: must lie in (0, 1) (got 2)'],
+    [`?model=${m.id}&preset=${m.presets[0].id}&v.augmentaton=5`, `URL: v.augmentaton: unknown parameter "augmentaton" of ${m.id} (known: ${m.params.map((p) => p.id).join(', ')})`],
+    [`?model=bao-cosine&preset=${m.id}/${m.presets[0].id}`, `URL: preset: "${m.id}/${m.presets[0].id}" is a preset of ${m.id}, but model=bao-cosine`],
+    [`?preset=${m.id}/nope`, `URL: preset: ${m.id} has no preset "nope" (known: ${m.presets.map((p) => p.id).join(', ')})`],
+    [`?preset=${m.id}/a/b`, 'URL: preset: expected PRESET or MODEL/PRESET, got "tian-l2/a/b"'],
   ])('%s is named and falls back to the defaults', (query, message) => {
     const { view, error } = viewFromQuery(query);
     expect(error).toBe(message);

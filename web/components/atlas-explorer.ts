@@ -78,7 +78,7 @@ export class AtlasExplorer extends LitElement {
       this.requestUpdate();
       return;
     }
-    this.apply(this.view, true);
+    this.apply(this.view, true, true);
   }
 
   override updated(): void {
@@ -86,8 +86,12 @@ export class AtlasExplorer extends LitElement {
     if (run?.phase === 'done' && run.result) this.result = run.result;
   }
 
-  /** Shows `view`, writes it to the URL and, unless only the drawing changed, starts its sweep. */
-  private apply(view: View, sweep: boolean): void {
+  /**
+   * Shows `view`, writes it to the URL and, unless only the drawing changed, starts its sweep. Any
+   * view after the first replaces the one a malformed URL fell back to: its error goes.
+   */
+  private apply(view: View, sweep: boolean, first = false): void {
+    if (!first) this.urlError = undefined;
     this.view = view;
     history.replaceState(null, '', viewToQuery(view));
     const checked = viewToSpec(view);

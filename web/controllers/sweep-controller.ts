@@ -98,6 +98,22 @@ function uploadRound(device: GPUDevice, grid: GridBuffers, classes: Uint8Array, 
   device.queue.writeBuffer(grid.computed, 0, Uint32Array.from(computed));
 }
 
+/**
+ * Why the page cannot hold `spec`'s grid, or undefined when it can: its largest whole-grid buffer
+ * (the records, one f32 per metric per cell) must fit the device's storage-binding and buffer
+ * limits. Said before anything is allocated, e.g. `x.n: 100000 × 100000 cells need a
+ * 200000000000-byte grid buffer (20 bytes per cell); this GPU holds at most 2147483648 bytes per
+ * buffer (about 10362 × 10362 cells)`.
+ */
+export function gridLimitError(spec: ResolvedSpec, limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'>): string | undefined {
+  const perCell = 4 * cellMetrics(spec.model).length;
+  const bytes = spec.x.n * spec.y.n * perCell;
+  const limit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  if (bytes <= limit) return undefined;
+  const side = Math.floor(Math.sqrt(limit / perCell));
+  return `x.n: ${spec.x.n} × ${spec.y.n} cells need a ${bytes}-byte grid buffer (${perCell} bytes per cell); this GPU holds at most ${limit} bytes per buffer (about ${side} × ${side} cells)`;
+}
+
 function coarseOf(spec: ResolvedSpec): ResolvedSpec | undefined {
   // A refined run paints its own coarse blocks first.
   if (spec.refine || (spec.x.n <= kCoarseN && spec.y.n <= kCoarseN)) return undefined;
@@ -176,6 +192,8 @@ export class SweepController implements ReactiveController {
   private async execute(run: LiveRun, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     const device = await this.device_();
+    const tooLarge = gridLimitError(run.spec, device.limits);
+    if (tooLarge) throw new Error(tooLarge);
     run.device = device;
     run.fine = makeGrid(device, run.spec);
     if (run.coarseSpec) {

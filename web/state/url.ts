@@ -112,11 +112,24 @@ function parseSettle(text: string): ViewSettle {
   return parts.length === 2 ? { tol, hold: number('settle.hold', parts[1]) } : { tol };
 }
 
+/**
+ * `preset` as `id` (of `model`) or `model/id`, the form `collapse-atlas models` and `preset` print:
+ * the model it names, and the preset id.
+ */
+function presetRef(q: URLSearchParams): { modelId: string | null; presetId: string | null } {
+  const preset = q.get('preset');
+  const modelId = q.get('model');
+  if (preset === null || !preset.includes('/')) return { modelId, presetId: preset };
+  const [fromPreset, presetId, extra] = preset.split('/');
+  if (extra !== undefined) throw new UrlError(`preset: expected PRESET or MODEL/PRESET, got "${preset}"`);
+  if (modelId !== null && modelId !== fromPreset) throw new UrlError(`preset: "${preset}" is a preset of ${fromPreset}, but model=${modelId}`);
+  return { modelId: fromPreset, presetId };
+}
+
 function parseQuery(q: URLSearchParams): View {
-  const id = q.get('model');
+  const { modelId: id, presetId } = presetRef(q);
   const model = id === null ? models[0] : getModel(id);
   if (!model) throw new UrlError(`model: unknown model "${id}" (known: ${models.map((m) => m.id).join(', ')})`);
-  const presetId = q.get('preset');
   let view = defaultView(model);
   if (presetId !== null) {
     const preset = model.presets.find((p) => p.id === presetId);
@@ -132,6 +145,8 @@ function parseQuery(q: URLSearchParams): View {
   const values = { ...view.values };
   for (const [key, text] of q) {
     if (!key.startsWith('v.')) continue;
+    // A misspelt name would otherwise be dropped without a word (and stay in the URL).
+    if (!model.params.some((p) => p.id === key.slice(2))) throw new UrlError(`${key}: unknown parameter "${key.slice(2)}" of ${model.id} (known: ${model.params.map((p) => p.id).join(', ')})`);
     const v = text.trim() === '' ? NaN : Number(text);
     values[key.slice(2)] = Number.isFinite(v) ? v : text;
   }
