@@ -223,7 +223,8 @@ describe('explorer page', () => {
     await waitDrawn(page, 'class');
   });
 
-  it('a dragged box recomputes that region at full resolution, and its URL restores the same grid', async () => {
+  it('a dragged box recomputes that region at full resolution, its URL restores the same grid, and zoom back / forward return to each', async () => {
+    const unzoomed = await finishedGrid(page);
     const box = (await (await heatmapCanvas(page)).boundingBox())!;
     // p0 ∈ [0.03, 0.3], η ∈ [0.045, 0.165]: across the boundary.
     await page.mouse.move(box.x + box.width * 0.05, box.y + box.height * 0.45);
@@ -249,6 +250,21 @@ describe('explorer page', () => {
     expect(restored.finalState).toEqual(zoomed.finalState);
     expect(copyErrors).toEqual([]);
     await copy.close();
+    // Zoom history: back recomputes the slice before the box, forward the box again, bit for bit.
+    const click = async (name: string) => (await deep(page, `button[name="${name}"]`)).evaluate((b) => (b as HTMLButtonElement).click());
+    const enabled = async (name: string) => (await deep(page, `button[name="${name}"]`)).evaluate((b) => !(b as HTMLButtonElement).disabled);
+    expect([await enabled('zoom-back'), await enabled('zoom-forward')]).toEqual([true, false]);
+    await click('zoom-back');
+    runId = await waitDone(page, runId);
+    const back = await finishedGrid(page);
+    expect(back.search).toBe(unzoomed.search);
+    expect(back.classes).toEqual(unzoomed.classes);
+    expect([await enabled('zoom-back'), await enabled('zoom-forward')]).toEqual([false, true]);
+    await click('zoom-forward');
+    runId = await waitDone(page, runId);
+    const forward = await finishedGrid(page);
+    expect(forward.search).toBe(zoomed.search);
+    expect(forward.classes).toEqual(zoomed.classes);
     expect(errors).toEqual([]);
     await page.close();
   });
