@@ -2,6 +2,8 @@
 // the sweep runner mirrors its tiles into (GridTarget), so no cell ever comes back to the CPU to be
 // drawn. Cells the fine grid has not reached yet show the coarse pass beneath, else `pending`.
 // HeatmapUniforms is declared only here; the TS view is derived from this text (web/render/).
+// Every colour rule mirrors cellPaint in src/export/palette.ts, whose paletteWgsl() prepends the
+// constants used here (kPending, kDiverged, the colour slots, kInheritedFade): nothing is hard-coded.
 
 struct GridDims {
   nx: u32,
@@ -19,6 +21,7 @@ struct HeatmapUniforms {
   missing: f32,                  // metric value meaning "never applied"
   lo: f32,                       // colour range of the metric layer
   hi: f32,
+  showComputed: u32,             // the "computed cells" overlay: inherited cells faded towards white
 }
 
 @group(0) @binding(0) var<uniform> u: HeatmapUniforms;
@@ -26,17 +29,11 @@ struct HeatmapUniforms {
 @group(0) @binding(2) var<storage, read> fineRecords: array<f32>;
 @group(0) @binding(3) var<storage, read> coarseClasses: array<u32>;
 @group(0) @binding(4) var<storage, read> coarseRecords: array<f32>;
-// colors[0 .. kClassSlots): one per class code; [kPendingColor], [kMissingColor]; [kRampStart ..]:
-// the colormap. The slots are set from web/render/palette.ts, the one place that lays the buffer out.
+// colors[0 .. kClassSlots): one per class code; [kPendingColor], [kMissingColor], [kNotComputedColor];
+// [kRampStart ..]: the colormap. paletteData() in src/export/palette.ts lays the buffer out.
 @group(0) @binding(5) var<storage, read> colors: array<vec4f>;
-
-const kPending = 255u;
-const kDiverged = 3u;
-override kClassSlots: u32 = 8;
-override kPendingColor: u32 = 8;
-override kMissingColor: u32 = 9;
-override kRampStart: u32 = 16;
-override kRampSize: u32 = 256;
+// Refinement: 0 where the cell took its block's class without being integrated (never a value).
+@group(0) @binding(6) var<storage, read> fineComputed: array<u32>;
 
 @vertex
 fn vs(@builtin(vertex_index) k: u32) -> @builtin(position) vec4f {
@@ -66,9 +63,12 @@ fn metricColor(v: f32) -> vec4f {
   return colors[kRampStart + k];
 }
 
-fn cellColor(cls: u32, v: f32) -> vec4f {
+fn cellColor(cls: u32, v: f32, inherited: bool) -> vec4f {
   if (cls == kPending) {
     return colors[kPendingColor];
+  }
+  if (u.layer >= 0 && inherited) {
+    return colors[kNotComputedColor];
   }
   if (u.layer < 0 || cls == kDiverged) {
     return colors[min(cls, kClassSlots - 1u)];
@@ -82,8 +82,13 @@ fn fs(@builtin(position) pos: vec4f) -> @location(0) vec4f {
   let cell = cellAt(pos.xy, u.fine);
   let cls = fineClasses[cell];
   if (cls != kPending || u.coarse.ny == 0u) {
-    return cellColor(cls, fineRecords[cell * u.recordSize + metric]);
+    let inherited = fineComputed[cell] == 0u;
+    let color = cellColor(cls, fineRecords[cell * u.recordSize + metric], inherited);
+    if (u.showComputed != 0u && inherited && cls != kPending) {
+      return vec4f(mix(color.rgb, vec3f(1.0), kInheritedFade), 1.0);
+    }
+    return color;
   }
   let c = cellAt(pos.xy, u.coarse);
-  return cellColor(coarseClasses[c], coarseRecords[c * u.recordSize + metric]);
+  return cellColor(coarseClasses[c], coarseRecords[c * u.recordSize + metric], false);
 }

@@ -3,7 +3,10 @@ import { encode } from 'fast-png';
 import { DERIVED, type NumberParam, type OverlayCurve } from '../models/types.js';
 import type { SweepResult } from '../engine/result.js';
 import type { ResolvedAxis } from '../sweep/spec.js';
-import { base64, classCategories, kNoValueColor, layerColors, viridis, type Category, type LayerId, type MetricRange } from './layer.js';
+import { hatchPattern, uncertainCount, uncertainHatch } from './hatch.js';
+import { base64, classCategories, layerColors, viridis, type Category, type LayerId, type MetricRange } from './layer.js';
+import { kMissingColor, kNotComputedColor } from './palette.js';
+import { CLASSES } from '../models/types.js';
 
 /** raw.png (one pixel per cell) lives with the colour mapping; re-exported for one import. */
 export { rawPng, type LayerId } from './layer.js';
@@ -134,18 +137,28 @@ function colorbar(range: MetricRange, x: number, y: number, h: number, id: strin
   title.forEach((line, n) => out.push(text(x, y - 26 - 15 * (title.length - 1 - n), line, 'class="colorbar-title" font-size="12" font-weight="bold"')));
   if (metric.units) out.push(text(x, y - 10, `units: ${metric.units}`, 'class="colorbar-units" font-size="11"'));
   out.push(`<rect class="colorbar" x="${x}" y="${y}" width="${w}" height="${h}" fill="url(#${id})" stroke="#333" stroke-width="0.5"/>`);
-  const s = scaleLinear().domain([range.min, range.max]).range([y + h, y]);
-  const flat = range.min === range.max;
-  const marks = flat ? [{ v: range.min, label: fmtNum(range.min) }] : ticks(s, 5);
-  for (const t of marks) {
-    const ty = flat ? y + h / 2 : s(t.v);
+  const { lo, hi, log } = range.style;
+  // The bar is the ramp in t; ticks sit where their value's t is (log t on a log colour scale).
+  const s: ReturnType<typeof axisScale> = log ? scaleLog().domain([lo, hi]).range([y + h, y]) : scaleLinear().domain([lo, hi]).range([y + h, y]);
+  for (const t of ticks(s, 5)) {
+    const ty = s(t.v);
     out.push(`<line x1="${x + w}" x2="${x + w + 4}" y1="${ty.toFixed(1)}" y2="${ty.toFixed(1)}" stroke="#333"/>`);
-    out.push(text(x + w + 7, ty + 4, t.label, 'class="colorbar-tick" font-size="11"'));
+    if (t.label) out.push(text(x + w + 7, ty + 4, t.label, 'class="colorbar-tick" font-size="11"'));
   }
   let ly = y + h + 22;
-  if (range.noValue > 0) {
-    out.push(`<rect x="${x}" y="${ly - 11}" width="14" height="14" fill="${kNoValueColor}" stroke="#333" stroke-width="0.5"/>`);
-    out.push(text(x + 20, ly, 'no value (not reached or diverged)', 'class="legend-entry" font-size="12"'));
+  if (log) {
+    out.push(text(x, ly - 4, 'log colour scale', 'class="colorbar-scale" font-size="11"'));
+    ly += 16;
+  }
+  const entries: Array<[number, string, string]> = [
+    [range.missing, kMissingColor, metric.id === 'tSettled' ? 'never applied (ran to t_end)' : 'never applied'],
+    [range.diverged, CLASSES.diverged.color, CLASSES.diverged.label],
+    [range.notComputed, kNotComputedColor, 'not computed (inherited from its block)'],
+  ];
+  for (const [count, color, label] of entries) {
+    if (!count) continue;
+    out.push(`<rect x="${x}" y="${ly - 11}" width="14" height="14" fill="${color}" stroke="#333" stroke-width="0.5"/>`);
+    out.push(text(x + 20, ly, label, 'class="legend-entry" font-size="12"'));
     ly += 20;
   }
   return { parts: out, endY: ly };
@@ -183,6 +196,9 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
 
   out.push(`<defs><clipPath id="${id}-plot"><rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}"/></clipPath></defs>`);
   out.push(`<image class="heatmap" x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" preserveAspectRatio="none" image-rendering="pixelated" style="image-rendering:pixelated" href="data:image/png;base64,${base64(png)}"/>`);
+
+  // Uncertain cells (SweepResult.uncertain) are hatched over their class colour.
+  out.push(uncertainHatch(r.uncertain, r.nx, r.ny, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, `${id}-hatch`));
 
   const curves = opts.overlays === false ? [] : model.overlays({
     x: { param: r.spec.x.param, min: r.spec.x.min, max: r.spec.x.max },
@@ -227,6 +243,13 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
       out.push(text(lx + 20, ly, k.label, 'class="legend-entry" font-size="12"'));
       ly += 20;
     }
+  }
+  const uncertain = uncertainCount(r.uncertain);
+  if (uncertain) {
+    out.push(`<defs>${hatchPattern(`${id}-hatch-key`)}</defs><rect x="${lx}" y="${ly - 11}" width="14" height="14" fill="url(#${id}-hatch-key)" stroke="#333" stroke-width="0.5"/>`);
+    out.push(text(lx + 20, ly, `uncertain: ${uncertain} cells`, 'class="legend-uncertain" font-size="12"'));
+    out.push(text(lx + 20, ly + 15, '(class flips at rtol/100 or in f64)', 'font-size="11"'));
+    ly += 38;
   }
   if (curves.length) {
     ly += 6;

@@ -1,29 +1,31 @@
-import { interpolateViridis } from 'd3-scale-chromatic';
 import { encode } from 'fast-png';
 import { CLASS_BY_CODE, CLASSES, cellMetrics, type Metric } from '../models/types.js';
 import type { SweepResult } from '../engine/result.js';
+import { cellPaint, cellRgb, hexToRgb, metricStyle, rampColor, type MetricStyle, type Rgb } from './palette.js';
 
 export { base64 } from './base64.js';
+export { hexToRgb };
 
 /**
- * One colour per cell for a figure layer, DOM-free: the class map in the fixed CLASSES palette, or a
- * per-cell metric in viridis over the range of its applicable values. Shared by figure.svg, raw.png
- * and the explorer's exports.
+ * One colour per cell for a figure layer, DOM-free: the class map or a per-cell metric, coloured by
+ * src/export/palette.ts exactly as the explorer's heatmap colours it. Shared by figure.svg, raw.png,
+ * the compare page and the explorer's exports.
  */
 
 /** `'class'` or the id of one of cellMetrics(model). */
 export type LayerId = 'class' | string;
 
-/** Cells that have no value to colour: a metric that never applied, or a diverged cell. */
-export const kNoValueColor = '#c8c8c8';
-const kPendingColor = '#000000';
+/** Viridis at t ∈ [0, 1] as #rrggbb (the palette's ramp). */
+export const viridis = rampColor;
 
 export interface MetricRange {
   metric: Metric;
-  min: number;
-  max: number;
-  /** Cells drawn in kNoValueColor (missing value, diverged, non-finite). */
-  noValue: number;
+  /** The colour range and scale (palette.ts metricStyle), as on screen. */
+  style: MetricStyle;
+  /** Cells of each kind that is not a value on the ramp (each gets a legend entry when present). */
+  missing: number;
+  diverged: number;
+  notComputed: number;
 }
 
 export interface LayerColors {
@@ -43,16 +45,6 @@ export interface Category {
 /** The fixed class legend as categories (the default of every categorical layer). */
 export const classCategories: readonly Category[] = CLASS_BY_CODE.map((id) => ({ code: CLASSES[id].code, label: CLASSES[id].label, color: CLASSES[id].color }));
 
-export function hexToRgb(hex: string): [number, number, number] {
-  const m = /^#([0-9a-f]{6})$/i.exec(hex.trim());
-  if (!m) throw new Error(`not a #rrggbb colour: ${hex}`);
-  const v = parseInt(m[1], 16);
-  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
-}
-
-/** Viridis at t ∈ [0, 1] as #rrggbb (d3's ramp already returns hex). */
-export const viridis = (t: number): string => interpolateViridis(Math.min(1, Math.max(0, t)));
-
 export function findMetric(r: SweepResult, layer: LayerId): { metric: Metric; index: number } {
   const metrics = cellMetrics(r.spec.model);
   const index = metrics.findIndex((m) => m.id === layer);
@@ -60,56 +52,28 @@ export function findMetric(r: SweepResult, layer: LayerId): { metric: Metric; in
   return { metric: metrics[index], index };
 }
 
-/** A cell's metric value, or undefined where it has none to colour. */
-function metricValue(r: SweepResult, index: number, count: number, metric: Metric, cell: number): number | undefined {
-  if (r.classes[cell] === CLASSES.diverged.code) return undefined;
-  const v = r.metrics[cell * count + index];
-  if (!Number.isFinite(v) || (metric.missing !== undefined && v === metric.missing)) return undefined;
-  return v;
-}
-
 export function metricRange(r: SweepResult, layer: LayerId): MetricRange {
-  const { metric, index } = findMetric(r, layer);
-  const count = cellMetrics(r.spec.model).length;
-  let min = Infinity;
-  let max = -Infinity;
-  let noValue = 0;
+  const { metric } = findMetric(r, layer);
+  const style = metricStyle(r.spec.model, layer, r)!;
+  const range: MetricRange = { metric, style, missing: 0, diverged: 0, notComputed: 0 };
   for (let c = 0; c < r.nx * r.ny; c++) {
-    const v = metricValue(r, index, count, metric, c);
-    if (v === undefined) noValue++;
-    else {
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-    }
+    const paint = cellPaint(r, style, c);
+    if (paint === 'missing') range.missing++;
+    else if (paint === 'not-computed') range.notComputed++;
+    else if (paint === 'class') range.diverged++;
   }
-  if (min > max) [min, max] = [0, 1];
-  return { metric, min, max, noValue };
+  return range;
 }
 
 export function layerColors(r: SweepResult, layer: LayerId, categories: readonly Category[] = classCategories): LayerColors {
   const { nx, ny } = r;
   const rgb = new Uint8Array(nx * ny * 3);
-  const put = (cell: number, c: readonly number[]) => {
-    const i = cell % nx;
-    const j = (cell - i) / nx;
-    rgb.set(c, ((ny - 1 - j) * nx + i) * 3);
-  };
-  if (layer === 'class') {
-    const palette = new Map<number, [number, number, number]>(categories.map((k) => [k.code, hexToRgb(k.color)]));
-    const pending = hexToRgb(kPendingColor);
-    for (let c = 0; c < nx * ny; c++) put(c, palette.get(r.classes[c]) ?? pending);
-    return { rgb };
-  }
-  const range = metricRange(r, layer);
-  const { index } = findMetric(r, layer);
-  const count = cellMetrics(r.spec.model).length;
-  const none = hexToRgb(kNoValueColor);
-  const span = range.max - range.min;
-  // 256 precomputed colours: viridis strings per cell would dominate a 1024² encode.
-  const lut = Array.from({ length: 256 }, (_, k) => hexToRgb(viridis(k / 255)));
+  const range = layer === 'class' ? undefined : metricRange(r, layer);
+  const palette = new Map<number, Rgb>(categories.map((k) => [k.code, hexToRgb(k.color)]));
   for (let c = 0; c < nx * ny; c++) {
-    const v = metricValue(r, index, count, range.metric, c);
-    put(c, v === undefined ? none : lut[span > 0 ? Math.round(((v - range.min) / span) * 255) : 128]);
+    const i = c % nx;
+    const j = (c - i) / nx;
+    rgb.set(cellRgb(r, range?.style, c, palette), ((ny - 1 - j) * nx + i) * 3);
   }
   return { rgb, range };
 }

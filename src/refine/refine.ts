@@ -71,8 +71,12 @@ export type RunCells = (cells: Uint32Array, into?: SweepResult) => Promise<Sweep
 export interface RefineOptions {
   /** Refine only these rows (a tile of the batch runner); blocks start at rows.start. */
   rows?: RowBand;
-  /** After each round, with the classes so far (inherited cells painted with their block's class). */
-  onRound?: (r: { round: number; computed: number; newCells: number; classes: Uint8Array }) => void | Promise<void>;
+  /**
+   * After each round, with the classes so far (inherited cells painted with their block's class), the
+   * accumulated result (its metrics NaN where not integrated yet) and the `computed` codes so far.
+   * All three are the refinement's own arrays, changed by later rounds: copy what must be kept.
+   */
+  onRound?: (r: { round: number; computed: number; newCells: number; classes: Uint8Array; result: SweepResult; computedCells: Uint8Array }) => void | Promise<void>;
 }
 
 interface Leaf {
@@ -134,7 +138,7 @@ export async function refineSweep(spec: ResolvedSpec, refine: ResolvedRefine, ru
     }
     if (first) markNotIntegrated(acc, list, r0 * nx, r1 * nx);
     paintAll();
-    await opts.onRound?.({ round: rounds, computed: computedList.length, newCells: cells.length, classes: paint });
+    await opts.onRound?.({ round: rounds, computed: computedList.length, newCells: cells.length, classes: paint, result: acc, computedCells: computed });
   };
 
   // Every band cell: its own class if integrated, else its leaf's.

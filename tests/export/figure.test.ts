@@ -1,11 +1,14 @@
 // The publication figure and raw.png, in Node from the f64 runner's results.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { chromiumFlags, chromiumPath } from '../support/browser.js';
 import { decode } from 'fast-png';
 import { parseSpec } from '../../src/sweep/spec.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { figureSvg } from '../../src/export/figure.js';
 import { rawPng } from '../../src/export/layer.js';
-import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
+import { CLASSES, CLASS_BY_CODE, CLASS_PENDING } from '../../src/models/types.js';
+import { kNotComputedColor, kPendingColor } from '../../src/export/palette.js';
 
 const nx = 10;
 const ny = 8;
@@ -65,7 +68,7 @@ describe('figureSvg', () => {
     expect(m).toContain('<rect class="colorbar"');
     expect(texts(m, 'colorbar-units')).toEqual(['units: flow time']);
     expect(texts(m, 'colorbar-tick').length).toBeGreaterThanOrEqual(3);
-    expect(texts(m, 'legend-entry')).toEqual(['no value (not reached or diverged)']);
+    expect(texts(m, 'legend-entry')).toEqual(['never applied']);
     expect(m).not.toContain('class="overlay"');
     expect(() => figureSvg(tian, { layer: 'bogus' })).toThrow('layer "bogus" is neither "class" nor a metric of tian-l2 (s, tauEff, collapseTime, tSettled, steps)');
   });
@@ -105,4 +108,67 @@ describe('rawPng', () => {
     expect(at(s.indexOf(Math.min(...s)))).toEqual([0x44, 0x01, 0x54]);
     expect(at(s.indexOf(Math.max(...s)))).toEqual([0xfd, 0xe7, 0x25]);
   });
+});
+
+describe('the export colours as the explorer does (src/export/palette.ts)', () => {
+  it('a metric layer paints a refined run\'s inherited cells "not computed" and names them; pending cells are the pending grey', () => {
+    const computed = new Uint8Array(nx * ny).fill(1);
+    computed[0] = 0;
+    const metrics = Float32Array.from(tian.metrics);
+    metrics.fill(NaN, 0, 5); // an inherited cell's metrics are NaN (refine.ts)
+    const refined = { ...tian, computed, metrics };
+    const png = decode(rawPng(refined, 's'));
+    const bottomLeft = ((ny - 1) * nx) * 3;
+    expect(Array.from(png.data.subarray(bottomLeft, bottomLeft + 3))).toEqual(rgbOf(kNotComputedColor));
+    expect(texts(figureSvg(refined, { layer: 's' }), 'legend-entry')).toEqual(['not computed (inherited from its block)']);
+    // The class map shows the class it inherited, as on screen.
+    const cls = decode(rawPng(refined, 'class'));
+    expect(Array.from(cls.data.subarray(bottomLeft, bottomLeft + 3))).toEqual(rgbOf(CLASSES[CLASS_BY_CODE[tian.classes[0]]].color));
+    const pending = decode(rawPng({ ...tian, classes: Uint8Array.from(tian.classes).fill(CLASS_PENDING, 0, 1) }, 'class'));
+    expect(Array.from(pending.data.subarray(bottomLeft, bottomLeft + 3))).toEqual(rgbOf(kPendingColor));
+  });
+});
+
+describe('figure.png: the uncertainty hatch', () => {
+  let browser: Browser | undefined;
+  afterAll(() => browser?.close());
+  // Cell (2, 3) flips at rtol/100, (7, 5) in f64: both hatched; every other cell plain.
+  const uncertain = new Uint8Array(nx * ny);
+  uncertain[3 * nx + 2] = 1;
+  uncertain[5 * nx + 7] = 2;
+  const svg = figureSvg({ ...tian, uncertain }, { layer: 'class', overlays: false });
+
+  it('covers exactly the uncertain cells with the hatch path and names it in the legend', () => {
+    // The plot spans x 78…632 and y 86…562: cells are 55.4 × 59.5 px, row 0 at the bottom.
+    const d = /<path class="uncertain" d="([^"]+)"/.exec(svg)![1];
+    expect(d).toBe('M188.80,324.00h55.40v59.50h-55.40zM465.80,205.00h55.40v59.50h-55.40z');
+    expect(texts(svg, 'legend-uncertain')).toEqual(['uncertain: 2 cells']);
+    expect(figureSvg(tian, { layer: 'class' })).not.toContain('class="uncertain"');
+  });
+
+  it('rasterised as the CLI\'s figure.png is, stripes fall inside the uncertain cells and nowhere else', async () => {
+    browser = await puppeteer.launch({ executablePath: chromiumPath, args: chromiumFlags() });
+    const page = await browser.newPage();
+    await page.setViewport({ width: 900, height: 620, deviceScaleFactor: 1 });
+    await page.setContent(`<body style="margin:0"><img src="data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}"></body>`);
+    await page.waitForFunction(() => document.querySelector('img')!.complete);
+    const png = decode(await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: 900, height: 620 } }));
+    const dark = (i: number, j: number) => {
+      const cx = Math.round(78 + (i + 0.5) * 55.4);
+      const cy = Math.round(562 - (j + 0.5) * 59.5);
+      let count = 0;
+      for (let y = cy - 20; y <= cy + 20; y++) {
+        for (let x = cx - 20; x <= cx + 20; x++) {
+          const k = (y * png.width + x) * png.channels;
+          if (Math.max(png.data[k], png.data[k + 1], png.data[k + 2]) < 100) count++;
+        }
+      }
+      return count;
+    };
+    const hatched: string[] = [];
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) if (dark(i, j) > 0) hatched.push(`${i},${j}`);
+    expect(hatched).toEqual(['2,3', '7,5']);
+    // Stripes 4 px apart, 1.5 px wide: their anti-aliased cores make about a tenth of the cell near black.
+    expect(dark(2, 3) / (41 * 41)).toBeGreaterThan(0.05);
+  }, 60_000);
 });

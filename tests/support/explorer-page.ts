@@ -66,3 +66,17 @@ export async function textOf(page: Page, ...selectors: string[]): Promise<string
   const el = await deep(page, ...selectors);
   return el.evaluate((e) => ((e.shadowRoot ?? e).textContent ?? '').replace(/\s+/g, ' ').trim());
 }
+
+/**
+ * Waits until the heatmap has drawn the finished run as it is now (its id and version) with `layer` (`class`, or a metric's index in a
+ * cell record) and the computed-cells overlay on or off: a condition, not a sleep.
+ */
+export async function waitDrawn(page: Page, layer: 'class' | number, showComputed = false): Promise<void> {
+  await page.waitForFunction((l, on) => {
+    const explorer = document.querySelector('atlas-explorer') as unknown as { shadowRoot: ShadowRoot; sweep: { run?: { id: number; version: number } } } | null;
+    const heatmap = explorer?.shadowRoot.querySelector('atlas-heatmap') as unknown as { frame?: string } | null;
+    const [id, version, phase, drawn, , overlay] = (heatmap?.frame ?? '').split('/');
+    const run = explorer?.sweep.run;
+    return phase === 'done' && id === String(run?.id) && version === String(run?.version) && (l === 'class' ? drawn === 'class' : drawn?.startsWith(`${l}:`)) && overlay === String(on);
+  }, { polling: 50 }, layer, showComputed);
+}

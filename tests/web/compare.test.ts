@@ -14,6 +14,7 @@ import { compareResults, DIFF, DIFF_COLORS } from '../../src/sweep/compare.js';
 import { compareFigureSize } from '../../src/export/compare-figure.js';
 import { compareFromQuery } from '../../web/state/compare-url.js';
 import { comparePresets } from '../../src/sweep/compare-presets.js';
+import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
 
 const device = (await testDevice())?.device;
 const n = 16;
@@ -45,7 +46,7 @@ const pageGrids = () => page.evaluate(() => {
   return { a: Array.from(c.results[0].classes), b: Array.from(c.results[1].classes), diff: Array.from(c.comparison.diff) };
 });
 
-describe.runIf(device)('compare view', () => {
+describe('compare view', () => {
   it('runs both sides as the engine does and marks exactly the cells whose class differs', async () => {
     expect(errors).toEqual([]);
     const parsed = compareFromQuery(query);
@@ -60,6 +61,31 @@ describe.runIf(device)('compare view', () => {
     expect(c.differing).toBeGreaterThan(0);
     const summary = await page.$eval('atlas-compare >>> [data-status=compare]', (e) => e.textContent);
     expect(summary).toBe(`class differs in ${c.differing} of ${c.comparable} comparable cells (${(100 * c.fraction).toFixed(2)} %)`);
+  });
+
+  it('paints panels A and B cell for cell in their class colours', async () => {
+    const grids = await pageGrids();
+    const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+    for (const side of ['a', 'b'] as const) {
+      await page.waitForFunction((s) => {
+        const heatmap = document.querySelector('atlas-compare')!.shadowRoot!.querySelector(`section[data-side=${s}] atlas-heatmap`) as unknown as { frame: string };
+        return heatmap.frame.split('/')[2] === 'done';
+      }, {}, side);
+      const canvas = (await page.$(`atlas-compare >>> section[data-side=${side}] atlas-heatmap >>> canvas`))!;
+      const png = decode(await canvas.screenshot({ type: 'png' }));
+      const wrong: string[] = [];
+      for (let j = 0; j < n; j++) {
+        for (let i = 0; i < n; i++) {
+          const [x, y] = [Math.floor(((i + 0.5) / n) * png.width), Math.floor(((n - 1 - j + 0.5) / n) * png.height)];
+          const k = png.channels * (y * png.width + x);
+          const want = rgb(CLASSES[CLASS_BY_CODE[grids[side][j * n + i]]].color);
+          if (!want.every((v, c) => Math.abs(v - png.data[k + c]) <= 2)) wrong.push(`${side} (${i}, ${j})`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    }
+    // The two sides differ somewhere, so the check above tells A's panel from B's.
+    expect(grids.a).not.toEqual(grids.b);
   });
 
   it('paints the diff panel cell for cell in the diff colours', async () => {

@@ -14,6 +14,8 @@ import { getModel } from '../../src/models/registry.js';
 import { axisValues, cellValues, parseSpec } from '../../src/sweep/spec.js';
 import { integrateCell } from '../../src/engine/cpu-runner.js';
 import { presentList } from '../../src/sweep/present-list.js';
+import { figureSvg } from '../../src/export/figure.js';
+import type { SweepResult } from '../../src/engine/result.js';
 
 let url = '';
 let server: PreviewServer;
@@ -96,6 +98,7 @@ describe('explorer inspector and export', () => {
       const ref = integrateCell(model, P, spec);
       expect(shown.cls).toBe(CLASS_BY_CODE[code]);
       expect(ref.classCode).toBe(code);
+      expect(shown.state).toHaveLength(model.state.length);
       shown.state.forEach((v, d) => expect(v).toBeCloseTo(ref.state[d], 12));
       expect(shown.tc).toBe(ref.collapseTime);
       expect(shown.ts).toBe(ref.tSettled);
@@ -128,7 +131,7 @@ describe('explorer inspector and export', () => {
     // not the page's first may be held back by Chromium's multiple-downloads guard.
     // Off the map first: leaving it clears a hover readout, and the layout shift would move the buttons under the click.
     await page.mouse.move(1, 1);
-    await new Promise((r) => setTimeout(r, 200));
+    await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-readout')!.shadowRoot!.textContent!.includes('hover over the map'));
     for (const [k, kind] of ['png', 'csv', 'npy', 'manifest'].entries()) {
       await page.click(`${explorer} >>> atlas-export >>> button[data-export=${kind}]`);
       for (let wait = 0; wait < 300 && !existsSync(join(dir, names[k])); wait++) await new Promise((r) => setTimeout(r, 100));
@@ -151,17 +154,31 @@ describe('explorer inspector and export', () => {
     const png = decode(readFileSync(join(dir, `${stem}-class.png`)));
     expect([png.width, png.height]).toEqual([1800, 1240]);
     const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)).join();
-    let agree = 0;
+    // The overlay strokes (4 px white halo under 1.8 px lines, figure units) are the only thing over
+    // the cells: every cell centre farther than 3 figure px from them has exactly its class colour.
+    const svg = figureSvg({ spec, nx: n, ny: n, classes: Uint8Array.from(grid) } as SweepResult, { layer: 'class' });
+    const segments = [...svg.matchAll(/<polyline class="overlay"[^>]*points="([^"]+)"/g)].flatMap((m) => {
+      const pts = m[1].split(' ').map((p) => p.split(',').map(Number));
+      return pts.slice(1).map((q, k) => [pts[k], q]);
+    });
+    expect(segments.length).toBeGreaterThan(0);
+    const nearCurve = (x: number, y: number) => segments.some(([[ax, ay], [bx, by]]) => {
+      const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / Math.max((bx - ax) ** 2 + (by - ay) ** 2, 1e-12)));
+      return Math.hypot(x - ax - t * (bx - ax), y - ay - t * (by - ay)) <= 3;
+    });
+    const wrong: string[] = [];
+    let checked = 0;
     for (let j = 0; j < n; j++) {
       for (let i = 0; i < n; i++) {
-        const px = Math.round(2 * (78 + ((i + 0.5) / n) * 554));
-        const py = Math.round(2 * (562 - ((j + 0.5) / n) * 476));
-        const k = (py * png.width + px) * png.channels;
-        if (Array.from(png.data.slice(k, k + 3)).join() === rgb(CLASSES[CLASS_BY_CODE[grid[j * n + i]]].color)) agree++;
+        const [fx, fy] = [78 + ((i + 0.5) / n) * 554, 562 - ((j + 0.5) / n) * 476];
+        if (nearCurve(fx, fy)) continue;
+        checked++;
+        const k = (Math.round(2 * fy) * png.width + Math.round(2 * fx)) * png.channels;
+        if (Array.from(png.data.slice(k, k + 3)).join() !== rgb(CLASSES[CLASS_BY_CODE[grid[j * n + i]]].color)) wrong.push(`${i},${j}`);
       }
     }
-    // Overlay curves cover a few cell centres; everything else is the grid's own colour.
-    expect(agree / (n * n)).toBeGreaterThan(0.9);
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(n * n * 0.9);
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
   });

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import type { PreviewServer } from 'vite';
 import puppeteer from 'puppeteer-core';
 import { buildExplorer, chromiumPath, startExplorer } from '../support/browser.js';
-import { canvasPixels, cellCentre, deep, finishedGrid, heatmapCanvas, openExplorer, textOf, waitDone } from '../support/explorer-page.js';
+import { canvasPixels, cellCentre, deep, finishedGrid, heatmapCanvas, openExplorer, textOf, waitDone, waitDrawn } from '../support/explorer-page.js';
 import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
 import { models } from '../../src/models/registry.js';
 import { axisValues, cellValues, type ResolvedSpec } from '../../src/sweep/spec.js';
@@ -14,9 +14,9 @@ import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { viewFromQuery } from '../../web/state/url.js';
 import { viewToSpec } from '../../web/state/view.js';
 import { formatValue } from '../../web/state/format.js';
-import { metricStyle } from '../../web/state/metric-style.js';
-import { kMissingColor, rampColor } from '../../web/render/palette.js';
 import { cellMetrics } from '../../src/models/types.js';
+import { layerColors, metricRange } from '../../src/export/layer.js';
+import type { SweepResult } from '../../src/engine/result.js';
 
 const kArtifacts = 'test-artifacts/explorer';
 let url = '';
@@ -51,6 +51,35 @@ async function paintedMismatches(page: Page, nx: number, ny: number, expected: (
     }
   }
   return bad;
+}
+
+/**
+ * Cells whose painted colour differs from the colour the export (src/export/layer.ts: raw.png,
+ * figure.png) gives the same result and layer: one colouring path, checked cell by cell.
+ */
+async function exportMismatches(page: Page, grid: Awaited<ReturnType<typeof finishedGrid>>, layer: string, shot: string): Promise<string[]> {
+  const result = { spec: specOf(grid.search), nx: grid.nx, ny: grid.ny, classes: Uint8Array.from(grid.classes), metrics: Float32Array.from(grid.metrics) } as SweepResult;
+  const { rgb: want } = layerColors(result, layer);
+  const png = await canvasPixels(page, `${kArtifacts}/${shot}`);
+  const bad: string[] = [];
+  for (let j = 0; j < grid.ny; j++) {
+    for (let i = 0; i < grid.nx; i++) {
+      const k = ((grid.ny - 1 - j) * grid.nx + i) * 3;
+      const painted = png.at(...cellCentre(png.width, png.height, grid.nx, grid.ny, i, j));
+      if (!near(painted, Array.from(want.subarray(k, k + 3)))) bad.push(`(${i}, ${j}): painted ${painted}, exported ${Array.from(want.subarray(k, k + 3))}`);
+    }
+  }
+  return bad;
+}
+
+/** Picks a layer in the legend's menu, as a user does. */
+async function pickLayer(page: Page, id: string): Promise<void> {
+  const layer = await deep(page, 'atlas-legend', '[name="layer"]');
+  await layer.evaluate((e, v) => {
+    (e as HTMLSelectElement).value = v;
+    e.dispatchEvent(new Event('change', { bubbles: true }));
+  }, id);
+  await page.waitForFunction((v) => new URL(location.href).searchParams.get('layer') === v, {}, id);
 }
 
 async function setField(page: Page, name: string, value: string): Promise<void> {
@@ -158,86 +187,44 @@ describe('explorer page', () => {
     expect(grid.finalState[3 * k + 1]).toBeCloseTo(one.finalState[1], 4);
   });
 
-  it('a metric layer repaints the same sweep through the viridis colormap, with a colorbar', async () => {
+  it('a metric layer repaints the same sweep in the colours the export gives it, with a colorbar', async () => {
     const before = await lastRunId(page);
-    const layer = await deep(page, 'atlas-legend', '[name="layer"]');
-    await layer.evaluate((e) => {
-      (e as HTMLSelectElement).value = 's';
-      e.dispatchEvent(new Event('change', { bubbles: true }));
-    });
-    await page.waitForFunction(() => new URL(location.href).searchParams.get('layer') === 's');
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
-    expect(await lastRunId(page)).toBe(before); // drawing only: no new sweep
     const grid = await finishedGrid(page);
     const model = specOf(grid.search).model;
-    const style = metricStyle(model, 's', { ...grid, spec: { model }, classes: Uint8Array.from(grid.classes), metrics: Float32Array.from(grid.metrics) } as never)!;
-    const png = await canvasPixels(page, `${kArtifacts}/metric-s-canvas.png`);
+    await pickLayer(page, 's');
+    await waitDrawn(page, cellMetrics(model).findIndex((m) => m.id === 's'));
+    expect(await lastRunId(page)).toBe(before); // drawing only: no new sweep
     await page.screenshot({ path: `${kArtifacts}/metric-s.png` });
-    const stride = cellMetrics(model).length;
-    let bad = 0;
-    for (const [i, j] of [[5, 5], [20, 10], [40, 5], [40, 30], [10, 40], [30, 20]]) {
-      const v = grid.metrics[(j * 48 + i) * stride + style.index];
-      const t = style.log ? (Math.log(Math.max(v, 1e-37)) - Math.log(style.lo)) / (Math.log(style.hi) - Math.log(style.lo)) : (v - style.lo) / (style.hi - style.lo);
-      const want = rgb(rampColor(Math.round(Math.min(1, Math.max(0, t)) * 255) / 255));
-      if (!near(png.at(...cellCentre(png.width, png.height, 48, 48, i, j)), want)) bad++;
-    }
-    expect(bad).toBe(0);
+    expect(await exportMismatches(page, grid, 's', 'metric-s-canvas.png')).toEqual([]);
     expect(await textOf(page, 'atlas-legend', '[data-colorbar]')).toContain('s: final representation strength s = w²');
   });
 
-  it('the engine\'s tSettled and steps layers render: steps in log colours, a tSettled of −1 (ran to t_end) as never applied', async () => {
+  it('the engine\'s tSettled and steps layers render as exported: steps in log colours, a tSettled of −1 (ran to t_end) as never applied', async () => {
     const grid = await finishedGrid(page);
     const model = specOf(grid.search).model;
-    const stride = cellMetrics(model).length;
-    const result = { ...grid, spec: { model }, classes: Uint8Array.from(grid.classes), metrics: Float32Array.from(grid.metrics) } as never;
-    const counts: Record<string, { missing: number; coloured: number; bad: number }> = {};
+    const result = { spec: specOf(grid.search), nx: grid.nx, ny: grid.ny, classes: Uint8Array.from(grid.classes), metrics: Float32Array.from(grid.metrics) } as SweepResult;
     for (const id of ['steps', 'tSettled']) {
-      const layer = await deep(page, 'atlas-legend', '[name="layer"]');
-      await layer.evaluate((e, v) => {
-        (e as HTMLSelectElement).value = v;
-        e.dispatchEvent(new Event('change', { bubbles: true }));
-      }, id);
-      await page.waitForFunction((v) => new URL(location.href).searchParams.get('layer') === v, {}, id);
-      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
-      const style = metricStyle(model, id, result)!;
-      const png = await canvasPixels(page, `${kArtifacts}/metric-${id}-canvas.png`);
-      const c = (counts[id] = { missing: 0, coloured: 0, bad: 0 });
-      for (let j = 0; j < 48; j += 3) {
-        for (let i = 0; i < 48; i += 3) {
-          const v = grid.metrics[(j * 48 + i) * stride + style.index];
-          let want: number[];
-          if (v === style.missing) {
-            c.missing++;
-            want = rgb(kMissingColor);
-          } else {
-            c.coloured++;
-            const t = style.log ? (Math.log(v) - Math.log(style.lo)) / (Math.log(style.hi) - Math.log(style.lo)) : (v - style.lo) / (style.hi - style.lo);
-            want = rgb(rampColor(Math.round(Math.min(1, Math.max(0, t)) * 255) / 255));
-          }
-          if (!near(png.at(...cellCentre(png.width, png.height, 48, 48, i, j)), want)) c.bad++;
-        }
-      }
-      if (id === 'steps') {
-        expect(style.hi / style.lo).toBeGreaterThan(10); // settled cells stop early, the rest run to t_end
-        expect(style.log).toBe(true);
-        expect(await textOf(page, 'atlas-legend', '[data-colorbar]')).toContain('log colour scale');
-      } else {
-        expect(await textOf(page, 'atlas-legend')).toContain('never applied (ran to t_end)');
-      }
+      await pickLayer(page, id);
+      await waitDrawn(page, cellMetrics(model).findIndex((m) => m.id === id));
+      expect(await exportMismatches(page, grid, id, `metric-${id}-canvas.png`)).toEqual([]);
     }
-    expect(counts.steps).toMatchObject({ missing: 0, bad: 0 });
-    expect(counts.tSettled.bad).toBe(0);
-    expect(counts.tSettled.coloured).toBeGreaterThan(0);
+    const steps = metricRange(result, 'steps');
+    expect(steps.style.hi / steps.style.lo).toBeGreaterThan(10); // settled cells stop early, the rest run to t_end
+    expect([steps.style.log, steps.missing]).toEqual([true, 0]);
+    const tSettled = metricRange(result, 'tSettled');
+    expect(tSettled.missing).toBeGreaterThan(0);
+    expect(tSettled.missing).toBeLessThan(48 * 48);
+    expect(await textOf(page, 'atlas-legend')).toContain('never applied (ran to t_end)');
+    await pickLayer(page, 'steps');
+    await waitDrawn(page, cellMetrics(model).findIndex((m) => m.id === 'steps'));
+    expect(await textOf(page, 'atlas-legend', '[data-colorbar]')).toContain('log colour scale');
     // Back to the class map for the tests that follow.
-    const layer = await deep(page, 'atlas-legend', '[name="layer"]');
-    await layer.evaluate((e) => {
-      (e as HTMLSelectElement).value = 'class';
-      e.dispatchEvent(new Event('change', { bubbles: true }));
-    });
-    await page.waitForFunction(() => new URL(location.href).searchParams.get('layer') === 'class');
+    await pickLayer(page, 'class');
+    await waitDrawn(page, 'class');
   });
 
-  it('a dragged box recomputes that region at full resolution, and its URL restores the same grid', async () => {
+  it('a dragged box recomputes that region at full resolution, its URL restores the same grid, and zoom back / forward return to each', async () => {
+    const unzoomed = await finishedGrid(page);
     const box = (await (await heatmapCanvas(page)).boundingBox())!;
     // p0 ∈ [0.03, 0.3], η ∈ [0.045, 0.165]: across the boundary.
     await page.mouse.move(box.x + box.width * 0.05, box.y + box.height * 0.45);
@@ -263,6 +250,21 @@ describe('explorer page', () => {
     expect(restored.finalState).toEqual(zoomed.finalState);
     expect(copyErrors).toEqual([]);
     await copy.close();
+    // Zoom history: back recomputes the slice before the box, forward the box again, bit for bit.
+    const click = async (name: string) => (await deep(page, `button[name="${name}"]`)).evaluate((b) => (b as HTMLButtonElement).click());
+    const enabled = async (name: string) => (await deep(page, `button[name="${name}"]`)).evaluate((b) => !(b as HTMLButtonElement).disabled);
+    expect([await enabled('zoom-back'), await enabled('zoom-forward')]).toEqual([true, false]);
+    await click('zoom-back');
+    runId = await waitDone(page, runId);
+    const back = await finishedGrid(page);
+    expect(back.search).toBe(unzoomed.search);
+    expect(back.classes).toEqual(unzoomed.classes);
+    expect([await enabled('zoom-back'), await enabled('zoom-forward')]).toEqual([false, true]);
+    await click('zoom-forward');
+    runId = await waitDone(page, runId);
+    const forward = await finishedGrid(page);
+    expect(forward.search).toBe(zoomed.search);
+    expect(forward.classes).toEqual(zoomed.classes);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -286,7 +288,7 @@ describe('explorer page', () => {
     // Between sweeps: the finished grid moves to a new device and is drawn again.
     await lost.evaluate(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.run.device.destroy());
     await lost.waitForFunction(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.deviceGeneration === 2);
-    await lost.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    await waitDrawn(lost, 'class');
     expect(await paintedMismatches(lost, 48, 48, (i, j) => resumed.classes[j * 48 + i], 'after-idle-loss-canvas.png')).toEqual([]);
     const losses = await lost.evaluate(() => (window as unknown as { __atlas: Sweep }).__atlas.sweep.losses);
     expect(losses).toHaveLength(2);

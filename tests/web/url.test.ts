@@ -50,6 +50,17 @@ describe('explorer URL state', () => {
     expect(viewToSpec(view).spec!.integrator.adaptive).toBe(true);
   });
 
+  it('?preset=MODEL/PRESET, the id `collapse-atlas models` and `preset` print, gives the same view as ?model=&preset=', () => {
+    for (const model of models) {
+      for (const preset of model.presets) {
+        const byId = viewFromQuery(`?preset=${model.id}/${preset.id}&n=32`);
+        expect(byId.error).toBeUndefined();
+        expect(byId.view).toEqual(viewFromQuery(`?model=${model.id}&preset=${preset.id}&n=32`).view);
+      }
+    }
+    expect(viewFromQuery('?preset=tian-l2/fig3-basin-eta0').view).toEqual(viewFromPreset(models.find((q) => q.id === 'tian-l2')!, models.find((q) => q.id === 'tian-l2')!.presets.find((p) => p.id === 'fig3-basin-eta0')!));
+  });
+
   it('the older ?model=&preset=&n= still works', () => {
     const model = models[0];
     const { view, error } = viewFromQuery(`?model=${model.id}&preset=${model.presets[0].id}&n=40`);
@@ -78,9 +89,48 @@ describe('explorer URL state', () => {
     [`?model=${m.id}&${axis}&settle=1e-6:0.5:2`, 'URL: settle: expected off, tol or tol:hold, got "1e-6:0.5:2"'],
     [`?model=${m.id}&${axis}&settle=1e-6:long`, 'URL: settle.hold: "long" is not a number'],
     [`?model=${m.id}&${axis}&settle=2`, 'URL: settle.tol: must lie in (0, 1) (got 2)'],
+    [`?model=${m.id}&preset=${m.presets[0].id}&v.augmentaton=5`, `URL: v.augmentaton: unknown parameter "augmentaton" of ${m.id} (known: ${m.params.map((p) => p.id).join(', ')})`],
+    [`?model=bao-cosine&preset=${m.id}/${m.presets[0].id}`, `URL: preset: "${m.id}/${m.presets[0].id}" is a preset of ${m.id}, but model=bao-cosine`],
+    [`?preset=${m.id}/nope`, `URL: preset: ${m.id} has no preset "nope" (known: ${m.presets.map((p) => p.id).join(', ')})`],
+    [`?preset=${m.id}/a/b`, 'URL: preset: expected PRESET or MODEL/PRESET, got "tian-l2/a/b"'],
   ])('%s is named and falls back to the defaults', (query, message) => {
     const { view, error } = viewFromQuery(query);
     expect(error).toBe(message);
     expect(view).toEqual(defaultView(models[0]));
+  });
+});
+
+describe('refinement in the view', () => {
+  const model = models[0];
+  const preset = model.presets[0];
+  const at = (n: number, extra = '') => viewFromQuery(`?model=${model.id}&preset=${preset.id}&n=${n}${extra}`);
+
+  it('is on by default above 256² cells, with the coarsest grid the size allows', () => {
+    expect(viewToSpec(at(256).view).spec!.refine).toBe(false);
+    expect(viewToSpec(at(512).view).spec!.refine).toEqual({ coarse: 64, verify: 0.02, seed: 1, block: 8 });
+    expect(viewToSpec(at(300, '&refine=on').view).spec!.refine).toEqual({ coarse: 75, verify: 0.02, seed: 1, block: 4 });
+    expect(viewToSpec(at(257, '&refine=on').view).spec!.refine).toEqual({ coarse: 257, verify: 0.02, seed: 1, block: 1 });
+    expect(viewToSpec(at(1024, '&refine=off').view).spec!.refine).toBe(false);
+    expect(viewToSpec(at(64, '&refine=8:0.1:7').view).spec!.refine).toEqual({ coarse: 8, verify: 0.1, seed: 7, block: 8 });
+  });
+
+  it('round-trips auto, off, on and coarse:verify:seed, and a preset\'s own refine is kept', () => {
+    for (const refine of ['auto', false, {}, { coarse: 8, verify: 0.1, seed: 7 }] as const) {
+      const view: View = { ...viewFromPreset(model, preset), refine };
+      expect(viewFromQuery(viewToQuery(view)).view.refine).toEqual(refine);
+    }
+    expect(viewToQuery({ ...viewFromPreset(model, preset), refine: false })).toMatch(/&refine=off$/);
+    const own = { ...preset, spec: { ...preset.spec, refine: { coarse: 16 } } };
+    expect(viewFromPreset(model, own).refine).toEqual({ coarse: 16 });
+    expect(viewFromPreset(model, { ...preset, spec: { ...preset.spec, refine: false } } as never).refine).toBe(false);
+  });
+
+  it.each([
+    ['&refine=maybe', 'URL: refine: expected auto, on, off or coarse:verify:seed, got "maybe"'],
+    ['&refine=8:x:1', 'URL: refine.verify: "x" is not a number'],
+    ['&refine=7::', 'URL: refine.coarse: x.n must be coarse times a power of two (x.n = 64, coarse = 7, x.n / coarse = 9.142857142857142)'],
+    ['&computed=yes', 'URL: computed: must be on or off, got "yes"'],
+  ])('%s is named', (extra, message) => {
+    expect(at(64, extra).error).toBe(message);
   });
 });

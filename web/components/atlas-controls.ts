@@ -4,7 +4,7 @@ import { models, getModel } from '../../src/models/registry.js';
 import type { NumberParam, Param } from '../../src/models/types.js';
 import { isAdaptive, tableaus } from '../../src/integrators/tableaus.js';
 import { kSettleDefaults } from '../../src/sweep/spec.js';
-import { defaultView, normalizeIntegrator, stepsAdaptively, type AxisView, type View, type ViewIntegrator } from '../state/view.js';
+import { defaultView, normalizeIntegrator, refines, stepsAdaptively, type AxisView, type View, type ViewIntegrator } from '../state/view.js';
 
 const kSliderSteps = 1000;
 
@@ -141,6 +141,11 @@ export class AtlasControls extends LitElement {
             ? html`<span>off: fixed horizon</span><span></span>`
             : html`<input type="number" name="settleTol" step="any" .value=${String(settle.tol)}
                 @change=${(e: Event) => this.patch({ settle: { ...settle, tol: numberOrText((e.target as HTMLInputElement).value) as number } })}><span>tol</span>`}
+        </div>
+        <div class="row"><label title="integrate coarse blocks first, then split them 2×2 only where the class changes; a seeded sample of the inherited cells checks them">
+          <input type="checkbox" name="refine" .checked=${refines(this.view)}
+            @change=${(e: Event) => this.patch({ refine: (e.target as HTMLInputElement).checked ? {} : false })}> refine</label>
+          <span>${this.view.refine === 'auto' ? 'auto: on above 256² cells' : ''}</span><span></span>
         </div>
       </fieldset>`;
   }

@@ -7,7 +7,7 @@ import { SweepController, kEnableWebGpu, progressText } from '../controllers/swe
 import { viewFromQuery, viewToQuery } from '../state/url.js';
 import type { ResolvedSpec } from '../../src/sweep/spec.js';
 import { viewFromPreset, viewToSpec, type View, type ZoomBox } from '../state/view.js';
-import { metricStyle } from '../state/metric-style.js';
+import { metricStyle } from '../../src/export/palette.js';
 import { cellEnds, stepStats } from '../../src/export/grid.js';
 import { ZoomHistory } from '../state/zoom-history.js';
 import type { CellDetail } from './atlas-heatmap.js';
@@ -22,7 +22,7 @@ import './atlas-present-caption.js';
 import { PresentationController } from '../controllers/presentation-controller.js';
 
 /** Fields of a view that only change how the grid is drawn, not what is computed. */
-const kDrawOnly = new Set(['layer', 'overlays']);
+const kDrawOnly = new Set(['layer', 'overlays', 'computedOverlay']);
 
 /**
  * The explorer page: composes the controls, presets, heatmap, legend and readout around one `View`
@@ -78,7 +78,7 @@ export class AtlasExplorer extends LitElement {
       this.requestUpdate();
       return;
     }
-    this.apply(this.view, true);
+    this.apply(this.view, true, true);
   }
 
   override updated(): void {
@@ -86,8 +86,12 @@ export class AtlasExplorer extends LitElement {
     if (run?.phase === 'done' && run.result) this.result = run.result;
   }
 
-  /** Shows `view`, writes it to the URL and, unless only the drawing changed, starts its sweep. */
-  private apply(view: View, sweep: boolean): void {
+  /**
+   * Shows `view`, writes it to the URL and, unless only the drawing changed, starts its sweep. Any
+   * view after the first replaces the one a malformed URL fell back to: its error goes.
+   */
+  private apply(view: View, sweep: boolean, first = false): void {
+    if (!first) this.urlError = undefined;
     this.view = view;
     history.replaceState(null, '', viewToQuery(view));
     const checked = viewToSpec(view);
@@ -148,8 +152,10 @@ export class AtlasExplorer extends LitElement {
       const r = run.result;
       const ends = cellEnds(r);
       const steps = stepStats(r);
-      return `done: ${r.nx}×${r.ny} cells, ${ends.settled} settled early, ${ends.ranToTEnd} ran to t = ${tEnd}${ends.divergedOrStiff ? `, ${ends.divergedOrStiff} diverged or stiff` : ''}; ${steps.total.toExponential(2)} step attempts (${steps.meanPerCell.toFixed(0)} per cell) in ${(r.timings.ms / 1000).toFixed(2)} s on ${r.backend}`;
+      const refined = ends.inherited !== undefined ? ` (refined: ${r.nx * r.ny - ends.inherited} integrated, ${ends.inherited} inherited)` : '';
+      return `done: ${r.nx}×${r.ny} cells${refined}, ${ends.settled} settled early, ${ends.ranToTEnd} ran to t = ${tEnd}${ends.divergedOrStiff ? `, ${ends.divergedOrStiff} diverged or stiff` : ''}; ${steps.total.toExponential(2)} step attempts (${steps.meanPerCell.toFixed(0)} per cell) in ${(r.timings.ms / 1000).toFixed(2)} s on ${r.backend}`;
     }
+    if (run.refined && run.phase === 'fine') return `refining ${run.spec.x.n}×${run.spec.y.n}: round ${run.refined.rounds}, ${run.refined.computed} cells integrated · ${progressText(run.progress, tEnd)}`;
     const pass = run.phase === 'coarse' ? `coarse pass ${run.coarseSpec!.x.n}×${run.coarseSpec!.y.n}` : `full grid ${run.spec.x.n}×${run.spec.y.n}`;
     return `${pass}: ${progressText(run.progress, tEnd)}`;
   }
@@ -181,11 +187,12 @@ export class AtlasExplorer extends LitElement {
           <button name="zoom-reset" ?disabled=${!view.zoom} @click=${() => { this.zooms.push(view.zoom); this.zoomTo(undefined); }}>reset</button>
           <small>drag a box on the map to zoom</small>
         </div>
-        <atlas-heatmap .run=${run} .metric=${metric} .size=${this.presentation.active ? Math.round(Math.min(innerHeight * 0.7, innerWidth * 0.5)) : 480} .overlays=${view.overlays ? curves : []}
+        <atlas-heatmap .run=${run} .metric=${metric} ?showComputed=${view.computedOverlay} .uncertain=${run?.phase === 'done' ? run.result?.uncertain : undefined} .size=${this.presentation.active ? Math.round(Math.min(innerHeight * 0.7, innerWidth * 0.5)) : 480} .overlays=${view.overlays ? curves : []}
           @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
         <p class="status" data-status="progress">${this.statusLine()}</p>
         <atlas-readout .run=${run} .phase=${run?.phase} .cell=${this.hover}></atlas-readout>
-        <atlas-legend .model=${current?.model ?? model} .layer=${view.layer} .metric=${metric} .curves=${curves} ?overlays=${view.overlays} @view-patch=${this.onPatch}></atlas-legend>
+        <atlas-legend .model=${current?.model ?? model} .layer=${view.layer} .metric=${metric} .curves=${curves} ?overlays=${view.overlays}
+          .refine=${run?.phase === 'done' ? run.result?.refine : undefined} ?computedOverlay=${view.computedOverlay} .uncertain=${run?.phase === 'done' ? run.result?.uncertain : undefined} @view-patch=${this.onPatch}></atlas-legend>
         <p class="controls">
           <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .layer=${view.layer} ?overlays=${view.overlays}></atlas-export>
           <button data-present @click=${() => this.presentation.enter({ model: view.model, preset: new URLSearchParams(location.search).get('preset') })}>present</button>

@@ -1,5 +1,7 @@
 import { LitElement, css, html, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { unsafeSVG } from 'lit/directives/unsafe-svg.js';
+import { uncertainHatch } from '../../src/export/hatch.js';
 import type { OverlayCurve } from '../../src/models/types.js';
 import { axisValues, cellValues } from '../../src/sweep/spec.js';
 import { FrameController } from '../controllers/frame-controller.js';
@@ -50,12 +52,21 @@ export class AtlasHeatmap extends LitElement {
   @property({ attribute: false }) metric?: MetricStyle;
   @property({ attribute: false }) overlays: OverlayCurve[] = [];
   @property({ type: Number }) size = 480;
+  /** The "computed cells" overlay: cells a refined run did not integrate are faded. */
+  @property({ type: Boolean }) showComputed = false;
+  /** SweepResult.uncertain of the finished run: hatched. */
+  @property({ attribute: false }) uncertain?: Uint8Array;
   @state() private drag?: { x0: number; y0: number; x1: number; y1: number };
 
   private renderer?: HeatmapRenderer;
   private readonly frames = new FrameController(this, () => this.frameKey(), () => this.paint());
 
   private lastPaint = { at: -Infinity, gpuMs: 0 };
+
+  /** What the canvas shows: `runId/version/phase/layer/size/showComputed`, layer `class` or `index:lo:hi:log` (tests wait on it). */
+  get frame(): string {
+    return this.frames.drawn;
+  }
 
   private frameKey(): string | undefined {
     const r = this.run;
@@ -65,7 +76,7 @@ export class AtlasHeatmap extends LitElement {
     const held = r.phase !== 'done' && r.timeline.firstFrameAt !== undefined;
     if (held && performance.now() - this.lastPaint.at < wait) return undefined;
     const m = this.metric;
-    return `${r.id}/${r.version}/${r.phase}/${m ? `${m.index}:${m.lo}:${m.hi}:${m.log}` : 'class'}/${this.size}`;
+    return `${r.id}/${r.version}/${r.phase}/${m ? `${m.index}:${m.lo}:${m.hi}:${m.log}` : 'class'}/${this.size}/${this.showComputed}`;
   }
 
   private paint(): void {
@@ -79,7 +90,7 @@ export class AtlasHeatmap extends LitElement {
     // The coarse pass shows through wherever the fine grid has not been reached yet.
     if (canvas.width !== r.fine.nx || canvas.height !== r.fine.ny) [canvas.width, canvas.height] = [r.fine.nx, r.fine.ny];
     const started = performance.now();
-    renderer.draw(r.fine, r.phase === 'done' ? undefined : r.coarse, this.metric, canvas.width, canvas.height);
+    renderer.draw(r.fine, r.phase === 'done' ? undefined : r.coarse, this.metric, canvas.width, canvas.height, this.showComputed);
     const paint = (this.lastPaint = { at: started, gpuMs: this.lastPaint.gpuMs });
     void r.device.queue.onSubmittedWorkDone().then(() => (paint.gpuMs = performance.now() - started));
     const now = performance.now();
@@ -88,7 +99,7 @@ export class AtlasHeatmap extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (changed.has('size')) this.frames.invalidate();
+    if (changed.has('size') || changed.has('showComputed')) this.frames.invalidate();
   }
 
   /** Pointer position in plot pixels (offsetX is unreliable on SVG shapes). */
@@ -176,6 +187,9 @@ export class AtlasHeatmap extends LitElement {
       <svg width=${s + kMargin.left + kMargin.right} height=${s + kMargin.top + kMargin.bottom}>
         <g transform="translate(${kMargin.left} ${kMargin.top})">
           <clipPath id="plot-clip"><rect width=${s} height=${s}></rect></clipPath>
+          ${this.run && this.uncertain?.length === this.run.spec.x.n * this.run.spec.y.n
+            ? unsafeSVG(uncertainHatch(this.uncertain, this.run.spec.x.n, this.run.spec.y.n, { x: 0, y: 0, width: s, height: s }, 'uncertain-hatch'))
+            : ''}
           ${this.run ? this.axes() : ''}
           <rect class="frame" width=${s} height=${s} fill="none"></rect>
           ${d ? svg`<rect class="box" x=${Math.min(d.x0, d.x1)} y=${Math.min(d.y0, d.y1)} width=${Math.abs(d.x1 - d.x0)} height=${Math.abs(d.y1 - d.y0)}></rect>` : ''}

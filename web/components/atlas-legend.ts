@@ -3,7 +3,10 @@ import { customElement, property } from 'lit/decorators.js';
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { CLASSES, T_SETTLED, cellMetrics, type Model, type OverlayCurve } from '../../src/models/types.js';
 import type { MetricStyle } from '../render/heatmap-renderer.js';
-import { kMissingColor, kPendingColor, rampColor } from '../render/palette.js';
+import { kInheritedFade, kMissingColor, kNotComputedColor, kPendingColor, rampColor } from '../../src/export/palette.js';
+import type { RefineStats } from '../../src/refine/refine.js';
+import { hatchPattern, uncertainCount } from '../../src/export/hatch.js';
+import { unsafeSVG } from 'lit/directives/unsafe-svg.js';
 
 const kDashes = ['', '6 3', '2 3', '8 3 2 3'];
 const kBarWidth = 240;
@@ -30,6 +33,11 @@ export class AtlasLegend extends LitElement {
   @property({ attribute: false }) metric?: MetricStyle;
   @property({ attribute: false }) curves: OverlayCurve[] = [];
   @property({ type: Boolean }) overlays = true;
+  /** What the finished refined run integrated (absent: every cell was). */
+  @property({ attribute: false }) refine?: RefineStats;
+  @property({ type: Boolean }) computedOverlay = false;
+  /** SweepResult.uncertain of the finished run. */
+  @property({ attribute: false }) uncertain?: Uint8Array;
 
   private patch(detail: object): void {
     this.dispatchEvent(new CustomEvent('view-patch', { detail, bubbles: true, composed: true }));
@@ -47,7 +55,26 @@ export class AtlasLegend extends LitElement {
       <div>${meta.symbol}: ${meta.label}${meta.units ? ` [${meta.units}]` : ''}${m.log ? ' · log colour scale' : ''}</div>
       ${meta.missing !== undefined ? html`<span class="entry"><i class="swatch" style="background:${kMissingColor}"></i>never applied${meta.id === T_SETTLED.id ? ' (ran to t_end)' : ''}</span>` : ''}
       <span class="entry"><i class="swatch" style="background:${CLASSES.diverged.color}"></i>${CLASSES.diverged.label}</span>
+      ${this.refine?.inherited ? html`<span class="entry" data-legend="not-computed"><i class="swatch" style="background:${kNotComputedColor}"></i>not computed (inherited from its block)</span>` : ''}
     </div>`;
+  }
+
+  /** The refinement's counts and the overlay that shows them on the map. */
+  private refinement() {
+    const r = this.refine;
+    if (!r) return '';
+    return html`<div class="refine" data-legend="computed">
+      <label><input type="checkbox" name="computedOverlay" .checked=${this.computedOverlay} @change=${(e: Event) => this.patch({ computedOverlay: (e.target as HTMLInputElement).checked })}> computed cells</label>
+      <span data-refine-counts>${r.computed} computed / ${r.inherited} inherited / ${r.sampleSize} verification sample / ${r.disagreements} disagreements</span>
+      ${this.computedOverlay ? html`<div><small>inherited cells faded ${Math.round(kInheritedFade * 100)} % towards white; computed cells in full colour</small></div>` : ''}
+    </div>`;
+  }
+
+  private uncertainty() {
+    const n = uncertainCount(this.uncertain);
+    if (!n) return '';
+    return html`<div class="entry" data-legend="uncertain"><svg width="14" height="14">${unsafeSVG(`<defs>${hatchPattern('legend-hatch')}</defs><rect width="14" height="14" fill="url(#legend-hatch)" stroke="#0003"/>`)}</svg>
+      uncertain: ${n} cells whose class flips at rtol/100 or in f64 (hover for which)</div>`;
   }
 
   override render() {
@@ -63,6 +90,8 @@ export class AtlasLegend extends LitElement {
             <span class="entry"><i class="swatch" style="background:${kPendingColor}"></i>pending</span>`
           : this.colorbar()}
       </div>
+      ${this.refinement()}
+      ${this.uncertainty()}
       ${this.curves.length
         ? html`<div class="overlays">
             <label><input type="checkbox" name="overlays" .checked=${this.overlays} @change=${(e: Event) => this.patch({ overlays: (e.target as HTMLInputElement).checked })}> closed-form overlays</label>

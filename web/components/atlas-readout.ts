@@ -5,6 +5,7 @@ import { CLASSES, CLASS_BY_CODE, T_SETTLED, cellMetrics } from '../../src/models
 import { axisValues } from '../../src/sweep/spec.js';
 import type { LiveRun } from '../controllers/sweep-controller.js';
 import { formatValue } from '../state/format.js';
+import { uncertainReasons } from '../../src/export/hatch.js';
 
 const fmt = formatValue;
 
@@ -47,10 +48,18 @@ export class AtlasReadout extends LitElement {
     const dim = spec.model.state.length;
     const metrics = cellMetrics(spec.model);
     const cls = CLASS_BY_CODE[r.classes[k]];
+    const label = cls ? CLASSES[cls].label : 'pending';
+    const why = uncertainReasons(r.uncertain?.[k] ?? 0);
+    const uncertain = why.length ? html`<br><span data-readout="uncertain">uncertain: ${why.join('; ')}</span>` : '';
+    // Refinement gave this cell its block's class without integrating it: there is no state to show.
+    if (r.computed?.[k] === 0) {
+      return html`${axes} · <b data-readout="class">${label}</b><br>
+        <span data-readout="state" class="muted">not computed (inherited from its block: ${label})</span>${uncertain}`;
+    }
     // A cell that stopped early holds its state at t_s, not at t_end.
     const tSettled = r.metrics[k * metrics.length + metrics.findIndex((m) => m.id === T_SETTLED.id)];
     const at = tSettled >= 0 ? `t_s = ${fmt(tSettled)} (settled)` : `t = ${fmt(r.tReached)}`;
-    return html`${axes} · <b data-readout="class">${cls ? CLASSES[cls].label : 'pending'}</b><span class="muted">${note}</span><br>
+    return html`${axes} · <b data-readout="class">${label}</b><span class="muted">${note}</span>${uncertain}<br>
       <span data-readout="state">final state at ${at}: ${spec.model.state.map((s, d) => `${s.symbol} = ${fmt(r.finalState[k * dim + d])}`).join(', ')}</span><br>
       <span data-readout="metrics" class="muted">${metrics.map((m, d) => `${m.symbol} = ${r.metrics[k * metrics.length + d] === m.missing ? '—' : fmt(r.metrics[k * metrics.length + d])}`).join(', ')}</span>`;
   }

@@ -32,6 +32,11 @@ export class FrameController implements ReactiveController {
     cancelAnimationFrame(this.handle);
   }
 
+  /** The key of the picture drawn last ('' before the first, or after invalidate). */
+  get drawn(): string {
+    return this.drawnKey;
+  }
+
   /** Forces a redraw on the next frame (e.g. after the canvas was reconfigured). */
   invalidate(): void {
     this.drawnKey = '';

@@ -2,9 +2,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { WebGpuUnavailableError, requestSweepDevice, type SweepDevice } from '../../src/engine/device.js';
 import { DeviceLostError, runSweepGpu, type Checkpoint } from '../../src/engine/gpu-runner.js';
 import type { SweepResult } from '../../src/engine/result.js';
-import { CLASS_PENDING, cellMetrics } from '../../src/models/types.js';
+import { runRefinedGpu } from '../../src/refine/runners.js';
 import { parseSpec, specToJson, type ResolvedSpec } from '../../src/sweep/spec.js';
 import type { GridBuffers } from '../render/heatmap-renderer.js';
+import { destroyGrid, gridLimitError, makeGrid, uploadRound } from './live-grid.js';
 
 /** How to turn WebGPU on, shown whenever it is missing. */
 export const kEnableWebGpu = 'Use Chrome or Edge 113 or later. On Linux, start Chrome with --enable-unsafe-webgpu --enable-features=Vulkan, or enable chrome://flags/#enable-unsafe-webgpu and restart; check chrome://gpu for "WebGPU: Hardware accelerated". Firefox: WebGPU is on from version 141 on Windows, else set dom.webgpu.enabled in about:config. Safari: Develop → Feature Flags → WebGPU.';
@@ -31,6 +32,8 @@ export interface LiveRun {
   version: number;
   /** Progress of the pass under way (the coarse one, then the full grid), from the engine's SweepProgress. */
   progress: PassProgress;
+  /** A refined run (spec.refine): rounds done and cells integrated so far. */
+  refined?: { rounds: number; computed: number };
   coarseResult?: SweepResult;
   result?: SweepResult;
   /** performance.now() marks, for the page benchmark. */
@@ -62,26 +65,10 @@ export function progressText(p: PassProgress, tEnd: number): string {
 
 const startProgress = (spec: ResolvedSpec): PassProgress => ({ cellsFinished: 0, cells: spec.x.n * spec.y.n, activeCells: 0, t: 0, fraction: 0 });
 
-function makeGrid(device: GPUDevice, spec: ResolvedSpec, from?: SweepResult): GridBuffers {
-  const nx = spec.x.n;
-  const ny = spec.y.n;
-  const recordSize = cellMetrics(spec.model).length;
-  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
-  const classes = device.createBuffer({ label: 'grid classes', size: 4 * nx * ny, usage, mappedAtCreation: true });
-  const codes = new Uint32Array(classes.getMappedRange());
-  if (from) codes.set(from.classes);
-  else codes.fill(CLASS_PENDING);
-  classes.unmap();
-  const records = device.createBuffer({ label: 'grid records', size: 4 * nx * ny * recordSize, usage, mappedAtCreation: true });
-  if (from) new Float32Array(records.getMappedRange()).set(from.metrics);
-  records.unmap();
-  return { nx, ny, recordSize, classes, records };
-}
-
 function coarseOf(spec: ResolvedSpec): ResolvedSpec | undefined {
-  if (spec.x.n <= kCoarseN && spec.y.n <= kCoarseN) return undefined;
+  // A refined run paints its own coarse blocks first.
+  if (spec.refine || (spec.x.n <= kCoarseN && spec.y.n <= kCoarseN)) return undefined;
   const json = specToJson(spec);
-  // The explorer integrates every cell (refinement is the batch runner's for now): no `refine` here.
   return parseSpec({ ...json, refine: false, x: { ...json.x, n: Math.min(kCoarseN, spec.x.n) }, y: { ...json.y, n: Math.min(kCoarseN, spec.y.n) } }, [spec.model]);
 }
 
@@ -138,7 +125,7 @@ export class SweepController implements ReactiveController {
     this.error = undefined;
     // The old run may have one dispatch in flight that writes its grids: free them once it stops.
     const previous = this.pending ?? Promise.resolve();
-    const freeOld = () => [old?.fine, old?.coarse].forEach((g) => { g?.classes.destroy(); g?.records.destroy(); });
+    const freeOld = () => [old?.fine, old?.coarse].forEach(destroyGrid);
     this.pending = previous.then(() => this.execute(run, abort.signal)).catch((e: unknown) => {
       if (abort.signal.aborted) return;
       run.phase = 'failed';
@@ -156,6 +143,8 @@ export class SweepController implements ReactiveController {
   private async execute(run: LiveRun, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     const device = await this.device_();
+    const tooLarge = gridLimitError(run.spec, device.limits);
+    if (tooLarge) throw new Error(tooLarge);
     run.device = device;
     run.fine = makeGrid(device, run.spec);
     if (run.coarseSpec) {
@@ -167,10 +156,59 @@ export class SweepController implements ReactiveController {
     }
     run.phase = 'fine';
     run.progress = startProgress(run.spec);
-    run.result = await this.integrate(run, 'fine', signal);
+    run.result = run.spec.refine ? await this.refine(run, signal) : await this.integrate(run, 'fine', signal);
     run.phase = 'done';
     run.version++;
     run.timeline.doneAt = performance.now();
+  }
+
+  /**
+   * A refined run: each round's classes, records and computed codes go into the fine grid as they
+   * come (coarse blocks first, then finer along the boundaries). Its rounds are short, so after a
+   * device loss it starts again from scratch on the new device (as web/batch.ts does).
+   */
+  private async refine(run: LiveRun, signal: AbortSignal): Promise<SweepResult> {
+    for (let attempt = 0; ; attempt++) {
+      const device = await this.device_();
+      run.refined = { rounds: 0, computed: 0 };
+      try {
+        const result = await runRefinedGpu(device, run.spec, {
+          signal,
+          budgetMs: 25,
+          partialEveryMs: 0,
+          maxCellsPerTile: kCellsPerTile,
+          adapterInfo: this.device?.adapterInfo,
+          onProgress: (p) => this.progressed(run, p),
+          onRound: (r) => {
+            if (this.run !== run || run.device !== device) return;
+            uploadRound(device, run.fine!, r.classes, r.result, r.computedCells);
+            run.refined = { rounds: r.round, computed: r.computed };
+            run.version++;
+            this.host.requestUpdate();
+          },
+        });
+        // The final classes are the last round's paint; upload once more in case no round followed it.
+        uploadRound(device, run.fine!, result.classes, result, result.computed);
+        return result;
+      } catch (e) {
+        if (!(e instanceof DeviceLostError) || signal.aborted || attempt >= kMaxRecoveries) throw e;
+        if (this.device?.device === device) this.device = undefined;
+        const fresh = await this.device_();
+        this.deviceGeneration++;
+        this.replaceGrids(run, fresh);
+        this.notice = undefined;
+      }
+    }
+  }
+
+  private progressed(run: LiveRun, p: PassProgress): void {
+    if (this.run !== run) return;
+    run.progress = { cellsFinished: p.cellsFinished, cells: p.cells, activeCells: p.activeCells, t: p.t, fraction: p.fraction };
+    run.version++;
+    if (performance.now() - this.lastStatus >= kStatusEveryMs) {
+      this.lastStatus = performance.now();
+      this.host.requestUpdate();
+    }
   }
 
   /** One pass of the run, resuming on a new device after a loss. */
@@ -188,15 +226,7 @@ export class SweepController implements ReactiveController {
           grid: run[which],
           resumeFrom,
           adapterInfo: this.device?.adapterInfo,
-          onProgress: (p) => {
-            if (this.run !== run) return;
-            run.progress = { cellsFinished: p.cellsFinished, cells: p.cells, activeCells: p.activeCells, t: p.t, fraction: p.fraction };
-            run.version++;
-            if (performance.now() - this.lastStatus >= kStatusEveryMs) {
-              this.lastStatus = performance.now();
-              this.host.requestUpdate();
-            }
-          },
+          onProgress: (p) => this.progressed(run, p),
         });
         // Tiles finished on a lost device never reached this grid: the CPU result fills it once.
         if (resumeFrom) {

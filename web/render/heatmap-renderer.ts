@@ -1,7 +1,13 @@
 import '../../src/engine/float16-shim.js';
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
-import code from '../../shaders/web/heatmap.wgsl?raw';
-import { kPaletteSlots, paletteData } from './palette.js';
+import heatmapWgsl from '../../shaders/web/heatmap.wgsl?raw';
+import { paletteData, paletteWgsl, type MetricStyle } from '../../src/export/palette.js';
+
+export type { MetricStyle };
+
+/** The heatmap shader with its palette constants generated from the one colouring module. */
+export const heatmapCode = `${paletteWgsl()}\n\n${heatmapWgsl}`;
+const code = heatmapCode;
 
 /** One grid's whole-grid buffers (GridTarget) with its shape. */
 export interface GridBuffers {
@@ -11,15 +17,8 @@ export interface GridBuffers {
   recordSize: number;
   classes: GPUBuffer;
   records: GPUBuffer;
-}
-
-/** How a metric layer maps values to the colormap; absent for the class map. */
-export interface MetricStyle {
-  index: number;
-  lo: number;
-  hi: number;
-  log: boolean;
-  missing?: number;
+  /** u32 per cell: 0 inherited from its block (refinement), else computed (level + 1, 255 a verification sample). */
+  computed: GPUBuffer;
 }
 
 /**
@@ -44,7 +43,7 @@ export class HeatmapRenderer {
       label: 'heatmap',
       layout: 'auto',
       vertex: { module, entryPoint: 'vs' },
-      fragment: { module, entryPoint: 'fs', targets: [{ format }], constants: kPaletteSlots },
+      fragment: { module, entryPoint: 'fs', targets: [{ format }] },
       primitive: { topology: 'triangle-list' },
     });
     this.uniforms = makeStructuredView(makeShaderDataDefinitions(code).uniforms.u);
@@ -58,7 +57,7 @@ export class HeatmapRenderer {
     const b = this.bindGroup;
     if (b && b.fine === fine.classes && b.coarse === coarse?.classes) return b.group;
     const under = coarse ?? fine;
-    const buffers = [this.uniformBuffer, fine.classes, fine.records, under.classes, under.records, this.colors];
+    const buffers = [this.uniformBuffer, fine.classes, fine.records, under.classes, under.records, this.colors, fine.computed];
     const group = this.device.createBindGroup({
       label: 'heatmap',
       layout: this.pipeline.getBindGroupLayout(0),
@@ -68,7 +67,8 @@ export class HeatmapRenderer {
     return group;
   }
 
-  draw(fine: GridBuffers, coarse: GridBuffers | undefined, metric: MetricStyle | undefined, width: number, height: number): void {
+  /** `showComputed`: the "computed cells" overlay (inherited cells faded by kInheritedFade). */
+  draw(fine: GridBuffers, coarse: GridBuffers | undefined, metric: MetricStyle | undefined, width: number, height: number, showComputed = false): void {
     this.uniforms.set({
       fine: { nx: fine.nx, ny: fine.ny },
       coarse: { nx: coarse?.nx ?? 1, ny: coarse?.ny ?? 0 },
@@ -80,6 +80,7 @@ export class HeatmapRenderer {
       missing: metric?.missing ?? 0,
       lo: metric?.lo ?? 0,
       hi: metric?.hi ?? 1,
+      showComputed: showComputed ? 1 : 0,
     });
     this.device.queue.writeBuffer(this.uniformBuffer, 0, this.uniforms.arrayBuffer);
     const encoder = this.device.createCommandEncoder();

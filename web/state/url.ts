@@ -1,17 +1,18 @@
 import { models, getModel } from '../../src/models/registry.js';
-import { defaultView, normalizeIntegrator, viewFromPreset, viewToSpec, type AxisView, type View, type ViewIntegrator, type ViewSettle } from './view.js';
+import { defaultView, normalizeIntegrator, viewFromPreset, viewToSpec, type AxisView, type View, type ViewIntegrator, type ViewRefine, type ViewSettle } from './view.js';
 
 /**
  * The view in a query string, every number written with String() so it reads back bit for bit:
  *
  *   ?model=tian-l2&x=p0:0:1:128:linear&y=weightDecay:0:0.3:128:linear
  *    &v.target=simsiam&v.augmentation=0&method=dp5&dt=0.05&tEnd=3000&rtol=0.000001&atol=1e-9
- *    &settle=0.000001&layer=class&overlays=on&zoom=0.2:0.6:0:0.15
+ *    &settle=0.000001&layer=class&overlays=on&computed=off&zoom=0.2:0.6:0:0.15&refine=auto
  *
  * `v.<id>` holds each non-axis value ('derived' for a derived initial condition). `rtol` and `atol`
  * are written for adaptive methods (where dt is the first step); `dtMin`, `dtMax`, `maxSteps` and
  * `adaptive=off` only where the view has them. `settle` is `off` (fixed horizon), the settle
- * tolerance, or `tol:hold` when the hold is not the default. The older
+ * tolerance, or `tol:hold` when the hold is not the default. `refine` is `auto` (on above 256²
+ * cells), `off`, `on`, or `coarse:verify:seed`; `computed` the computed-cells overlay. The older
  * `?model=&preset=` (and `n=`, one resolution for both axes) still works and expands to a full view.
  */
 export function viewToQuery(view: View): string {
@@ -34,7 +35,9 @@ export function viewToQuery(view: View): string {
   q.set('settle', view.settle === false ? 'off' : [view.settle.tol, ...(view.settle.hold !== undefined ? [view.settle.hold] : [])].map(String).join(':'));
   q.set('layer', view.layer);
   q.set('overlays', view.overlays ? 'on' : 'off');
+  q.set('computed', view.computedOverlay ? 'on' : 'off');
   if (view.zoom) q.set('zoom', [...view.zoom.x, ...view.zoom.y].map(String).join(':'));
+  q.set('refine', refineToText(view.refine));
   return `?${q.toString()}`;
 }
 
@@ -78,6 +81,28 @@ function parseIntegrator(q: URLSearchParams, base: ViewIntegrator): ViewIntegrat
   return { ...integrator, ...(filled.rtol !== undefined ? { rtol: filled.rtol, atol: filled.atol } : {}) };
 }
 
+const kRefineFields = ['coarse', 'verify', 'seed'] as const;
+
+function refineToText(refine: ViewRefine): string {
+  if (refine === 'auto') return 'auto';
+  if (refine === false) return 'off';
+  return kRefineFields.some((k) => refine[k] !== undefined) ? kRefineFields.map((k) => String(refine[k] ?? '')).join(':') : 'on';
+}
+
+/** `auto`, `off`, `on` or `coarse:verify:seed` (empty fields take the defaults). */
+function parseRefine(text: string): ViewRefine {
+  if (text === 'auto') return 'auto';
+  if (text === 'off') return false;
+  if (text === 'on') return {};
+  const parts = text.split(':');
+  if (parts.length !== 3) throw new UrlError(`refine: expected auto, on, off or coarse:verify:seed, got "${text}"`);
+  const out: Exclude<ViewRefine, 'auto' | false> = {};
+  parts.forEach((t, k) => {
+    if (t !== '') out[kRefineFields[k]] = number(`refine.${kRefineFields[k]}`, t);
+  });
+  return out;
+}
+
 /** `off`, `tol` or `tol:hold`. */
 function parseSettle(text: string): ViewSettle {
   if (text === 'off') return false;
@@ -87,11 +112,24 @@ function parseSettle(text: string): ViewSettle {
   return parts.length === 2 ? { tol, hold: number('settle.hold', parts[1]) } : { tol };
 }
 
+/**
+ * `preset` as `id` (of `model`) or `model/id`, the form `collapse-atlas models` and `preset` print:
+ * the model it names, and the preset id.
+ */
+function presetRef(q: URLSearchParams): { modelId: string | null; presetId: string | null } {
+  const preset = q.get('preset');
+  const modelId = q.get('model');
+  if (preset === null || !preset.includes('/')) return { modelId, presetId: preset };
+  const [fromPreset, presetId, extra] = preset.split('/');
+  if (extra !== undefined) throw new UrlError(`preset: expected PRESET or MODEL/PRESET, got "${preset}"`);
+  if (modelId !== null && modelId !== fromPreset) throw new UrlError(`preset: "${preset}" is a preset of ${fromPreset}, but model=${modelId}`);
+  return { modelId: fromPreset, presetId };
+}
+
 function parseQuery(q: URLSearchParams): View {
-  const id = q.get('model');
+  const { modelId: id, presetId } = presetRef(q);
   const model = id === null ? models[0] : getModel(id);
   if (!model) throw new UrlError(`model: unknown model "${id}" (known: ${models.map((m) => m.id).join(', ')})`);
-  const presetId = q.get('preset');
   let view = defaultView(model);
   if (presetId !== null) {
     const preset = model.presets.find((p) => p.id === presetId);
@@ -107,6 +145,8 @@ function parseQuery(q: URLSearchParams): View {
   const values = { ...view.values };
   for (const [key, text] of q) {
     if (!key.startsWith('v.')) continue;
+    // A misspelt name would otherwise be dropped without a word (and stay in the URL).
+    if (!model.params.some((p) => p.id === key.slice(2))) throw new UrlError(`${key}: unknown parameter "${key.slice(2)}" of ${model.id} (known: ${model.params.map((p) => p.id).join(', ')})`);
     const v = text.trim() === '' ? NaN : Number(text);
     values[key.slice(2)] = Number.isFinite(v) ? v : text;
   }
@@ -114,7 +154,10 @@ function parseQuery(q: URLSearchParams): View {
   const settle = q.has('settle') ? parseSettle(q.get('settle')!) : view.settle;
   const overlays = q.get('overlays') ?? 'on';
   if (overlays !== 'on' && overlays !== 'off') throw new UrlError(`overlays: must be on or off, got "${overlays}"`);
-  view = { ...view, values, integrator, settle, layer: q.get('layer') ?? 'class', overlays: overlays === 'on' };
+  const computed = q.get('computed') ?? 'off';
+  if (computed !== 'on' && computed !== 'off') throw new UrlError(`computed: must be on or off, got "${computed}"`);
+  const refine = q.has('refine') ? parseRefine(q.get('refine')!) : view.refine;
+  view = { ...view, values, integrator, settle, layer: q.get('layer') ?? 'class', overlays: overlays === 'on', computedOverlay: computed === 'on', refine };
   const zoom = q.get('zoom');
   if (zoom !== null) {
     const z = zoom.split(':').map((t, k) => number(`zoom[${k}]`, t));

@@ -1,7 +1,7 @@
 import { models, getModel } from '../../src/models/registry.js';
 import { cellMetrics, type IntegratorInput, type Model, type Preset, type Scale, type SettleInput } from '../../src/models/types.js';
 import { isAdaptive, tableaus } from '../../src/integrators/tableaus.js';
-import { kAdaptiveDefaults, kSettleDefaults, parseSpec, SpecError, type ResolvedSpec, type SweepSpecInput } from '../../src/sweep/spec.js';
+import { kAdaptiveDefaults, kRefineDefaults, kSettleDefaults, parseSpec, SpecError, type ResolvedSpec, type SweepSpecInput } from '../../src/sweep/spec.js';
 
 /**
  * The explorer's whole view as plain data: what the URL stores and what the controls edit. A view
@@ -34,6 +34,31 @@ export interface View {
   overlays: boolean;
   /** Sub-range being computed instead of the axes' full range; the axes stay the reset target. */
   zoom?: ZoomBox;
+  /** The "computed cells" overlay: which cells a refined run integrated and which it inherited. */
+  computedOverlay: boolean;
+  /** Quad-tree refinement (src/refine/): 'auto' (on above kAutoRefineCells), off, or on with the spec's fields. */
+  refine: ViewRefine;
+}
+
+/** `auto`: on for grids above 256² cells; `false`: every cell integrated; an object: on, with what it gives. */
+export type ViewRefine = 'auto' | false | { coarse?: number; verify?: number; seed?: number };
+
+/** Grids with more cells than this refine unless told not to (issue 11: "on by default above 256²"). */
+export const kAutoRefineCells = 256 * 256;
+
+/**
+ * The coarse grid of a refined nx × ny view: the fewest blocks along x, at least kRefineDefaults.coarse,
+ * whose side (a power of two) divides both nx and ny. Block side 1 (e.g. an odd n) computes every cell.
+ */
+export function autoCoarse(nx: number, ny: number): number {
+  let block = 1;
+  while (nx % (2 * block) === 0 && ny % (2 * block) === 0 && nx / (2 * block) >= kRefineDefaults.coarse) block *= 2;
+  return nx / block;
+}
+
+/** Whether the view refines: its own choice, or for 'auto' whether the grid is larger than 256². */
+export function refines(view: Pick<View, 'refine' | 'x' | 'y'>): boolean {
+  return view.refine === 'auto' ? view.x.n * view.y.n > kAutoRefineCells : view.refine !== false;
 }
 
 /**
@@ -82,6 +107,8 @@ function schemaValues(model: Model): Record<string, number | string> {
 
 export function viewFromPreset(model: Model, preset: Preset): View {
   const { spec } = preset;
+  // Preset specs are sweep specs: one that says whether to refine is obeyed; else the grid size decides.
+  const refine = (spec as { refine?: false | { coarse?: number; verify?: number; seed?: number } }).refine;
   const axis = (a: Preset['spec']['x']): AxisView => {
     const p = model.params.find((q) => q.id === a.param);
     return { param: a.param, min: a.min, max: a.max, n: a.n, scale: a.scale ?? (p?.kind === 'number' ? p.scale : 'linear') };
@@ -95,6 +122,8 @@ export function viewFromPreset(model: Model, preset: Preset): View {
     settle: viewSettle(spec.settle),
     layer: 'class',
     overlays: true,
+    computedOverlay: false,
+    refine: refine === undefined ? 'auto' : refine === false ? false : { ...refine },
   };
 }
 
@@ -106,7 +135,7 @@ export function defaultView(model: Model = models[0]): View {
     const p = numbers[k];
     return p.kind === 'number' ? { param: p.id, min: p.min, max: p.max, n: 64, scale: p.scale } : (undefined as never);
   };
-  return { model: model.id, x: axis(0), y: axis(1), values: schemaValues(model), integrator: { method: 'rk4', ...model.defaults }, settle: viewSettle(undefined), layer: 'class', overlays: true };
+  return { model: model.id, x: axis(0), y: axis(1), values: schemaValues(model), integrator: { method: 'rk4', ...model.defaults }, settle: viewSettle(undefined), layer: 'class', overlays: true, computedOverlay: false, refine: 'auto' };
 }
 
 export function specInput(view: View): SweepSpecInput {
@@ -127,7 +156,14 @@ export function specInput(view: View): SweepSpecInput {
     y: { ...view.y, min: ymin, max: ymax },
     integrator: { ...view.integrator },
     settle: view.settle === false ? false : { ...view.settle },
+    refine: specRefine(view),
   };
+}
+
+function specRefine(view: View): SweepSpecInput['refine'] {
+  if (!refines(view)) return false;
+  const own = view.refine === 'auto' || view.refine === false ? {} : view.refine;
+  return { coarse: autoCoarse(view.x.n, view.y.n), ...own };
 }
 
 /** The view's sweep spec, or the SpecError message naming what is wrong. */
