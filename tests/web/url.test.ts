@@ -107,11 +107,11 @@ describe('refinement in the view', () => {
 
   it('is on by default above 256² cells, with the coarsest grid the size allows', () => {
     expect(viewToSpec(at(256).view).spec!.refine).toBe(false);
-    expect(viewToSpec(at(512).view).spec!.refine).toEqual({ coarse: 64, verify: 0.02, seed: 1, block: 8 });
-    expect(viewToSpec(at(300, '&refine=on').view).spec!.refine).toEqual({ coarse: 75, verify: 0.02, seed: 1, block: 4 });
-    expect(viewToSpec(at(257, '&refine=on').view).spec!.refine).toEqual({ coarse: 257, verify: 0.02, seed: 1, block: 1 });
+    expect(viewToSpec(at(512).view).spec!.refine).toEqual({ coarse: 64, verify: 0.02, seed: 1, block: 8, uncertainty: { tighten: 100, f64: 32 } });
+    expect(viewToSpec(at(300, '&refine=on').view).spec!.refine).toEqual({ coarse: 75, verify: 0.02, seed: 1, block: 4, uncertainty: { tighten: 100, f64: 32 } });
+    expect(viewToSpec(at(257, '&refine=on').view).spec!.refine).toEqual({ coarse: 257, verify: 0.02, seed: 1, block: 1, uncertainty: { tighten: 100, f64: 32 } });
     expect(viewToSpec(at(1024, '&refine=off').view).spec!.refine).toBe(false);
-    expect(viewToSpec(at(64, '&refine=8:0.1:7').view).spec!.refine).toEqual({ coarse: 8, verify: 0.1, seed: 7, block: 8 });
+    expect(viewToSpec(at(64, '&refine=8:0.1:7').view).spec!.refine).toEqual({ coarse: 8, verify: 0.1, seed: 7, block: 8, uncertainty: { tighten: 100, f64: 32 } });
   });
 
   it('round-trips auto, off, on and coarse:verify:seed, and a preset\'s own refine is kept', () => {
