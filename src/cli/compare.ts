@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { compareResults, parseCompareSpec, type ResolvedCompare } from '../sweep/compare.js';
 import { comparePresets } from '../sweep/compare-presets.js';
-import { SpecError } from '../sweep/spec.js';
+import { echo, SpecError } from '../sweep/spec.js';
 import { compareFiles } from '../export/compare.js';
 import { compareFigureSize, compareFigureSvg, compareSummary } from '../export/compare-figure.js';
 import { usageError } from './errors.js';
 import { kFigureScale } from './outputs.js';
 import { runInBrowser, type RunOptions } from './run.js';
-import type { Job } from './specs.js';
+import { checkGridFits, type Job } from './specs.js';
 
 function readJson(file: string): unknown {
   let text: string;
@@ -33,7 +33,7 @@ export function loadCompare(files: string[], presetId?: string): { cmp: Resolved
   if (presetId !== undefined) {
     if (files.length) throw usageError('compare: give spec files or --preset, not both');
     const preset = comparePresets.find((p) => p.id === presetId);
-    if (!preset) throw usageError(`compare --preset: unknown comparison "${presetId}" (known: ${comparePresets.map((p) => p.id).join(', ')})`);
+    if (!preset) throw usageError(`compare --preset: unknown comparison "${echo(presetId)}" (known: ${comparePresets.map((p) => p.id).join(', ')})`);
     input = preset.spec;
     source = `compare preset ${presetId}`;
   } else if (files.length === 2) {
@@ -46,7 +46,10 @@ export function loadCompare(files: string[], presetId?: string): { cmp: Resolved
     throw usageError(`compare: expected A.json B.json, one file holding { a, b }, or --preset ID (got ${files.length} files)`);
   }
   try {
-    return { cmp: parseCompareSpec(input), source };
+    const cmp = parseCompareSpec(input);
+    checkGridFits(cmp.a, `${source} (a)`);
+    checkGridFits(cmp.b, `${source} (b)`);
+    return { cmp, source };
   } catch (e) {
     if (e instanceof SpecError) throw usageError(`${source}: ${e.message}`);
     throw e;

@@ -17,7 +17,11 @@ const kRefineHelp = 'integrate only along class boundaries: COARSE blocks across
 const kCsvHelp = 'write grid.csv (by default only for grids up to 512×512 cells; beyond, it runs to gigabytes)';
 const kNoCsvHelp = 'never write grid.csv';
 
-/** Ctrl-C and SIGTERM: kill the browser, delete partial output, exit 130/143 (the launcher installs this). */
+/**
+ * Ctrl-C, SIGTERM and SIGHUP (a closed terminal or ssh session): kill the browser, delete partial
+ * output and temporary files, exit 130/143/129 (the launcher installs this). kill -9 cannot be
+ * caught: Chromium then exits with its pipe and the reaper (reaper.ts) deletes the files.
+ */
 export function installSignalHandlers(): void {
   const onSignal = (signal: NodeJS.Signals, code: number) => () => {
     runInterruptTasks();
@@ -26,12 +30,13 @@ export function installSignalHandlers(): void {
   };
   process.once('SIGINT', onSignal('SIGINT', 130));
   process.once('SIGTERM', onSignal('SIGTERM', 143));
+  process.once('SIGHUP', onSignal('SIGHUP', 129));
 }
 
 /**
  * `collapse-atlas`: batch runs of sweep specs in headless Chromium (README "Batch runs").
  * Returns the exit code: 0 done, 2 bad spec or arguments, 3 no browser/WebGPU, 4 device lost or
- * browser crash after retries, 1 anything unexpected; 130/143 on SIGINT/SIGTERM.
+ * browser crash or stall after retries, 1 anything unexpected; 130/143/129 on SIGINT/SIGTERM/SIGHUP.
  */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('collapse-atlas')

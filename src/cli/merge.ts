@@ -1,12 +1,14 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'npyjs';
+import { z } from 'zod';
 import { emptyResult } from '../engine/result.js';
 import { cellMetrics } from '../models/types.js';
 import type { RefineStats } from '../refine/refine.js';
 import { mergeUncertaintyStats, type UncertaintyStats } from '../refine/uncertainty.js';
+import { formatZodIssue } from '../sweep/spec.js';
 import { AtomicDir } from './atomic.js';
 import { usageError } from './errors.js';
+import { readNpyExact, type NpyDescr } from './npy.js';
 import { writeResult, type TileInfo } from './outputs.js';
 import { BrowserSession, checkChromium } from './session.js';
 import { parseOrExit, tileRows } from './specs.js';
@@ -18,9 +20,32 @@ export interface MergeOptions {
   quiet: boolean;
 }
 
+const count = z.number().int().nonnegative();
+/** What merge reads from a tile's manifest.json (written by outputs.ts); checked before any use. */
+const tileManifest = z.looseObject({
+  spec: z.looseObject({}),
+  tile: z.looseObject({ index: count, count: count.positive(), rows: z.looseObject({ start: count, end: count }) }).optional(),
+  model: z.looseObject({ id: z.string(), version: z.number() }),
+  adapter: z.string(),
+  tReached: z.number(),
+  package: z.unknown(),
+  preset: z.looseObject({ title: z.string() }).optional(),
+  timings: z.looseObject({ startedAt: z.string(), endedAt: z.string(), ms: z.number(), kernelMs: z.number(), instanceSteps: z.number() }),
+  run: z.record(z.string(), z.unknown()),
+  refine: z.looseObject({
+    cells: count, computed: count, inherited: count, computedPerLevel: z.array(count), sampleSize: count,
+    disagreements: count, disagreementCells: z.array(z.tuple([count, count])), rounds: count,
+  }).optional(),
+  uncertainty: z.looseObject({
+    tighten: z.number(), tighter: z.union([z.looseObject({ rtol: z.number(), atol: z.number() }), z.looseObject({ dt: z.number() })]),
+    checked: count, flippedTolerance: count, noVerdict: count, f64Sample: count, flippedPrecision: count, uncertain: count,
+    cells: z.array(z.tuple([count, count, count])), ms: z.number(),
+  }).optional(),
+});
+
 interface TileDir {
   dir: string;
-  manifest: { spec: unknown; tile?: TileInfo; model: { id: string; version: number }; adapter: string; tReached: number; package: unknown; preset?: { title: string }; timings: { startedAt: string; endedAt: string; ms: number; kernelMs: number; instanceSteps: number }; run: Record<string, number>; refine?: RefineStats; uncertainty?: UncertaintyStats };
+  manifest: { spec: unknown; tile?: TileInfo; model: { id: string; version: number }; adapter: string; tReached: number; package: unknown; preset?: { title: string }; timings: { startedAt: string; endedAt: string; ms: number; kernelMs: number; instanceSteps: number }; run: Record<string, unknown>; refine?: RefineStats; uncertainty?: UncertaintyStats };
 }
 
 /** The first path at which two JSON values differ, for "different spec" messages. */
@@ -36,17 +61,21 @@ function firstDiff(a: unknown, b: unknown, path = 'spec'): string | undefined {
 function readTile(dir: string): TileDir {
   const path = join(dir, 'manifest.json');
   if (!existsSync(path)) throw usageError(`merge: ${dir} has no manifest.json (not a folder written by run --tile)`);
-  const manifest = JSON.parse(readFileSync(path, 'utf8')) as TileDir['manifest'];
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw usageError(`merge: ${path}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw usageError(`merge: ${path}: expected a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`);
+  const parsed = tileManifest.safeParse(json, { reportInput: true });
+  if (!parsed.success) throw usageError(`merge: ${path}: ${formatZodIssue(parsed.error.issues[0])}`);
+  const manifest = parsed.data as TileDir['manifest'];
   if (!manifest.tile) throw usageError(`merge: ${dir} is a whole grid, not a tile (its manifest has no "tile")`);
   return { dir, manifest };
 }
 
-function readNpy(dir: string, name: string, shape: number[]): ArrayLike<number> {
-  const bytes = readFileSync(join(dir, name));
-  const npy = parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-  if (npy.shape.join(',') !== shape.join(',')) throw usageError(`merge: ${dir}/${name} has shape [${npy.shape}], expected [${shape}]`);
-  return npy.data as unknown as ArrayLike<number>;
-}
+const readNpy = (dir: string, name: string, descr: NpyDescr, shape: number[]) => readNpyExact(join(dir, name), descr, shape);
 
 /** Subfolders holding a manifest: the jobs of a run with several specs. */
 function jobFolders(dir: string): string[] {
@@ -136,12 +165,12 @@ async function mergeOne(dirs: string[], sub: string, out: AtomicDir, session: Br
     const rows = tileRows(t.manifest.tile!, r.ny, t.dir);
     const n = rows.end - rows.start;
     const c0 = rows.start * nx;
-    r.classes.set(readNpy(t.dir, 'class.npy', [n, nx]), c0);
-    r.finalState.set(readNpy(t.dir, 'final.npy', [n, nx, S]), c0 * S);
-    if (r.computed) r.computed.set(readNpy(t.dir, 'computed.npy', [n, nx]), c0);
-    if (r.uncertain) r.uncertain.set(readNpy(t.dir, 'uncertain.npy', [n, nx]), c0);
+    r.classes.set(readNpy(t.dir, 'class.npy', '|u1', [n, nx]), c0);
+    r.finalState.set(readNpy(t.dir, 'final.npy', '<f4', [n, nx, S]), c0 * S);
+    if (r.computed) r.computed.set(readNpy(t.dir, 'computed.npy', '|u1', [n, nx]), c0);
+    if (r.uncertain) r.uncertain.set(readNpy(t.dir, 'uncertain.npy', '|u1', [n, nx]), c0);
     metrics.forEach((m, k) => {
-      const grid = readNpy(t.dir, `${m.id}.npy`, [n, nx]);
+      const grid = readNpy(t.dir, `${m.id}.npy`, '<f4', [n, nx]);
       for (let c = 0; c < n * nx; c++) r.metrics[(c0 + c) * metrics.length + k] = grid[c];
     });
   }

@@ -3,7 +3,7 @@ import type { SweepResult } from '../engine/result.js';
 import { cellMetrics } from '../models/types.js';
 import { unpackRefined } from '../refine/pack.js';
 import type { UncertaintyStats } from '../refine/uncertainty.js';
-import { specToJson } from '../sweep/spec.js';
+import { echo, specToJson } from '../sweep/spec.js';
 import type { RowBand } from '../engine/tiling.js';
 import { cellEnds, stepStats } from '../export/grid.js';
 import { AtomicDir } from './atomic.js';
@@ -28,13 +28,20 @@ export interface RunOptions {
 const kBrowserAttempts = 3;
 const kDeviceRetries = 2;
 
-/** Test hook (README "Batch runs"): COLLAPSE_ATLAS_FAULT = device-lost-once | device-lost | browser-crash. */
-function faultHook(): { page?: PageFault; crash: boolean } {
+/**
+ * Test hook (README "Batch runs"), COLLAPSE_ATLAS_FAULT: device-lost-once | device-lost (in the page),
+ * browser-crash (killed at the first progress report), browser-crash-early (killed as soon as it
+ * has started, before the page loads), gpu-hang (the GPU process frozen at the first report); the
+ * last three at every browser start.
+ */
+const kFaults = ['device-lost-once', 'device-lost', 'browser-crash', 'browser-crash-early', 'gpu-hang'] as const;
+type Fault = (typeof kFaults)[number];
+
+function faultHook(): { page?: PageFault; node?: Exclude<Fault, PageFault> } {
   const f = process.env.COLLAPSE_ATLAS_FAULT;
-  if (!f) return { crash: false };
-  if (f === 'browser-crash') return { crash: true };
-  if (f === 'device-lost' || f === 'device-lost-once') return { page: f, crash: false };
-  throw usageError(`COLLAPSE_ATLAS_FAULT: unknown fault "${f}" (device-lost-once, device-lost, browser-crash)`);
+  if (!f) return {};
+  if (!(kFaults as readonly string[]).includes(f)) throw usageError(`COLLAPSE_ATLAS_FAULT: unknown fault "${echo(f)}" (${kFaults.join(', ')})`);
+  return f === 'device-lost' || f === 'device-lost-once' ? { page: f } : { node: f as Exclude<Fault, PageFault> };
 }
 
 function replyError(reply: Exclude<PageRunReply, { ok: true }>, job: Job, chromium: string): CliError {
@@ -53,18 +60,19 @@ function replyError(reply: Exclude<PageRunReply, { ok: true }>, job: Job, chromi
 async function runWithRetries(session: BrowserSession, job: Job, tile: TileInfo | undefined, label: string, opts: RunOptions) {
   const fault = faultHook();
   const bar = progress(label, opts.quiet);
+  if (fault.node === 'browser-crash-early') session.afterLaunch = () => session.killBrowser();
   try {
     for (let attempt = 1; ; attempt++) {
-      let crashed = false;
+      let faulted = false;
       try {
         const reply = await session.run(
           { spec: specToJson(job.spec), rows: tile?.rows ?? { start: 0, end: job.spec.y.n }, deviceRetries: kDeviceRetries, fault: fault.page },
           (p) => {
             bar.update(p);
-            if (fault.crash && !crashed) {
-              crashed = true;
-              session.killBrowser();
-            }
+            if (faulted) return;
+            faulted = true;
+            if (fault.node === 'browser-crash') session.killBrowser();
+            if (fault.node === 'gpu-hang') session.stopGpuProcess();
           },
         );
         if (!reply.ok) throw replyError(reply, job, opts.chromium);
@@ -72,11 +80,12 @@ async function runWithRetries(session: BrowserSession, job: Job, tile: TileInfo 
       } catch (e) {
         if (!(e instanceof BrowserCrashError)) throw e;
         if (attempt >= kBrowserAttempts) throw new CliError(`${job.source}: ${e.message}; gave up after ${attempt} browser starts`, kExit.lost);
-        if (!opts.quiet) process.stderr.write(`${label}: ${e.message}; restarting the browser (start ${attempt + 1} of ${kBrowserAttempts})\n`);
+        if (!opts.quiet) process.stderr.write(`${label}: ${e.message}${e.detail ? ` (${e.detail})` : ''}; restarting the browser (start ${attempt + 1} of ${kBrowserAttempts})\n`);
       }
     }
   } finally {
     bar.stop();
+    session.afterLaunch = undefined;
   }
 }
 

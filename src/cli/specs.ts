@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { basename, extname } from 'node:path';
-import { parseSpec, specToJson, SpecError, type ResolvedSpec } from '../sweep/spec.js';
+import { echo, parseSpec, specToJson, SpecError, type ResolvedSpec } from '../sweep/spec.js';
 import type { RowBand } from '../engine/tiling.js';
 import { getModel } from '../models/registry.js';
+import { cellMetrics } from '../models/types.js';
 import { usageError } from './errors.js';
 
 /** One sweep of a CLI call: where its spec came from and the subfolder it writes to. */
@@ -64,12 +66,32 @@ function specOf(input: unknown): unknown {
 }
 
 export function parseOrExit(input: unknown, source: string): ResolvedSpec {
+  let spec: ResolvedSpec;
   try {
-    return parseSpec(input);
+    spec = parseSpec(input);
   } catch (e) {
     if (e instanceof SpecError) throw usageError(`${source}: ${e.message}`);
     throw e;
   }
+  checkGridFits(spec, source);
+  return spec;
+}
+
+/**
+ * A result is held whole twice (in the page and in Node; merge, a tile and a refined run too):
+ * class codes, the float32 final state and metrics of every cell. A grid whose result cannot fit in
+ * the machine's memory is refused before anything starts, instead of failing to allocate.
+ */
+export function resultBytes(spec: ResolvedSpec): { perCell: number; total: number } {
+  const perCell = 1 + 4 * spec.model.state.length + 4 * cellMetrics(spec.model).length + (spec.refine ? 1 : 0);
+  return { perCell, total: 2 * perCell * spec.x.n * spec.y.n };
+}
+
+export function checkGridFits(spec: ResolvedSpec, source: string, memory = totalmem()): void {
+  const { perCell, total } = resultBytes(spec);
+  if (total <= memory) return;
+  const gb = (b: number) => `${(b / 1e9).toPrecision(3)} GB`;
+  throw usageError(`${source}: x.n × y.n: the grid ${spec.x.n} × ${spec.y.n} = ${spec.x.n * spec.y.n} cells is too large for this machine: its result needs ${gb(total)} of memory (${perCell} bytes per cell, held twice), and the machine has ${gb(memory)}`);
 }
 
 /** Overrides of a preset's grid and duration (`preset --n 1024 --t-end 300`). */
@@ -81,7 +103,7 @@ export interface PresetOverrides {
 function positive(flag: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
-  if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) throw usageError(`${flag}: expected a positive ${integer ? 'integer' : 'number'} (got "${text}")`);
+  if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) throw usageError(`${flag}: expected a positive ${integer ? 'integer' : 'number'} (got "${echo(text)}")`);
   return v;
 }
 
@@ -90,10 +112,10 @@ export function presetJob(ref: string, overrides: PresetOverrides = {}): Job {
   const [modelId, presetId, extra] = ref.split('/');
   const model = modelId ? getModel(modelId) : undefined;
   if (!model || !presetId || extra !== undefined) {
-    throw usageError(`preset: expected MODEL/PRESET, e.g. tian-l2/weight-decay-threshold (got "${ref}"); \`collapse-atlas models\` lists them`);
+    throw usageError(`preset: expected MODEL/PRESET, e.g. tian-l2/weight-decay-threshold (got "${echo(ref)}"); \`collapse-atlas models\` lists them`);
   }
   const preset = model.presets.find((p) => p.id === presetId);
-  if (!preset) throw usageError(`preset: ${model.id} has no preset "${presetId}" (known: ${model.presets.map((p) => p.id).join(', ')})`);
+  if (!preset) throw usageError(`preset: ${model.id} has no preset "${echo(presetId)}" (known: ${model.presets.map((p) => p.id).join(', ')})`);
   const n = positive('--n', overrides.n, true);
   const tEnd = positive('--t-end', overrides.tEnd, false);
   const spec = {
@@ -133,7 +155,7 @@ export function parseTile(text: string): TileRef {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || !(count >= 1) || !(index < count)) throw usageError(`--tile: expected I/N with 0 ≤ I < N, e.g. 0/4 (got "${text}")`);
+  if (!m || !(count >= 1) || !(index < count)) throw usageError(`--tile: expected I/N with 0 ≤ I < N, e.g. 0/4 (got "${echo(text)}")`);
   return { index, count };
 }
 

@@ -142,12 +142,31 @@ function fmt(v: number): string {
   return String(v);
 }
 
-function formatZodIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join('.') || 'spec';
-  if (issue.code === 'unrecognized_keys') return `${path}: unknown field "${issue.keys[0]}"`;
+/** Longest user-given text a message repeats: a 10 MB model name is not echoed whole. */
+const kEchoChars = 60;
+
+/** A user-given string for a message, clipped to kEchoChars with the full length said. */
+export function echo(text: string): string {
+  return text.length <= kEchoChars ? text : `${text.slice(0, kEchoChars)}… (${text.length} characters)`;
+}
+
+/** What a JSON value is, in words a user recognises (`null`, `Infinity`, `an array`). */
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number' && !Number.isFinite(v)) return `${v} (beyond the largest double, 1.8e308)`;
+  if (typeof v === 'string') return `"${echo(v)}"`;
+  return typeof v === 'object' ? 'an object' : typeof v === 'boolean' ? String(v) : typeof v;
+}
+
+/** A zod issue as `path: what is wrong`, in the words of the messages above. */
+export function formatZodIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map((k) => echo(String(k))).join('.') || 'spec';
+  if (issue.code === 'unrecognized_keys') return `${path}: unknown field "${echo(issue.keys[0])}"`;
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return `${path}: required`;
-    return `${path}: expected ${issue.expected}, got ${typeof issue.input}`;
+    const want = issue.expected === 'number' ? 'a finite number' : issue.expected === 'object' ? 'an object' : issue.expected === 'string' ? 'a string' : issue.expected;
+    return `${path}: expected ${want}, got ${kindOf(issue.input)}`;
   }
   if (issue.code === 'invalid_value') return `${path}: must be one of ${issue.values.map(String).join(', ')}`;
   return `${path}: ${issue.message}`;
@@ -160,12 +179,12 @@ function findParam(model: Model, id: string): Param | undefined {
 function checkValue(model: Model, field: string, p: Param, value: number | string): number {
   if (p.kind === 'choice') {
     const k = typeof value === 'string' ? p.options.indexOf(value) : -1;
-    if (k < 0) throw new SpecError(`${field}: "${value}" is not one of ${p.options.join(', ')}`);
+    if (k < 0) throw new SpecError(`${field}: "${echo(String(value))}" is not one of ${p.options.join(', ')}`);
     return k;
   }
   if (typeof value !== 'number') {
     if (value === 'derived' && p.default === 'derived') return DERIVED;
-    throw new SpecError(`${field}: expected a number, got "${value}"`);
+    throw new SpecError(`${field}: expected a number, got "${echo(value)}"`);
   }
   if (!Number.isFinite(value)) throw new SpecError(`${field}: must be a finite number`);
   if (p.integer && !Number.isInteger(value)) throw new SpecError(`${field}: ${model.id}.${p.id} must be a whole number (got ${fmt(value)})`);
@@ -177,7 +196,7 @@ function checkValue(model: Model, field: string, p: Param, value: number | strin
 
 function resolveAxis(model: Model, name: 'x' | 'y', a: z.infer<typeof axisShape>): ResolvedAxis {
   const p = findParam(model, a.param);
-  if (!p) throw new SpecError(`${name}.param: unknown parameter "${a.param}" of ${model.id} (known: ${model.params.map((q) => q.id).join(', ')})`);
+  if (!p) throw new SpecError(`${name}.param: unknown parameter "${echo(a.param)}" of ${model.id} (known: ${model.params.map((q) => q.id).join(', ')})`);
   if (p.kind === 'choice') throw new SpecError(`${name}.param: "${a.param}" is a choice (${p.options.join(', ')}) and cannot be an axis`);
   if (p.structural) throw new SpecError(`${name}.param: "${a.param}" is structural (it sets the kernel's state size) and cannot be an axis; give it under "params"`);
   if (!Number.isInteger(a.n) || a.n < 2) throw new SpecError(`${name}.n: must be an integer ≥ 2 (got ${fmt(a.n)})`);
@@ -198,7 +217,7 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
   if (!parsed.success) throw new SpecError(formatZodIssue(parsed.error.issues[0]));
   const spec = parsed.data;
   const model = available.find((m) => m.id === spec.model);
-  if (!model) throw new SpecError(`model: unknown model "${spec.model}" (known: ${available.map((m) => m.id).join(', ')})`);
+  if (!model) throw new SpecError(`model: unknown model "${echo(spec.model)}" (known: ${available.map((m) => m.id).join(', ')})`);
 
   const x = resolveAxis(model, 'x', spec.x);
   const y = resolveAxis(model, 'y', spec.y);
@@ -209,14 +228,17 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
     return p.default === 'derived' ? DERIVED : p.default;
   }));
   for (const section of ['params', 'initial'] as const) {
-    for (const [id, value] of Object.entries(spec[section] ?? {})) {
-      const field = `${section}.${id}`;
+    const parsedValues: Record<string, number | string> = spec[section] ?? {};
+    // The raw input's own keys: zod's record drops "__proto__", which must be named like any unknown key.
+    const raw = (input as Record<string, unknown>)[section] as Record<string, unknown> | undefined;
+    for (const id of Object.keys(raw ?? {})) {
+      const field = `${section}.${echo(id)}`;
       const p = findParam(model, id);
       if (!p) throw new SpecError(`${field}: unknown ${section === 'params' ? 'parameter' : 'initial condition'} of ${model.id}`);
       const want = p.role === 'initial' ? 'initial' : 'params';
       if (want !== section) throw new SpecError(`${field}: "${id}" belongs under "${want}"`);
       if (id === x.param || id === y.param) throw new SpecError(`${field}: "${id}" is also the ${id === x.param ? 'x' : 'y'} axis; give one or the other`);
-      values[model.params.indexOf(p)] = checkValue(model, field, p, value);
+      values[model.params.indexOf(p)] = checkValue(model, field, p, parsedValues[id]);
     }
   }
   values[x.index] = x.min;
@@ -233,7 +255,7 @@ const positive = (field: string, v: number) => {
 
 function resolveIntegrator(model: Model, input: NonNullable<z.infer<typeof specShape>['integrator']>): ResolvedIntegrator {
   const method = input.method ?? 'rk4';
-  if (!Object.hasOwn(tableaus, method)) throw new SpecError(`integrator.method: unknown integrator "${method}" (known: ${Object.keys(tableaus).join(', ')})`);
+  if (!Object.hasOwn(tableaus, method)) throw new SpecError(`integrator.method: unknown integrator "${echo(method)}" (known: ${Object.keys(tableaus).join(', ')})`);
   const dt = positive('integrator.dt', input.dt ?? model.defaults.dt);
   const tEnd = positive('integrator.tEnd', input.tEnd ?? model.defaults.tEnd);
   const adaptive = isAdaptive(tableaus[method]) && input.adaptive !== false;

@@ -24,12 +24,12 @@ function variant(patch: Record<string, unknown>): unknown {
 }
 
 const badSpecs: Array<[string, unknown, string]> = [
-  ['not an object', 42, 'spec: expected object, got number'],
+  ['not an object', 42, 'spec: expected an object, got number'],
   ['no model', variant({ model: undefined }), 'model: required'],
   ['unknown model', variant({ model: 'moco' }), 'model: unknown model "moco" (known: tian-l2, bao-cosine, halvagal-isoloss, wen-li, ziyin-landscape)'],
   ['unknown top-level field', variant({ colour: 'red' }), 'spec: unknown field "colour"'],
   ['no x axis', variant({ x: undefined }), 'x: required'],
-  ['axis n wrong type', variant({ x: { n: '96' } }), 'x.n: expected number, got string'],
+  ['axis n wrong type', variant({ x: { n: '96' } }), 'x.n: expected a finite number, got "96"'],
   ['n < 2', variant({ x: { n: 1 } }), 'x.n: must be an integer ≥ 2 (got 1)'],
   ['n not an integer', variant({ y: { n: 10.5 } }), 'y.n: must be an integer ≥ 2 (got 10.5)'],
   ['min ≥ max', variant({ x: { min: 0.6, max: 0.6 } }), 'x.min: must be less than x.max (0.6 ≥ 0.6)'],
@@ -66,6 +66,13 @@ const badSpecs: Array<[string, unknown, string]> = [
   ['negative tEnd', variant({ integrator: { tEnd: -5 } }), 'integrator.tEnd: must be > 0 (got -5)'],
   ['too many steps', variant({ integrator: { dt: 1e-7, tEnd: 3000 } }), 'integrator.dt: tEnd/dt = 30000000000 steps exceeds the limit of 2147483648'],
   ['unknown integrator field', variant({ integrator: { order: 4 } }), 'integrator: unknown field "order"'],
+  ['null spec', null, 'spec: expected an object, got null'],
+  ['array spec', [good], 'spec: expected an object, got an array'],
+  ['1e400 parses as Infinity', JSON.parse(JSON.stringify(good).replace('"n":64', '"n":1e400')), 'y.n: expected a finite number, got Infinity (beyond the largest double, 1.8e308)'],
+  ['"__proto__" as a parameter (JSON.parse makes it an own key)', JSON.parse(JSON.stringify(good).replace('"augmentation"', '"__proto__"')), 'params.__proto__: unknown parameter of tian-l2'],
+  ['inherited key as a parameter', variant({ params: { constructor: 1 } }), 'params.constructor: unknown parameter of tian-l2'],
+  ['inherited key as a model', variant({ model: '__proto__' }), 'model: unknown model "__proto__" (known: tian-l2, bao-cosine, halvagal-isoloss, wen-li, ziyin-landscape)'],
+  ['a 10 MB model name is clipped', variant({ model: 'm'.repeat(10_000_000) }), `model: unknown model "${'m'.repeat(60)}… (10000000 characters)" (known: tian-l2, bao-cosine, halvagal-isoloss, wen-li, ziyin-landscape)`],
 ];
 
 describe('sweep spec validation', () => {

@@ -175,7 +175,15 @@ export function viewToSpec(view: View): { spec: ResolvedSpec; error?: undefined 
     }
     return { spec };
   } catch (e) {
-    if (e instanceof SpecError) return { error: e.message };
+    if (e instanceof SpecError) return { error: view.zoom ? zoomWording(e.message) : e.message };
     throw e;
   }
+}
+
+/**
+ * A zoom box is sent as the axes' min and max, which it replaces: an error in those is the box's,
+ * and the message says so in its terms (`zoom: xmin: must be less than xmax (0.6 ≥ 0.6)`).
+ */
+function zoomWording(message: string): string {
+  return /^[xy]\.(min|max):/.test(message) ? `zoom: ${message.replace(/\b([xy])\.(min|max)\b/g, '$1$2')}` : message;
 }
