@@ -165,12 +165,12 @@ fn quietFor(c: ptr<function, CellControl>, y: State, dy: State) -> bool {
   return t >= (1.0 + sweep.settleHold) * (*c).quietSince;
 }
 
-// Whether the cell goes on, at (y, dy = f(y)) after its latest step (or at t = 0): the model's
+// Whether the cell goes on, at (y, dy = stepRate(y)) after its latest step (or at t = 0): the model's
 // verdict and the generic test, tEnd, the step budget. Every cell left active will take at least
 // one more attempt, so a dispatch's list holds exactly the cells that still have work.
 fn fate(c: ptr<function, CellControl>, y: State, dy: State, P: Params, stalled: bool) -> u32 {
   if (sweep.settleOn != 0u) {
-    let verdict = settleVerdict(y, dy, P);
+    let verdict = fateVerdict(y, dy, P);
     let decided = verdict == kSettle_stop || (verdict == kSettle_generic && quietFor(c, y, dy));
     // A cell headed for collapse stops once it has crossed the collapse threshold, so that its t_c
     // is on record. A stalled state stops at once: it can never move again.
@@ -195,7 +195,7 @@ fn init(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
   let P = cellParamsOf(cell);
   let y = initialState(P);
-  let dy = rhs(y, P);
+  let dy = stepRate(y, P);
   var c = CellControl(0.0, 0.0, sweep.dt, 1.0, -1.0, 0u, 0u, kCellDiverged);
   if (bounded(y)) {
     c.status = fate(&c, y, dy, P, false);
@@ -241,7 +241,7 @@ fn advance(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
   var y = loadState(cell);
   var c = controls[cell];
   var collapseTime = records[cell * kRecordSize + kRecordCollapseTime];
-  var k1 = rhs(y, P);
+  var k1 = stepRate(y, P);
   for (var s = 0u; s < sweep.stepCount && c.status == kCellActive; s++) {
     let a = attemptStep(y, k1, P, c);
     c.dt = a.dtNext;
@@ -275,10 +275,11 @@ fn advance(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
     if (a.haveKNext) {
       k1 = a.kNext;
     } else {
-      k1 = rhs(y, P);
+      k1 = stepRate(y, P);
     }
     if (collapseTime < 0.0 && isCollapsed(y, P)) {
-      collapseTime = t0 + collapseOffset(y0, f0, y, k1, a.h, P);
+      // A map has no state between its steps: t_c is the step at which it first counts as collapsed.
+      collapseTime = t0 + select(collapseOffset(y0, f0, y, k1, a.h, P), a.h, kDiscrete);
     }
     c.status = fate(&c, y, k1, P, stalled);
   }

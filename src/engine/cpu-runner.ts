@@ -2,7 +2,8 @@ import { CLASSES, COLLAPSE_TIME, cellMetrics, type Model } from '../models/types
 import { RkStepper } from '../integrators/stepper.js';
 import { AdaptiveRkStepper } from '../integrators/adaptive.js';
 import { decideStep, kControllerDefaults } from '../integrators/controller.js';
-import { controllerOrder, isFsal, tableaus } from '../integrators/tableaus.js';
+import { controllerOrder, isFsal } from '../integrators/tableaus.js';
+import { isMap, mapIncrement, tableauOf } from '../integrators/map.js';
 import { collapseOffset } from '../integrators/hermite.js';
 import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec } from '../sweep/spec.js';
 import { emptyResult, totalSteps, type SweepResult } from './result.js';
@@ -46,10 +47,12 @@ function same(a: Float64Array, b: Float64Array): boolean {
  */
 export function integrateCell(model: Model, P: Float64Array, run: CellRun, onStep?: (t: number, y: Float64Array) => void): CellOutcome {
   const it = run.integrator;
-  const tableau = tableaus[it.method];
+  const tableau = tableauOf(it.method);
   const S = model.state.length;
-  const f = (y: Float64Array, out: Float64Array) => model.rhs(y, P, out);
-  const fixed = it.adaptive ? undefined : new RkStepper(tableau, S);
+  const map = isMap(it.method);
+  // As the kernel's stepRate: a map's f is its increment per step (see src/integrators/map.ts).
+  const f = map ? mapIncrement(model, P) : (y: Float64Array, out: Float64Array) => model.rhs(y, P, out);
+  const fixed = it.adaptive || map ? undefined : new RkStepper(tableau, S);
   const adaptive = it.adaptive ? new AdaptiveRkStepper(tableau, S) : undefined;
   const q = it.adaptive ? controllerOrder(tableau) : 0;
   const fsal = adaptive !== undefined && isFsal(tableau);
@@ -69,7 +72,7 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
   // The kernel's `fate`: whether the cell goes on at (y, k1) after its latest step or at t = 0.
   const fate = (stalled: boolean): CellEnd | undefined => {
     if (run.settle) {
-      const verdict = model.settle?.verdict(y, k1, P) ?? 'generic';
+      const verdict = (!map && model.settle?.verdict(y, k1, P)) || 'generic';
       const decided = verdict === 'stop' || (verdict === 'generic' && clock.settled(t, y, k1, run.settle));
       // A cell headed for collapse stops once it has crossed the collapse threshold (t_c on record).
       if (stalled || (decided && (model.isCollapsed(y, P) || model.classify(y, k1, P) !== 'collapsed'))) return 'settled';
@@ -85,7 +88,11 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
   while (!end) {
     let h: number;
     let last: boolean;
-    if (fixed) {
+    if (map) {
+      last = accepted + 1 >= it.steps;
+      h = 1;
+      model.map!.step(y, P, next);
+    } else if (fixed) {
       last = accepted + 1 >= it.steps;
       h = last ? lastDt : it.dt;
       next.set(y);
@@ -117,7 +124,9 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
     if (fsal) k1.set(adaptive!.kLast);
     else f(y, k1);
     // `next` holds the step's start state until the next step overwrites it.
-    if (collapseTime < 0 && model.isCollapsed(y, P)) collapseTime = t0 + collapseOffset(next, f0, y, k1, h, (z) => model.isCollapsed(z, P));
+    if (collapseTime < 0 && model.isCollapsed(y, P)) {
+      collapseTime = t0 + (map ? h : collapseOffset(next, f0, y, k1, h, (z) => model.isCollapsed(z, P)));
+    }
     onStep?.(t, y);
     end = fate(stalled);
   }

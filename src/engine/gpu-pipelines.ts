@@ -1,5 +1,5 @@
 import type { Model } from '../models/types.js';
-import { tableaus } from '../integrators/tableaus.js';
+import { tableauOf } from '../integrators/map.js';
 import { buildKernel, type Kernel } from './kernel.js';
 import { cellControlLayout, countersLayout, sweepUniformView } from './layout.js';
 import type { StructuredView } from 'webgpu-utils';
@@ -39,7 +39,7 @@ const kGroup0: GPUBufferBindingType[] = ['uniform', 'read-only-storage', 'storag
 
 async function compile(device: GPUDevice, choice: KernelChoice, workgroupSize: number): Promise<SweepPipelines> {
   const { model, method, adaptive } = choice;
-  const kernel = buildKernel(model, tableaus[method], adaptive);
+  const kernel = buildKernel(model, tableauOf(method), adaptive);
   device.pushErrorScope('validation');
   const module = device.createShaderModule({ label: `${modelKey(model)}/${method}`, code: kernel.code });
   const info = await module.getCompilationInfo();

@@ -230,6 +230,12 @@ export interface Model {
    */
   settle?: SettleRule;
   /**
+   * One training step in expectation (a discrete-time model beside the flow), run by the integrator
+   * `{"method": "map"}`: one application per unit of time. Its WGSL twin is
+   * `fn mapStep(y: State, P: Params) -> State` in the model's WGSL, returning the state after the step.
+   */
+  map?: TrainingMap;
+  /**
    * Models with structural parameters are families: the concrete model (state, readouts, WGSL) for
    * the structural values in `values`, with the same `params` in the same order. parseSpec calls it,
    * so a ResolvedSpec always holds a concrete model and the engine never sees the family. The
@@ -237,6 +243,16 @@ export interface Model {
    * Example: `halvagalIsoloss.instantiate(values)` with modes = 16 has 16 modes' state.
    */
   instantiate?(values: ParamVector): Model;
+}
+
+/** A model's training step (src/integrators/map.ts runs it). */
+export interface TrainingMap {
+  /** What one application is, in the paper's terms (shown where a map run is on screen). */
+  description: string;
+  /** Training steps run when a spec gives no `integrator.tEnd`. */
+  defaultSteps: number;
+  /** f64 twin of the WGSL `mapStep`: writes the state after one step into `out` (never aliases `y`). */
+  step(y: Float64Array, P: ParamVector, out: Float64Array): void;
 }
 
 /** A model's verdict on a cell at (y, dy = f(y)), consulted at t = 0 and after every step. */

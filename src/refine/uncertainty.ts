@@ -2,6 +2,7 @@ import type { ResolvedSpec, ResolvedUncertainty } from '../sweep/spec.js';
 import { UNCERTAIN_PRECISION, UNCERTAIN_TOLERANCE, type SweepResult } from '../engine/result.js';
 import { CLASSES } from '../models/types.js';
 import { cellRandom } from './refine.js';
+import { isMap } from '../integrators/map.js';
 
 /**
  * The uncertainty layer of a refined run. A cell integrated at the finest level sits next to a class
@@ -43,6 +44,8 @@ export type RunInto = (spec: ResolvedSpec, cells: Uint32Array, into: SweepResult
 export function tighterSpec(spec: ResolvedSpec, tighten: number): ResolvedSpec {
   const i = spec.integrator;
   if (i.adaptive) return { ...spec, integrator: { ...i, rtol: i.rtol / tighten, atol: i.atol / tighten } };
+  // A training step is the model itself, not a discretisation of it: nothing to tighten, only f64 to check.
+  if (isMap(i.method)) return spec;
   const dt = i.dt / 2;
   return { ...spec, integrator: { ...i, dt, steps: Math.ceil(i.tEnd / dt - 1e-9) } };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { models } from '../models/registry.js';
 import { DERIVED, type Model, type NumberParam, type Param, type Scale } from '../models/types.js';
 import { isAdaptive, tableaus } from '../integrators/tableaus.js';
+import { isMap, MAP_METHOD, tableauOf } from '../integrators/map.js';
 
 /**
  * Sweep specs: the JSON shape shared by the engine, the explorer's export and the batch runner.
@@ -255,7 +256,11 @@ const positive = (field: string, v: number) => {
 
 function resolveIntegrator(model: Model, input: NonNullable<z.infer<typeof specShape>['integrator']>): ResolvedIntegrator {
   const method = input.method ?? 'rk4';
-  if (!Object.hasOwn(tableaus, method)) throw new SpecError(`integrator.method: unknown integrator "${echo(method)}" (known: ${Object.keys(tableaus).join(', ')})`);
+  if (isMap(method)) return resolveMap(model, input);
+  if (!Object.hasOwn(tableaus, method)) {
+    const known = [...Object.keys(tableaus), ...(model.map ? [MAP_METHOD] : [])];
+    throw new SpecError(`integrator.method: unknown integrator "${echo(method)}" (known: ${known.join(', ')})`);
+  }
   const dt = positive('integrator.dt', input.dt ?? model.defaults.dt);
   const tEnd = positive('integrator.tEnd', input.tEnd ?? model.defaults.tEnd);
   const adaptive = isAdaptive(tableaus[method]) && input.adaptive !== false;
@@ -282,6 +287,22 @@ function resolveIntegrator(model: Model, input: NonNullable<z.infer<typeof specS
   const steps = input.maxSteps ?? d.maxSteps;
   if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) throw new SpecError(`integrator.maxSteps: must be an integer in [1, ${MAX_STEPS}] (got ${fmt(steps)})`);
   return { method, dt, tEnd, steps, adaptive, rtol, atol, dtMin, dtMax };
+}
+
+/** `{"method": "map", "tEnd": K}`: K training steps of the model's map, one per unit of time. */
+function resolveMap(model: Model, input: NonNullable<z.infer<typeof specShape>['integrator']>): ResolvedIntegrator {
+  if (!model.map) {
+    throw new SpecError(`integrator.method: ${model.id} has no training-step map; "map" runs a model's discrete training step, and ${model.id} is a flow only (integrators: ${Object.keys(tableaus).join(', ')})`);
+  }
+  for (const key of ['rtol', 'atol', 'dtMin', 'dtMax', 'maxSteps', 'adaptive'] as const) {
+    if (input[key] !== undefined) throw new SpecError(`integrator.${key}: a map takes no ${key} (it applies one training step per unit of time)`);
+  }
+  if (input.dt !== undefined && input.dt !== 1) throw new SpecError(`integrator.dt: a map steps by exactly 1 (one training step per unit of time; got ${fmt(input.dt)})`);
+  const steps = input.tEnd ?? model.map.defaultSteps;
+  if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) {
+    throw new SpecError(`integrator.tEnd: a map runs a whole number of training steps in [1, ${MAX_STEPS}] (got ${fmt(steps)})`);
+  }
+  return { method: MAP_METHOD, dt: 1, tEnd: steps, steps, adaptive: false, rtol: 0, atol: 0, dtMin: 0, dtMax: 0 };
 }
 
 function adaptiveMethods(): string[] {
@@ -369,7 +390,7 @@ export function specToJson(spec: ResolvedSpec): SweepSpecInput & { integrator: {
   });
   const axis = (a: ResolvedAxis) => ({ param: a.param, min: a.min, max: a.max, n: a.n, scale: a.scale });
   const { method, dt, tEnd, adaptive, rtol, atol, dtMin, dtMax, steps } = spec.integrator;
-  const integrator = adaptive ? { method, dt, tEnd, rtol, atol, dtMin, dtMax, maxSteps: steps } : { method, dt, tEnd, ...(isAdaptive(tableaus[method]) ? { adaptive: false } : {}) };
+  const integrator = adaptive ? { method, dt, tEnd, rtol, atol, dtMin, dtMax, maxSteps: steps } : { method, dt, tEnd, ...(isAdaptive(tableauOf(method)) ? { adaptive: false } : {}) };
   const out = { model: spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator, settle: spec.settle === false ? false as const : { ...spec.settle } };
   if (!spec.refine) return out;
   const { coarse, verify, seed, uncertainty } = spec.refine;

@@ -5,6 +5,8 @@ import { dp5, rk38, rk4, tsit5 } from '../../src/integrators/tableaus.js';
 import { CLASSES, CLASS_BY_CODE, DERIVED } from '../../src/models/types.js';
 import { models } from '../../src/models/registry.js';
 import { oscillator } from '../fixtures/oscillator.js';
+import { gradientStep } from '../fixtures/gradient-step.js';
+import { mapTableau } from '../../src/integrators/map.js';
 import sweepWgsl from '../../shaders/sweep.wgsl?raw';
 
 describe('buildKernel', () => {
@@ -102,9 +104,17 @@ describe('buildKernel', () => {
     expect(prelude).toContain('return Params(select(select(baseParams[0], yv, kAxisY == 0u), xv, kAxisX == 0u),\n    select(select(baseParams[1], yv, kAxisY == 1u), xv, kAxisX == 1u));');
   });
 
-  it('a model without a settle rule gets the generic verdict; one with a rule brings its own', () => {
-    expect(buildKernel(oscillator, rk4).code).toContain('fn settleVerdict(y: State, dy: State, P: Params) -> u32 {\n  return kSettle_generic;');
+  it('a model without a settle rule gets the generic verdict; one with a rule brings its own; a map run uses the generic test', () => {
+    expect(buildKernel(oscillator, rk4).code).toContain('fn fateVerdict(y: State, dy: State, P: Params) -> u32 {\n  return kSettle_generic;');
+    expect(buildKernel(oscillator, rk4).code).not.toContain('settleVerdict');
     const ruled = { ...oscillator, settle: { description: 'test', verdict: () => 'stop' as const }, wgsl: `${oscillator.wgsl}\nfn settleVerdict(y: State, dy: State, P: Params) -> u32 { return kSettle_stop; }` };
-    expect(buildKernel(ruled, rk4).code.match(/fn settleVerdict/g)).toHaveLength(1);
+    expect(buildKernel(ruled, rk4).code).toContain('fn fateVerdict(y: State, dy: State, P: Params) -> u32 {\n  return settleVerdict(y, dy, P);');
+    expect(buildKernel(ruled, rk4).code).toContain('fn stepRate(y: State, P: Params) -> State {\n  return rhs(y, P);');
+    // A model's rule is a proof about its flow; a finite training step can overshoot it.
+    const ruledMap = { ...gradientStep, settle: ruled.settle, wgsl: `${gradientStep.wgsl}\nfn settleVerdict(y: State, dy: State, P: Params) -> u32 { return kSettle_stop; }` };
+    const mapCode = buildKernel(ruledMap, mapTableau).code;
+    expect(mapCode).toContain('fn fateVerdict(y: State, dy: State, P: Params) -> u32 {\n  return kSettle_generic;');
+    expect(mapCode).toContain('fn stepRate(y: State, P: Params) -> State {\n  return stateAxpy(mapStep(y, P), -1.0, y);');
+    expect(mapCode).toContain('fn rkStep(y: State, k1: State, P: Params, h: f32) -> State {\n  return mapStep(y, P);');
   });
 });

@@ -1,0 +1,50 @@
+import type { Model } from '../models/types.js';
+import { tableaus, type Tableau } from './tableaus.js';
+
+/**
+ * A discrete-time model's training step, run where a flow would be integrated: `integrator.method`
+ * "map" applies the model's `map` once per unit of time, from t = 0 to t = tEnd (the number of steps).
+ * The engine treats it as a one-stage "tableau" with a step of 1 so that everything a flow has
+ * (classes, readouts, early exit, tiling, progress, GPU and f64) works unchanged; the WGSL stepper
+ * (shaders/integrators/map-step.wgsl) returns mapStep(y) itself rather than y + h·f(y).
+ */
+export const MAP_METHOD = 'map';
+
+/** Explicit Euler's numbers: what the map is when mapStep(y) = y + f(y), and what the prelude needs. */
+export const mapTableau: Tableau = {
+  name: MAP_METHOD,
+  label: 'training step (map), one application per unit of time',
+  order: 1,
+  a: [[]],
+  b: [1],
+  c: [0],
+};
+
+export function isMap(method: string): boolean {
+  return method === MAP_METHOD;
+}
+
+/** The tableau a spec's `integrator.method` names, the map included. */
+export function tableauOf(method: string): Tableau {
+  if (isMap(method)) return mapTableau;
+  if (!Object.hasOwn(tableaus, method)) throw new Error(`unknown integrator "${method}"`);
+  return tableaus[method];
+}
+
+/**
+ * The map's increment per unit of time, mapStep(y) − y: it stands where a flow's f(y) stands (the
+ * generic settle test, classify's dy), so a map is settled when a step moves it by less than tol·‖y‖.
+ */
+export function mapIncrement(model: Model, P: Float64Array): (y: Float64Array, out: Float64Array) => void {
+  const step = model.map?.step;
+  if (!step) throw new Error(`model ${model.id} has no training-step map`);
+  return (y, out) => {
+    step(y, P, out);
+    for (let d = 0; d < y.length; d++) out[d] -= y[d];
+  };
+}
+
+/** How a run's dynamics are described on screen and in manifests. */
+export function dynamicsLabel(model: Model, method: string): string {
+  return isMap(method) ? `training step (map): ${model.map?.description ?? ''}`.trim() : 'flow (small-step limit)';
+}
