@@ -163,3 +163,8 @@ export function cosineDrift(
     out[m] = eta * (isoLoss ? 1 : lambda[m]) * pull - eta * weightDecay * u[m];
   }
 }
+
+/** The WGSL constants the f32 twin (shaders/models/halvagal-isoloss-exact.wgsl) reads, from this file's. */
+export function exactQuadratureWgslConstants(): string {
+  return `const kQuadratureStep = ${kQuadratureStep};`;
+}

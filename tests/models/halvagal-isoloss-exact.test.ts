@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import exactWgsl from '../../shaders/models/halvagal-isoloss-exact.wgsl?raw';
 import {
-  cosineDrift, cosineExpectations, kQuadratureStep, meanFieldExpectations, type QuadratureOptions, type ViewStatistics,
+  cosineDrift, cosineExpectations, exactQuadratureWgslConstants, kQuadratureStep, meanFieldExpectations, type QuadratureOptions, type ViewStatistics,
 } from '../../src/models/halvagal-isoloss-exact.js';
+import { testDevice, withErrorScopes } from '../support/gpu.js';
+
+const device = (await testDevice())?.device;
 
 /** The toy code's views: x2 = x1 + σ·noise, so s11 = s21 = 1, s22 = 1 + σ² (σ = 0.1). */
 const toy: ViewStatistics = { s11: 1, s21: 1, s22: 1.01 };
@@ -253,3 +257,54 @@ describe('halvagal-isoloss: X7/X8 against the toy\'s own update rule (Monte Carl
     }, 60_000);
   }
 });
+
+describe('halvagal-isoloss: the WGSL (f32) twin of the exact expectation', () => {
+  it.runIf(device)('matches the f64 rule to f32 accuracy for M = 1, 2, 10, 32 and ratios up to 3000, EMA target included', async () => {
+    for (const [M, ratio] of [[1, 1], [2, 50], [10, 3000], [32, 100]] as const) {
+      const { u, lambda } = spectrum(M, 0.01, 0.01 * ratio);
+      const v = u.map((x, m) => x * (1 + 0.3 * Math.sin(m + 1))); // an EMA target lagging the online weights
+      const gpu = await runExactOnGpu(device!, M, u, v, lambda);
+      const t1 = new Float64Array(M);
+      const t2 = new Float64Array(M);
+      cosineExpectations(u, v, lambda, toy, t1, t2);
+      expect(maxRelative(gpu.t1, t1)).toBeLessThan(5e-5);
+      expect(maxRelative(gpu.t2, t2)).toBeLessThan(5e-5);
+    }
+  });
+});
+
+/** One invocation of cosineExpectations in a module of its own: inputs u, v, λ, s11, s21, s22; outputs t1, t2. */
+async function runExactOnGpu(device: GPUDevice, M: number, u: Float64Array, v: Float64Array, lambda: Float64Array) {
+  const code = `const kModes = ${M}u;\n${exactQuadratureWgslConstants()}\n${exactWgsl}
+@group(0) @binding(0) var<storage, read> input: array<f32>;
+@group(0) @binding(1) var<storage, read_write> output: array<f32>;
+@compute @workgroup_size(1) fn main() {
+  var u: ModeArray; var v: ModeArray; var lambda: ModeArray;
+  for (var k = 0u; k < kModes; k++) { u[k] = input[k]; v[k] = input[kModes + k]; lambda[k] = input[2u * kModes + k]; }
+  let r = cosineExpectations(u, v, lambda, input[3u * kModes], input[3u * kModes + 1u], input[3u * kModes + 2u]);
+  for (var k = 0u; k < kModes; k++) { output[k] = r.t1[k]; output[kModes + k] = r.t2[k]; }
+}`;
+  return withErrorScopes(device, async () => {
+    const module = device.createShaderModule({ code });
+    const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+    const input = Float32Array.from([...u, ...v, ...lambda, toy.s11, toy.s21, toy.s22]);
+    const inBuf = device.createBuffer({ size: input.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(inBuf, 0, input);
+    const outBuf = device.createBuffer({ size: 8 * M, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    const readBuf = device.createBuffer({ size: 8 * M, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: inBuf } }, { binding: 1, resource: { buffer: outBuf } }] });
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bind);
+    pass.dispatchWorkgroups(1);
+    pass.end();
+    enc.copyBufferToBuffer(outBuf, 0, readBuf, 0, 8 * M);
+    device.queue.submit([enc.finish()]);
+    await readBuf.mapAsync(GPUMapMode.READ);
+    const out = new Float32Array(readBuf.getMappedRange().slice(0));
+    readBuf.unmap();
+    for (const b of [inBuf, outBuf, readBuf]) b.destroy();
+    return { t1: Float64Array.from(out.subarray(0, M)), t2: Float64Array.from(out.subarray(M)) };
+  });
+}
