@@ -34,6 +34,13 @@ struct SweepUniforms {
   settleTol: f32,
   settleHold: f32,
   listed: u32,      // 1: buffer slot k holds grid cell cellTable(k) (a cell-list run); 0: a row band
+  frames: u32,      // time-lapse frames recorded per cell (0: none)
+  frameWords: u32,  // u32 words per cell in `frames` (four frames a word)
+  // Frame k is due once a fixed-step cell has taken frameSteps[k] steps, or an adaptive one has
+  // reached frameTimes[k] (its step is shortened to land there). Four per vec4: uniform arrays pad
+  // scalars to 16 bytes.
+  frameSteps: array<vec4u, 64>,
+  frameTimes: array<vec4f, 64>,
 }
 
 // What each cell carries between dispatches besides its state.
@@ -46,6 +53,7 @@ struct CellControl {
   accepted: u32,
   rejected: u32,
   status: u32,      // kCell*
+  frame: u32,       // the next time-lapse frame to record
 }
 
 // One step attempt of the driver (shaders/integrators/*-step.wgsl).
@@ -55,8 +63,9 @@ struct Attempt {
   h: f32,
   dtNext: f32,
   prevErr: f32,
+  stop: f32,        // where the step lands when `lands`: tEnd, or an adaptive run's next frame time
   accepted: bool,
-  reachesEnd: bool, // an accepted step lands exactly on tEnd
+  lands: bool,      // an accepted step ends exactly on `stop`
   stiff: bool,      // rejected, and the controller wants a step below dtMin
   haveKNext: bool,
 }
@@ -142,14 +151,39 @@ fn storeCell(cell: u32, y: State, dy: State, P: Params, collapseTime: f32, c: Ce
   records[cell * kRecordSize + kRecordCollapseTime] = collapseTime;
   records[cell * kRecordSize + kRecordTSettled] = select(kMissing, c.tHi + c.tLo, c.status == kCellSettled);
   records[cell * kRecordSize + kRecordSteps] = f32(c.accepted + c.rejected);
-  var cls = kClass_diverged;
-  if (c.status == kCellStiff) {
-    cls = kClass_stiff;
-  } else if (c.status != kCellDiverged) {
-    cls = classify(y, dy, P);
-  }
+  let cls = cellClass(y, dy, P, c.status);
+  var ended = c;
+  recordFrames(cell, &ended, cls);
   classes[cell] = cls;
-  controls[cell] = c;
+  controls[cell] = ended;
+}
+
+fn cellClass(y: State, dy: State, P: Params, status: u32) -> u32 {
+  if (status == kCellStiff) {
+    return kClass_stiff;
+  }
+  if (status == kCellDiverged) {
+    return kClass_diverged;
+  }
+  return classify(y, dy, P);
+}
+
+fn frameDue(c: CellControl) -> bool {
+  return c.frame < sweep.frames && (c.status != kCellActive || frameReached(c, c.frame));
+}
+
+// Writes `cls` into every frame now due: those the cell's time has reached, or all that are left once
+// its integration has ended (a run stopped later would end in the same state).
+fn recordFrames(cell: u32, c: ptr<function, CellControl>, cls: u32) {
+  while (frameDue(*c)) {
+    let k = (*c).frame;
+    // One byte a frame, frameWords words a cell, after the lists and the cell table (a binding of
+    // its own would pass the eight storage buffers a stage may have).
+    let w = 3u * sweep.listCapacity + cell * sweep.frameWords + k / 4u;
+    let shift = 8u * (k % 4u);
+    activeLists[w] = (activeLists[w] & ~(0xffu << shift)) | (cls << shift);
+    (*c).frame = k + 1u;
+  }
 }
 
 // The generic settle test (src/engine/settle.ts): ‖f(y)‖∞ ≤ tol·‖y‖∞ held from t₀ to (1 + hold)·t₀.
@@ -196,7 +230,7 @@ fn init(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let P = cellParamsOf(cell);
   let y = initialState(P);
   let dy = stepRate(y, P);
-  var c = CellControl(0.0, 0.0, sweep.dt, 1.0, -1.0, 0u, 0u, kCellDiverged);
+  var c = CellControl(0.0, 0.0, sweep.dt, 1.0, -1.0, 0u, 0u, kCellDiverged, 0u);
   if (bounded(y)) {
     c.status = fate(&c, y, dy, P, false);
   }
@@ -263,8 +297,8 @@ fn advance(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
     let f0 = k1;
     let t0 = c.tHi + c.tLo;
     y = a.y;
-    if (a.reachesEnd) {
-      c.tHi = sweep.tEnd;
+    if (a.lands) {
+      c.tHi = a.stop;
       c.tLo = 0.0;
     } else {
       let sum = c.tHi + a.h;
@@ -282,6 +316,9 @@ fn advance(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
       collapseTime = t0 + select(collapseOffset(y0, f0, y, k1, a.h, P), a.h, kDiscrete);
     }
     c.status = fate(&c, y, k1, P, stalled);
+    if (c.status == kCellActive && frameDue(c)) {
+      recordFrames(cell, &c, classify(y, k1, P));
+    }
   }
   if (c.status == kCellActive) {
     appendActive(cell);

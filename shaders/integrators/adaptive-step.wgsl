@@ -9,8 +9,18 @@ const kPrevErrFloor = 1.0e-4;
 const kBeta1 = 0.7 / kControllerOrder;
 const kBeta2 = 0.4 / kControllerOrder;
 
+fn frameTime(k: u32) -> f32 {
+  return sweep.frameTimes[k / 4u][k % 4u];
+}
+
+// An adaptive cell lands on each frame time, as a run stopped there would (its last step shortened).
+fn frameReached(c: CellControl, k: u32) -> bool {
+  return c.tHi + c.tLo >= frameTime(k);
+}
+
 fn attemptStep(y: State, k1: State, P: Params, c: CellControl) -> Attempt {
-  let remaining = sweep.tEnd - (c.tHi + c.tLo);
+  let stop = select(sweep.tEnd, min(sweep.tEnd, frameTime(min(c.frame, 255u))), c.frame < sweep.frames);
+  let remaining = stop - (c.tHi + c.tLo);
   let last = c.dt >= remaining;
   let h = select(c.dt, remaining, last);
   let trial = rkTrial(y, k1, P, h);
@@ -20,7 +30,8 @@ fn attemptStep(y: State, k1: State, P: Params, c: CellControl) -> Attempt {
   a.kNext = trial.kLast;
   a.haveKNext = kFsal;
   a.h = h;
-  a.reachesEnd = last;
+  a.lands = last;
+  a.stop = stop;
   a.prevErr = c.prevErr;
   // A NaN error fails the comparison: a reject at the largest shrink. An accurate step that leaves
   // the divergence bound is accepted, and the caller latches the blow-up.

@@ -9,7 +9,8 @@ fn attemptStep(y: State, k1: State, P: Params, c: CellControl) -> Attempt {
   a.y = rkStep(y, k1, P, h);
   a.h = h;
   a.accepted = true;
-  a.reachesEnd = last;
+  a.lands = last;
+  a.stop = sweep.tEnd;
   a.dtNext = sweep.dt;
   a.prevErr = c.prevErr;
   return a;
@@ -18,4 +19,9 @@ fn attemptStep(y: State, k1: State, P: Params, c: CellControl) -> Attempt {
 // Only the longest step is ever tried, so a stalled state stays stalled.
 fn atLongestStep(c: CellControl) -> bool {
   return true;
+}
+
+// Fixed steps record frame k at the end of step frameSteps[k], on the step grid.
+fn frameReached(c: CellControl, k: u32) -> bool {
+  return c.accepted >= sweep.frameSteps[k / 4u][k % 4u];
 }

@@ -5,7 +5,7 @@ import { decideStep, kControllerDefaults } from '../integrators/controller.js';
 import { controllerOrder, isFsal } from '../integrators/tableaus.js';
 import { isMap, mapIncrement, tableauOf } from '../integrators/map.js';
 import { collapseOffset } from '../integrators/hermite.js';
-import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec } from '../sweep/spec.js';
+import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec, type ResolvedTimelapse } from '../sweep/spec.js';
 import { emptyResult, totalSteps, type SweepResult } from './result.js';
 import { QuietClock } from './settle.js';
 
@@ -22,12 +22,15 @@ export interface CellOutcome {
   /** Step attempts, accepted and rejected. */
   steps: number;
   end: CellEnd;
+  /** The class at each time-lapse frame (run.timelapse), else undefined. */
+  frames?: Uint8Array;
 }
 
 /** What integrateCell needs of a spec. */
 export interface CellRun {
   integrator: ResolvedIntegrator;
   settle: ResolvedSettle | false;
+  timelapse?: ResolvedTimelapse | false;
 }
 
 function bounded(y: Float64Array, bound: number): boolean {
@@ -59,6 +62,10 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
   const controller = { ...kControllerDefaults, rtol: it.rtol, atol: it.atol, dtMin: it.dtMin, dtMax: it.dtMax };
   const lastDt = it.tEnd - (it.steps - 1) * it.dt;
 
+  const tl = run.timelapse || undefined;
+  const frames = tl ? new Uint8Array(tl.frames) : undefined;
+  let frame = 0;
+
   let y: Float64Array = model.initialState(P);
   let next: Float64Array = new Float64Array(S);
   const k1 = new Float64Array(S);
@@ -81,6 +88,11 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
     if (accepted + rejected >= it.steps) return 'stiff';
     return undefined;
   };
+  // As the kernel's recordFrames: frames due get the class now; once the cell has ended, all the rest.
+  const frameReached = (k: number) => (it.adaptive ? t >= tl!.times[k] : accepted >= tl!.steps[k]);
+  const record = (classCode: number, ended: boolean) => {
+    while (frames && frame < frames.length && (ended || frameReached(frame))) frames[frame++] = classCode;
+  };
   let collapseTime = model.isCollapsed(y, P) ? 0 : (COLLAPSE_TIME.missing ?? -1);
   f(y, k1);
   onStep?.(0, y);
@@ -88,6 +100,7 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
   while (!end) {
     let h: number;
     let last: boolean;
+    let landsOn = it.tEnd;
     if (map) {
       last = accepted + 1 >= it.steps;
       h = 1;
@@ -98,7 +111,9 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
       next.set(y);
       fixed.stepFrom(f, next, k1, h);
     } else {
-      const remaining = it.tEnd - t;
+      // A time-lapse frame is a stop: the step that would pass it lands on it.
+      landsOn = tl && frame < tl.frames ? Math.min(it.tEnd, tl.times[frame]) : it.tEnd;
+      const remaining = landsOn - t;
       last = dt >= remaining;
       h = last ? remaining : dt;
       const err = adaptive!.trial(f, y, k1, h, it.rtol, it.atol, next);
@@ -120,7 +135,7 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
     const t0 = t;
     f0.set(k1);
     [y, next] = [next, y];
-    t = last ? it.tEnd : t + h;
+    t = last ? landsOn : t + h;
     if (fsal) k1.set(adaptive!.kLast);
     else f(y, k1);
     // `next` holds the step's start state until the next step overwrites it.
@@ -129,11 +144,13 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
     }
     onStep?.(t, y);
     end = fate(stalled);
+    if (!end && frames) record(CLASSES[model.classify(y, k1, P)].code, false);
   }
   const readouts = new Float64Array(model.readouts.length);
   model.readout(y, P, readouts);
   const classCode = end === 'diverged' ? CLASSES.diverged.code : end === 'stiff' ? CLASSES.stiff.code : CLASSES[model.classify(y, k1, P)].code;
-  return { state: y, classCode, readouts, collapseTime, tSettled: end === 'settled' ? t : -1, steps: accepted + rejected, end };
+  record(classCode, true);
+  return { state: y, classCode, readouts, collapseTime, tSettled: end === 'settled' ? t : -1, steps: accepted + rejected, end, frames };
 }
 
 export interface CpuRunOptions {
@@ -166,6 +183,7 @@ export function runSweepCpu(spec: ResolvedSpec, opts: CpuRunOptions = {}): Sweep
     result.metrics.set(out.readouts, cell * M);
     // The engine's metrics in ENGINE_METRICS order, after the readouts.
     result.metrics.set([out.collapseTime, out.tSettled, out.steps], cell * M + model.readouts.length);
+    if (out.frames && result.timelapse) out.frames.forEach((c, k) => { result.timelapse!.classes[k * nx * spec.y.n + cell] = c; });
   }
   result.tReached = spec.integrator.tEnd;
   result.timings.ms = performance.now() - t0;

@@ -2,7 +2,7 @@ import type { ResolvedSpec } from '../sweep/spec.js';
 import { emptyResult, totalSteps, type SweepResult } from './result.js';
 import { getSweepPipelines } from './gpu-pipelines.js';
 import { planListTiles, planTiles, type RowBand, type Tile } from './tiling.js';
-import { TileBuffers, scatter, type DispatchCount, type GridTarget, type TileSnapshot } from './tile-buffers.js';
+import { TileBuffers, frameWords, scatter, type DispatchCount, type GridTarget, type TileSnapshot } from './tile-buffers.js';
 
 export type { GridTarget };
 
@@ -121,8 +121,8 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
     axes: { x: spec.x.index, y: spec.y.index }, workgroupSize: opts.workgroupSize,
   });
   const { kernel } = pipelines;
-  // The lists buffer holds two active lists and the cell table: 12 bytes a cell.
-  const bytesPerCell = Math.max(4 * kernel.stateSize, 4 * kernel.recordSize, pipelines.control.size, 12);
+  // The lists buffer holds two active lists, the cell table and the time-lapse frames.
+  const bytesPerCell = Math.max(4 * kernel.stateSize, 4 * kernel.recordSize, pipelines.control.size, 12 + 4 * frameWords(spec));
   const limits = {
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
     maxBufferSize: device.limits.maxBufferSize,
@@ -228,7 +228,7 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
 }
 
 function emptySnapshot(): TileSnapshot {
-  return { states: new Float32Array(0), records: new Float32Array(0), classes: new Uint32Array(0), controls: new Uint32Array(0) };
+  return { states: new Float32Array(0), records: new Float32Array(0), classes: new Uint32Array(0), controls: new Uint32Array(0), frames: new Uint32Array(0) };
 }
 
 function tileCellsBefore(tiles: Tile[], ti: number): number {

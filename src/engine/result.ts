@@ -41,6 +41,11 @@ export interface SweepResult {
   uncertain?: Uint8Array;
   /** What the uncertainty check re-ran and found (with `uncertain`). */
   uncertainty?: UncertaintyStats;
+  /**
+   * A time-lapse run only (spec.timelapse): `classes` holds frame k's class of cell j·nx + i at
+   * k·nx·ny + j·nx + i (the [K, ny, nx] of timelapse.npy); `times` the flow time of each frame.
+   */
+  timelapse?: { times: Float64Array; classes: Uint8Array };
 }
 
 /** `uncertain` bit: the class flips when the cell is re-run at a tighter tolerance. */
@@ -62,6 +67,7 @@ export function emptyResult(spec: ResolvedSpec, float: Float32ArrayConstructor |
     tReached: 0,
     backend,
     timings: { startedAt: new Date().toISOString(), endedAt: '', ms: 0, kernelMs: 0, instanceSteps: 0 },
+    ...(spec.timelapse ? { timelapse: { times: Float64Array.from(spec.timelapse.times), classes: new Uint8Array(spec.timelapse.frames * cells) } } : {}),
   };
 }
 

@@ -29,6 +29,13 @@ export interface TileSnapshot {
   classes: Uint32Array<ArrayBuffer>;
   /** CellControl structs (t, dt, step counts, status), raw bytes. */
   controls: Uint32Array<ArrayBuffer>;
+  /** Time-lapse frames, frameWords words a cell (empty without a time-lapse). */
+  frames: Uint32Array<ArrayBuffer>;
+}
+
+/** u32 words a cell's time-lapse takes: one byte a frame. */
+export function frameWords(spec: ResolvedSpec): number {
+  return spec.timelapse ? Math.ceil(spec.timelapse.frames / 4) : 0;
 }
 
 const kInfinityBits = 0x7f800000;
@@ -46,6 +53,7 @@ export class TileBuffers {
   readonly records: GPUBuffer;
   readonly classes: GPUBuffer;
   readonly controls: GPUBuffer;
+  private readonly frameWords: number;
   private readonly counters: GPUBuffer;
   private readonly lists: GPUBuffer;
   private readonly args: GPUBuffer;
@@ -73,11 +81,13 @@ export class TileBuffers {
     this.records = make('records', 4 * capacity * this.recordSize, storage);
     this.classes = make('classes', 4 * capacity, storage);
     this.controls = make('cell controls', capacity * control.size, storage);
+    this.frameWords = frameWords(spec);
     this.counters = make('active counters', counters.size, storage);
-    // Two active lists, then the cell table of a cell-list tile (shaders/active-cells.wgsl).
-    this.lists = make('active lists and cell table', 3 * 4 * capacity, storage);
+    // Two active lists, the cell table of a cell-list tile (shaders/active-cells.wgsl), then the
+    // time-lapse frames (recordFrames in shaders/sweep.wgsl).
+    this.lists = make('active lists, cell table and frames', 4 * capacity * (3 + this.frameWords), storage);
     this.args = make('dispatch args', 12, GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT | GPUBufferUsage.COPY_SRC);
-    this.staging = make('readback', Math.max(4 * this.stateSize, 4 * this.recordSize, control.size) * capacity, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    this.staging = make('readback', Math.max(4 * this.stateSize, 4 * this.recordSize, control.size, 4 * this.frameWords) * capacity, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     this.countsStaging = make('counters readback', counters.size, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(this.params, 0, new Float32Array(spec.values));
     const buffers = [this.uniform, this.params, this.states, this.records, this.classes, this.controls, this.counters, this.lists];
@@ -96,7 +106,13 @@ export class TileBuffers {
       stepCount, steps: it.steps, dt: it.dt, lastDt: it.adaptive ? it.dt : it.tEnd - (it.steps - 1) * it.dt, tEnd: it.tEnd,
       rtol: it.rtol, atol: it.atol, dtMin: it.dtMin, dtMax: it.dtMax,
       settleOn: settle ? 1 : 0, settleTol: settle ? settle.tol : 0, settleHold: settle ? settle.hold : 0, listed: tile.list ? 1 : 0,
+      frames: spec.timelapse ? spec.timelapse.frames : 0, frameWords: this.frameWords,
     });
+    if (spec.timelapse) {
+      // Written as flat views: the vec4 arrays hold four frames each, in order.
+      uniformView.views.frameSteps.set(padded(spec.timelapse.steps));
+      uniformView.views.frameTimes.set(padded(spec.timelapse.times));
+    }
     this.device.queue.writeBuffer(this.uniform, 0, uniformView.arrayBuffer);
   }
 
@@ -170,9 +186,13 @@ export class TileBuffers {
     return this.finish(encoder, parity, tile, grid);
   }
 
-  private async read(src: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+  private get framesOffset(): number {
+    return 3 * 4 * this.capacity;
+  }
+
+  private async read(src: GPUBuffer, bytes: number, offset = 0): Promise<ArrayBuffer> {
     const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(src, 0, this.staging, 0, bytes);
+    encoder.copyBufferToBuffer(src, offset, this.staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
     await this.staging.mapAsync(GPUMapMode.READ, 0, bytes);
     const copy = this.staging.getMappedRange(0, bytes).slice(0);
@@ -199,7 +219,8 @@ export class TileBuffers {
   async snapshot(tile: Tile): Promise<TileSnapshot> {
     const states = new Float32Array(await this.read(this.states, 4 * tile.cells * this.stateSize));
     const records = new Float32Array(await this.read(this.records, 4 * tile.cells * this.recordSize));
-    return { states, records, classes: await this.readClasses(tile), controls: await this.readControls(tile) };
+    const frames = new Uint32Array(this.frameWords ? await this.read(this.lists, 4 * tile.cells * this.frameWords, this.framesOffset) : new ArrayBuffer(0));
+    return { states, records, classes: await this.readClasses(tile), controls: await this.readControls(tile), frames };
   }
 
   /** Puts a snapshot back and rebuilds list 0 from the cells' statuses; the next advance reads it. */
@@ -209,6 +230,7 @@ export class TileBuffers {
     q.writeBuffer(this.records, 0, s.records);
     q.writeBuffer(this.classes, 0, s.classes);
     q.writeBuffer(this.controls, 0, s.controls);
+    if (s.frames.length) q.writeBuffer(this.lists, this.framesOffset, s.frames);
     this.writeCellTable(tile);
     const status = this.statuses(s.controls, tile.cells);
     const active = Uint32Array.from(status.keys()).filter((k) => status[k] === CELL_STATUS.active);
@@ -221,7 +243,8 @@ export class TileBuffers {
 
   /** Copies the finished tile into the result (rows rowOffset … rowOffset + rows − 1, or its list's cells). */
   async readInto(result: SweepResult, tile: Tile): Promise<void> {
-    const { states, records, classes } = await this.snapshot(tile);
+    const { states, records, classes, frames } = await this.snapshot(tile);
+    if (result.timelapse) unpackFrames(result, tile, frames, this.frameWords);
     if (tile.list) {
       scatter(result.finalState, states, tile.list, this.stateSize);
       scatter(result.metrics, records, tile.list, this.recordSize);
@@ -236,6 +259,23 @@ export class TileBuffers {
 
   destroy(): void {
     for (const b of [this.uniform, this.params, this.states, this.records, this.classes, this.controls, this.counters, this.lists, this.args, this.staging, this.countsStaging]) b.destroy();
+  }
+}
+
+/** The uniform's frame arrays hold 256 entries; unused ones stay 0. */
+function padded(values: readonly number[]): number[] {
+  return [...values, ...new Array<number>(256 - values.length).fill(0)];
+}
+
+/** A tile's cell-major frame bytes into the result's frame-major [K, ny, nx] grid. */
+function unpackFrames(result: SweepResult, tile: Tile, words: Uint32Array, perCell: number): void {
+  const tl = result.timelapse!;
+  const K = tl.times.length;
+  const cells = result.nx * result.ny;
+  const bytes = new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
+  for (let slot = 0; slot < tile.cells; slot++) {
+    const cell = tile.list ? tile.list[slot] : tile.rowOffset * result.nx + slot;
+    for (let k = 0; k < K; k++) tl.classes[k * cells + cell] = bytes[slot * 4 * perCell + k];
   }
 }
 

@@ -47,6 +47,7 @@ const specShape = z.strictObject({
   settle: z.unknown().optional(),
   // Checked in resolveRefine, for the same reason.
   refine: z.unknown().optional(),
+  timelapse: z.strictObject({ frames: z.number(), from: z.number().optional() }).optional(),
 });
 
 const uncertaintyShape = z.strictObject({ tighten: z.number().optional(), f64: z.number().optional() });
@@ -77,6 +78,24 @@ export interface ResolvedSpec {
   settle: ResolvedSettle | false;
   /** Quad-tree refinement of the class boundaries (src/refine/), or false: every cell computed. */
   refine: ResolvedRefine | false;
+  /** Each cell's class recorded at these flow times as it integrates, or false. */
+  timelapse: ResolvedTimelapse | false;
+}
+
+/**
+ * The time-lapse of the basins: every cell's class at `times` (log-spaced from `from` to tEnd, the
+ * last one tEnd). A fixed-step or map run records a frame at the end of step `steps[k]`, so
+ * times[k] = steps[k]·dt lies on its step grid; an adaptive run shortens the step that would pass a
+ * frame time so that it lands on it. Either way frame k holds the class a run stopped at times[k]
+ * would end with.
+ */
+export interface ResolvedTimelapse {
+  frames: number;
+  /** The first log-spaced time asked for (times[0] is it, rounded to the step grid where there is one). */
+  from: number;
+  times: number[];
+  /** Fixed steps and maps: the step count at which each frame is recorded; adaptive: empty. */
+  steps: number[];
 }
 
 /**
@@ -246,7 +265,29 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
   values[y.index] = y.min;
   const concrete = instantiate(model, values);
 
-  return { model: concrete, values, x, y, integrator: resolveIntegrator(model, spec.integrator ?? {}), settle: resolveSettle(spec.settle), refine: resolveRefine(spec.refine, x.n, y.n) };
+  const integrator = resolveIntegrator(model, spec.integrator ?? {});
+  const refine = resolveRefine(spec.refine, x.n, y.n);
+  const timelapse = spec.timelapse ? resolveTimelapse(spec.timelapse, integrator, refine !== false) : false;
+  return { model: concrete, values, x, y, integrator, settle: resolveSettle(spec.settle), refine, timelapse };
+}
+
+/** Most frames a time-lapse records (the kernel's uniform holds them). */
+export const MAX_FRAMES = 256;
+/** First frame at tEnd / 1000 unless `from` says otherwise: three decades of log-spaced time. */
+const kTimelapseDecades = 3;
+
+function resolveTimelapse(input: { frames: number; from?: number }, it: ResolvedIntegrator, refined: boolean): ResolvedTimelapse {
+  const { frames } = input;
+  if (!Number.isInteger(frames) || frames < 2 || frames > MAX_FRAMES) throw new SpecError(`timelapse.frames: must be an integer in [2, ${MAX_FRAMES}] (got ${fmt(frames)})`);
+  // An inherited cell's class is its block's at tEnd; at earlier times the boundary is elsewhere.
+  if (refined) throw new SpecError('timelapse: needs every cell computed; a refined run (refine) infers cells from the boundary at tEnd only');
+  const from = input.from ?? it.tEnd / 10 ** kTimelapseDecades;
+  if (!(from > 0) || !(from < it.tEnd)) throw new SpecError(`timelapse.from: must lie in (0, tEnd = ${fmt(it.tEnd)}) (got ${fmt(from)})`);
+  const logSpaced = Array.from({ length: frames }, (_, k) => (k === frames - 1 ? it.tEnd : from * (it.tEnd / from) ** (k / (frames - 1))));
+  if (it.adaptive) return { frames, from, times: logSpaced, steps: [] };
+  // On the step grid: frame k is recorded after step n_k (≥ 1, the last one at the final step).
+  const steps = logSpaced.map((t, k) => (k === frames - 1 ? it.steps : Math.min(it.steps, Math.max(1, Math.round(t / it.dt)))));
+  return { frames, from, times: steps.map((n) => (n === it.steps ? it.tEnd : n * it.dt)), steps };
 }
 
 const positive = (field: string, v: number) => {
@@ -391,7 +432,8 @@ export function specToJson(spec: ResolvedSpec): SweepSpecInput & { integrator: {
   const axis = (a: ResolvedAxis) => ({ param: a.param, min: a.min, max: a.max, n: a.n, scale: a.scale });
   const { method, dt, tEnd, adaptive, rtol, atol, dtMin, dtMax, steps } = spec.integrator;
   const integrator = adaptive ? { method, dt, tEnd, rtol, atol, dtMin, dtMax, maxSteps: steps } : { method, dt, tEnd, ...(isAdaptive(tableauOf(method)) ? { adaptive: false } : {}) };
-  const out = { model: spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator, settle: spec.settle === false ? false as const : { ...spec.settle } };
+  const base = { model: spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator, settle: spec.settle === false ? false as const : { ...spec.settle } };
+  const out = spec.timelapse ? { ...base, timelapse: { frames: spec.timelapse.frames, from: spec.timelapse.from } } : base;
   if (!spec.refine) return out;
   const { coarse, verify, seed, uncertainty } = spec.refine;
   return { ...out, refine: { coarse, verify, seed, uncertainty: uncertainty && { ...uncertainty } } };

@@ -58,24 +58,28 @@ describe('buildKernel', () => {
   it('the uniform view derived from WGSL has the offsets of the WGSL alignment rules', () => {
     for (const model of [oscillator, ...models]) {
       const view = sweepUniformView(buildKernel(model, rk4).code);
-      // Axis: 5 scalars → size 20; as a uniform struct member it is aligned to 16. Then 16 scalars
-      // from byte 52 (4 bytes each) end at 116, rounded up to the struct's 16-byte alignment.
-      expect(view.arrayBuffer.byteLength).toBe(128);
+      // Axis: 5 scalars → size 20; as a uniform struct member it is aligned to 16. Then 19 scalars
+      // from byte 52 (4 bytes each) end at 128, where the two time-lapse arrays of 64 vec4 (16 bytes
+      // each) follow: 128 + 2·1024.
+      expect(view.arrayBuffer.byteLength).toBe(2176);
       const offset = (v: ArrayBufferView) => v.byteOffset;
       const views = view.views as Record<string, any>;
       expect(offset(views.x.param)).toBe(0);
       expect(offset(views.x.max)).toBe(16);
       expect(offset(views.y.param)).toBe(32);
       expect(offset(views.y.max)).toBe(48);
-      const scalars = ['rowOffset', 'cellCount', 'parity', 'listCapacity', 'stepCount', 'steps', 'dt', 'lastDt', 'tEnd', 'rtol', 'atol', 'dtMin', 'dtMax', 'settleOn', 'settleTol', 'settleHold'];
+      const scalars = ['rowOffset', 'cellCount', 'parity', 'listCapacity', 'stepCount', 'steps', 'dt', 'lastDt', 'tEnd', 'rtol', 'atol', 'dtMin', 'dtMax', 'settleOn', 'settleTol', 'settleHold', 'listed', 'frames', 'frameWords'];
       scalars.forEach((name, k) => expect(offset(views[name]), name).toBe(52 + 4 * k));
+      expect(offset(views.frameSteps)).toBe(128);
+      expect(views.frameSteps.length).toBe(256);
+      expect(offset(views.frameTimes)).toBe(1152);
     }
   });
 
   it('the per-cell control and the counters have the layouts the host reads', () => {
     const code = buildKernel(oscillator, dp5).code;
-    // Eight 4-byte fields; status last (src/engine/tile-buffers.ts reads it to rebuild the active list).
-    expect(cellControlLayout(code)).toEqual({ size: 32, statusOffset: 28 });
+    // Nine 4-byte fields; status eighth (src/engine/tile-buffers.ts reads it to rebuild the active list).
+    expect(cellControlLayout(code)).toEqual({ size: 36, statusOffset: 28 });
     expect(countersLayout(code)).toEqual({ size: 16, active: 0, invocations: 8, slowestT: 12 });
   });
 
