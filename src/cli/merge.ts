@@ -1,10 +1,9 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { emptyResult } from '../engine/result.js';
+import { emptyResult, type RefineStats, type UncertaintyStats } from '../engine/result.js';
 import { manifestSchema, type Manifest } from '../export/manifest.js';
 import { cellMetrics } from '../models/types.js';
-import type { RefineStats } from '../refine/refine.js';
-import { mergeUncertaintyStats, type UncertaintyStats } from '../refine/uncertainty.js';
+import { mergeUncertaintyStats } from '../refine/uncertainty.js';
 import { formatZodIssue } from '../sweep/spec.js';
 import { AtomicDir } from './atomic.js';
 import { usageError } from './errors.js';

@@ -1,8 +1,7 @@
 import { basename } from 'node:path';
-import type { SweepResult } from '../engine/result.js';
+import type { SweepResult, UncertaintyStats } from '../engine/result.js';
 import { cellMetrics } from '../models/types.js';
 import { unpackRefined } from '../refine/pack.js';
-import type { UncertaintyStats } from '../refine/uncertainty.js';
 import { echo, specToJson } from '../sweep/spec.js';
 import type { RowBand } from '../engine/tiling.js';
 import { cellEnds, stepStats } from '../export/grid.js';

@@ -4,7 +4,7 @@ import { AdaptiveRkStepper } from '../integrators/adaptive.js';
 import { decideStep, kControllerDefaults } from '../integrators/controller.js';
 import { controllerOrder, isFsal, tableaus } from '../integrators/tableaus.js';
 import { collapseOffset } from '../integrators/hermite.js';
-import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec } from '../sweep/spec.js';
+import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec } from './resolved-spec.js';
 import { emptyResult, totalSteps, type SweepResult } from './result.js';
 import { QuietClock } from './settle.js';
 
