@@ -14,18 +14,6 @@ export function isCompareQuery(search: string): boolean {
   return new URLSearchParams(search).has('compare');
 }
 
-export function compareToQuery(input: CompareSpecInput, presetId?: string, n?: number): string {
-  const q = new URLSearchParams();
-  if (presetId) {
-    q.set('compare', presetId);
-    if (n) q.set('n', String(n));
-  } else {
-    q.set('compare', 'custom');
-    q.set('spec', JSON.stringify(input));
-  }
-  return `?${q.toString()}`;
-}
-
 /** Both sides on an n×n grid instead of the preset's. */
 function withResolution(input: CompareSpecInput, n: number): CompareSpecInput {
   const side = (s: CompareSpecInput['a']) => ({ ...s, x: { ...s.x, n }, y: { ...s.y, n } });
