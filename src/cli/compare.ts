@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { compareResults, parseCompareSpec, type ResolvedCompare } from '../sweep/compare.js';
 import { comparePresets } from '../sweep/compare-presets.js';
 import { echo, SpecError } from '../sweep/spec.js';
@@ -7,21 +6,7 @@ import { compareFigureSize, compareFigureSvg, compareSummary } from '../export/c
 import { usageError } from './errors.js';
 import { kFigureScale } from './outputs.js';
 import { runInBrowser, type RunOptions } from './run.js';
-import { checkGridFits, type Job } from './specs.js';
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw usageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw usageError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-}
+import { checkGridFits, readJson, type Job } from './specs.js';
 
 /**
  * What `compare` was given: two spec files (A.json B.json), one compare file ({ a, b, title? }),

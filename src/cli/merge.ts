@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyResult, type RefineStats, type UncertaintyStats } from '../engine/result.js';
 import { manifestSchema, type Manifest } from '../export/manifest.js';
@@ -9,8 +9,9 @@ import { AtomicDir } from './atomic.js';
 import { usageError } from './errors.js';
 import { readNpyExact, type NpyDescr } from './npy.js';
 import { writeResult, type TileInfo } from './outputs.js';
-import { BrowserSession, checkChromium } from './session.js';
-import { parseOrExit, tileRows } from './specs.js';
+import { checkChromium } from './chromium.js';
+import { BrowserSession } from './session.js';
+import { parseOrExit, readJson, tileRows } from './specs.js';
 
 export interface MergeOptions {
   out: string;
@@ -37,12 +38,7 @@ function firstDiff(a: unknown, b: unknown, path = 'spec'): string | undefined {
 function readTile(dir: string): TileDir {
   const path = join(dir, 'manifest.json');
   if (!existsSync(path)) throw usageError(`merge: ${dir} has no manifest.json (not a folder written by run --tile)`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw usageError(`merge: ${path}: not valid JSON (${(e as Error).message})`);
-  }
+  const json = readJson(path, 'merge: ');
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw usageError(`merge: ${path}: expected a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`);
   const parsed = manifestSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw usageError(`merge: ${path}: ${formatZodIssue(parsed.error.issues[0])}`);

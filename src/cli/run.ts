@@ -10,7 +10,8 @@ import { CliError, kExit, usageError } from './errors.js';
 import { writeResult, type RunFigures, type TileInfo } from './outputs.js';
 import { progress } from './progress.js';
 import type { PageFault, PageRunReply } from './protocol.js';
-import { BrowserCrashError, BrowserSession, checkChromium } from './session.js';
+import { checkChromium } from './chromium.js';
+import { BrowserCrashError, BrowserSession } from './session.js';
 import { parseTile, tileRows, type Job } from './specs.js';
 
 export interface RunOptions {
