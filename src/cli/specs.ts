@@ -104,7 +104,8 @@ export interface PresetOverrides {
   tEnd?: string;
 }
 
-function positive(flag: string, text: string | undefined, integer: boolean): number | undefined {
+/** A flag's value as a positive number (an integer where `integer`), or a usage error naming the flag. */
+export function positive(flag: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
   if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) throw usageError(`${flag}: expected a positive ${integer ? 'integer' : 'number'} (got "${echo(text)}")`);
