@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { compareResults, parseCompareSpec, type ResolvedCompare } from '../sweep/compare.js';
+import { compareAtResolution, compareResults, parseCompareSpec, type ResolvedCompare } from '../sweep/compare.js';
 import { comparePresets } from '../sweep/compare-presets.js';
 import { echo, SpecError } from '../sweep/spec.js';
 import { compareFiles } from '../export/compare.js';
@@ -7,34 +6,22 @@ import { compareFigureSize, compareFigureSvg, compareSummary } from '../export/c
 import { usageError } from './errors.js';
 import { kFigureScale } from './outputs.js';
 import { runInBrowser, type RunOptions } from './run.js';
-import { checkGridFits, type Job } from './specs.js';
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw usageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw usageError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-}
+import { checkGridFits, positive, readJson, type Job } from './specs.js';
 
 /**
  * What `compare` was given: two spec files (A.json B.json), one compare file ({ a, b, title? }),
- * or `--preset ID`. Errors name the file and the field, as `run` does.
+ * or `--preset ID` (with `--n`: on an n×n grid). Errors name the file and the field, as `run` does.
  */
-export function loadCompare(files: string[], presetId?: string): { cmp: ResolvedCompare; source: string } {
+export function loadCompare(files: string[], presetId?: string, nText?: string): { cmp: ResolvedCompare; source: string } {
   let input: unknown;
   let source: string;
+  if (nText !== undefined && presetId === undefined) throw usageError('compare --n: only with --preset (a spec file sets its own x.n and y.n)');
   if (presetId !== undefined) {
     if (files.length) throw usageError('compare: give spec files or --preset, not both');
     const preset = comparePresets.find((p) => p.id === presetId);
     if (!preset) throw usageError(`compare --preset: unknown comparison "${echo(presetId)}" (known: ${comparePresets.map((p) => p.id).join(', ')})`);
-    input = preset.spec;
+    const n = positive('--n', nText, true);
+    input = n === undefined ? preset.spec : compareAtResolution(preset.spec, n);
     source = `compare preset ${presetId}`;
   } else if (files.length === 2) {
     input = { a: readJson(files[0]), b: readJson(files[1]) };
@@ -57,8 +44,8 @@ export function loadCompare(files: string[], presetId?: string): { cmp: Resolved
 }
 
 /** `compare`: both sides in one browser, each side's files under a/ and b/, then the diff. */
-export async function runCompare(files: string[], opts: RunOptions & { preset?: string }): Promise<void> {
-  const { cmp, source } = loadCompare(files, opts.preset);
+export async function runCompare(files: string[], opts: RunOptions & { preset?: string; n?: string }): Promise<void> {
+  const { cmp, source } = loadCompare(files, opts.preset, opts.n);
   const jobs: Job[] = [
     { name: 'a', source: `${source} (a)`, spec: cmp.a },
     { name: 'b', source: `${source} (b)`, spec: cmp.b },

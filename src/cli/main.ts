@@ -81,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('two sweeps on the same axes side by side, and the cells whose class differs: A.json B.json, one file { a, b, title? }, or --preset ID')
     .argument('[spec...]', 'two spec files, or one compare file')
     .option('--preset <id>', 'a comparison preset (`models` lists them)')
+    .option('--n <N>', 'with --preset: grid points on each axis instead of the preset\'s')
     .option('--out <dir>', 'output folder (a/ and b/ inside, then diff.npy, compare.json, figure.png)')
     .addOption(chromium())
     .option('--quiet', 'no progress and no summary')

@@ -1,17 +1,17 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { emptyResult } from '../engine/result.js';
+import { emptyResult, type RefineStats, type UncertaintyStats } from '../engine/result.js';
+import { manifestSchema, type Manifest } from '../export/manifest.js';
 import { cellMetrics } from '../models/types.js';
-import type { RefineStats } from '../refine/refine.js';
-import { mergeUncertaintyStats, type UncertaintyStats } from '../refine/uncertainty.js';
+import { mergeUncertaintyStats } from '../refine/uncertainty.js';
 import { formatZodIssue } from '../sweep/spec.js';
 import { AtomicDir } from './atomic.js';
 import { usageError } from './errors.js';
 import { readNpyExact, type NpyDescr } from './npy.js';
 import { writeResult, type TileInfo } from './outputs.js';
-import { BrowserSession, checkChromium } from './session.js';
-import { parseOrExit, tileRows } from './specs.js';
+import { checkChromium } from './chromium.js';
+import { BrowserSession } from './session.js';
+import { parseOrExit, readJson, tileRows } from './specs.js';
 
 export interface MergeOptions {
   out: string;
@@ -20,32 +20,9 @@ export interface MergeOptions {
   quiet: boolean;
 }
 
-const count = z.number().int().nonnegative();
-/** What merge reads from a tile's manifest.json (written by outputs.ts); checked before any use. */
-const tileManifest = z.looseObject({
-  spec: z.looseObject({}),
-  tile: z.looseObject({ index: count, count: count.positive(), rows: z.looseObject({ start: count, end: count }) }).optional(),
-  model: z.looseObject({ id: z.string(), version: z.number() }),
-  adapter: z.string(),
-  tReached: z.number(),
-  package: z.unknown(),
-  preset: z.looseObject({ title: z.string() }).optional(),
-  timings: z.looseObject({ startedAt: z.string(), endedAt: z.string(), ms: z.number(), kernelMs: z.number(), instanceSteps: z.number() }),
-  run: z.record(z.string(), z.unknown()),
-  refine: z.looseObject({
-    cells: count, computed: count, inherited: count, computedPerLevel: z.array(count), sampleSize: count,
-    disagreements: count, disagreementCells: z.array(z.tuple([count, count])), rounds: count,
-  }).optional(),
-  uncertainty: z.looseObject({
-    tighten: z.number(), tighter: z.union([z.looseObject({ rtol: z.number(), atol: z.number() }), z.looseObject({ dt: z.number() })]),
-    checked: count, flippedTolerance: count, noVerdict: count, f64Sample: count, flippedPrecision: count, uncertain: count,
-    cells: z.array(z.tuple([count, count, count])), ms: z.number(),
-  }).optional(),
-});
-
 interface TileDir {
   dir: string;
-  manifest: { spec: unknown; tile?: TileInfo; model: { id: string; version: number }; adapter: string; tReached: number; package: unknown; preset?: { title: string }; timings: { startedAt: string; endedAt: string; ms: number; kernelMs: number; instanceSteps: number }; run: Record<string, unknown>; refine?: RefineStats; uncertainty?: UncertaintyStats };
+  manifest: Manifest & { tile: TileInfo };
 }
 
 /** The first path at which two JSON values differ, for "different spec" messages. */
@@ -61,18 +38,13 @@ function firstDiff(a: unknown, b: unknown, path = 'spec'): string | undefined {
 function readTile(dir: string): TileDir {
   const path = join(dir, 'manifest.json');
   if (!existsSync(path)) throw usageError(`merge: ${dir} has no manifest.json (not a folder written by run --tile)`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw usageError(`merge: ${path}: not valid JSON (${(e as Error).message})`);
-  }
+  const json = readJson(path, 'merge: ');
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw usageError(`merge: ${path}: expected a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`);
-  const parsed = tileManifest.safeParse(json, { reportInput: true });
+  const parsed = manifestSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw usageError(`merge: ${path}: ${formatZodIssue(parsed.error.issues[0])}`);
-  const manifest = parsed.data as TileDir['manifest'];
-  if (!manifest.tile) throw usageError(`merge: ${dir} is a whole grid, not a tile (its manifest has no "tile")`);
-  return { dir, manifest };
+  const { tile } = parsed.data;
+  if (!tile) throw usageError(`merge: ${dir} is a whole grid, not a tile (its manifest has no "tile")`);
+  return { dir, manifest: { ...parsed.data, tile } };
 }
 
 const readNpy = (dir: string, name: string, descr: NpyDescr, shape: number[]) => readNpyExact(join(dir, name), descr, shape);
@@ -127,13 +99,13 @@ async function mergeOne(dirs: string[], sub: string, out: AtomicDir, session: Br
   const started = performance.now();
   const tiles = dirs.map(readTile);
   const [first] = tiles;
-  const count = first.manifest.tile!.count;
+  const count = first.manifest.tile.count;
   const seen = new Map<number, string>();
   for (const t of tiles) {
     const diff = firstDiff(first.manifest.spec, t.manifest.spec);
     if (diff) throw usageError(`merge: ${t.dir} comes from a different spec than ${first.dir} (${diff} differs)`);
     if (t.manifest.model.version !== first.manifest.model.version) throw usageError(`merge: ${t.dir} was run with ${t.manifest.model.id} version ${t.manifest.model.version}, ${first.dir} with ${first.manifest.model.version}`);
-    const { index, count: n } = t.manifest.tile!;
+    const { index, count: n } = t.manifest.tile;
     if (n !== count) throw usageError(`merge: ${t.dir} is tile ${index}/${n} but ${first.dir} is one of ${count}`);
     const dup = seen.get(index);
     if (dup) throw usageError(`merge: tile ${index}/${count} given twice (${dup} and ${t.dir})`);
@@ -162,7 +134,7 @@ async function mergeOne(dirs: string[], sub: string, out: AtomicDir, session: Br
     r.uncertainty = mergeUncertaintyStats(checked as UncertaintyStats[]);
   }
   for (const t of tiles) {
-    const rows = tileRows(t.manifest.tile!, r.ny, t.dir);
+    const rows = tileRows(t.manifest.tile, r.ny, t.dir);
     const n = rows.end - rows.start;
     const c0 = rows.start * nx;
     r.classes.set(readNpy(t.dir, 'class.npy', '|u1', [n, nx]), c0);
@@ -185,8 +157,8 @@ async function mergeOne(dirs: string[], sub: string, out: AtomicDir, session: Br
   };
   await writeResult(out, sub, r, {
     source: `merge of ${count} tiles`,
-    preset: first.manifest.preset as never,
-    extra: { mergedFrom: tiles.sort((a, b) => a.manifest.tile!.index - b.manifest.tile!.index).map((t) => ({ dir: t.dir, tile: t.manifest.tile, adapter: t.manifest.adapter, package: t.manifest.package, run: t.manifest.run })) },
+    preset: first.manifest.preset,
+    extra: { mergedFrom: tiles.sort((a, b) => a.manifest.tile.index - b.manifest.tile.index).map((t) => ({ dir: t.dir, tile: t.manifest.tile, adapter: t.manifest.adapter, package: t.manifest.package, run: t.manifest.run })) },
   }, undefined, {
     // The merge step's own figures; each tile's are under mergedFrom.
     startedMs: started, kernelMs: 0, serverMs: 0, browserStartMs: 0, pageLoadMs: 0, deviceMs: 0, readbackMs: 0, deviceLosses: 0, browserAttempts: 0,

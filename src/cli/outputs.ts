@@ -5,6 +5,7 @@ import type { SweepResult } from '../engine/result.js';
 import type { RowBand } from '../engine/tiling.js';
 import { gridFiles, kCsvDefaultMaxCells, manifest } from '../export/grid.js';
 import { figureSvg } from '../export/figure.js';
+import type { Manifest } from '../export/manifest.js';
 import { rawPng } from '../export/layer.js';
 import type { AtomicDir } from './atomic.js';
 import { kRepoRoot } from './session.js';
@@ -54,7 +55,7 @@ export interface TileInfo extends TileRef {
  * with the run's figures. Returns the time spent encoding and rasterising.
  */
 export async function writeResult(
-  out: AtomicDir, sub: string, r: SweepResult, job: Pick<Job, 'source' | 'preset'> & { extra?: Record<string, unknown>; csv?: boolean },
+  out: AtomicDir, sub: string, r: SweepResult, job: Pick<Job, 'source' | 'preset'> & { extra?: Pick<Manifest, 'mergedFrom'>; csv?: boolean },
   tile: TileInfo | undefined, figures: Omit<RunFigures, 'encodeMs' | 'rasterMs' | 'wallMs'> & { startedMs: number },
   rasterise: Rasterise,
 ): Promise<RunFigures> {
@@ -75,7 +76,7 @@ export async function writeResult(
   const { startedMs, ...rest } = figures;
   const run: RunFigures = { ...rest, encodeMs: t1 - t0, rasterMs: t2 - t1, wallMs: performance.now() - startedMs };
   const instanceSteps = r.timings.instanceSteps;
-  const m = {
+  const m: Manifest = {
     ...manifest(r, packageInfoCached(), rows),
     source: job.source,
     ...(job.preset ? { preset: job.preset } : {}),

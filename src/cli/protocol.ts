@@ -1,7 +1,6 @@
 import type { SweepSpecInput } from '../sweep/spec.js';
 import type { RowBand } from '../engine/tiling.js';
-import type { RefineStats } from '../refine/refine.js';
-import type { UncertaintyStats } from '../refine/uncertainty.js';
+import type { RefineStats, UncertaintyStats } from '../engine/result.js';
 
 /**
  * What the batch runner (Node) and its page (web/batch.ts, in headless Chromium) say to each other.

@@ -1,8 +1,7 @@
 import { basename } from 'node:path';
-import type { SweepResult } from '../engine/result.js';
+import type { SweepResult, UncertaintyStats } from '../engine/result.js';
 import { cellMetrics } from '../models/types.js';
 import { unpackRefined } from '../refine/pack.js';
-import type { UncertaintyStats } from '../refine/uncertainty.js';
 import { echo, specToJson } from '../sweep/spec.js';
 import type { RowBand } from '../engine/tiling.js';
 import { cellEnds, stepStats } from '../export/grid.js';
@@ -11,7 +10,8 @@ import { CliError, kExit, usageError } from './errors.js';
 import { writeResult, type RunFigures, type TileInfo } from './outputs.js';
 import { progress } from './progress.js';
 import type { PageFault, PageRunReply } from './protocol.js';
-import { BrowserCrashError, BrowserSession, checkChromium } from './session.js';
+import { checkChromium } from './chromium.js';
+import { BrowserCrashError, BrowserSession } from './session.js';
 import { parseTile, tileRows, type Job } from './specs.js';
 
 export interface RunOptions {

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { chromiumFlags } from './chromium.js';
+import type { Browser, Page } from 'puppeteer-core';
+import { checkChromium, killGroup, launchChromium, stopGpuProcesses } from './chromium.js';
 import { CliError, kExit } from './errors.js';
 import { onInterrupt } from './cleanup.js';
 import { killOnDeath, removeOnDeath } from './reaper.js';
@@ -37,23 +37,12 @@ export function stallSeconds(): number {
 
 /** Arrays moved per DevTools message: large grids come back in several. */
 const kChunkBytes = 8 << 20;
-/** DevTools calls may last as long as a sweep (puppeteer's default gives up after 3 minutes). */
-const kProtocolTimeoutMs = 24 * 3600 * 1000;
 
 export interface SessionTimings {
   serverMs: number;
   browserStartMs: number;
   pageLoadMs: number;
   browserStarts: number;
-}
-
-export function checkChromium(path: string): void {
-  if (!existsSync(path)) {
-    throw new CliError(
-      `Chromium not found at ${path}: install it (Debian: sudo apt-get install -y chromium libvulkan1) or pass --chromium PATH (or set CHROMIUM_PATH)`,
-      kExit.noWebGpu,
-    );
-  }
 }
 
 /**
@@ -144,23 +133,7 @@ export class BrowserSession {
     // Chromium's TMPDIR is the folder itself: its sockets live there, and a socket path may not
     // exceed 107 bytes (one level deeper, a TMPDIR of 40 characters already made Chromium fail to start).
     const tmp = this.scratchDir();
-    let browser: Browser;
-    try {
-      browser = await puppeteer.launch({
-        executablePath: this.chromium,
-        args: chromiumFlags(),
-        userDataDir: profile,
-        env: { ...process.env, TMPDIR: tmp },
-        // Over a pipe Chromium exits when this process does, however it ends (kill -9 included).
-        pipe: true,
-        handleSIGINT: false,
-        handleSIGTERM: false,
-        handleSIGHUP: false,
-        protocolTimeout: kProtocolTimeoutMs,
-      });
-    } catch (e) {
-      throw new CliError(`Chromium at ${this.chromium} did not start: ${(e as Error).message.split('\n')[0]}`, kExit.noWebGpu);
-    }
+    const browser = await launchChromium(this.chromium, profile, tmp);
     // puppeteer starts Chromium detached: its pid leads a process group holding every helper.
     this.browser = browser;
     const pid = browser.process()?.pid;
@@ -258,13 +231,7 @@ export class BrowserSession {
   /** For faults, stalls and signals: the browser and every helper process die at once. */
   killBrowser(): void {
     const pid = this.browser?.process()?.pid;
-    if (pid) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // the group is gone already
-      }
-    }
+    if (pid) killGroup(pid);
     this.unreapBrowser?.();
     this.unreapBrowser = undefined;
     // Still "connected" until its pipe is seen closing: the next run must not pick it up.
@@ -275,16 +242,7 @@ export class BrowserSession {
   /** Test hook (COLLAPSE_ATLAS_FAULT=gpu-hang): freezes the GPU process, as a hung driver would. */
   stopGpuProcess(): void {
     const group = this.browser?.process()?.pid;
-    if (!group) return;
-    for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-        if (pgrp === group && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('--type=gpu-process')) process.kill(Number(name), 'SIGSTOP');
-      } catch {
-        // the process ended meanwhile
-      }
-    }
+    if (group) stopGpuProcesses(group);
   }
 
   private removeScratch(): void {

@@ -17,6 +17,21 @@ export interface Job {
   preset?: { model: string; id: string; title: string; caption: string };
 }
 
+/** A JSON file's value; one that cannot be read or parsed is a usage error naming it, after `prefix` (`merge: `). */
+export function readJson(file: string, prefix = ''): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw usageError(`${prefix}${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw usageError(`${prefix}${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
 /**
  * Reads spec files, each holding one spec, a JSON array of specs, or a manifest (its `spec`). Subfolder names: the file's
  * name without `.json`, plus `-K` (K = 1, 2, …) for the K-th spec of an array. A single spec in the
@@ -25,18 +40,7 @@ export interface Job {
 export function loadSpecFiles(files: string[]): Job[] {
   const jobs: Job[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw usageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw usageError(`${file}: not valid JSON (${(e as Error).message})`);
-    }
+    const json = readJson(file);
     const stem = basename(file, extname(file));
     const list = Array.isArray(json) ? json : [json];
     if (list.length === 0) throw usageError(`${file}: the array holds no spec`);
@@ -100,7 +104,8 @@ export interface PresetOverrides {
   tEnd?: string;
 }
 
-function positive(flag: string, text: string | undefined, integer: boolean): number | undefined {
+/** A flag's value as a positive number (an integer where `integer`), or a usage error naming the flag. */
+export function positive(flag: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
   if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) throw usageError(`${flag}: expected a positive ${integer ? 'integer' : 'number'} (got "${echo(text)}")`);

@@ -3,9 +3,9 @@ import { RkStepper } from '../integrators/stepper.js';
 import { AdaptiveRkStepper } from '../integrators/adaptive.js';
 import { decideStep, kControllerDefaults } from '../integrators/controller.js';
 import { controllerOrder, isFsal } from '../integrators/tableaus.js';
-import { isMap, mapIncrement, tableauOf } from '../integrators/map.js';
+import { isMap, tableauOf } from '../integrators/map.js';
 import { collapseOffset } from '../integrators/hermite.js';
-import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec, type ResolvedTimelapse } from '../sweep/spec.js';
+import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec, type ResolvedTimelapse } from './resolved-spec.js';
 import { emptyResult, totalSteps, type SweepResult } from './result.js';
 import { QuietClock } from './settle.js';
 
@@ -24,6 +24,20 @@ export interface CellOutcome {
   end: CellEnd;
   /** The class at each time-lapse frame (run.timelapse), else undefined. */
   frames?: Uint8Array;
+}
+
+/**
+ * A map's increment per unit of time, mapStep(y) − y: it stands where a flow's f(y) stands (the
+ * generic settle test, classify's dy), as the kernel's stepRate, so a map is settled when a step
+ * moves it by less than tol·‖y‖.
+ */
+function mapIncrement(model: Model, P: Float64Array): (y: Float64Array, out: Float64Array) => void {
+  const step = model.map?.step;
+  if (!step) throw new Error(`model ${model.id} has no training-step map`);
+  return (y, out) => {
+    step(y, P, out);
+    for (let d = 0; d < y.length; d++) out[d] -= y[d];
+  };
 }
 
 /** What integrateCell needs of a spec. */

@@ -1,4 +1,4 @@
-import type { ResolvedSpec } from '../sweep/spec.js';
+import type { ResolvedSpec } from './resolved-spec.js';
 import { emptyResult, totalSteps, type SweepResult } from './result.js';
 import { getSweepPipelines } from './gpu-pipelines.js';
 import { planListTiles, planTiles, type RowBand, type Tile } from './tiling.js';

@@ -1,7 +1,5 @@
 import { STEPS, cellMetrics } from '../models/types.js';
-import type { ResolvedSpec } from '../sweep/spec.js';
-import type { RefineStats } from '../refine/refine.js';
-import type { UncertaintyStats } from '../refine/uncertainty.js';
+import type { ResolvedSpec } from './resolved-spec.js';
 
 /**
  * Per-cell results of a sweep, laid out row-major: cell (i, j) — the i-th x value and the j-th y
@@ -79,4 +77,52 @@ export function totalSteps(r: SweepResult, cells?: Uint32Array): number {
   if (cells) for (const c of cells) sum += r.metrics[c * M + k];
   else for (let c = k; c < r.metrics.length; c += M) sum += r.metrics[c];
   return sum;
+}
+
+/** What a refinement (src/refine/refine.ts) integrated and what its verification found. */
+export interface RefineStats {
+  coarse: number;
+  /** Side of a coarsest block, in fine cells. */
+  block: number;
+  /** Levels from the coarse blocks to single cells: log2(block) + 1. */
+  levels: number;
+  /** Cells of the grid (or band) refined. */
+  cells: number;
+  /** Cells integrated: representatives of every level and the verification sample. */
+  computed: number;
+  /** Cells that took their block's class without being integrated (cells − computed). */
+  inherited: number;
+  /** Representatives integrated at each level (0 = coarse). */
+  computedPerLevel: number[];
+  verify: number;
+  seed: number;
+  /** Inherited cells integrated as a check: each inherited cell with probability `verify` (about verify · inherited). */
+  sampleSize: number;
+  /** Sampled cells whose integrated class differed from the class their block gave them. */
+  disagreements: number;
+  /** Their grid positions [i, j] (x index, y index). */
+  disagreementCells: [number, number][];
+  /** runCells calls. */
+  rounds: number;
+}
+
+/** What the uncertainty check (src/refine/uncertainty.ts) re-ran and found. */
+export interface UncertaintyStats {
+  tighten: number;
+  /** What the tolerance re-run used. */
+  tighter: { rtol: number; atol: number } | { dt: number };
+  /** Cells re-run at the tighter tolerance: every cell integrated at the finest level. */
+  checked: number;
+  flippedTolerance: number;
+  /** Re-runs (either kind) that ended stiff or diverged where the run had not: no verdict. */
+  noVerdict: number;
+  /** Cells re-run with the f64 reference (0 when the run is the f64 reference itself). */
+  f64Sample: number;
+  flippedPrecision: number;
+  /** Cells with any bit set. */
+  uncertain: number;
+  /** The first kListedCells of them: [x index, y index, bits]. */
+  cells: [number, number, number][];
+  /** Wall time of the check. */
+  ms: number;
 }

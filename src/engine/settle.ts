@@ -1,4 +1,4 @@
-import type { ResolvedSettle } from '../sweep/spec.js';
+import type { ResolvedSettle } from './resolved-spec.js';
 
 /**
  * The generic settle test, the f64 twin of `quietFor` in shaders/sweep.wgsl. A cell is settled at a

@@ -1,4 +1,4 @@
-import type { ResolvedSpec } from '../sweep/spec.js';
+import type { ResolvedSpec } from './resolved-spec.js';
 import type { SweepResult } from './result.js';
 import type { SweepPipelines } from './gpu-pipelines.js';
 import type { Tile } from './tiling.js';

@@ -1,4 +1,4 @@
-import { SpecError } from '../sweep/spec.js';
+import { SpecError } from './resolved-spec.js';
 
 /**
  * The cells integrated in one set of buffers: a band of whole grid rows, or (`list` set) a chunk of

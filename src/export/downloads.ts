@@ -5,7 +5,7 @@ import { findMetric, type LayerId } from './layer.js';
 
 /**
  * The explorer's export buttons as plain bytes, DOM-free so Node tests check exactly what the page
- * downloads; the page only wraps them in a Blob and an object URL (web/controllers/export.ts).
+ * downloads; the page only wraps them in a Blob and an object URL (web/components/atlas-export.ts).
  */
 export interface ExportFile {
   name: string;

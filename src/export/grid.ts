@@ -2,6 +2,7 @@ import { CLASS_BY_CODE, CLASSES, STEPS, T_SETTLED, cellMetrics } from '../models
 import { axisValues, specToJson } from '../sweep/spec.js';
 import type { SweepResult } from '../engine/result.js';
 import type { RowBand } from '../engine/tiling.js';
+import type { Manifest } from './manifest.js';
 import { dump } from 'npyjs';
 
 function encodeNpy(data: Uint8Array | Float32Array, shape: number[]): Uint8Array {
@@ -123,9 +124,10 @@ export function cellEnds(r: SweepResult, rows: RowBand = allRows(r)): { settled:
 
 /**
  * Everything needed to reproduce and read the outputs; `spec` is accepted back by parseSpec. With
- * `rows`, the spec and axes stay the full grid's and the counts are the band's.
+ * `rows`, the spec and axes stay the full grid's and the counts are the band's. Its shape is
+ * manifestSchema's (src/export/manifest.ts), less the fields only the CLI writes.
  */
-export function manifest(r: SweepResult, ctx: ManifestContext, rows: RowBand = allRows(r)) {
+export function manifest(r: SweepResult, ctx: ManifestContext, rows: RowBand = allRows(r)): Manifest {
   const model = r.spec.model;
   return {
     spec: specToJson(r.spec),

@@ -1,4 +1,3 @@
-import type { Model } from '../models/types.js';
 import { tableaus, type Tableau } from './tableaus.js';
 
 /**
@@ -29,22 +28,4 @@ export function tableauOf(method: string): Tableau {
   if (isMap(method)) return mapTableau;
   if (!Object.hasOwn(tableaus, method)) throw new Error(`unknown integrator "${method}"`);
   return tableaus[method];
-}
-
-/**
- * The map's increment per unit of time, mapStep(y) − y: it stands where a flow's f(y) stands (the
- * generic settle test, classify's dy), so a map is settled when a step moves it by less than tol·‖y‖.
- */
-export function mapIncrement(model: Model, P: Float64Array): (y: Float64Array, out: Float64Array) => void {
-  const step = model.map?.step;
-  if (!step) throw new Error(`model ${model.id} has no training-step map`);
-  return (y, out) => {
-    step(y, P, out);
-    for (let d = 0; d < y.length; d++) out[d] -= y[d];
-  };
-}
-
-/** How a run's dynamics are described on screen and in manifests. */
-export function dynamicsLabel(model: Model, method: string): string {
-  return isMap(method) ? `training step (map): ${model.map?.description ?? ''}`.trim() : 'flow (small-step limit)';
 }

@@ -1,7 +1,7 @@
 /**
- * Explicit Runge–Kutta methods as Butcher tableaus: named, validated data. One stepper in TS
- * (stepper.ts) and one in WGSL (shaders/integrators/rk.wgsl) run any of them; facts such as the
- * number of stages and FSAL are derived from the numbers, never declared.
+ * Explicit Runge–Kutta methods as Butcher tableaus: named, validated data. The TS steppers
+ * (stepper.ts, adaptive.ts) and their WGSL twins (shaders/integrators/erk4.wgsl, erk7.wgsl) run any
+ * of them; facts such as the number of stages and FSAL are derived from the numbers, never declared.
  */
 export interface Tableau {
   /** Id used in sweep specs (`integrator.method`). */

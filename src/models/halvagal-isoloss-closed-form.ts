@@ -6,9 +6,6 @@
 import type { ClassId, OverlayCurve, ParamVector, SliceContext } from './types.js';
 import { ix, initialLambda, kCollapsedLambda, lambdaRef, lossOf, reachLog, TARGETS } from './halvagal-isoloss-flow.js';
 
-/** r = 2αη s21, the rate of E11a/E11b. */
-export const rateOf = (alpha: number, eta: number, s21: number) => 2 * alpha * eta * s21;
-
 /** E12, Euclidean: time for λ to go from λ0 to qλ* under dλ/dt = rλ²(1 − λ/λ*). */
 export function euclideanReachTime(lambda0: number, lambdaStar: number, r: number, q = 0.9): number {
   return (1 / r) * ((1 / lambdaStar) * Math.log((q / (1 - q)) * ((lambdaStar - lambda0) / lambda0)) + 1 / lambda0 - 1 / (q * lambdaStar));

@@ -5,7 +5,7 @@ import { halvagalIsoloss } from './halvagal-isoloss.js';
 import { wenLi } from './wen-li.js';
 import { ziyinLandscape } from './ziyin-landscape.js';
 
-/** Every model the engine, the explorer and the batch runner offer; tests/registry.test.ts pins it. */
+/** Every model the engine, the explorer and the batch runner offer; tests/models/all-models.test.ts pins it. */
 export const models: readonly Model[] = [tianL2, baoCosine, halvagalIsoloss, wenLi, ziyinLandscape];
 
 export function getModel(id: string): Model | undefined {

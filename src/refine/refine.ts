@@ -1,5 +1,5 @@
 import type { ResolvedRefine, ResolvedSpec } from '../sweep/spec.js';
-import type { SweepResult } from '../engine/result.js';
+import type { RefineStats, SweepResult } from '../engine/result.js';
 import type { RowBand } from '../engine/tiling.js';
 
 /**
@@ -19,33 +19,8 @@ import type { RowBand } from '../engine/tiling.js';
  * seeded sample of the inherited cells (each with probability `verify`) is integrated too: a sample that disagrees
  * with its block is a computed cell of another class inside it, so the same rule splits that block,
  * and the child holding the sample, all the way down, and refines around what it found.
+ * RefineStats, what it reports, is declared with the result it belongs to (src/engine/result.ts).
  */
-
-export interface RefineStats {
-  coarse: number;
-  /** Side of a coarsest block, in fine cells. */
-  block: number;
-  /** Levels from the coarse blocks to single cells: log2(block) + 1. */
-  levels: number;
-  /** Cells of the grid (or band) refined. */
-  cells: number;
-  /** Cells integrated: representatives of every level and the verification sample. */
-  computed: number;
-  /** Cells that took their block's class without being integrated (cells − computed). */
-  inherited: number;
-  /** Representatives integrated at each level (0 = coarse). */
-  computedPerLevel: number[];
-  verify: number;
-  seed: number;
-  /** Inherited cells integrated as a check: each inherited cell with probability `verify` (about verify · inherited). */
-  sampleSize: number;
-  /** Sampled cells whose integrated class differed from the class their block gave them. */
-  disagreements: number;
-  /** Their grid positions [i, j] (x index, y index). */
-  disagreementCells: [number, number][];
-  /** runCells calls. */
-  rounds: number;
-}
 
 /** `computed` code of a cell integrated as a verification sample. */
 export const kComputedSample = 255;

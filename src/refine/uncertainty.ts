@@ -1,5 +1,5 @@
 import type { ResolvedSpec, ResolvedUncertainty } from '../sweep/spec.js';
-import { UNCERTAIN_PRECISION, UNCERTAIN_TOLERANCE, type SweepResult } from '../engine/result.js';
+import { UNCERTAIN_PRECISION, UNCERTAIN_TOLERANCE, type SweepResult, type UncertaintyStats } from '../engine/result.js';
 import { CLASSES } from '../models/types.js';
 import { cellRandom } from './refine.js';
 import { isMap } from '../integrators/map.js';
@@ -13,26 +13,8 @@ import { isMap } from '../integrators/map.js';
  *
  * A re-run that ends `stiff` or `diverged` where the run did not gives no verdict (the tighter
  * tolerance may ask for steps below dtMin): it is counted as `noVerdict`, not flagged.
+ * UncertaintyStats, what it reports, is declared with the result it belongs to (src/engine/result.ts).
  */
-export interface UncertaintyStats {
-  tighten: number;
-  /** What the tolerance re-run used. */
-  tighter: { rtol: number; atol: number } | { dt: number };
-  /** Cells re-run at the tighter tolerance: every cell integrated at the finest level. */
-  checked: number;
-  flippedTolerance: number;
-  /** Re-runs (either kind) that ended stiff or diverged where the run had not: no verdict. */
-  noVerdict: number;
-  /** Cells re-run with the f64 reference (0 when the run is the f64 reference itself). */
-  f64Sample: number;
-  flippedPrecision: number;
-  /** Cells with any bit set. */
-  uncertain: number;
-  /** The first kListedCells of them: [x index, y index, bits]. */
-  cells: [number, number, number][];
-  /** Wall time of the check. */
-  ms: number;
-}
 
 /** Cells listed in the stats (the mask, uncertain.npy, has them all). */
 export const kListedCells = 1000;

@@ -21,6 +21,12 @@ export interface ResolvedCompare {
   b: ResolvedSpec;
 }
 
+/** Both sides on an n×n grid instead of their own (`?compare=ID&n=48`, `compare --preset ID --n 48`). */
+export function compareAtResolution(input: CompareSpecInput, n: number): CompareSpecInput {
+  const side = (s: SweepSpecInput) => ({ ...s, x: { ...s.x, n }, y: { ...s.y, n } });
+  return { ...input, a: side(input.a), b: side(input.b) };
+}
+
 const compareShape = z.strictObject({ title: z.string().optional(), a: z.unknown().optional(), b: z.unknown().optional() });
 
 function axisText(a: ResolvedAxis): string {

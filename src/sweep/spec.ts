@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import { models } from '../models/registry.js';
-import { DERIVED, type Model, type NumberParam, type Param, type Scale } from '../models/types.js';
+import { DERIVED, type Model, type NumberParam, type Param } from '../models/types.js';
 import { isAdaptive, tableaus } from '../integrators/tableaus.js';
 import { isMap, MAP_METHOD, tableauOf } from '../integrators/map.js';
+import { SpecError, type ResolvedAxis, type ResolvedIntegrator, type ResolvedRefine, type ResolvedSettle, type ResolvedSpec, type ResolvedTimelapse, type ResolvedUncertainty } from '../engine/resolved-spec.js';
+
+// The resolved spec lives one layer down (the runners take it); the spec's users import it from here.
+export { SpecError, axisValues, cellValues, type ResolvedAxis, type ResolvedIntegrator, type ResolvedRefine, type ResolvedSettle, type ResolvedSpec, type ResolvedTimelapse, type ResolvedUncertainty } from '../engine/resolved-spec.js';
 
 /**
  * Sweep specs: the JSON shape shared by the engine, the explorer's export and the batch runner.
  * `parseSpec` validates every field and resolves defaults; each rule's failure is a SpecError whose
  * message starts with the field's path, e.g. `x.min: must be less than x.max (0.6 ≥ 0.6)`.
  */
-
-export class SpecError extends Error {
-  override name = 'SpecError';
-}
 
 const axisShape = z.strictObject({
   param: z.string(),
@@ -56,98 +56,6 @@ const refineShape = z.strictObject({ coarse: z.number().optional(), verify: z.nu
 const settleShape = z.strictObject({ tol: z.number().optional(), hold: z.number().optional() });
 
 export type SweepSpecInput = z.input<typeof specShape>;
-
-export interface ResolvedAxis {
-  param: string;
-  /** Index of the parameter in the model's parameter vector. */
-  index: number;
-  min: number;
-  max: number;
-  n: number;
-  scale: Scale;
-}
-
-export interface ResolvedSpec {
-  model: Model;
-  /** Every parameter and initial condition (axis entries hold the axis minimum; DERIVED where derived). */
-  values: Float64Array;
-  x: ResolvedAxis;
-  y: ResolvedAxis;
-  integrator: ResolvedIntegrator;
-  /** The early-exit test (src/engine/settle.ts), or false for a fixed-horizon run. */
-  settle: ResolvedSettle | false;
-  /** Quad-tree refinement of the class boundaries (src/refine/), or false: every cell computed. */
-  refine: ResolvedRefine | false;
-  /** Each cell's class recorded at these flow times as it integrates, or false. */
-  timelapse: ResolvedTimelapse | false;
-}
-
-/**
- * The time-lapse of the basins: every cell's class at `times` (log-spaced from `from` to tEnd, the
- * last one tEnd). A fixed-step or map run records a frame at the end of step `steps[k]`, so
- * times[k] = steps[k]·dt lies on its step grid; an adaptive run shortens the step that would pass a
- * frame time so that it lands on it. Either way frame k holds the class a run stopped at times[k]
- * would end with.
- */
-export interface ResolvedTimelapse {
-  frames: number;
-  /** The first log-spaced time asked for (times[0] is it, rounded to the step grid where there is one). */
-  from: number;
-  times: number[];
-  /** Fixed steps and maps: the step count at which each frame is recorded; adaptive: empty. */
-  steps: number[];
-}
-
-/**
- * Refinement (src/refine/refine.ts). The grid is cut into square blocks of side `block` =
- * x.n / coarse, a power of two (so x.n = coarse·2^k and y.n a multiple of the block); every block is
- * first computed at one representative fine cell, then split 2×2 where the classes change, down to
- * single cells. `verify`: the fraction of inherited cells integrated as a check; `seed` draws them.
- */
-export interface ResolvedRefine {
-  /** Blocks along x at the coarsest level. */
-  coarse: number;
-  verify: number;
-  seed: number;
-  /** Side of a coarsest block in fine cells (x.n / coarse, a power of two). */
-  block: number;
-  /** The uncertainty check of the finest cells (src/refine/uncertainty.ts), or false. */
-  uncertainty: ResolvedUncertainty | false;
-}
-
-/**
- * The cells integrated at the finest level are integrated again with the tolerance divided by
- * `tighten` (rtol and atol; a fixed step: dt divided by it), and up to `f64` of them with the f64
- * reference; a cell whose class flips is uncertain.
- */
-export interface ResolvedUncertainty {
-  tighten: number;
-  f64: number;
-}
-export interface ResolvedIntegrator {
-  method: string;
-  /** Fixed step; for adaptive runs the first step. */
-  dt: number;
-  tEnd: number;
-  /**
-   * Fixed step: the number of steps, the last one shortened so that it ends exactly at tEnd.
-   * Adaptive: the most step attempts a cell may take (more latches it `stiff`).
-   */
-  steps: number;
-  adaptive: boolean;
-  /** Adaptive runs only (0 otherwise). */
-  rtol: number;
-  atol: number;
-  dtMin: number;
-  dtMax: number;
-}
-
-export interface ResolvedSettle {
-  /** Scaled-rate tolerance: ‖f(y)‖∞ ≤ tol·‖y‖∞. */
-  tol: number;
-  /** The rate must stay under tol from t₀ until (1 + hold)·t₀. */
-  hold: number;
-}
 
 /** Defaults of the adaptive controller and the settle test (the README lists them). */
 export const kAdaptiveDefaults = { rtol: 1e-6, atol: 1e-9, dtMinPerTEnd: 1e-10, dtMaxPerTEnd: 1 / 16, maxSteps: 1_000_000 };
@@ -399,24 +307,6 @@ function instantiate(family: Model, values: Float64Array): Model {
   const same = model.params.length === family.params.length && model.params.every((p, k) => p.id === family.params[k].id);
   if (!same) throw new Error(`${family.id}.instantiate must keep the family's parameters in order`);
   return model;
-}
-
-/** The axis's grid values in f64, v_i = min + i(max−min)/(n−1) or min·(max/min)^(i/(n−1)). */
-export function axisValues(a: Pick<ResolvedAxis, 'min' | 'max' | 'n' | 'scale'>): Float64Array {
-  const out = new Float64Array(a.n);
-  for (let i = 0; i < a.n; i++) {
-    const f = i / (a.n - 1);
-    out[i] = a.scale === 'log' ? a.min * Math.pow(a.max / a.min, f) : a.min + f * (a.max - a.min);
-  }
-  return out;
-}
-
-/** The parameter vector of cell (i, j): the resolved values with the two axis entries set. */
-export function cellValues(spec: ResolvedSpec, xs: Float64Array, ys: Float64Array, i: number, j: number, out = new Float64Array(spec.values.length)): Float64Array {
-  out.set(spec.values);
-  out[spec.x.index] = xs[i];
-  out[spec.y.index] = ys[j];
-  return out;
 }
 
 /** The spec back as plain JSON with every default filled in (for manifests and URLs). */

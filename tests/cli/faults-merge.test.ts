@@ -10,6 +10,7 @@ import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { AtomicDir } from '../../src/cli/atomic.js';
 import { writeResult } from '../../src/cli/outputs.js';
 import { CliError } from '../../src/cli/errors.js';
+import { manifestSchema } from '../../src/export/manifest.js';
 import { entries, leftovers } from './support.js';
 import { inProcess } from './in-process.js';
 
@@ -72,11 +73,21 @@ const cases: Array<[string, () => void, string | RegExp | (() => string)]> = [
   ['manifest tile.index a string', () => setManifest('t-0', { ...manifest('t-0'), tile: { ...manifest('t-0').tile, index: '0' } }), 'merge: t-0/manifest.json: tile.index: expected a finite number, got "0"'],
   ['manifest without spec', () => setManifest('t-1', { ...manifest('t-1'), spec: undefined }), 'merge: t-1/manifest.json: spec: required'],
   ['manifest without tile', () => setManifest('t-1', { ...manifest('t-1'), tile: undefined }), 'merge: t-1 is a whole grid, not a tile (its manifest has no "tile")'],
+  ['manifest legend colour missing', () => setManifest('t-1', { ...manifest('t-1'), legend: [{ ...manifest('t-1').legend[0], color: undefined }] }), 'merge: t-1/manifest.json: legend.0.color: required'],
+  ['manifest model.status unknown', () => setManifest('t-0', { ...manifest('t-0'), model: { ...manifest('t-0').model, status: 'guess' } }), 'merge: t-0/manifest.json: model.status: must be one of paper, reconstruction'],
   ['manifest timings missing', () => setManifest('t-0', { ...manifest('t-0'), timings: undefined }), 'merge: t-0/manifest.json: timings: required'],
   ['a spec the tiles share but parseSpec refuses', () => ['t-0', 't-1'].forEach((t) => setManifest(t, { ...manifest(t), spec: { ...manifest(t).spec, x: { ...manifest(t).spec.x, n: 1 } } })), 't-0/manifest.json: x.n: must be an integer ≥ 2 (got 1)'],
 ];
 
 describe('fault catalogue: merge refuses broken tiles with exit 2, naming the file', () => {
+  it('the manifests the CLI writer wrote validate against manifestSchema, which merge reads them with', () => {
+    for (const t of ['good-0', 'good-1']) {
+      const m = manifest(t);
+      expect(manifestSchema.parse(m), t).toEqual(m);
+      expect(m.tile.count).toBe(2);
+    }
+  });
+
   it.each(cases)('%s', async (_name, breakIt, message) => {
     for (const k of [0, 1]) {
       rmSync(`t-${k}`, { recursive: true, force: true });

@@ -102,6 +102,9 @@ const cases: Array<[string, string[], string]> = [
   ['compare: unknown preset', ['compare', '--preset', 'constructor'], 'compare --preset: unknown comparison "constructor" (known: l2-vs-cosine, simsiam-vs-byol, euclidean-vs-isoloss, predictor-on-vs-off)'],
   ['compare: files and a preset', ['compare', 'small.json', '--preset', 'l2-vs-cosine'], 'compare: give spec files or --preset, not both'],
   ['compare: three files', ['compare', 'small.json', 'small.json', 'small.json'], 'compare: expected A.json B.json, one file holding { a, b }, or --preset ID (got 3 files)'],
+  ['compare: --n without --preset', ['compare', 'small.json', 'small.json', '--n', '8'], 'compare --n: only with --preset (a spec file sets its own x.n and y.n)'],
+  ['compare: --n 1', ['compare', '--preset', 'l2-vs-cosine', '--n', '1'], 'compare preset l2-vs-cosine: a.x.n: must be an integer ≥ 2 (got 1)'],
+  ['compare: missing file', ['compare', 'small.json', 'nope.json'], 'nope.json: cannot read (ENOENT)'],
   ['compare: null side', ['compare', 'small.json', 'null.json'], 'small.json vs null.json: b.spec: expected an object, got null'],
   ['compare: axes differ', ['compare', 'axes-differ.json'], 'axes-differ.json: b.x: must equal a.x to compare cell for cell (a: p0 [0, 0.9] × 16 linear; b: p0 [0, 0.5] × 16 linear)'],
 ];

@@ -3,6 +3,9 @@ import { parse } from 'npyjs';
 import { parseSpec } from '../../src/sweep/spec.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { gridCsv, gridFiles, manifest } from '../../src/export/grid.js';
+import { manifestSchema } from '../../src/export/manifest.js';
+import { runRefinedCpu } from '../../src/refine/runners.js';
+import { formatZodIssue } from '../../src/sweep/spec.js';
 
 const spec = parseSpec({
   model: 'tian-l2',
@@ -90,5 +93,29 @@ describe('grid export', () => {
     expect(fixed.steps).toEqual({ total: 15 * 3000, meanPerCell: 3000, maxPerCell: 3000 });
     expect(fixed.ends).toEqual({ settled: 0, ranToTEnd: 15, divergedOrStiff: 0 });
     expect(fixed.spec.settle).toBe(false);
+  });
+
+  it('the manifest of a plain and of a refined, uncertainty-checked run validates against manifestSchema after JSON', async () => {
+    const plain = JSON.parse(JSON.stringify(manifest(result, { packageVersion: '0.1.0' })));
+    expect(manifestSchema.parse(plain)).toEqual(plain);
+    const refinedSpec = parseSpec({ model: 'tian-l2', integrator: { dt: 0.1, tEnd: 300 }, x: { param: 'p0', min: 0.01, max: 0.3, n: 8 }, y: { param: 'weightDecay', min: 0.01, max: 0.2, n: 8 }, refine: { coarse: 2, uncertainty: { tighten: 10 } } });
+    const refined = await runRefinedCpu(refinedSpec);
+    const m = JSON.parse(JSON.stringify(manifest(refined, { packageVersion: '0.1.0' })));
+    expect(m.refine.cells).toBe(64);
+    expect(m.uncertainty.checked).toBeGreaterThan(0);
+    expect(manifestSchema.parse(m)).toEqual(m);
+  });
+
+  it('a malformed manifest is refused with a message naming the field', () => {
+    const good = JSON.parse(JSON.stringify(manifest(result, { packageVersion: '0.1.0' })));
+    const issue = (m: object) => {
+      const parsed = manifestSchema.safeParse(m, { reportInput: true });
+      return parsed.success ? 'accepted' : formatZodIssue(parsed.error.issues[0]);
+    };
+    expect(issue({ ...good, timings: { ...good.timings, ms: '12' } })).toBe('timings.ms: expected a finite number, got "12"');
+    expect(issue({ ...good, legend: [{ ...good.legend[0], color: undefined }] })).toBe('legend.0.color: required');
+    expect(issue({ ...good, model: { ...good.model, status: 'guess' } })).toBe('model.status: must be one of paper, reconstruction');
+    expect(issue({ ...good, counts: { collapsed: -1 } })).toMatch(/^counts\.collapsed: Too small: expected number to be >=0$/);
+    expect(issue({ ...good, package: undefined })).toBe('package: required');
   });
 });

@@ -67,12 +67,17 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
     const tSettled = (r: typeof gpu, cell: number) => r.metrics[cell * M + M - 2];
     let compared = 0;
     let statesCompared = 0;
+    // Cells away from a class change whose f64 run crossed the collapse threshold (t_c ≥ 0), and
+    // those of them whose GPU t_c was compared.
+    let collapseTimes = 0;
+    let collapseTimesCompared = 0;
     for (let cell = 0; cell < 64 * 64; cell++) {
       if (near[cell]) continue;
       compared++;
       expect(CLASS_BY_CODE[gpu.classes[cell]], `class of cell ${cell}`).toBe(CLASS_BY_CODE[cpu.classes[cell]]);
       // A collapsed cell is still moving where it stops (a log-eigenvalue keeps falling): its end
       // states compare only where both runners stopped it at the same time. Other cells end at rest.
+      if (cpu.metrics[cell * M + M - 3] >= 0) collapseTimes++;
       const [tg, tc] = [tSettled(gpu, cell), tSettled(cpu, cell)];
       if (cpu.classes[cell] === CLASSES.collapsed.code && Math.abs(tg - tc) > 1e-3 * Math.max(1, Math.abs(tc))) continue;
       statesCompared++;
@@ -86,12 +91,18 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
         const id = k < M - 3 ? spec.model.readouts[k].id : 'collapseTime';
         if (Number.isNaN(c)) expect(g, `cell ${cell} ${id}`).toBeNaN();
         // t_c is placed inside the crossing step (Hermite bisection), so it agrees to 1 % whatever the step.
-        else if (id === 'collapseTime') expect(Math.abs(g - c), `cell ${cell} t_c ${g} vs ${c}`).toBeLessThanOrEqual(c < 0 ? 0 : 0.01 * c);
+        else if (id === 'collapseTime') {
+          if (c >= 0) collapseTimesCompared++;
+          expect(Math.abs(g - c), `cell ${cell} t_c ${g} vs ${c}`).toBeLessThanOrEqual(c < 0 ? 0 : 0.01 * c);
+        }
         else expect(Math.abs(g - c), `cell ${cell} ${id}`).toBeLessThanOrEqual(2e-3 * (1 + Math.abs(c)));
       }
     }
     expect(compared).toBeGreaterThan(0.8 * 64 * 64);
     expect(statesCompared).toBeGreaterThan(0.25 * 64 * 64);
+    // The skip above (collapsed cells that stopped at different times) must not swallow every
+    // collapse time: with rk4 every one is compared, with dp5 1–16 % (halvagal-isoloss fewest).
+    if (collapseTimes > 0) expect(collapseTimesCompared, `t_c compared on ${collapseTimesCompared} of ${collapseTimes} cells`).toBeGreaterThan(0);
   });
 
   it.each(referenceCases[model.id])('reference case $id on both runners', async (c) => {

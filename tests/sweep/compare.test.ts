@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { load } from 'npyjs';
-import { compareResults, DIFF, parseCompareSpec } from '../../src/sweep/compare.js';
+import { compareAtResolution, compareResults, DIFF, parseCompareSpec } from '../../src/sweep/compare.js';
 import { comparePresets } from '../../src/sweep/compare-presets.js';
 import { compareFiles } from '../../src/export/compare.js';
 import { emptyResult } from '../../src/engine/result.js';
@@ -99,5 +99,16 @@ describe('compareFigureSvg', () => {
     expect(svg).toContain('>class differs</text>');
     expect(svg).toContain('>same class</text>');
     expect(svg).not.toContain('>diverged on either side</text>');
+  });
+
+  it('compareAtResolution puts both sides of every preset on an n×n grid and changes nothing else', () => {
+    for (const preset of comparePresets) {
+      const full = parseCompareSpec(preset.spec);
+      const small = parseCompareSpec(compareAtResolution(preset.spec, 16));
+      for (const side of ['a', 'b'] as const) {
+        expect([small[side].x.n, small[side].y.n], preset.id).toEqual([16, 16]);
+        expect({ ...small[side], x: { ...small[side].x, n: full[side].x.n }, y: { ...small[side].y, n: full[side].y.n } }, preset.id).toEqual(full[side]);
+      }
+    }
   });
 });

@@ -4,7 +4,7 @@ import { scaleLinear, scaleLog } from 'd3-scale';
 import { CLASSES, T_SETTLED, cellMetrics, type Model, type OverlayCurve } from '../../src/models/types.js';
 import type { MetricStyle } from '../render/heatmap-renderer.js';
 import { kInheritedFade, kMissingColor, kNotComputedColor, kPendingColor, rampColor } from '../../src/export/palette.js';
-import type { RefineStats } from '../../src/refine/refine.js';
+import type { RefineStats } from '../../src/engine/result.js';
 import { hatchPattern, uncertainCount } from '../../src/export/hatch.js';
 import { unsafeSVG } from 'lit/directives/unsafe-svg.js';
 

@@ -1,5 +1,5 @@
 import { comparePresets, type ComparePreset } from '../../src/sweep/compare-presets.js';
-import { parseCompareSpec, type CompareSpecInput, type ResolvedCompare } from '../../src/sweep/compare.js';
+import { compareAtResolution, parseCompareSpec, type CompareSpecInput, type ResolvedCompare } from '../../src/sweep/compare.js';
 import { SpecError } from '../../src/sweep/spec.js';
 
 /**
@@ -12,24 +12,6 @@ import { SpecError } from '../../src/sweep/spec.js';
  */
 export function isCompareQuery(search: string): boolean {
   return new URLSearchParams(search).has('compare');
-}
-
-export function compareToQuery(input: CompareSpecInput, presetId?: string, n?: number): string {
-  const q = new URLSearchParams();
-  if (presetId) {
-    q.set('compare', presetId);
-    if (n) q.set('n', String(n));
-  } else {
-    q.set('compare', 'custom');
-    q.set('spec', JSON.stringify(input));
-  }
-  return `?${q.toString()}`;
-}
-
-/** Both sides on an n×n grid instead of the preset's. */
-function withResolution(input: CompareSpecInput, n: number): CompareSpecInput {
-  const side = (s: CompareSpecInput['a']) => ({ ...s, x: { ...s.x, n }, y: { ...s.y, n } });
-  return { ...input, a: side(input.a), b: side(input.b) };
 }
 
 export type CompareFromQuery =
@@ -56,7 +38,7 @@ export function compareFromQuery(search: string): CompareFromQuery {
   if (nText !== null) {
     const n = Number(nText);
     if (!Number.isInteger(n) || n < 2) return { error: `n: must be an integer ≥ 2 (got "${nText}")` };
-    input = withResolution(input, n);
+    input = compareAtResolution(input, n);
   }
   try {
     return { cmp: parseCompareSpec(input), input, preset };
