@@ -31,7 +31,8 @@ let last: Partial<Record<PageArray, ArrayBufferView>> | undefined;
 
 function keep(result: SweepResult): Record<PageArray, number> {
   last = result.computed ? { classes: result.classes, ...packRefined(result) } : { classes: result.classes, finalState: result.finalState, metrics: result.metrics };
-  const bytes = { classes: 0, finalState: 0, metrics: 0, cells: 0, codes: 0, uncertain: 0 };
+  if (result.timelapse) last.timelapse = result.timelapse.classes;
+  const bytes = { classes: 0, finalState: 0, metrics: 0, cells: 0, codes: 0, uncertain: 0, timelapse: 0 };
   for (const [name, a] of Object.entries(last)) bytes[name as PageArray] = a.byteLength;
   return bytes;
 }
@@ -86,6 +87,7 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
         bytes,
         ...(result.refine ? { refine: result.refine } : {}),
         ...(result.uncertainty ? { uncertainty: result.uncertainty } : {}),
+        ...(result.timelapse ? { timelapseTimes: Array.from(result.timelapse.times) } : {}),
       };
     } catch (e) {
       if (e instanceof DeviceLostError && attempt < req.deviceRetries) {

@@ -4,7 +4,7 @@ import { kDefaultChromium } from './chromium.js';
 import { runInterruptTasks } from './cleanup.js';
 import { CliError, kExit } from './errors.js';
 import { modelsJson, modelsText } from './models.js';
-import { loadSpecFiles, presetJob, withRefine } from './specs.js';
+import { loadSpecFiles, presetJob, withRefine, withTimelapse } from './specs.js';
 
 // Vite and puppeteer load only for commands that start a browser: `models` and usage errors stay quick.
 const runJobs: typeof import('./run.js').runJobs = async (...a) => (await import('./run.js')).runJobs(...a);
@@ -14,6 +14,8 @@ const version = () => (JSON.parse(readFileSync(new URL('../../package.json', imp
 
 const kRefineFlag = '--refine [coarse]';
 const kRefineHelp = 'integrate only along class boundaries: COARSE blocks across x (default 64; x.n = COARSE·2^k), then 2×2 splits where classes change; writes computed.npy and uncertain.npy';
+const kTimelapseFlag = '--timelapse [frames]';
+const kTimelapseHelp = 'record every cell\'s class at FRAMES (default 64) log-spaced flow times from tEnd/1000 to tEnd; writes timelapse.npy [FRAMES, y.n, x.n] (not with --refine)';
 const kCsvHelp = 'write grid.csv (by default only for grids up to 512×512 cells; beyond, it runs to gigabytes)';
 const kNoCsvHelp = 'never write grid.csv';
 
@@ -52,12 +54,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('--out <dir>', 'output folder (one subfolder per spec when there are several)', 'atlas-out')
     .option('--tile <I/N>', 'run only row band I (0-based) of N; merge the N folders with `merge`')
     .option(kRefineFlag, kRefineHelp)
+    .option(kTimelapseFlag, kTimelapseHelp)
     .option('--csv', kCsvHelp)
     .option('--no-csv', kNoCsvHelp)
     .addOption(chromium())
     .option('--quiet', 'no progress and no summary')
     .option('--force', 'replace an existing output folder')
-    .action(async (files: string[], o) => runJobs(loadSpecFiles(files).map((job) => withRefine(job, o.refine)), o));
+    .action(async (files: string[], o) => runJobs(loadSpecFiles(files).map((job) => withTimelapse(withRefine(job, o.refine), o.timelapse)), o));
 
   program.command('preset')
     .description('run a preset, e.g. tian-l2/weight-decay-threshold (see `models`)')
@@ -67,13 +70,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--n <N>', 'grid points on each axis instead of the preset\'s')
     .option('--t-end <T>', 'integrate to this flow time instead of the preset\'s')
     .option(kRefineFlag, kRefineHelp)
+    .option(kTimelapseFlag, kTimelapseHelp)
     .option('--csv', kCsvHelp)
     .option('--no-csv', kNoCsvHelp)
     .addOption(chromium())
     .option('--quiet', 'no progress and no summary')
     .option('--force', 'replace an existing output folder')
     .action(async (ref: string, o) => {
-      const job = withRefine(presetJob(ref, { n: o.n, tEnd: o.tEnd }), o.refine);
+      const job = withTimelapse(withRefine(presetJob(ref, { n: o.n, tEnd: o.tEnd }), o.refine), o.timelapse);
       await runJobs([job], { ...o, out: o.out ?? `${job.preset!.model}-${job.preset!.id}` });
     });
 

@@ -141,6 +141,11 @@ async function mergeOne(dirs: string[], sub: string, out: AtomicDir, session: Br
     r.finalState.set(readNpy(t.dir, 'final.npy', '<f4', [n, nx, S]), c0 * S);
     if (r.computed) r.computed.set(readNpy(t.dir, 'computed.npy', '|u1', [n, nx]), c0);
     if (r.uncertain) r.uncertain.set(readNpy(t.dir, 'uncertain.npy', '|u1', [n, nx]), c0);
+    if (r.timelapse) {
+      const K = r.timelapse.times.length;
+      const band = readNpy(t.dir, 'timelapse.npy', '|u1', [K, n, nx]);
+      for (let k = 0; k < K; k++) r.timelapse.classes.set(band.subarray(k * n * nx, (k + 1) * n * nx), k * nx * r.ny + c0);
+    }
     metrics.forEach((m, k) => {
       const grid = readNpy(t.dir, `${m.id}.npy`, '<f4', [n, nx]);
       for (let c = 0; c < n * nx; c++) r.metrics[(c0 + c) * metrics.length + k] = grid[c];

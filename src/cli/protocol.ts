@@ -38,10 +38,12 @@ export type PageRunReply =
       refine?: RefineStats;
       /** A refined run with the uncertainty check: its stats; fetch `uncertain` too. */
       uncertainty?: UncertaintyStats;
+      /** A time-lapse run (spec.timelapse): the frames' flow times; fetch `timelapse` ([K, ny, nx] classes) too. */
+      timelapseTimes?: number[];
     }
   | { ok: false; kind: 'no-webgpu' | 'device-lost' | 'spec' | 'error'; message: string };
 
-export type PageArray = 'classes' | 'finalState' | 'metrics' | 'cells' | 'codes' | 'uncertain';
+export type PageArray = 'classes' | 'finalState' | 'metrics' | 'cells' | 'codes' | 'uncertain' | 'timelapse';
 
 /** The page's API, on `window.collapseAtlasBatch`. */
 export interface BatchPageApi {

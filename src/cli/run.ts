@@ -124,8 +124,8 @@ export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, 
   const { reply, attempts } = await runWithRetries(session, job, tile, label, opts);
   if (!reply.ok) throw new Error('unreachable');
   const t0 = performance.now();
-  const fetched = await Promise.all((['classes', 'finalState', 'metrics', 'cells', 'codes', 'uncertain'] as const).map((name) => session.fetch(name, reply.bytes[name])));
-  const [classes, finalState, metrics, listed, codes, uncertain] = fetched;
+  const fetched = await Promise.all((['classes', 'finalState', 'metrics', 'cells', 'codes', 'uncertain', 'timelapse'] as const).map((name) => session.fetch(name, reply.bytes[name])));
+  const [classes, finalState, metrics, listed, codes, uncertain, timelapse] = fetched;
   const readbackMs = performance.now() - t0;
   const cellCount = job.spec.x.n * job.spec.y.n;
   const grids = reply.refine
@@ -139,6 +139,7 @@ export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, 
     tReached: reply.tReached, backend: reply.adapterInfo, timings: reply.timings,
     ...(reply.refine ? { refine: reply.refine } : {}),
     ...(reply.uncertainty ? { uncertainty: reply.uncertainty } : {}),
+    ...(reply.timelapseTimes ? { timelapse: { times: Float64Array.from(reply.timelapseTimes), classes: new Uint8Array(timelapse) } } : {}),
   };
   const figures = await writeResult(out, job.name, r, { ...job, csv: opts.csv }, tile, {
     startedMs: started, kernelMs: reply.timings.kernelMs, deviceMs: reply.deviceMs, readbackMs,

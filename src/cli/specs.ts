@@ -87,7 +87,7 @@ export function parseOrExit(input: unknown, source: string): ResolvedSpec {
  * the machine's memory is refused before anything starts, instead of failing to allocate.
  */
 export function resultBytes(spec: ResolvedSpec): { perCell: number; total: number } {
-  const perCell = 1 + 4 * spec.model.state.length + 4 * cellMetrics(spec.model).length + (spec.refine ? 1 : 0);
+  const perCell = 1 + 4 * spec.model.state.length + 4 * cellMetrics(spec.model).length + (spec.refine ? 1 : 0) + (spec.timelapse ? spec.timelapse.frames : 0);
   return { perCell, total: 2 * perCell * spec.x.n * spec.y.n };
 }
 
@@ -149,6 +149,17 @@ export function withRefine(job: Job, flag: string | boolean | undefined): Job {
   const refine = { ...(json.refine || {}), ...(coarse !== undefined ? { coarse } : {}) };
   return { ...job, spec: parseOrExit({ ...json, refine }, `${job.source} with --refine`) };
 }
+
+/** `--timelapse[=FRAMES]`: the job's spec recording FRAMES (default 64) log-spaced frames (README "Time-lapse"). */
+export function withTimelapse(job: Job, flag: string | boolean | undefined): Job {
+  if (flag === undefined || flag === false) return job;
+  const frames = typeof flag === 'string' ? positive('--timelapse', flag, true) : kDefaultFrames;
+  const json = specToJson(job.spec);
+  return { ...job, spec: parseOrExit({ ...json, timelapse: { ...(json.timelapse ?? {}), frames } }, `${job.source} with --timelapse`) };
+}
+
+/** Frames of `--timelapse` without a value: the time-lapse the explorer records. */
+export const kDefaultFrames = 64;
 
 export interface TileRef {
   /** 0-based, so $SLURM_ARRAY_TASK_ID (with --array=0-(N-1)) and $JOB_COMPLETION_INDEX fit as they are. */

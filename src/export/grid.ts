@@ -39,6 +39,7 @@ export function gridFiles(r: SweepResult, rows: RowBand = allRows(r), opts: { cs
   });
   if (r.computed) files['computed.npy'] = encodeNpy(r.computed.subarray(c0, c0 + cells), [ny, nx]);
   if (r.uncertain) files['uncertain.npy'] = encodeNpy(r.uncertain.subarray(c0, c0 + cells), [ny, nx]);
+  if (r.timelapse) files['timelapse.npy'] = encodeNpy(timelapseBand(r, rows), [r.timelapse.times.length, ny, nx]);
   if (opts.csv !== false) files['grid.csv'] = new TextEncoder().encode(gridCsv(r, rows));
   return files;
 }
@@ -145,5 +146,18 @@ export function manifest(r: SweepResult, ctx: ManifestContext, rows: RowBand = a
     ends: cellEnds(r, rows),
     ...(r.refine ? { refine: r.refine } : {}),
     ...(r.uncertainty ? { uncertainty: r.uncertainty } : {}),
+    ...(r.timelapse ? { timelapse: { frames: r.timelapse.times.length, times: Array.from(r.timelapse.times) } } : {}),
   };
+}
+
+/** The rows of `rows` of every time-lapse frame, frame-major: timelapse.npy's [K, rows, nx]. */
+function timelapseBand(r: SweepResult, rows: RowBand): Uint8Array {
+  const tl = r.timelapse!;
+  const band = (rows.end - rows.start) * r.nx;
+  const out = new Uint8Array(tl.times.length * band);
+  for (let k = 0; k < tl.times.length; k++) {
+    const from = k * r.nx * r.ny + rows.start * r.nx;
+    out.set(tl.classes.subarray(from, from + band), k * band);
+  }
+  return out;
 }

@@ -50,6 +50,7 @@ export const manifestSchema = z.object({
   ends: z.object({ settled: count, ranToTEnd: count, divergedOrStiff: count, inherited: count.optional() }),
   refine: refineStats.optional(),
   uncertainty: uncertaintyStats.optional(),
+  timelapse: z.object({ frames: count, times: z.array(z.number()) }).optional(),
   // Written by the CLI only (the explorer's download has none of these).
   source: z.string().optional(),
   preset: z.object({ model: z.string(), id: z.string(), title: z.string(), caption: z.string() }).optional(),
