@@ -47,15 +47,15 @@ export class AtlasInspector extends LitElement {
   static override styles = css`
     :host {
       position: fixed; top: 0; right: 0; bottom: 0; width: 580px; max-width: 100vw; overflow: auto; z-index: 10;
-      background: #fff; box-shadow: -4px 0 16px rgb(0 0 0 / 0.15); padding: 12px 16px; box-sizing: border-box; font-size: 14px;
+      background: var(--atlas-panel, #fff); color: var(--atlas-fg); box-shadow: -4px 0 16px var(--atlas-shadow); padding: 12px 16px; box-sizing: border-box; font-size: 14px;
     }
     header { display: flex; justify-content: space-between; align-items: baseline; }
     h2 { font-size: 17px; margin: 0 0 4px; }
     table { border-collapse: collapse; margin: 6px 0; }
     td, th { padding: 1px 8px 1px 0; text-align: left; font-weight: normal; }
-    th { color: #555; }
+    th { color: var(--atlas-muted); }
     .swatch { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: middle; }
-    .params { color: #555; font-size: 12px; }
+    .params { color: var(--atlas-muted); font-size: 12px; }
     label { margin-right: 10px; }
   `;
 
