@@ -270,7 +270,7 @@ export class AtlasExplorer extends LitElement {
             ${classPaletteIds.map((p) => html`<option value=${p} ?selected=${p === this.appearance.palette}>${kPaletteNames[p]}</option>`)}</select></label>
           <button data-present @click=${() => this.presentation.enter({ model: view.model, preset: new URLSearchParams(location.search).get('preset') })}>present</button>
         </p>
-        ${this.inspected && this.result ? html`<atlas-inspector .model=${this.result.spec.model} .values=${this.inspected.values}
+        ${this.inspected && this.result ? html`<atlas-inspector .model=${this.result.spec.model} .values=${this.inspected.values} .palette=${this.appearance.palette}
           .run=${this.result.spec} @inspector-close=${() => (this.inspected = undefined)}></atlas-inspector>` : ''}
         ${this.presentation.entry ? html`<atlas-present-caption .entry=${this.presentation.entry} .index=${this.presentation.index} .count=${this.presentation.entries.length}></atlas-present-caption>` : ''}
         ${this.presentation.error ? html`<p class="error" role="alert">${this.presentation.error}</p>` : ''}
