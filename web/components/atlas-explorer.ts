@@ -30,9 +30,9 @@ import { PresentationController } from '../controllers/presentation-controller.j
 
 /** Fields of a view that only change how the grid is drawn, not what is computed. */
 const kDrawOnly = new Set(['layer', 'overlays', 'computedOverlay']);
-/** Every preset of every model, in the presets menu's order (the `n` and `p` keys step through it). */
 /** What the palette menu calls each class palette. */
 const kPaletteNames: Record<(typeof classPaletteIds)[number], string> = { default: 'default colours', 'okabe-ito': 'colour-blind safe (Okabe–Ito)' };
+/** Every preset of every model, in the presets menu's order (the `n` and `p` keys step through it). */
 const kAllPresets = models.flatMap((m) => m.presets.map((p) => ({ model: m.id, preset: p.id })));
 
 /**
@@ -62,7 +62,7 @@ export class AtlasExplorer extends LitElement {
     atlas-heatmap { max-width: 100%; }
     /* Presentation mode: the whole window (the fallback when full screen is refused), large type, no controls. */
     :host([presenting]) { position: fixed; inset: 0; z-index: 4; background: var(--atlas-bg); grid-template-columns: 1fr; padding: 2vh 2vw; font-size: 20px; }
-    :host([presenting]) :is(aside, .zoom, .controls, atlas-readout, [name='panel']) { display: none; }
+    :host([presenting]) :is(aside, .zoom, .controls, atlas-readout, [name='panel'], [name='help']) { display: none; }
     :host([presenting]) main { max-width: 62vw; }
   `];
 
@@ -88,9 +88,13 @@ export class AtlasExplorer extends LitElement {
     computedOverlay: () => this.apply({ ...this.view, computedOverlay: !this.view.computedOverlay }, false),
     nextPreset: () => this.stepPreset(1),
     previousPreset: () => this.stepPreset(-1),
-    zoomBack: () => this.zooms.canBack && this.zoomTo(this.zooms.goBack(this.view.zoom)),
-    zoomForward: () => this.zooms.canForward && this.zoomTo(this.zooms.goForward(this.view.zoom)),
-    zoomReset: () => this.view.zoom && (this.zooms.push(this.view.zoom), this.zoomTo(undefined)),
+    zoomBack: () => {
+      if (this.zooms.canBack) this.zoomTo(this.zooms.goBack(this.view.zoom));
+    },
+    zoomForward: () => {
+      if (this.zooms.canForward) this.zoomTo(this.zooms.goForward(this.view.zoom));
+    },
+    zoomReset: () => this.resetZoom(),
     panel: () => this.setAppearance({ panel: this.appearance.panel === 'open' ? 'closed' : 'open' }),
     theme: () => this.setAppearance({ theme: nextChoice(themeChoices, this.appearance.theme) }),
     palette: () => this.setAppearance({ palette: nextChoice(classPaletteIds, this.appearance.palette) }),
@@ -195,6 +199,12 @@ export class AtlasExplorer extends LitElement {
     this.apply({ ...this.view, zoom }, true);
   }
 
+  private resetZoom(): void {
+    if (!this.view.zoom) return;
+    this.zooms.push(this.view.zoom);
+    this.zoomTo(undefined);
+  }
+
   private zoomTo(zoom: ZoomBox | undefined): void {
     const view = { ...this.view };
     if (zoom) view.zoom = zoom;
@@ -248,7 +258,7 @@ export class AtlasExplorer extends LitElement {
         <div class="zoom">
           <button name="zoom-back" ?disabled=${!this.zooms.canBack} @click=${() => this.zoomTo(this.zooms.goBack(view.zoom))}>◀ zoom back</button>
           <button name="zoom-forward" ?disabled=${!this.zooms.canForward} @click=${() => this.zoomTo(this.zooms.goForward(view.zoom))}>zoom forward ▶</button>
-          <button name="zoom-reset" ?disabled=${!view.zoom} @click=${() => { this.zooms.push(view.zoom); this.zoomTo(undefined); }}>reset</button>
+          <button name="zoom-reset" ?disabled=${!view.zoom} @click=${() => this.resetZoom()}>reset</button>
           <small>drag a box on the map to zoom · click a cell to inspect it</small>
         </div>
         <atlas-heatmap .run=${run} .metric=${metric} ?showComputed=${view.computedOverlay} .uncertain=${run?.phase === 'done' ? run.result?.uncertain : undefined} .palette=${this.appearance.palette}
