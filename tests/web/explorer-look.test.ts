@@ -11,6 +11,8 @@ import { CLASS_BY_CODE, cellMetrics } from '../../src/models/types.js';
 import { getModel } from '../../src/models/registry.js';
 import { classColor, hexToRgb, type ClassPaletteId } from '../../src/export/palette.js';
 import { kShortcuts } from '../../web/controllers/shortcut-controller.js';
+import { viewToQuery } from '../../web/state/url.js';
+import { viewFromPreset } from '../../web/state/view.js';
 
 const kArtifacts = 'test-artifacts/look';
 const n = 32;
@@ -206,6 +208,14 @@ describe('keyboard shortcuts', () => {
     expect((await query(page)).layer).toBe('class');
     await page.keyboard.press('o');
     expect((await query(page)).overlays).toBe('off');
+
+    // n: the preset after the one the URL named (tian-l2's, in the presets menu's order).
+    const model = getModel('tian-l2')!;
+    const next = model.presets[model.presets.findIndex((p) => p.id === 'fig3-basin-eta0') + 1];
+    await page.keyboard.press('n');
+    const after = await query(page);
+    const want = new URLSearchParams(viewToQuery(viewFromPreset(model, next)));
+    expect([after.model, after.x, after.y]).toEqual([model.id, want.get('x'), want.get('y')]);
 
     // Typed into the resolution field: a number, not a shortcut.
     const field = await deep(page, 'atlas-controls', 'input[name="x.n"]');

@@ -35,6 +35,13 @@ const kPaletteNames: Record<(typeof classPaletteIds)[number], string> = { defaul
 /** Every preset of every model, in the presets menu's order (the `n` and `p` keys step through it). */
 const kAllPresets = models.flatMap((m) => m.presets.map((p) => ({ model: m.id, preset: p.id })));
 
+/** Where in kAllPresets a URL's `preset` (`id` of `model`, or `model/id`) is; −1 for none. */
+function presetIndex(search: string): number {
+  const q = new URLSearchParams(search);
+  const [model, preset] = (q.get('preset') ?? '').includes('/') ? q.get('preset')!.split('/') : [q.get('model') ?? models[0].id, q.get('preset')];
+  return kAllPresets.findIndex((p) => p.model === model && p.preset === preset);
+}
+
 /**
  * The explorer page: composes the controls, presets, heatmap, legend and readout around one `View`
  * (mirrored in the URL) and one SweepController. `result` is the latest finished full grid.
@@ -119,6 +126,7 @@ export class AtlasExplorer extends LitElement {
     this.view = view;
     this.urlError = [error, appearanceError].filter(Boolean).join('\n') || undefined;
     this.appearance = appearance;
+    this.presetAt = presetIndex(location.search);
     this.theme.set(appearance.theme);
     this.setAttribute('panel', appearance.panel);
     (globalThis as { __atlas?: unknown }).__atlas = this;
