@@ -2,7 +2,10 @@
 // (nothing overflows, the map is the main thing), the dark theme's colours and prefers-color-scheme,
 // the colour-blind-safe class palette painted cell for cell, and the keyboard shortcuts.
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decode } from 'fast-png';
 import type { Browser, Page } from 'puppeteer-core';
 import type { PreviewServer } from 'vite';
 import { buildExplorer, startExplorer } from '../support/browser.js';
@@ -116,7 +119,6 @@ const pagePoint = (page: Page) => page.evaluate(() => [document.querySelector('a
 
 /** A screen pixel, as RGB. */
 async function pixel(page: Page, x: number, y: number): Promise<number[]> {
-  const { decode } = await import('fast-png');
   const png = decode(await page.screenshot({ type: 'png', clip: { x, y, width: 1, height: 1 } }));
   return Array.from(png.data.slice(0, 3));
 }
@@ -181,6 +183,35 @@ describe('colour-blind-safe class palette', () => {
     await page.waitForFunction(() => (document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-heatmap') as unknown as { frame: string }).frame.endsWith('/default'));
     expect((await query(page)).palette).toBeUndefined();
     expect(await paletteMismatches(page, 'default', 'palette-default.png')).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('exports follow the page', () => {
+  it('the PNG figure of a dark, Okabe–Ito page has the dark page and the Okabe–Ito cells', async () => {
+    const { page, errors } = await openAt(`${kBareQuery}&theme=dark&palette=okabe-ito`, 1440, 900);
+    const grid = await finishedGrid(page);
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-look-'));
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    const name = 'tian-l2-p0-s0-class.png';
+    await (await deep(page, 'atlas-export', 'button[data-export=png]')).click();
+    for (let wait = 0; wait < 300 && !existsSync(join(dir, name)); wait++) await new Promise((r) => setTimeout(r, 100));
+    copyFileSync(join(dir, name), `${kArtifacts}/export-dark-okabe-ito.png`);
+    const png = decode(readFileSync(join(dir, name)));
+    const at = (x: number, y: number) => Array.from(png.data.slice(png.channels * (y * png.width + x), png.channels * (y * png.width + x) + 3));
+    expect(at(2, 2)).toEqual(hexToRgb('#15181e'));
+    // The figure is 900 × 620 at 2×; its heatmap spans x 78…632, y 86…562 (src/export/figure.ts).
+    const bad: string[] = [];
+    for (let j = 0; j < grid.ny; j++) {
+      for (let i = 0; i < grid.nx; i++) {
+        const x = Math.floor(2 * (78 + ((i + 0.5) / grid.nx) * (632 - 78)));
+        const y = Math.floor(2 * (86 + ((grid.ny - 1 - j + 0.5) / grid.ny) * (562 - 86)));
+        const want = hexToRgb(classColor(CLASS_BY_CODE[grid.classes[j * grid.nx + i]], 'okabe-ito'));
+        if (!at(x, y).every((v, k) => Math.abs(v - want[k]) <= 2)) bad.push(`(${i}, ${j}): ${at(x, y)}, want ${want}`);
+      }
+    }
+    expect(bad).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

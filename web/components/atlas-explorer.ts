@@ -275,12 +275,12 @@ export class AtlasExplorer extends LitElement {
           @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
         <p class="status" data-status="progress">${statusLine(run)}</p>
         <div class="below">
-          <atlas-legend .model=${current?.model ?? model} .layer=${view.layer} .metric=${metric} .curves=${curves} ?overlays=${view.overlays} .palette=${this.appearance.palette}
+          <atlas-legend .model=${current?.model ?? model} .layer=${view.layer} .metric=${metric} .curves=${curves} .overlays=${view.overlays} .palette=${this.appearance.palette}
             .refine=${run?.phase === 'done' ? run.result?.refine : undefined} ?computedOverlay=${view.computedOverlay} .uncertain=${run?.phase === 'done' ? run.result?.uncertain : undefined} @view-patch=${this.onPatch}></atlas-legend>
           <atlas-readout .run=${run} .phase=${run?.phase} .cell=${this.hover}></atlas-readout>
         </div>
         <p class="controls">
-          <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .layer=${view.layer} ?overlays=${view.overlays}
+          <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .layer=${view.layer} .overlays=${view.overlays}
             .theme=${this.theme.theme} .palette=${this.appearance.palette}></atlas-export>
           <label>theme <select name="theme" @change=${(e: Event) => this.setAppearance({ theme: (e.target as HTMLSelectElement).value as Appearance['theme'] })}>
             ${themeChoices.map((t) => html`<option value=${t} ?selected=${t === this.appearance.theme}>${t === 'auto' ? 'auto (system)' : t}</option>`)}</select></label>
