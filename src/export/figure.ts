@@ -4,8 +4,8 @@ import { DERIVED, type NumberParam, type OverlayCurve } from '../models/types.js
 import type { SweepResult } from '../engine/result.js';
 import type { ResolvedAxis } from '../sweep/spec.js';
 import { hatchPattern, uncertainCount, uncertainHatch } from './hatch.js';
-import { base64, classCategories, layerColors, viridis, type Category, type LayerId, type MetricRange } from './layer.js';
-import { kMissingColor, kNotComputedColor } from './palette.js';
+import { base64, classCategoriesOf, layerColors, viridis, type Category, type LayerId, type MetricRange } from './layer.js';
+import { classColor, kMissingColor, kNotComputedColor, type ClassPaletteId } from './palette.js';
 import { CLASSES } from '../models/types.js';
 
 /** raw.png (one pixel per cell) lives with the colour mapping; re-exported for one import. */
@@ -28,7 +28,11 @@ export interface FigureOptions {
   subtitle?: string;
   width?: number;
   height?: number;
-  /** Colours and legend of the `class` layer; default the fixed class legend (compare: diff codes). */
+  /** Page colours: `light` (default, for paper) or `dark` (the explorer's projector theme). */
+  theme?: FigureTheme;
+  /** Class colours (palette.ts kClassPalettes) of the default class legend; default `default`. */
+  palette?: ClassPaletteId;
+  /** Colours and legend of the `class` layer; default the class legend in `palette` (compare: diff codes). */
   categories?: readonly Category[];
   /** Heading of the categorical legend; default "class". */
   legendTitle?: string;
@@ -43,6 +47,14 @@ const kLegendWidth = 250;
 const kDashes = ['', '7 4', '2 3', '10 3 2 3', '4 2 1 2'];
 const kReferenceStroke = '#555555';
 const kBadgeColor = '#b35806';
+
+export type FigureTheme = 'light' | 'dark';
+/** Page, text, secondary text and axis-line colours of each theme; the dark one matches the explorer's. */
+export const kFigureInk = {
+  light: { background: '#ffffff', text: '#222222', muted: '#555555', line: '#333333' },
+  dark: { background: '#15181e', text: '#e6e9ef', muted: '#a7afbd', line: '#c4cad4' },
+} as const satisfies Record<FigureTheme, Record<string, string>>;
+type Ink = (typeof kFigureInk)[FigureTheme];
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -127,7 +139,7 @@ function overlayStyle(curve: OverlayCurve, k: number): { stroke: string; dash: s
 }
 
 /** The colorbar with its title and units; returns the SVG parts and the y below it. */
-function colorbar(range: MetricRange, x: number, y: number, h: number, id: string): { parts: string[]; endY: number } {
+function colorbar(range: MetricRange, x: number, y: number, h: number, id: string, ink: Ink, palette: ClassPaletteId): { parts: string[]; endY: number } {
   const out: string[] = [];
   const w = 16;
   const stops = Array.from({ length: 17 }, (_, k) => `<stop offset="${(k / 16).toFixed(4)}" stop-color="${viridis(1 - k / 16)}"/>`);
@@ -136,13 +148,13 @@ function colorbar(range: MetricRange, x: number, y: number, h: number, id: strin
   const title = wrap(`${metric.symbol}: ${metric.label}`, 34).slice(0, 3);
   title.forEach((line, n) => out.push(text(x, y - 26 - 15 * (title.length - 1 - n), line, 'class="colorbar-title" font-size="12" font-weight="bold"')));
   if (metric.units) out.push(text(x, y - 10, `units: ${metric.units}`, 'class="colorbar-units" font-size="11"'));
-  out.push(`<rect class="colorbar" x="${x}" y="${y}" width="${w}" height="${h}" fill="url(#${id})" stroke="#333" stroke-width="0.5"/>`);
+  out.push(`<rect class="colorbar" x="${x}" y="${y}" width="${w}" height="${h}" fill="url(#${id})" stroke="${ink.line}" stroke-width="0.5"/>`);
   const { lo, hi, log } = range.style;
   // The bar is the ramp in t; ticks sit where their value's t is (log t on a log colour scale).
   const s: ReturnType<typeof axisScale> = log ? scaleLog().domain([lo, hi]).range([y + h, y]) : scaleLinear().domain([lo, hi]).range([y + h, y]);
   for (const t of ticks(s, 5)) {
     const ty = s(t.v);
-    out.push(`<line x1="${x + w}" x2="${x + w + 4}" y1="${ty.toFixed(1)}" y2="${ty.toFixed(1)}" stroke="#333"/>`);
+    out.push(`<line x1="${x + w}" x2="${x + w + 4}" y1="${ty.toFixed(1)}" y2="${ty.toFixed(1)}" stroke="${ink.line}"/>`);
     if (t.label) out.push(text(x + w + 7, ty + 4, t.label, 'class="colorbar-tick" font-size="11"'));
   }
   let ly = y + h + 22;
@@ -152,12 +164,12 @@ function colorbar(range: MetricRange, x: number, y: number, h: number, id: strin
   }
   const entries: Array<[number, string, string]> = [
     [range.missing, kMissingColor, metric.id === 'tSettled' ? 'never applied (ran to t_end)' : 'never applied'],
-    [range.diverged, CLASSES.diverged.color, CLASSES.diverged.label],
+    [range.diverged, classColor('diverged', palette), CLASSES.diverged.label],
     [range.notComputed, kNotComputedColor, 'not computed (inherited from its block)'],
   ];
   for (const [count, color, label] of entries) {
     if (!count) continue;
-    out.push(`<rect x="${x}" y="${ly - 11}" width="14" height="14" fill="${color}" stroke="#333" stroke-width="0.5"/>`);
+    out.push(`<rect x="${x}" y="${ly - 11}" width="14" height="14" fill="${color}" stroke="${ink.line}" stroke-width="0.5"/>`);
     out.push(text(x + 20, ly, label, 'class="legend-entry" font-size="12"'));
     ly += 20;
   }
@@ -175,20 +187,22 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
   const y1 = H - kMargin.bottom;
   const sx = axisScale(r.spec.x, [x0, x1]);
   const sy = axisScale(r.spec.y, [y1, y0]);
-  const categories = opts.categories ?? classCategories;
+  const palette = opts.palette ?? 'default';
+  const ink = kFigureInk[opts.theme ?? 'light'];
+  const categories = opts.categories ?? classCategoriesOf(palette);
   const { rgb, range } = layerColors(r, opts.layer, categories);
   const png = encode({ width: r.nx, height: r.ny, data: rgb, channels: 3, depth: 8 });
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${kFont}" fill="#222">`);
-  out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${kFont}" fill="${ink.text}">`);
+  out.push(`<rect class="page" width="${W}" height="${H}" fill="${ink.background}"/>`);
   out.push(text(x0, 26, opts.title ?? model.title, 'class="title" font-size="17" font-weight="bold"'));
   let ty = 46;
   if (opts.subtitle) {
     out.push(text(x0, ty, opts.subtitle, 'class="subtitle" font-size="13"'));
     ty += 18;
   }
-  out.push(text(x0, ty, specSummary(r).slice(0, 160), 'class="summary" font-size="11" fill="#555"'));
+  out.push(text(x0, ty, specSummary(r).slice(0, 160), `class="summary" font-size="11" fill="${ink.muted}"`));
   if (model.status === 'reconstruction') {
     out.push(`<g class="badge"><rect x="${W - 132}" y="10" width="122" height="22" rx="4" fill="${kBadgeColor}"/>`);
     out.push(text(W - 71, 25, 'reconstruction', 'font-size="12" font-weight="bold" fill="#ffffff" text-anchor="middle"') + '</g>');
@@ -212,16 +226,16 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
       out.push(`<polyline class="overlay" data-id="${esc(c.id)}" points="${pts}" fill="none" stroke="${stroke}" stroke-width="1.8"${dash ? ` stroke-dasharray="${dash}"` : ''}/></g>`);
     }
   });
-  out.push(`<rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" fill="none" stroke="#333"/>`);
+  out.push(`<rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" fill="none" stroke="${ink.line}"/>`);
 
   for (const t of ticks(sx, 7)) {
     const px = sx(t.v).toFixed(1);
-    out.push(`<line x1="${px}" x2="${px}" y1="${y1}" y2="${y1 + (t.label ? 5 : 3)}" stroke="#333"/>`);
+    out.push(`<line x1="${px}" x2="${px}" y1="${y1}" y2="${y1 + (t.label ? 5 : 3)}" stroke="${ink.line}"/>`);
     if (t.label) out.push(text(sx(t.v), y1 + 18, t.label, 'class="tick-x" font-size="11" text-anchor="middle"'));
   }
   for (const t of ticks(sy, 7)) {
     const py = sy(t.v).toFixed(1);
-    out.push(`<line x1="${x0 - (t.label ? 5 : 3)}" x2="${x0}" y1="${py}" y2="${py}" stroke="#333"/>`);
+    out.push(`<line x1="${x0 - (t.label ? 5 : 3)}" x2="${x0}" y1="${py}" y2="${py}" stroke="${ink.line}"/>`);
     if (t.label) out.push(text(x0 - 8, sy(t.v) + 4, t.label, 'class="tick-y" font-size="11" text-anchor="end"'));
   }
   out.push(text((x0 + x1) / 2, H - 16, axisTitle(r, r.spec.x), 'class="axis-x" font-size="13" text-anchor="middle"'));
@@ -231,7 +245,7 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
   const lx = x1 + kMargin.gap + 6;
   let ly = y0 + 8;
   if (range) {
-    const bar = colorbar(range, lx, y0 + 56, Math.min(220, (y1 - y0) * 0.5), `${id}-colorbar`);
+    const bar = colorbar(range, lx, y0 + 56, Math.min(220, (y1 - y0) * 0.5), `${id}-colorbar`, ink, palette);
     out.push(...bar.parts);
     ly = bar.endY + 8;
   } else {
@@ -239,14 +253,14 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
     ly += 20;
     for (const k of categories) {
       if (!r.classes.includes(k.code)) continue;
-      out.push(`<rect x="${lx}" y="${ly - 11}" width="14" height="14" fill="${k.color}" stroke="#333" stroke-width="0.5"/>`);
+      out.push(`<rect x="${lx}" y="${ly - 11}" width="14" height="14" fill="${k.color}" stroke="${ink.line}" stroke-width="0.5"/>`);
       out.push(text(lx + 20, ly, k.label, 'class="legend-entry" font-size="12"'));
       ly += 20;
     }
   }
   const uncertain = uncertainCount(r.uncertain);
   if (uncertain) {
-    out.push(`<defs>${hatchPattern(`${id}-hatch-key`)}</defs><rect x="${lx}" y="${ly - 11}" width="14" height="14" fill="url(#${id}-hatch-key)" stroke="#333" stroke-width="0.5"/>`);
+    out.push(`<defs>${hatchPattern(`${id}-hatch-key`)}</defs><rect x="${lx}" y="${ly - 11}" width="14" height="14" fill="url(#${id}-hatch-key)" stroke="${ink.line}" stroke-width="0.5"/>`);
     out.push(text(lx + 20, ly, `uncertain: ${uncertain} cells`, 'class="legend-uncertain" font-size="12"'));
     out.push(text(lx + 20, ly + 15, '(class flips at rtol/100 or in f64)', 'font-size="11"'));
     ly += 38;
@@ -257,6 +271,8 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
     ly += 18;
     curves.forEach((c, k) => {
       const { stroke, dash } = overlayStyle(c, k);
+      // The map's halo, so that a black line reads on a dark page too.
+      out.push(`<line x1="${lx}" x2="${lx + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="#ffffff" stroke-width="4" stroke-opacity="0.8"/>`);
       out.push(`<line x1="${lx}" x2="${lx + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${stroke}" stroke-width="1.8"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
       for (const [n, line] of wrap(c.label, 30).entries()) out.push(text(lx + 28, ly + 15 * n, line, `${n === 0 ? 'class="legend-overlay" ' : ''}font-size="11"`));
       ly += 15 * wrap(c.label, 30).length + 6;

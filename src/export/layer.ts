@@ -1,7 +1,7 @@
 import { encode } from 'fast-png';
 import { CLASS_BY_CODE, CLASSES, cellMetrics, type Metric } from '../models/types.js';
 import type { SweepResult } from '../engine/result.js';
-import { cellPaint, cellRgb, hexToRgb, metricStyle, rampColor, type MetricStyle, type Rgb } from './palette.js';
+import { cellPaint, cellRgb, classColor, hexToRgb, metricStyle, rampColor, type ClassPaletteId, type MetricStyle, type Rgb } from './palette.js';
 
 export { base64 } from './base64.js';
 export { hexToRgb };
@@ -42,8 +42,12 @@ export interface Category {
   color: string;
 }
 
+/** The class legend in a class palette as categories. */
+export const classCategoriesOf = (palette: ClassPaletteId = 'default'): readonly Category[] =>
+  CLASS_BY_CODE.map((id) => ({ code: CLASSES[id].code, label: CLASSES[id].label, color: classColor(id, palette) }));
+
 /** The fixed class legend as categories (the default of every categorical layer). */
-export const classCategories: readonly Category[] = CLASS_BY_CODE.map((id) => ({ code: CLASSES[id].code, label: CLASSES[id].label, color: CLASSES[id].color }));
+export const classCategories: readonly Category[] = classCategoriesOf('default');
 
 export function findMetric(r: SweepResult, layer: LayerId): { metric: Metric; index: number } {
   const metrics = cellMetrics(r.spec.model);

@@ -1,5 +1,5 @@
 import { interpolateViridis } from 'd3-scale-chromatic';
-import { CLASSES, CLASS_BY_CODE, CLASS_PENDING, STEPS, cellMetrics, type Model } from '../models/types.js';
+import { CLASSES, CLASS_BY_CODE, CLASS_PENDING, STEPS, cellMetrics, type ClassId, type Model } from '../models/types.js';
 import type { SweepResult } from '../engine/result.js';
 
 /**
@@ -110,6 +110,31 @@ export function cellPaint(r: SweepResult, style: MetricStyle | undefined, cell: 
   return (style.missing !== undefined && v === style.missing) || !Number.isFinite(v) ? 'missing' : 'value';
 }
 
+/**
+ * The class palettes a user can pick (`?palette=` in the explorer, `palette` in figure exports).
+ * `default` is the CLASSES colours; `okabe-ito` takes every class colour from Okabe & Ito's
+ * colour-universal-design set ("Color Universal Design", 2008), told apart under protanopia,
+ * deuteranopia and tritanopia: blue / orange / bluish green for the three outcomes a basin map
+ * mostly shows, vermillion for the numerical blow-up.
+ */
+export const kClassPalettes = {
+  default: Object.fromEntries(CLASS_BY_CODE.map((id) => [id, CLASSES[id].color])) as Record<ClassId, string>,
+  'okabe-ito': { collapsed: '#0072b2', 'non-collapsed': '#e69f00', partial: '#009e73', diverged: '#d55e00', full: '#cc79a7', stiff: '#56b4e9' },
+} as const satisfies Record<string, Record<ClassId, string>>;
+
+export type ClassPaletteId = keyof typeof kClassPalettes;
+export const classPaletteIds = Object.keys(kClassPalettes) as ClassPaletteId[];
+
+/** The #rrggbb colour of class `id` in `palette`. */
+export function classColor(id: ClassId, palette: ClassPaletteId = 'default'): string {
+  return kClassPalettes[palette][id];
+}
+
+/** Class code → RGB of a palette (cellRgb's `classColors`). */
+export function classRgb(palette: ClassPaletteId = 'default'): ReadonlyMap<number, Rgb> {
+  return new Map(CLASS_BY_CODE.map((id) => [CLASSES[id].code, hexToRgb(classColor(id, palette))]));
+}
+
 /** The colour of cell `cell`; `classColors` maps class codes (default: the fixed CLASSES palette). */
 export function cellRgb(r: SweepResult, style: MetricStyle | undefined, cell: number, classColors: ReadonlyMap<number, Rgb> = kClassRgb): Rgb {
   switch (cellPaint(r, style, cell)) {
@@ -124,14 +149,14 @@ export function cellRgb(r: SweepResult, style: MetricStyle | undefined, cell: nu
 const kPendingRgb = hexToRgb(kPendingColor);
 const kMissingRgb = hexToRgb(kMissingColor);
 const kNotComputedRgb = hexToRgb(kNotComputedColor);
-const kClassRgb: ReadonlyMap<number, Rgb> = new Map(CLASS_BY_CODE.map((id) => [CLASSES[id].code, hexToRgb(CLASSES[id].color)]));
+const kClassRgb = classRgb('default');
 
-/** The shader's colour buffer, laid out as kPaletteSlots says (RGBA in [0, 1]). */
-export function paletteData(): Float32Array<ArrayBuffer> {
+/** The shader's colour buffer for a class palette, laid out as kPaletteSlots says (RGBA in [0, 1]). */
+export function paletteData(palette: ClassPaletteId = 'default'): Float32Array<ArrayBuffer> {
   const { kPendingColor: pending, kMissingColor: missing, kNotComputedColor: notComputed, kRampStart } = kPaletteSlots;
   const data = new Float32Array(4 * (kRampStart + kRampSize));
   const put = (slot: number, c: Rgb) => data.set([...c.map((v) => v / 255), 1], 4 * slot);
-  kClassRgb.forEach((c, code) => put(code, c));
+  classRgb(palette).forEach((c, code) => put(code, c));
   put(pending, kPendingRgb);
   put(missing, kMissingRgb);
   put(notComputed, kNotComputedRgb);

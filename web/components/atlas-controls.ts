@@ -4,6 +4,7 @@ import { models, getModel } from '../../src/models/registry.js';
 import type { NumberParam, Param } from '../../src/models/types.js';
 import { isAdaptive, tableaus } from '../../src/integrators/tableaus.js';
 import { kSettleDefaults } from '../../src/sweep/spec.js';
+import { controlStyles } from './control-styles.js';
 import { defaultView, normalizeIntegrator, refines, stepsAdaptively, type AxisView, type View, type ViewIntegrator } from '../state/view.js';
 
 const kSliderSteps = 1000;
@@ -34,17 +35,26 @@ function fromSlider(p: NumberParam, k: number): number {
  */
 @customElement('atlas-controls')
 export class AtlasControls extends LitElement {
-  static override styles = css`
+  static override styles = [controlStyles, css`
     :host { display: block; font-size: 13px; }
-    fieldset { border: 1px solid #ddd; margin: 0 0 8px; padding: 6px 8px; }
-    legend { font-weight: 600; }
+    /* min-width 0: a fieldset is min-content wide by default, which let long selects overflow the panel. */
+    fieldset { border: 1px solid var(--atlas-border); border-radius: 8px; margin: 0 0 10px; padding: 6px 8px 8px; min-width: 0; }
+    legend { font-weight: 600; padding: 0 4px; }
+    select { width: 100%; }
     .row { display: grid; grid-template-columns: 64px 1fr 84px; gap: 6px; align-items: center; margin: 3px 0; }
-    .axis { display: grid; grid-template-columns: 12px minmax(0, 1fr) 58px 58px 46px 62px; gap: 3px; align-items: center; margin: 3px 0; }
+    /* An axis on two lines: its parameter, then min, max, n and scale, each with room for its number. */
+    .axis { display: grid; grid-template-columns: 14px repeat(3, minmax(0, 1fr)) minmax(78px, 0.9fr); gap: 3px 4px; align-items: center; margin: 4px 0 8px; }
+    .axis .param { grid-column: 2 / -1; }
+    .axis .sub { grid-column: 2; }
+    .axis .hint { font-size: 11px; color: var(--atlas-muted); margin-bottom: -2px; }
     select { max-width: 100%; }
     .sym { font-weight: 600; font-family: 'Times New Roman', serif; font-size: 15px; }
     input[type='number'] { width: 100%; box-sizing: border-box; }
-    .derived { grid-column: 2 / 4; color: #555; }
-  `;
+    .derived { grid-column: 2 / 4; color: var(--atlas-muted); }
+    .row > *, .axis > * { min-width: 0; }
+    .method { grid-template-columns: 56px minmax(0, 1fr) auto; }
+    label { white-space: nowrap; }
+  `];
 
   @property({ attribute: false }) view!: View;
 
@@ -67,14 +77,15 @@ export class AtlasControls extends LitElement {
 
   private axisRow(name: 'x' | 'y', params: readonly Param[]) {
     const a = this.view[name];
-    const num = (field: 'min' | 'max' | 'n') => html`<input type="number" name="${name}.${field}" .value=${String(a[field])} step="any"
+    const num = (field: 'min' | 'max' | 'n') => html`<input type="number" name="${name}.${field}" title="${name} ${field}" .value=${String(a[field])} step="any"
       @change=${(e: Event) => this.setAxis(name, { [field]: numberOrText((e.target as HTMLInputElement).value) as number })}>`;
     return html`<div class="axis">
-      <span>${name}</span>
-      <select name="${name}.param" @change=${(e: Event) => this.setAxis(name, { param: (e.target as HTMLSelectElement).value })}>
+      <span class="sym">${name}</span>
+      <select class="param" name="${name}.param" @change=${(e: Event) => this.setAxis(name, { param: (e.target as HTMLSelectElement).value })}>
         ${params.filter((p) => p.kind === 'number' && !p.structural).map((p) => html`<option value=${p.id} ?selected=${p.id === a.param}>${p.symbol} · ${p.label}</option>`)}
       </select>
-      ${num('min')} ${num('max')} ${num('n')}
+      <span class="hint sub">min</span><span class="hint">max</span><span class="hint">n</span><span class="hint">scale</span>
+      <span></span>${num('min')} ${num('max')} ${num('n')}
       <select name="${name}.scale" @change=${(e: Event) => this.setAxis(name, { scale: (e.target as HTMLSelectElement).value as AxisView['scale'] })}>
         <option value="linear" ?selected=${a.scale === 'linear'}>linear</option><option value="log" ?selected=${a.scale === 'log'}>log</option>
       </select>
@@ -121,11 +132,11 @@ export class AtlasControls extends LitElement {
           ${models.map((m) => html`<option value=${m.id} ?selected=${m.id === model.id}>${m.title}</option>`)}
         </select>
       </fieldset>
-      <fieldset><legend>Axes (param, min, max, n, scale)</legend>${this.axisRow('x', model.params)}${this.axisRow('y', model.params)}</fieldset>
+      <fieldset><legend>Axes</legend>${this.axisRow('x', model.params)}${this.axisRow('y', model.params)}</fieldset>
       <fieldset><legend>Parameters</legend>${model.params.filter((p) => p.role === 'param' && !onAxis(p)).map((p) => this.valueRow(p))}</fieldset>
       <fieldset><legend>Initial conditions</legend>${model.params.filter((p) => p.role === 'initial' && !onAxis(p)).map((p) => this.valueRow(p))}</fieldset>
       <fieldset><legend>Integrator</legend>
-        <div class="row"><span>method</span><select name="method" @change=${(e: Event) => setIntegrator({ method: (e.target as HTMLSelectElement).value, adaptive: undefined })}>
+        <div class="row method"><span>method</span><select name="method" @change=${(e: Event) => setIntegrator({ method: (e.target as HTMLSelectElement).value, adaptive: undefined })}>
           ${Object.entries(tableaus).map(([k, t]) => html`<option value=${k} ?selected=${k === integrator.method}>${k}${isAdaptive(t) ? ' (adaptive)' : ''}</option>`)}</select>
           ${capable ? html`<label title="off: the tableau's solution weights with the fixed step dt"><input type="checkbox" name="adaptive" .checked=${adaptive}
             @change=${(e: Event) => setIntegrator({ adaptive: (e.target as HTMLInputElement).checked ? undefined : false })}> adaptive</label>` : html`<span>fixed step</span>`}</div>

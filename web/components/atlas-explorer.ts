@@ -1,14 +1,20 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { getModel } from '../../src/models/registry.js';
+import { getModel, models } from '../../src/models/registry.js';
+import { cellMetrics } from '../../src/models/types.js';
 import type { SweepResult } from '../../src/engine/result.js';
 import type { OverlayCurve } from '../../src/models/types.js';
-import { SweepController, kEnableWebGpu, progressText } from '../controllers/sweep-controller.js';
+import { SweepController, kEnableWebGpu } from '../controllers/sweep-controller.js';
 import { viewFromQuery, viewToQuery } from '../state/url.js';
 import type { ResolvedSpec } from '../../src/sweep/spec.js';
 import { viewFromPreset, viewToSpec, type View, type ZoomBox } from '../state/view.js';
-import { metricStyle } from '../../src/export/palette.js';
-import { cellEnds, stepStats } from '../../src/export/grid.js';
+import { classPaletteIds, metricStyle } from '../../src/export/palette.js';
+import { statusLine } from '../state/status-line.js';
+import { appearanceFromQuery, nextChoice, themeChoices, withAppearance, type Appearance } from '../state/appearance.js';
+import { PlotSizeController } from '../controllers/plot-size-controller.js';
+import { ThemeController } from '../controllers/theme-controller.js';
+import { ShortcutController } from '../controllers/shortcut-controller.js';
+import { controlStyles } from './control-styles.js';
 import { ZoomHistory } from '../state/zoom-history.js';
 import type { CellDetail } from './atlas-heatmap.js';
 import './atlas-controls.js';
@@ -19,10 +25,22 @@ import './atlas-readout.js';
 import './atlas-inspector.js';
 import './atlas-export.js';
 import './atlas-present-caption.js';
+import './atlas-shortcuts.js';
 import { PresentationController } from '../controllers/presentation-controller.js';
 
 /** Fields of a view that only change how the grid is drawn, not what is computed. */
 const kDrawOnly = new Set(['layer', 'overlays', 'computedOverlay']);
+/** What the palette menu calls each class palette. */
+const kPaletteNames: Record<(typeof classPaletteIds)[number], string> = { default: 'default colours', 'okabe-ito': 'colour-blind safe (Okabe–Ito)' };
+/** Every preset of every model, in the presets menu's order (the `n` and `p` keys step through it). */
+const kAllPresets = models.flatMap((m) => m.presets.map((p) => ({ model: m.id, preset: p.id })));
+
+/** Where in kAllPresets a URL's `preset` (`id` of `model`, or `model/id`) is; −1 for none. */
+function presetIndex(search: string): number {
+  const q = new URLSearchParams(search);
+  const [model, preset] = (q.get('preset') ?? '').includes('/') ? q.get('preset')!.split('/') : [q.get('model') ?? models[0].id, q.get('preset')];
+  return kAllPresets.findIndex((p) => p.model === model && p.preset === preset);
+}
 
 /**
  * The explorer page: composes the controls, presets, heatmap, legend and readout around one `View`
@@ -31,18 +49,29 @@ const kDrawOnly = new Set(['layer', 'overlays', 'computedOverlay']);
  */
 @customElement('atlas-explorer')
 export class AtlasExplorer extends LitElement {
-  static override styles = css`
-    :host { display: grid; grid-template-columns: 420px 1fr; gap: 16px; padding: 12px 16px; }
-    h1 { font-size: 20px; margin: 0 0 4px; }
-    .note { font-size: 13px; color: #7a4b00; }
-    .error { color: #b00020; font-size: 14px; white-space: pre-wrap; }
-    .status { font-size: 13px; color: #444; font-variant-numeric: tabular-nums; }
-    .zoom button { margin-right: 4px; }
+  static override styles = [controlStyles, css`
+    /* The map is the page: a side panel of controls (collapsible, scrolling on its own) and a main column the map fills. */
+    :host { display: grid; grid-template-columns: clamp(300px, 24vw, 380px) minmax(0, 1fr); min-height: 100vh; }
+    :host([panel='closed']) { grid-template-columns: minmax(0, 1fr); }
+    :host([panel='closed']) aside { display: none; }
+    aside { position: sticky; top: 0; height: 100vh; overflow: hidden auto; box-sizing: border-box; padding: 12px 12px 24px;
+      background: var(--atlas-panel); border-right: 1px solid var(--atlas-border); }
+    main { min-width: 0; padding: 10px 20px 24px; box-sizing: border-box; }
+    header { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; margin-bottom: 4px; }
+    h1 { font-size: 20px; margin: 0; flex: 1 1 auto; min-width: 0; }
+    .note { font-size: 13px; color: var(--atlas-note); margin: 2px 0 6px; }
+    .error { color: var(--atlas-error); font-size: 14px; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .status { font-size: 13px; color: var(--atlas-muted); font-variant-numeric: tabular-nums; margin: 2px 0 6px; overflow-wrap: anywhere; }
+    .zoom { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
+    .zoom small { color: var(--atlas-muted); }
+    .below { display: grid; grid-template-columns: minmax(0, 1.2fr) minmax(0, 1fr); gap: 8px 24px; align-items: start; }
+    .controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 8px 0; }
+    atlas-heatmap { max-width: 100%; }
     /* Presentation mode: the whole window (the fallback when full screen is refused), large type, no controls. */
-    :host([presenting]) { position: fixed; inset: 0; z-index: 4; background: #fff; grid-template-columns: 1fr; padding: 2vh 2vw; font-size: 20px; }
-    :host([presenting]) :is(aside, .zoom, .controls, atlas-readout) { display: none; }
+    :host([presenting]) { position: fixed; inset: 0; z-index: 4; background: var(--atlas-bg); grid-template-columns: 1fr; padding: 2vh 2vw; font-size: 20px; }
+    :host([presenting]) :is(aside, .zoom, .controls, atlas-readout, [name='panel'], [name='help']) { display: none; }
     :host([presenting]) main { max-width: 62vw; }
-  `;
+  `];
 
   @state() view!: View;
   /** A malformed URL, named; the page falls back to defaults. */
@@ -50,6 +79,33 @@ export class AtlasExplorer extends LitElement {
   /** What parseSpec says is wrong with the current controls (no sweep runs then). */
   @state() private specError?: string;
   @state() private hover: CellDetail | null = null;
+  /** Theme, class palette and side panel (web/state/appearance.ts), kept in the URL beside the view. */
+  @state() private appearance!: Appearance;
+  @state() private helpOpen = false;
+  /** The preset last chosen (menu or keys), where `n` and `p` step from. */
+  private presetAt = -1;
+  private readonly plot = new PlotSizeController(this);
+  private readonly theme = new ThemeController(this);
+  private readonly shortcuts = new ShortcutController(this, {
+    help: () => (this.helpOpen = !this.helpOpen),
+    nextLayer: () => this.stepLayer(1),
+    previousLayer: () => this.stepLayer(-1),
+    classMap: () => this.apply({ ...this.view, layer: 'class' }, false),
+    overlays: () => this.apply({ ...this.view, overlays: !this.view.overlays }, false),
+    computedOverlay: () => this.apply({ ...this.view, computedOverlay: !this.view.computedOverlay }, false),
+    nextPreset: () => this.stepPreset(1),
+    previousPreset: () => this.stepPreset(-1),
+    zoomBack: () => {
+      if (this.zooms.canBack) this.zoomTo(this.zooms.goBack(this.view.zoom));
+    },
+    zoomForward: () => {
+      if (this.zooms.canForward) this.zoomTo(this.zooms.goForward(this.view.zoom));
+    },
+    zoomReset: () => this.resetZoom(),
+    panel: () => this.setAppearance({ panel: this.appearance.panel === 'open' ? 'closed' : 'open' }),
+    theme: () => this.setAppearance({ theme: nextChoice(themeChoices, this.appearance.theme) }),
+    palette: () => this.setAppearance({ palette: nextChoice(classPaletteIds, this.appearance.palette) }),
+  });
   /** The latest finished full-resolution result (the inspector and exports read it). */
   result?: SweepResult;
   readonly sweep = new SweepController(this);
@@ -66,8 +122,13 @@ export class AtlasExplorer extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     const { view, error } = viewFromQuery(location.search);
+    const { appearance, error: appearanceError } = appearanceFromQuery(location.search);
     this.view = view;
-    this.urlError = error;
+    this.urlError = [error, appearanceError].filter(Boolean).join('\n') || undefined;
+    this.appearance = appearance;
+    this.presetAt = presetIndex(location.search);
+    this.theme.set(appearance.theme);
+    this.setAttribute('panel', appearance.panel);
     (globalThis as { __atlas?: unknown }).__atlas = this;
     this.addEventListener('cell-select', (e) => (this.inspected = (e as CustomEvent).detail));
   }
@@ -81,11 +142,6 @@ export class AtlasExplorer extends LitElement {
     this.apply(this.view, true, true);
   }
 
-  override updated(): void {
-    const run = this.sweep.run;
-    if (run?.phase === 'done' && run.result) this.result = run.result;
-  }
-
   /**
    * Shows `view`, writes it to the URL and, unless only the drawing changed, starts its sweep. Any
    * view after the first replaces the one a malformed URL fell back to: its error goes.
@@ -93,7 +149,7 @@ export class AtlasExplorer extends LitElement {
   private apply(view: View, sweep: boolean, first = false): void {
     if (!first) this.urlError = undefined;
     this.view = view;
-    history.replaceState(null, '', viewToQuery(view));
+    history.replaceState(null, '', withAppearance(viewToQuery(view), this.appearance));
     const checked = viewToSpec(view);
     this.specError = checked.error;
     if (checked.spec && sweep) this.sweep.start(checked.spec);
@@ -110,9 +166,34 @@ export class AtlasExplorer extends LitElement {
   }
 
   private onPreset(e: CustomEvent<{ model: string; preset: string }>): void {
-    const model = getModel(e.detail.model)!;
+    this.showPreset(kAllPresets.findIndex((p) => p.model === e.detail.model && p.preset === e.detail.preset));
+  }
+
+  private showPreset(k: number): void {
+    const { model: id, preset } = kAllPresets[k];
+    const model = getModel(id)!;
+    this.presetAt = k;
     this.zooms.clear();
-    this.apply(viewFromPreset(model, model.presets.find((p) => p.id === e.detail.preset)!), true);
+    this.apply(viewFromPreset(model, model.presets.find((p) => p.id === preset)!), true);
+  }
+
+  /** The preset `delta` after the last one chosen (from the current model's first when none was). */
+  private stepPreset(delta: number): void {
+    const from = this.presetAt >= 0 ? this.presetAt : kAllPresets.findIndex((p) => p.model === this.view.model) - (delta > 0 ? 1 : 0);
+    this.showPreset((from + delta + kAllPresets.length) % kAllPresets.length);
+  }
+
+  private stepLayer(delta: number): void {
+    const layers = ['class', ...cellMetrics(getModel(this.view.model)!).map((m) => m.id)];
+    this.apply({ ...this.view, layer: nextChoice(layers, this.view.layer, delta) }, false);
+  }
+
+  /** A new theme, palette or panel state: applied, and written to the URL (nothing recomputes). */
+  private setAppearance(change: Partial<Appearance>): void {
+    this.appearance = { ...this.appearance, ...change };
+    this.theme.set(this.appearance.theme);
+    this.setAttribute('panel', this.appearance.panel);
+    history.replaceState(null, '', withAppearance(location.search, this.appearance));
   }
 
   /** A box dragged on the map, kept inside the slice on screen; a box with no extent is ignored. */
@@ -124,6 +205,12 @@ export class AtlasExplorer extends LitElement {
     if (!(zoom.x[0] < zoom.x[1] && zoom.y[0] < zoom.y[1])) return;
     this.zooms.push(this.view.zoom);
     this.apply({ ...this.view, zoom }, true);
+  }
+
+  private resetZoom(): void {
+    if (!this.view.zoom) return;
+    this.zooms.push(this.view.zoom);
+    this.zoomTo(undefined);
   }
 
   private zoomTo(zoom: ZoomBox | undefined): void {
@@ -144,20 +231,10 @@ export class AtlasExplorer extends LitElement {
     return this.curveCache.curves;
   }
 
-  private statusLine() {
+  override updated(): void {
     const run = this.sweep.run;
-    if (!run) return '';
-    const { tEnd } = run.spec.integrator;
-    if (run.phase === 'done' && run.result) {
-      const r = run.result;
-      const ends = cellEnds(r);
-      const steps = stepStats(r);
-      const refined = ends.inherited !== undefined ? ` (refined: ${r.nx * r.ny - ends.inherited} integrated, ${ends.inherited} inherited)` : '';
-      return `done: ${r.nx}×${r.ny} cells${refined}, ${ends.settled} settled early, ${ends.ranToTEnd} ran to t = ${tEnd}${ends.divergedOrStiff ? `, ${ends.divergedOrStiff} diverged or stiff` : ''}; ${steps.total.toExponential(2)} step attempts (${steps.meanPerCell.toFixed(0)} per cell) in ${(r.timings.ms / 1000).toFixed(2)} s on ${r.backend}`;
-    }
-    if (run.refined && run.phase === 'fine') return `refining ${run.spec.x.n}×${run.spec.y.n}: round ${run.refined.rounds}, ${run.refined.computed} cells integrated · ${progressText(run.progress, tEnd)}`;
-    const pass = run.phase === 'coarse' ? `coarse pass ${run.coarseSpec!.x.n}×${run.coarseSpec!.y.n}` : `full grid ${run.spec.x.n}×${run.spec.y.n}`;
-    return `${pass}: ${progressText(run.progress, tEnd)}`;
+    if (run?.phase === 'done' && run.result) this.result = run.result;
+    this.plot.observe(this.renderRoot.querySelector('main'));
   }
 
   override render() {
@@ -177,30 +254,45 @@ export class AtlasExplorer extends LitElement {
         <atlas-controls .view=${view} @view-patch=${this.onPatch}></atlas-controls>
       </aside>
       <main>
-        <h1>${model.title}</h1>
+        <header>
+          <button name="panel" aria-expanded=${this.appearance.panel === 'open'} title="hide or show the controls (b)"
+            @click=${() => this.shortcuts.run('panel')}>${this.appearance.panel === 'open' ? '◀ controls' : 'controls ▶'}</button>
+          <h1>${model.title}</h1>
+          <button name="help" title="keyboard shortcuts (?)" @click=${() => (this.helpOpen = true)}>? keys</button>
+        </header>
         ${model.status === 'reconstruction' ? html`<p class="note" data-status="reconstruction">${/^reconstruction/i.test(model.note) ? '' : 'Reconstruction: '}${model.note}</p>` : html`<p class="note">${model.note}</p>`}
         ${errors.map((m) => html`<p class="error" role="alert">${m}</p>`)}
         ${this.sweep.notice ? html`<p class="error" role="status">${this.sweep.notice}</p>` : ''}
         <div class="zoom">
           <button name="zoom-back" ?disabled=${!this.zooms.canBack} @click=${() => this.zoomTo(this.zooms.goBack(view.zoom))}>◀ zoom back</button>
           <button name="zoom-forward" ?disabled=${!this.zooms.canForward} @click=${() => this.zoomTo(this.zooms.goForward(view.zoom))}>zoom forward ▶</button>
-          <button name="zoom-reset" ?disabled=${!view.zoom} @click=${() => { this.zooms.push(view.zoom); this.zoomTo(undefined); }}>reset</button>
-          <small>drag a box on the map to zoom</small>
+          <button name="zoom-reset" ?disabled=${!view.zoom} @click=${() => this.resetZoom()}>reset</button>
+          <small>drag a box on the map to zoom · click a cell to inspect it</small>
         </div>
-        <atlas-heatmap .run=${run} .metric=${metric} ?showComputed=${view.computedOverlay} .uncertain=${run?.phase === 'done' ? run.result?.uncertain : undefined} .size=${this.presentation.active ? Math.round(Math.min(innerHeight * 0.7, innerWidth * 0.5)) : 480} .overlays=${view.overlays ? curves : []}
+        <atlas-heatmap .run=${run} .metric=${metric} ?showComputed=${view.computedOverlay} .uncertain=${run?.phase === 'done' ? run.result?.uncertain : undefined} .palette=${this.appearance.palette}
+          .size=${this.presentation.active ? Math.round(Math.min(innerHeight * 0.7, innerWidth * 0.5)) : 480}
+          .plotWidth=${this.presentation.active || !this.plot.width ? undefined : this.plot.width} .plotHeight=${this.presentation.active || !this.plot.height ? undefined : this.plot.height} .overlays=${view.overlays ? curves : []}
           @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
-        <p class="status" data-status="progress">${this.statusLine()}</p>
-        <atlas-readout .run=${run} .phase=${run?.phase} .cell=${this.hover}></atlas-readout>
-        <atlas-legend .model=${current?.model ?? model} .layer=${view.layer} .metric=${metric} .curves=${curves} ?overlays=${view.overlays}
-          .refine=${run?.phase === 'done' ? run.result?.refine : undefined} ?computedOverlay=${view.computedOverlay} .uncertain=${run?.phase === 'done' ? run.result?.uncertain : undefined} @view-patch=${this.onPatch}></atlas-legend>
+        <p class="status" data-status="progress">${statusLine(run)}</p>
+        <div class="below">
+          <atlas-legend .model=${current?.model ?? model} .layer=${view.layer} .metric=${metric} .curves=${curves} .overlays=${view.overlays} .palette=${this.appearance.palette}
+            .refine=${run?.phase === 'done' ? run.result?.refine : undefined} ?computedOverlay=${view.computedOverlay} .uncertain=${run?.phase === 'done' ? run.result?.uncertain : undefined} @view-patch=${this.onPatch}></atlas-legend>
+          <atlas-readout .run=${run} .phase=${run?.phase} .cell=${this.hover}></atlas-readout>
+        </div>
         <p class="controls">
-          <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .layer=${view.layer} ?overlays=${view.overlays}></atlas-export>
+          <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .layer=${view.layer} .overlays=${view.overlays}
+            .theme=${this.theme.theme} .palette=${this.appearance.palette}></atlas-export>
+          <label>theme <select name="theme" @change=${(e: Event) => this.setAppearance({ theme: (e.target as HTMLSelectElement).value as Appearance['theme'] })}>
+            ${themeChoices.map((t) => html`<option value=${t} ?selected=${t === this.appearance.theme}>${t === 'auto' ? 'auto (system)' : t}</option>`)}</select></label>
+          <label>classes <select name="palette" @change=${(e: Event) => this.setAppearance({ palette: (e.target as HTMLSelectElement).value as Appearance['palette'] })}>
+            ${classPaletteIds.map((p) => html`<option value=${p} ?selected=${p === this.appearance.palette}>${kPaletteNames[p]}</option>`)}</select></label>
           <button data-present @click=${() => this.presentation.enter({ model: view.model, preset: new URLSearchParams(location.search).get('preset') })}>present</button>
         </p>
-        ${this.inspected && this.result ? html`<atlas-inspector .model=${this.result.spec.model} .values=${this.inspected.values}
+        ${this.inspected && this.result ? html`<atlas-inspector .model=${this.result.spec.model} .values=${this.inspected.values} .palette=${this.appearance.palette}
           .run=${this.result.spec} @inspector-close=${() => (this.inspected = undefined)}></atlas-inspector>` : ''}
         ${this.presentation.entry ? html`<atlas-present-caption .entry=${this.presentation.entry} .index=${this.presentation.index} .count=${this.presentation.entries.length}></atlas-present-caption>` : ''}
         ${this.presentation.error ? html`<p class="error" role="alert">${this.presentation.error}</p>` : ''}
-      </main>`;
+      </main>
+      ${this.helpOpen ? html`<atlas-shortcuts @shortcuts-close=${() => (this.helpOpen = false)}></atlas-shortcuts>` : ''}`;
   }
 }

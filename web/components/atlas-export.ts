@@ -5,6 +5,9 @@ import type { LayerId } from '../../src/export/layer.js';
 import { csvExport, figureExport, manifestExport, npyExport, type ExportFile } from '../../src/export/downloads.js';
 import { version } from '../../package.json';
 import { svgToPngBlob } from '../render/rasterise.js';
+import type { FigureTheme } from '../../src/export/figure.js';
+import type { ClassPaletteId } from '../../src/export/palette.js';
+import { controlStyles } from './control-styles.js';
 
 /** Device pixels per SVG unit of the PNG figure: 2 gives a 1800 × 1240 image, sharp on slides and paper. */
 const kPngScale = 2;
@@ -32,16 +35,20 @@ export function svgToPng(file: ExportFile & { width: number; height: number }, s
  */
 @customElement('atlas-export')
 export class AtlasExport extends LitElement {
-  static override styles = css`
-    :host { display: inline-flex; gap: 6px; align-items: center; }
-    .error { color: #b00020; }
-  `;
+  static override styles = [controlStyles, css`
+    :host { display: inline-flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+    .error { color: var(--atlas-error, #b00020); }
+  `];
 
   @property({ attribute: false }) result?: SweepResult;
   @property() layer: LayerId = 'class';
   @property() figureTitle?: string;
   @property() subtitle?: string;
   @property({ type: Boolean }) overlays = true;
+  /** The figure's page colours: the theme on screen, so a slide matches the page it was taken from. */
+  @property() theme: FigureTheme = 'light';
+  /** The figure's class colours (src/export/palette.ts kClassPalettes). */
+  @property() palette: ClassPaletteId = 'default';
   @state() private error?: string;
 
   private async save(make: (r: SweepResult) => Promise<{ name: string; blob: Blob }>): Promise<void> {
@@ -57,7 +64,7 @@ export class AtlasExport extends LitElement {
   }
 
   private readonly png = () => this.save(async (r) => {
-    const svg = figureExport(r, { layer: this.layer, overlays: this.overlays, title: this.figureTitle, subtitle: this.subtitle });
+    const svg = figureExport(r, { layer: this.layer, overlays: this.overlays, title: this.figureTitle, subtitle: this.subtitle, theme: this.theme, palette: this.palette });
     return { name: svg.name.replace(/\.svg$/, '.png'), blob: await svgToPng(svg) };
   });
 

@@ -8,6 +8,7 @@ import { FrameController } from '../controllers/frame-controller.js';
 import type { LiveRun } from '../controllers/sweep-controller.js';
 import { axisScale, cellIndex } from '../render/axes.js';
 import { HeatmapRenderer, type MetricStyle } from '../render/heatmap-renderer.js';
+import type { ClassPaletteId } from '../../src/export/palette.js';
 
 export interface CellDetail {
   i: number;
@@ -42,16 +43,24 @@ export class AtlasHeatmap extends LitElement {
     canvas { position: absolute; image-rendering: pixelated; }
     svg { position: absolute; left: 0; top: 0; overflow: visible; font: 12px system-ui, sans-serif; }
     .plot { cursor: crosshair; }
-    .tick text { fill: #333; }
-    .tick line, .frame { stroke: #333; }
+    .tick text, .label { fill: var(--atlas-fg, #333); }
+    .tick line, .frame { stroke: var(--atlas-fg, #333); }
+    /* Overlays sit on the class colours, not on the page: dark with a light halo in either theme. */
     .curve { fill: none; stroke: #111; stroke-width: 2; }
+    .halo { fill: none; stroke: #fff; stroke-opacity: 0.75; stroke-width: 4.5; }
     .box { fill: rgba(255, 255, 255, 0.25); stroke: #000; stroke-dasharray: 4 2; }
   `;
 
   @property({ attribute: false }) run?: LiveRun;
   @property({ attribute: false }) metric?: MetricStyle;
   @property({ attribute: false }) overlays: OverlayCurve[] = [];
+  /** Plot side in CSS pixels, when the plot is square (the compare page, presentation mode). */
   @property({ type: Number }) size = 480;
+  /** Plot width and height in CSS pixels, overriding `size`: the explorer fills the space it has. */
+  @property({ type: Number }) plotWidth?: number;
+  @property({ type: Number }) plotHeight?: number;
+  /** Class colours (src/export/palette.ts kClassPalettes). */
+  @property() palette: ClassPaletteId = 'default';
   /** The "computed cells" overlay: cells a refined run did not integrate are faded. */
   @property({ type: Boolean }) showComputed = false;
   /** SweepResult.uncertain of the finished run: hatched. */
@@ -63,7 +72,15 @@ export class AtlasHeatmap extends LitElement {
 
   private lastPaint = { at: -Infinity, gpuMs: 0 };
 
-  /** What the canvas shows: `runId/version/phase/layer/size/showComputed`, layer `class` or `index:lo:hi:log` (tests wait on it). */
+  private get w(): number {
+    return this.plotWidth ?? this.size;
+  }
+
+  private get h(): number {
+    return this.plotHeight ?? this.size;
+  }
+
+  /** What the canvas shows: `runId/version/phase/layer/widthxheight/showComputed/palette`, layer `class` or `index:lo:hi:log` (tests wait on it). */
   get frame(): string {
     return this.frames.drawn;
   }
@@ -76,7 +93,7 @@ export class AtlasHeatmap extends LitElement {
     const held = r.phase !== 'done' && r.timeline.firstFrameAt !== undefined;
     if (held && performance.now() - this.lastPaint.at < wait) return undefined;
     const m = this.metric;
-    return `${r.id}/${r.version}/${r.phase}/${m ? `${m.index}:${m.lo}:${m.hi}:${m.log}` : 'class'}/${this.size}/${this.showComputed}`;
+    return `${r.id}/${r.version}/${r.phase}/${m ? `${m.index}:${m.lo}:${m.hi}:${m.log}` : 'class'}/${this.w}x${this.h}/${this.showComputed}/${this.palette}`;
   }
 
   private paint(): void {
@@ -87,6 +104,7 @@ export class AtlasHeatmap extends LitElement {
     if (this.renderer && this.renderer.device !== r.device) this.renderer.destroy();
     const renderer = this.renderer?.device === r.device ? this.renderer : new HeatmapRenderer(r.device, canvas.getContext('webgpu')!);
     this.renderer = renderer;
+    renderer.setPalette(this.palette);
     // The coarse pass shows through wherever the fine grid has not been reached yet.
     if (canvas.width !== r.fine.nx || canvas.height !== r.fine.ny) [canvas.width, canvas.height] = [r.fine.nx, r.fine.ny];
     const started = performance.now();
@@ -99,7 +117,7 @@ export class AtlasHeatmap extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (changed.has('size') || changed.has('showComputed')) this.frames.invalidate();
+    if (['size', 'plotWidth', 'plotHeight', 'showComputed', 'palette'].some((k) => changed.has(k))) this.frames.invalidate();
   }
 
   /** Pointer position in plot pixels (offsetX is unreliable on SVG shapes). */
@@ -111,9 +129,9 @@ export class AtlasHeatmap extends LitElement {
   private cellAt(e: PointerEvent): CellDetail | null {
     const spec = this.run?.spec;
     const [px, py] = this.local(e);
-    if (!spec || px < 0 || py < 0 || px >= this.size || py >= this.size) return null;
-    const i = cellIndex(px, this.size, spec.x.n);
-    const j = spec.y.n - 1 - cellIndex(py, this.size, spec.y.n);
+    if (!spec || px < 0 || py < 0 || px >= this.w || py >= this.h) return null;
+    const i = cellIndex(px, this.w, spec.x.n);
+    const j = spec.y.n - 1 - cellIndex(py, this.h, spec.y.n);
     return { i, j, values: cellValues(spec, axisValues(spec.x), axisValues(spec.y), i, j) };
   }
 
@@ -145,8 +163,8 @@ export class AtlasHeatmap extends LitElement {
       if (cell) this.emit('cell-select', cell);
       return;
     }
-    const sx = axisScale(spec.x, [0, this.size]);
-    const sy = axisScale(spec.y, [this.size, 0]);
+    const sx = axisScale(spec.x, [0, this.w]);
+    const sy = axisScale(spec.y, [this.h, 0]);
     const xs = [sx.invert(d.x0), sx.invert(d.x1)].sort((a, b) => a - b);
     const ys = [sy.invert(d.y0), sy.invert(d.y1)].sort((a, b) => a - b);
     this.emit('zoom-box', { x: xs, y: ys });
@@ -154,9 +172,9 @@ export class AtlasHeatmap extends LitElement {
 
   private axes() {
     const spec = this.run!.spec;
-    const s = this.size;
-    const sx = axisScale(spec.x, [0, s]);
-    const sy = axisScale(spec.y, [s, 0]);
+    const [w, h] = [this.w, this.h];
+    const sx = axisScale(spec.x, [0, w]);
+    const sy = axisScale(spec.y, [h, 0]);
     const label = (id: string) => {
       const p = spec.model.params.find((q) => q.id === id)!;
       return `${p.symbol} (${p.label})`;
@@ -164,36 +182,38 @@ export class AtlasHeatmap extends LitElement {
     // '~g': plain decimals or 1e-5, never SI prefixes ("10µ") on a parameter axis.
     const format = (scale: typeof sx) => scale.tickFormat(6, '~g');
     return svg`
-      <g class="axis x" transform="translate(0 ${s})">
+      <g class="axis x" transform="translate(0 ${h})">
         ${sx.ticks(6).map((v) => svg`<g class="tick" transform="translate(${sx(v)} 0)"><line y2="5"></line><text y="18" text-anchor="middle">${format(sx)(v)}</text></g>`)}
-        <text x=${s / 2} y="38" text-anchor="middle" class="label">${label(spec.x.param)}${spec.x.scale === 'log' ? ' · log' : ''}</text>
+         <text x=${w / 2} y="38" text-anchor="middle" class="label">${label(spec.x.param)}${spec.x.scale === 'log' ? ' · log' : ''}</text>
       </g>
       <g class="axis y">
         ${sy.ticks(6).map((v) => svg`<g class="tick" transform="translate(0 ${sy(v)})"><line x2="-5"></line><text x="-8" dy="0.32em" text-anchor="end">${format(sy)(v)}</text></g>`)}
-        <text transform="translate(-50 ${s / 2}) rotate(-90)" text-anchor="middle" class="label">${label(spec.y.param)}${spec.y.scale === 'log' ? ' · log' : ''}</text>
+        <text transform="translate(-50 ${h / 2}) rotate(-90)" text-anchor="middle" class="label">${label(spec.y.param)}${spec.y.scale === 'log' ? ' · log' : ''}</text>
       </g>
       <g class="overlays" clip-path="url(#plot-clip)">
-        ${this.overlays.map((c, k) => svg`<path class="curve" data-overlay=${c.id} stroke-dasharray=${kDashes[k % kDashes.length]}
-          d=${c.points.filter(([x, y]) => Number.isFinite(sx(x)) && Number.isFinite(sy(y))).map(([x, y], n) => `${n ? 'L' : 'M'}${sx(x).toFixed(2)},${sy(y).toFixed(2)}`).join('')}></path>`)}
+        ${this.overlays.map((c, k) => {
+          const d = c.points.filter(([x, y]) => Number.isFinite(sx(x)) && Number.isFinite(sy(y))).map(([x, y], n) => `${n ? 'L' : 'M'}${sx(x).toFixed(2)},${sy(y).toFixed(2)}`).join('');
+          return svg`<path class="halo" d=${d}></path><path class="curve" data-overlay=${c.id} stroke-dasharray=${kDashes[k % kDashes.length]} d=${d}></path>`;
+        })}
       </g>`;
   }
 
   override render() {
-    const s = this.size;
+    const [w, h] = [this.w, this.h];
     const d = this.drag;
     return html`
-      <div style="width:${s + kMargin.left + kMargin.right}px;height:${s + kMargin.top + kMargin.bottom}px"></div>
-      <canvas width="1" height="1" style="left:${kMargin.left}px;top:${kMargin.top}px;width:${s}px;height:${s}px"></canvas>
-      <svg width=${s + kMargin.left + kMargin.right} height=${s + kMargin.top + kMargin.bottom}>
+      <div style="width:${w + kMargin.left + kMargin.right}px;height:${h + kMargin.top + kMargin.bottom}px"></div>
+      <canvas width="1" height="1" style="left:${kMargin.left}px;top:${kMargin.top}px;width:${w}px;height:${h}px"></canvas>
+      <svg width=${w + kMargin.left + kMargin.right} height=${h + kMargin.top + kMargin.bottom}>
         <g transform="translate(${kMargin.left} ${kMargin.top})">
-          <clipPath id="plot-clip"><rect width=${s} height=${s}></rect></clipPath>
+          <clipPath id="plot-clip"><rect width=${w} height=${h}></rect></clipPath>
           ${this.run && this.uncertain?.length === this.run.spec.x.n * this.run.spec.y.n
-            ? unsafeSVG(uncertainHatch(this.uncertain, this.run.spec.x.n, this.run.spec.y.n, { x: 0, y: 0, width: s, height: s }, 'uncertain-hatch'))
+            ? unsafeSVG(uncertainHatch(this.uncertain, this.run.spec.x.n, this.run.spec.y.n, { x: 0, y: 0, width: w, height: h }, 'uncertain-hatch'))
             : ''}
           ${this.run ? this.axes() : ''}
-          <rect class="frame" width=${s} height=${s} fill="none"></rect>
+          <rect class="frame" width=${w} height=${h} fill="none"></rect>
           ${d ? svg`<rect class="box" x=${Math.min(d.x0, d.x1)} y=${Math.min(d.y0, d.y1)} width=${Math.abs(d.x1 - d.x0)} height=${Math.abs(d.y1 - d.y0)}></rect>` : ''}
-          <rect class="plot" width=${s} height=${s} fill="transparent"
+          <rect class="plot" width=${w} height=${h} fill="transparent"
             @pointerdown=${this.onDown} @pointermove=${this.onMove} @pointerup=${this.onUp}
             @pointerleave=${() => this.emit('cell-hover', null)}></rect>
         </g>

@@ -1,6 +1,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { CLASS_BY_CODE, CLASSES, DERIVED, type Model } from '../../src/models/types.js';
+import { classColor, type ClassPaletteId } from '../../src/export/palette.js';
 import type { CellOutcome, CellRun } from '../../src/engine/cpu-runner.js';
 import { TrajectoryController } from '../controllers/trajectory-controller.js';
 import './atlas-time-series.js';
@@ -47,15 +48,15 @@ export class AtlasInspector extends LitElement {
   static override styles = css`
     :host {
       position: fixed; top: 0; right: 0; bottom: 0; width: 580px; max-width: 100vw; overflow: auto; z-index: 10;
-      background: #fff; box-shadow: -4px 0 16px rgb(0 0 0 / 0.15); padding: 12px 16px; box-sizing: border-box; font-size: 14px;
+      background: var(--atlas-panel, #fff); color: var(--atlas-fg); box-shadow: -4px 0 16px var(--atlas-shadow); padding: 12px 16px; box-sizing: border-box; font-size: 14px;
     }
     header { display: flex; justify-content: space-between; align-items: baseline; }
     h2 { font-size: 17px; margin: 0 0 4px; }
     table { border-collapse: collapse; margin: 6px 0; }
     td, th { padding: 1px 8px 1px 0; text-align: left; font-weight: normal; }
-    th { color: #555; }
+    th { color: var(--atlas-muted); }
     .swatch { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: middle; }
-    .params { color: #555; font-size: 12px; }
+    .params { color: var(--atlas-muted); font-size: 12px; }
     label { margin-right: 10px; }
   `;
 
@@ -64,6 +65,8 @@ export class AtlasInspector extends LitElement {
   @property({ attribute: false }) values?: Float64Array;
   /** The sweep's resolved integrator and settle (only those two fields are read). */
   @property({ attribute: false }) run?: InspectorRun;
+  /** Class colours, as the map paints them. */
+  @property() palette: ClassPaletteId = 'default';
   @state() private phaseX = 0;
   @state() private phaseY = 1;
   @state() private logTime = true;
@@ -132,7 +135,7 @@ export class AtlasInspector extends LitElement {
       </header>
       <p class="params">${this.paramRows(model, values).map((s, k) => html`${k ? ' · ' : ''}${s}`)}</p>
       <table>
-        <tr><th>class</th><td data-class=${CLASS_BY_CODE[out.classCode]}><i class="swatch" style="background:${cls.color}"></i>${cls.label}</td></tr>
+        <tr><th>class</th><td data-class=${CLASS_BY_CODE[out.classCode]}><i class="swatch" style="background:${classColor(CLASS_BY_CODE[out.classCode], this.palette)}"></i>${cls.label}</td></tr>
         <tr><th>collapse time t_c</th><td data-collapse-time=${out.collapseTime}>${out.collapseTime < 0 ? 'never collapsed' : fmt(out.collapseTime)}</td></tr>
         <tr><th>stopped t_s</th><td data-t-settled=${out.tSettled} data-end=${out.end}>${stopText(out, this.run!.integrator.tEnd)}</td></tr>
         <tr><th>steps n</th><td data-steps=${out.steps}>${out.steps}${this.run!.integrator.adaptive ? ' attempts (accepted + rejected)' : ''}</td></tr>

@@ -3,7 +3,8 @@ import { customElement, property } from 'lit/decorators.js';
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { CLASSES, T_SETTLED, cellMetrics, type Model, type OverlayCurve } from '../../src/models/types.js';
 import type { MetricStyle } from '../render/heatmap-renderer.js';
-import { kInheritedFade, kMissingColor, kNotComputedColor, kPendingColor, rampColor } from '../../src/export/palette.js';
+import { classColor, kInheritedFade, kMissingColor, kNotComputedColor, kPendingColor, rampColor, type ClassPaletteId } from '../../src/export/palette.js';
+import { controlStyles } from './control-styles.js';
 import type { RefineStats } from '../../src/engine/result.js';
 import { hatchPattern, uncertainCount } from '../../src/export/hatch.js';
 import { unsafeSVG } from 'lit/directives/unsafe-svg.js';
@@ -18,7 +19,7 @@ const kBarWidth = 240;
  */
 @customElement('atlas-legend')
 export class AtlasLegend extends LitElement {
-  static override styles = css`
+  static override styles = [controlStyles, css`
     :host { display: block; font-size: 13px; }
     .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: middle; border: 1px solid #0003; }
     .entry { display: inline-block; margin-right: 12px; }
@@ -26,13 +27,17 @@ export class AtlasLegend extends LitElement {
     .ticks { position: relative; height: 16px; width: ${kBarWidth}px; }
     .ticks span { position: absolute; transform: translateX(-50%); font-size: 11px; }
     svg { vertical-align: middle; }
-  `;
+    .legend { margin: 4px 0; }
+    small { color: var(--atlas-muted); }
+  `];
 
   @property({ attribute: false }) model!: Model;
   @property() layer = 'class';
   @property({ attribute: false }) metric?: MetricStyle;
   @property({ attribute: false }) curves: OverlayCurve[] = [];
   @property({ type: Boolean }) overlays = true;
+  /** Class colours (src/export/palette.ts kClassPalettes), as the map paints them. */
+  @property() palette: ClassPaletteId = 'default';
   /** What the finished refined run integrated (absent: every cell was). */
   @property({ attribute: false }) refine?: RefineStats;
   @property({ type: Boolean }) computedOverlay = false;
@@ -54,7 +59,7 @@ export class AtlasLegend extends LitElement {
       <div class="ticks">${scale.ticks(5).map((v) => html`<span style="left:${scale(v)}px">${scale.tickFormat(5, '~g')(v)}</span>`)}</div>
       <div>${meta.symbol}: ${meta.label}${meta.units ? ` [${meta.units}]` : ''}${m.log ? ' · log colour scale' : ''}</div>
       ${meta.missing !== undefined ? html`<span class="entry"><i class="swatch" style="background:${kMissingColor}"></i>never applied${meta.id === T_SETTLED.id ? ' (ran to t_end)' : ''}</span>` : ''}
-      <span class="entry"><i class="swatch" style="background:${CLASSES.diverged.color}"></i>${CLASSES.diverged.label}</span>
+      <span class="entry"><i class="swatch" style="background:${classColor('diverged', this.palette)}"></i>${CLASSES.diverged.label}</span>
       ${this.refine?.inherited ? html`<span class="entry" data-legend="not-computed"><i class="swatch" style="background:${kNotComputedColor}"></i>not computed (inherited from its block)</span>` : ''}
     </div>`;
   }
@@ -86,7 +91,7 @@ export class AtlasLegend extends LitElement {
       </select></label>
       <div class="legend">
         ${this.layer === 'class'
-          ? html`${this.model.classes.map((c) => html`<span class="entry" data-class=${c}><i class="swatch" style="background:${CLASSES[c].color}"></i>${CLASSES[c].label}</span>`)}
+          ? html`${this.model.classes.map((c) => html`<span class="entry" data-class=${c}><i class="swatch" style="background:${classColor(c, this.palette)}"></i>${CLASSES[c].label}</span>`)}
             <span class="entry"><i class="swatch" style="background:${kPendingColor}"></i>pending</span>`
           : this.colorbar()}
       </div>
@@ -96,7 +101,7 @@ export class AtlasLegend extends LitElement {
         ? html`<div class="overlays">
             <label><input type="checkbox" name="overlays" .checked=${this.overlays} @change=${(e: Event) => this.patch({ overlays: (e.target as HTMLInputElement).checked })}> closed-form overlays</label>
             ${this.curves.map((c, k) => html`<div class="entry" title=${c.source}>
-              <svg width="28" height="10"><line x1="0" y1="5" x2="28" y2="5" stroke="#111" stroke-width="2" stroke-dasharray=${kDashes[k % kDashes.length]}></line></svg>
+              <svg width="28" height="10"><line x1="0" y1="5" x2="28" y2="5" stroke="var(--atlas-fg, #111)" stroke-width="2" stroke-dasharray=${kDashes[k % kDashes.length]}></line></svg>
               ${c.label} <small>(${c.source})</small></div>`)}
           </div>`
         : html`<div class="overlays"><small>no closed-form overlay for these axes</small></div>`}`;

@@ -23,8 +23,8 @@ export class AtlasPhasePortrait extends LitElement {
     :host { display: block; font-size: 12px; }
     .path { fill: none; stroke: #4e79a7; stroke-width: 1.5; }
     .axis line, .axis path { stroke: #888; }
-    .fixed.stable { fill: #222; }
-    .fixed.unstable { fill: none; stroke: #222; stroke-width: 1.5; }
+    .fixed.stable { fill: var(--atlas-fg, #222); }
+    .fixed.unstable { fill: none; stroke: var(--atlas-fg, #222); stroke-width: 1.5; }
     ul { list-style: none; padding: 0; margin: 4px 0 0; }
     li svg { vertical-align: middle; margin-right: 4px; }
   `;

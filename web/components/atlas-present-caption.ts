@@ -17,10 +17,10 @@ export class AtlasPresentCaption extends LitElement {
     }
     h2 { margin: 0; font-size: 1.4em; line-height: 1.2; }
     p { margin: 0.8em 0 0; line-height: 1.35; }
-    .meta, .keys { font-size: 0.6em; color: #555; }
+    .meta, .keys { font-size: 0.6em; color: var(--atlas-muted); }
     .meta { margin-top: auto; }
     .badge { color: #fff; background: #b35806; border-radius: 4px; padding: 0 0.4em; font-weight: bold; }
-    kbd { border: 1px solid #aaa; border-radius: 3px; padding: 0 0.3em; font-family: inherit; }
+    kbd { border: 1px solid var(--atlas-border); border-radius: 3px; padding: 0 0.3em; font-family: inherit; }
   `;
 
   @property({ attribute: false }) entry?: PresentEntry;

@@ -12,11 +12,14 @@ import { comparePresets } from '../../src/sweep/compare-presets.js';
 export class AtlasPresets extends LitElement {
   static override styles = css`
     :host { display: block; font-size: 13px; }
-    button { display: block; width: 100%; text-align: left; margin: 2px 0; padding: 4px 6px; background: #fff; border: 1px solid #ddd; cursor: pointer; }
-    button:hover, a.compare:hover { background: #f0f4ff; }
-    a.compare { display: block; margin: 2px 0; padding: 4px 6px; background: #fff; border: 1px solid #ddd; color: inherit; text-decoration: none; }
-    .caption { color: #555; font-size: 12px; }
-    h4 { margin: 6px 0 2px; }
+    details { margin: 0 0 8px; }
+    summary { font-weight: 600; cursor: pointer; padding: 4px 0; }
+    button, a.compare { display: block; width: 100%; box-sizing: border-box; text-align: left; margin: 3px 0; padding: 5px 8px; font: inherit;
+      color: var(--atlas-fg); background: var(--atlas-control); border: 1px solid var(--atlas-border); border-radius: 6px; cursor: pointer; text-decoration: none; }
+    button:hover, a.compare:hover { background: var(--atlas-hover); }
+    :focus-visible { outline: 2px solid var(--atlas-accent); outline-offset: 1px; }
+    .caption { color: var(--atlas-muted); font-size: 12px; }
+    h4 { margin: 8px 0 2px; }
   `;
 
   override render() {

@@ -17,7 +17,7 @@ const fmt = formatValue;
 export class AtlasReadout extends LitElement {
   static override styles = css`
     :host { display: block; font-size: 13px; min-height: 3.2em; font-variant-numeric: tabular-nums; }
-    .muted { color: #777; }
+    .muted { color: var(--atlas-muted); }
   `;
 
   @property({ attribute: false }) run?: LiveRun;

@@ -1,7 +1,7 @@
 import '../../src/engine/float16-shim.js';
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import heatmapWgsl from '../../shaders/web/heatmap.wgsl?raw';
-import { paletteData, paletteWgsl, type MetricStyle } from '../../src/export/palette.js';
+import { paletteData, paletteWgsl, type ClassPaletteId, type MetricStyle } from '../../src/export/palette.js';
 
 export type { MetricStyle };
 
@@ -31,6 +31,7 @@ export class HeatmapRenderer {
   private readonly uniformBuffer: GPUBuffer;
   private readonly colors: GPUBuffer;
   private bindGroup?: { fine: GPUBuffer; coarse?: GPUBuffer; group: GPUBindGroup };
+  private palette: ClassPaletteId = 'default';
 
   constructor(
     readonly device: GPUDevice,
@@ -48,9 +49,16 @@ export class HeatmapRenderer {
     });
     this.uniforms = makeStructuredView(makeShaderDataDefinitions(code).uniforms.u);
     this.uniformBuffer = device.createBuffer({ label: 'heatmap uniforms', size: this.uniforms.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    const palette = paletteData();
+    const palette = paletteData(this.palette);
     this.colors = device.createBuffer({ label: 'heatmap colours', size: palette.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(this.colors, 0, palette);
+  }
+
+  /** Switches the class colours (the colour buffer is rewritten; the ramp and the other slots stay). */
+  setPalette(palette: ClassPaletteId): void {
+    if (palette === this.palette) return;
+    this.palette = palette;
+    this.device.queue.writeBuffer(this.colors, 0, paletteData(palette));
   }
 
   private groupFor(fine: GridBuffers, coarse: GridBuffers | undefined): GPUBindGroup {
