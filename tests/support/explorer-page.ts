@@ -1,5 +1,6 @@
 import { decode } from 'fast-png';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
+import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
 
 /** A page of the built explorer with its console errors collected. */
 export async function openExplorer(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
@@ -79,4 +80,22 @@ export async function waitDrawn(page: Page, layer: 'class' | number, showCompute
     const run = explorer?.sweep.run;
     return phase === 'done' && id === String(run?.id) && version === String(run?.version) && (l === 'class' ? drawn === 'class' : drawn?.startsWith(`${l}:`)) && overlay === String(on);
   }, { polling: 50 }, layer, showComputed);
+}
+
+export const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+export const near = (a: number[], b: number[]) => a.every((v, k) => Math.abs(v - b[k]) <= 2);
+
+/** Cells whose painted colour is not the (default palette) colour of class `expected(i, j)`; undefined skips a cell. */
+export async function classMismatches(page: Page, nx: number, ny: number, expected: (i: number, j: number) => number | undefined, shot?: string): Promise<string[]> {
+  const png = await canvasPixels(page, shot);
+  const bad: string[] = [];
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const code = expected(i, j);
+      if (code === undefined) continue;
+      const painted = png.at(...cellCentre(png.width, png.height, nx, ny, i, j));
+      if (!near(painted, rgb(CLASSES[CLASS_BY_CODE[code]].color))) bad.push(`(${i}, ${j}): painted ${painted}, class ${CLASS_BY_CODE[code]}`);
+    }
+  }
+  return bad;
 }

@@ -224,7 +224,7 @@ describe('keyboard shortcuts', () => {
       const list = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-shortcuts')?.shadowRoot;
       return list && Array.from(list.querySelectorAll('tr[data-shortcut]'), (r) => [r.getAttribute('data-shortcut'), r.querySelector('kbd')!.textContent]);
     });
-    expect(await rows.jsonValue()).toEqual(kShortcuts.map((s) => [s.action, s.key]));
+    expect(await rows.jsonValue()).toEqual(kShortcuts.map((s) => [s.action, s.keyName ?? s.key]));
     await page.screenshot({ path: `${kArtifacts}/shortcuts.png` });
     await page.keyboard.press('Escape');
     expect(await page.evaluate(() => !!document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-shortcuts'))).toBe(false);

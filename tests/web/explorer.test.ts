@@ -6,7 +6,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import type { PreviewServer } from 'vite';
 import puppeteer from 'puppeteer-core';
 import { buildExplorer, chromiumPath, startExplorer } from '../support/browser.js';
-import { canvasPixels, cellCentre, deep, finishedGrid, heatmapCanvas, openExplorer, textOf, waitDone, waitDrawn } from '../support/explorer-page.js';
+import { canvasPixels, cellCentre, classMismatches, deep, finishedGrid, heatmapCanvas, near, openExplorer, textOf, waitDone, waitDrawn } from '../support/explorer-page.js';
 import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
 import { models } from '../../src/models/registry.js';
 import { axisValues, cellValues, type ResolvedSpec } from '../../src/sweep/spec.js';
@@ -34,24 +34,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
-const near = (a: number[], b: number[]) => a.every((v, k) => Math.abs(v - b[k]) <= 2);
 const specOf = (search: string): ResolvedSpec => viewToSpec(viewFromQuery(search).view).spec!;
 
 /** Cells whose painted colour is not the colour of `expected(i, j)` (a class code, or undefined to skip). */
-async function paintedMismatches(page: Page, nx: number, ny: number, expected: (i: number, j: number) => number | undefined, shot: string): Promise<string[]> {
-  const png = await canvasPixels(page, `${kArtifacts}/${shot}`);
-  const bad: string[] = [];
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      const code = expected(i, j);
-      if (code === undefined) continue;
-      const painted = png.at(...cellCentre(png.width, png.height, nx, ny, i, j));
-      if (!near(painted, rgb(CLASSES[CLASS_BY_CODE[code]].color))) bad.push(`(${i}, ${j}): painted ${painted}, class ${CLASS_BY_CODE[code]}`);
-    }
-  }
-  return bad;
-}
+const paintedMismatches = (page: Page, nx: number, ny: number, expected: (i: number, j: number) => number | undefined, shot: string) =>
+  classMismatches(page, nx, ny, expected, `${kArtifacts}/${shot}`);
 
 /**
  * Cells whose painted colour differs from the colour the export (src/export/layer.ts: raw.png,

@@ -26,6 +26,9 @@ import './atlas-inspector.js';
 import './atlas-export.js';
 import './atlas-present-caption.js';
 import './atlas-shortcuts.js';
+import './atlas-timelapse.js';
+import { TimelapseController, timelapseReason } from '../controllers/timelapse-controller.js';
+import { frameFromQuery, withFrame } from '../state/frame.js';
 import { PresentationController } from '../controllers/presentation-controller.js';
 
 /** Fields of a view that only change how the grid is drawn, not what is computed. */
@@ -105,7 +108,14 @@ export class AtlasExplorer extends LitElement {
     panel: () => this.setAppearance({ panel: this.appearance.panel === 'open' ? 'closed' : 'open' }),
     theme: () => this.setAppearance({ theme: nextChoice(themeChoices, this.appearance.theme) }),
     palette: () => this.setAppearance({ palette: nextChoice(classPaletteIds, this.appearance.palette) }),
+    play: () => this.timelapse.toggle(this.sweep.run),
+    nextFrame: () => this.timelapse.show(this.sweep.run, (this.timelapse.frame ?? Infinity) + 1),
+    previousFrame: () => this.timelapse.show(this.sweep.run, (this.timelapse.frame ?? this.timelapse.times(this.sweep.run)?.length ?? 1) - 1),
   });
+  /** The time-lapse frame on screen, kept in the URL as `frame=` (absent: the end state). */
+  private readonly timelapse = new TimelapseController(this, (frame) => history.replaceState(null, '', withFrame(location.search, frame)));
+  /** A `frame=` of the URL, shown once the first sweep has finished. */
+  private pendingFrame?: number;
   /** The latest finished full-resolution result (the inspector and exports read it). */
   result?: SweepResult;
   readonly sweep = new SweepController(this);
@@ -127,6 +137,7 @@ export class AtlasExplorer extends LitElement {
     this.urlError = [error, appearanceError].filter(Boolean).join('\n') || undefined;
     this.appearance = appearance;
     this.presetAt = presetIndex(location.search);
+    this.pendingFrame = frameFromQuery(location.search);
     this.theme.set(appearance.theme);
     this.setAttribute('panel', appearance.panel);
     (globalThis as { __atlas?: unknown }).__atlas = this;
@@ -149,9 +160,11 @@ export class AtlasExplorer extends LitElement {
   private apply(view: View, sweep: boolean, first = false): void {
     if (!first) this.urlError = undefined;
     this.view = view;
-    history.replaceState(null, '', withAppearance(viewToQuery(view), this.appearance));
     const checked = viewToSpec(view);
     this.specError = checked.error;
+    // A new sweep starts at its end state; a redraw keeps the frame on screen.
+    if (checked.spec && sweep) this.timelapse.reset();
+    history.replaceState(null, '', withFrame(withAppearance(viewToQuery(view), this.appearance), first ? this.pendingFrame : this.timelapse.frame));
     if (checked.spec && sweep) this.sweep.start(checked.spec);
   }
 
@@ -234,6 +247,12 @@ export class AtlasExplorer extends LitElement {
   override updated(): void {
     const run = this.sweep.run;
     if (run?.phase === 'done' && run.result) this.result = run.result;
+    if (run?.phase === 'done' && this.pendingFrame !== undefined && this.timelapse.times(run)) {
+      const k = this.pendingFrame;
+      this.pendingFrame = undefined;
+      this.timelapse.show(run, k);
+    }
+    this.timelapse.repaint(run);
     this.plot.observe(this.renderRoot.querySelector('main'));
   }
 
@@ -273,6 +292,8 @@ export class AtlasExplorer extends LitElement {
           .size=${this.presentation.active ? Math.round(Math.min(innerHeight * 0.7, innerWidth * 0.5)) : 480}
           .plotWidth=${this.presentation.active || !this.plot.width ? undefined : this.plot.width} .plotHeight=${this.presentation.active || !this.plot.height ? undefined : this.plot.height} .overlays=${view.overlays ? curves : []}
           @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
+        <atlas-timelapse .times=${this.timelapse.times(run)} .frame=${this.timelapse.frame} ?playing=${this.timelapse.playing} .reason=${timelapseReason(run)}
+          @frame-change=${(e: CustomEvent<number>) => this.timelapse.show(run, e.detail)} @play-toggle=${() => this.timelapse.toggle(run)}></atlas-timelapse>
         <p class="status" data-status="progress">${statusLine(run)}</p>
         <div class="below">
           <atlas-legend .model=${current?.model ?? model} .layer=${view.layer} .metric=${metric} .curves=${curves} .overlays=${view.overlays} .palette=${this.appearance.palette}

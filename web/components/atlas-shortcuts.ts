@@ -30,7 +30,7 @@ export class AtlasShortcuts extends LitElement {
   override render() {
     return html`<section role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" @click=${(e: Event) => e.stopPropagation()}>
         <header><h2>Keyboard shortcuts</h2><button name="shortcuts-close" @click=${this.close}>close</button></header>
-        <table>${kShortcuts.map((s) => html`<tr data-shortcut=${s.action}><td><kbd>${s.key}</kbd></td><td>${s.label}</td></tr>`)}</table>
+        <table>${kShortcuts.map((s) => html`<tr data-shortcut=${s.action}><td><kbd>${s.keyName ?? s.key}</kbd></td><td>${s.label}</td></tr>`)}</table>
         <p>In presentation mode: ← → step the slides, Esc leaves. Keys typed into a field stay there.</p>
       </section>`;
   }

@@ -3,7 +3,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 /** What a shortcut does; the host maps each to an action. */
 export type ShortcutAction =
   | 'help' | 'nextLayer' | 'previousLayer' | 'classMap' | 'overlays' | 'computedOverlay'
-  | 'nextPreset' | 'previousPreset' | 'zoomBack' | 'zoomForward' | 'zoomReset' | 'panel' | 'theme' | 'palette';
+  | 'nextPreset' | 'previousPreset' | 'zoomBack' | 'zoomForward' | 'zoomReset' | 'panel' | 'theme' | 'palette'
+  | 'play' | 'nextFrame' | 'previousFrame';
 
 export interface Shortcut {
   /** KeyboardEvent.key (so `?` and `L` are what the keyboard layout types). */
@@ -11,11 +12,13 @@ export interface Shortcut {
   action: ShortcutAction;
   /** What the `?` overlay says it does. */
   label: string;
+  /** How the overlay writes the key, where `key` is not printable (space). */
+  keyName?: string;
 }
 
 /**
- * Every keyboard shortcut of the explorer, in the order the `?` overlay lists them. Play/pause comes
- * with the time-lapse (nothing plays yet); presentation mode keeps its own arrow keys and Esc.
+ * Every keyboard shortcut of the explorer, in the order the `?` overlay lists them; presentation mode
+ * keeps its own arrow keys and Esc.
  */
 export const kShortcuts: readonly Shortcut[] = [
   { key: '?', action: 'help', label: 'show or hide this list' },
@@ -32,6 +35,9 @@ export const kShortcuts: readonly Shortcut[] = [
   { key: 'b', action: 'panel', label: 'hide or show the control panel' },
   { key: 't', action: 'theme', label: 'theme: auto → light → dark' },
   { key: 'k', action: 'palette', label: 'class palette: default ↔ colour-blind safe (Okabe–Ito)' },
+  { key: ' ', keyName: 'space', action: 'play', label: 'play / pause the time-lapse of the basins' },
+  { key: '.', action: 'nextFrame', label: 'time-lapse: next frame' },
+  { key: ',', action: 'previousFrame', label: 'time-lapse: previous frame' },
 ];
 
 /**

@@ -6,6 +6,7 @@ import { runRefinedGpu } from '../../src/refine/runners.js';
 import { parseSpec, specToJson, type ResolvedSpec } from '../../src/sweep/spec.js';
 import type { GridBuffers } from '../render/heatmap-renderer.js';
 import { destroyGrid, gridLimitError, makeGrid, uploadRound } from './live-grid.js';
+import { kExplorerFrames } from './timelapse-controller.js';
 
 /** How to turn WebGPU on, shown whenever it is missing. */
 export const kEnableWebGpu = 'Use Chrome or Edge 113 or later. On Linux, start Chrome with --enable-unsafe-webgpu --enable-features=Vulkan, or enable chrome://flags/#enable-unsafe-webgpu and restart; check chrome://gpu for "WebGPU: Hardware accelerated". Firefox: WebGPU is on from version 141 on Windows, else set dom.webgpu.enabled in about:config. Safari: Develop → Feature Flags → WebGPU.';
@@ -114,12 +115,16 @@ export class SweepController implements ReactiveController {
     return opened;
   }
 
-  /** Cancels the running sweep and starts `spec` at once. */
-  start(spec: ResolvedSpec): void {
+  /**
+   * Cancels the running sweep and starts `spec` at once. A run that computes every cell records its
+   * time-lapse too (the scrubber's frames); a refined one cannot (its inherited cells know tEnd only).
+   */
+  start(view: ResolvedSpec): void {
     this.abort?.abort(new Error('superseded by a new sweep'));
     const abort = (this.abort = new AbortController());
     const old = this.run;
-    const coarseSpec = coarseOf(spec);
+    const coarseSpec = coarseOf(view);
+    const spec = view.refine || view.timelapse ? view : parseSpec({ ...specToJson(view), timelapse: { frames: kExplorerFrames } }, [view.model]);
     const run: LiveRun = { id: this.nextId++, spec, coarseSpec, phase: 'starting', version: 0, progress: startProgress(coarseSpec ?? spec), timeline: { startedAt: performance.now() } };
     this.run = run;
     this.error = undefined;
