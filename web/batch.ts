@@ -12,6 +12,7 @@ import { packRefined } from '../src/refine/pack.js';
 import { base64 } from '../src/export/base64.js';
 import type { BatchPageApi, PageArray, PageProgress, PageRunReply, PageRunRequest } from '../src/cli/protocol.js';
 import { svgToPngBlob } from './render/rasterise.js';
+import { timelapseWebm } from '../src/export/video.js';
 
 declare global {
   interface Window {
@@ -29,10 +30,11 @@ const kProgressEveryMs = 250;
 /** What `chunk` serves: the last result's arrays, packed when it was refined. */
 let last: Partial<Record<PageArray, ArrayBufferView>> | undefined;
 
-function keep(result: SweepResult): Record<PageArray, number> {
+function keep(result: SweepResult, webm?: Uint8Array): Record<PageArray, number> {
   last = result.computed ? { classes: result.classes, ...packRefined(result) } : { classes: result.classes, finalState: result.finalState, metrics: result.metrics };
   if (result.timelapse) last.timelapse = result.timelapse.classes;
-  const bytes = { classes: 0, finalState: 0, metrics: 0, cells: 0, codes: 0, uncertain: 0, timelapse: 0 };
+  if (webm) last.webm = webm;
+  const bytes = { classes: 0, finalState: 0, metrics: 0, cells: 0, codes: 0, uncertain: 0, timelapse: 0, webm: 0 };
   for (const [name, a] of Object.entries(last)) bytes[name as PageArray] = a.byteLength;
   return bytes;
 }
@@ -76,7 +78,8 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
         ? await runRefinedGpu(device, spec, { rows: req.rows, budgetMs: kBudgetMs, partialEveryMs: 0, checkpointEveryMs: 0, adapterInfo, onProgress })
         : await runSweepGpu(device, spec, { rows: req.rows, budgetMs: kBudgetMs, partialEveryMs: 0, checkpointEveryMs: kCheckpointEveryMs, adapterInfo, resumeFrom, onProgress });
       device.destroy();
-      const bytes = keep(result);
+      const webm = req.video && result.timelapse ? await timelapseWebm(result, req.video) : undefined;
+      const bytes = keep(result, webm);
       return {
         ok: true,
         adapterInfo,

@@ -16,6 +16,8 @@ const kRefineFlag = '--refine [coarse]';
 const kRefineHelp = 'integrate only along class boundaries: COARSE blocks across x (default 64; x.n = COARSE·2^k), then 2×2 splits where classes change; writes computed.npy and uncertain.npy';
 const kTimelapseFlag = '--timelapse [frames]';
 const kTimelapseHelp = 'record every cell\'s class at FRAMES (default 64) log-spaced flow times from tEnd/1000 to tEnd; writes timelapse.npy [FRAMES, y.n, x.n] (not with --refine)';
+const kVideoSizeHelp = 'timelapse.webm frame size WIDTHxHEIGHT in pixels, even (default: the long side 720, the map\'s aspect)';
+const kFpsHelp = 'timelapse.webm frames per second (default 12)';
 const kCsvHelp = 'write grid.csv (by default only for grids up to 512×512 cells; beyond, it runs to gigabytes)';
 const kNoCsvHelp = 'never write grid.csv';
 
@@ -55,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--tile <I/N>', 'run only row band I (0-based) of N; merge the N folders with `merge`')
     .option(kRefineFlag, kRefineHelp)
     .option(kTimelapseFlag, kTimelapseHelp)
+    .option('--video-size <WxH>', kVideoSizeHelp)
+    .option('--fps <N>', kFpsHelp)
     .option('--csv', kCsvHelp)
     .option('--no-csv', kNoCsvHelp)
     .addOption(chromium())
@@ -71,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--t-end <T>', 'integrate to this flow time instead of the preset\'s')
     .option(kRefineFlag, kRefineHelp)
     .option(kTimelapseFlag, kTimelapseHelp)
+    .option('--video-size <WxH>', kVideoSizeHelp)
+    .option('--fps <N>', kFpsHelp)
     .option('--csv', kCsvHelp)
     .option('--no-csv', kNoCsvHelp)
     .addOption(chromium())

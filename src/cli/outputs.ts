@@ -55,7 +55,7 @@ export interface TileInfo extends TileRef {
  * with the run's figures. Returns the time spent encoding and rasterising.
  */
 export async function writeResult(
-  out: AtomicDir, sub: string, r: SweepResult, job: Pick<Job, 'source' | 'preset'> & { extra?: Pick<Manifest, 'mergedFrom'>; csv?: boolean },
+  out: AtomicDir, sub: string, r: SweepResult, job: Pick<Job, 'source' | 'preset'> & { extra?: Pick<Manifest, 'mergedFrom'>; csv?: boolean; video?: Uint8Array },
   tile: TileInfo | undefined, figures: Omit<RunFigures, 'encodeMs' | 'rasterMs' | 'wallMs'> & { startedMs: number },
   rasterise: Rasterise,
 ): Promise<RunFigures> {
@@ -70,6 +70,7 @@ export async function writeResult(
     out.write(join(sub, 'figure.svg'), svg);
     out.write(join(sub, 'raw.png'), rawPng(r, 'class'));
   }
+  if (job.video) out.write(join(sub, 'timelapse.webm'), job.video);
   const t1 = performance.now();
   if (svg) out.write(join(sub, 'figure.png'), await rasterise(svg, kFigureSize.width, kFigureSize.height, kFigureScale));
   const t2 = performance.now();
@@ -81,7 +82,7 @@ export async function writeResult(
     source: job.source,
     ...(job.preset ? { preset: job.preset } : {}),
     ...(tile ? { tile } : {}),
-    files: [...Object.keys(files), ...(svg ? ['figure.svg', 'raw.png', 'figure.png'] : []), 'manifest.json'],
+    files: [...Object.keys(files), ...(svg ? ['figure.svg', 'raw.png', 'figure.png'] : []), ...(job.video ? ['timelapse.webm'] : []), 'manifest.json'],
     ...job.extra,
     run: {
       ...run,

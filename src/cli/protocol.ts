@@ -17,6 +17,8 @@ export interface PageRunRequest {
   /** Device losses the page survives by resuming from the engine's checkpoint on a fresh device. */
   deviceRetries: number;
   fault?: PageFault;
+  /** A time-lapse run of a whole grid: encode it as a WebM of this size and rate (fetch `webm`). */
+  video?: { width: number; height: number; fps: number };
 }
 
 export type PageRunReply =
@@ -43,7 +45,7 @@ export type PageRunReply =
     }
   | { ok: false; kind: 'no-webgpu' | 'device-lost' | 'spec' | 'error'; message: string };
 
-export type PageArray = 'classes' | 'finalState' | 'metrics' | 'cells' | 'codes' | 'uncertain' | 'timelapse';
+export type PageArray = 'classes' | 'finalState' | 'metrics' | 'cells' | 'codes' | 'uncertain' | 'timelapse' | 'webm';
 
 /** The page's API, on `window.collapseAtlasBatch`. */
 export interface BatchPageApi {

@@ -5,6 +5,7 @@ import { unpackRefined } from '../refine/pack.js';
 import { echo, specToJson } from '../sweep/spec.js';
 import type { RowBand } from '../engine/tiling.js';
 import { cellEnds, stepStats } from '../export/grid.js';
+import { checkVideoOptions, kVideoDefaults, videoSize } from '../export/video.js';
 import { AtomicDir } from './atomic.js';
 import { CliError, kExit, usageError } from './errors.js';
 import { writeResult, type RunFigures, type TileInfo } from './outputs.js';
@@ -22,6 +23,9 @@ export interface RunOptions {
   force: boolean;
   /** grid.csv: true always, false never, absent for grids up to kCsvDefaultMaxCells. */
   csv?: boolean;
+  /** `--video-size WxH` and `--fps`: timelapse.webm's frame size (default videoSize) and rate. */
+  videoSize?: string;
+  fps?: string;
 }
 
 /** Browser starts per sweep before exit 4; device losses the page survives per browser. */
@@ -66,7 +70,7 @@ async function runWithRetries(session: BrowserSession, job: Job, tile: TileInfo 
       let faulted = false;
       try {
         const reply = await session.run(
-          { spec: specToJson(job.spec), rows: tile?.rows ?? { start: 0, end: job.spec.y.n }, deviceRetries: kDeviceRetries, fault: fault.page },
+          { spec: specToJson(job.spec), rows: tile?.rows ?? { start: 0, end: job.spec.y.n }, deviceRetries: kDeviceRetries, fault: fault.page, ...(job.spec.timelapse && !tile ? { video: videoOptions(job, opts) } : {}) },
           (p) => {
             bar.update(p);
             if (faulted) return;
@@ -124,8 +128,8 @@ export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, 
   const { reply, attempts } = await runWithRetries(session, job, tile, label, opts);
   if (!reply.ok) throw new Error('unreachable');
   const t0 = performance.now();
-  const fetched = await Promise.all((['classes', 'finalState', 'metrics', 'cells', 'codes', 'uncertain', 'timelapse'] as const).map((name) => session.fetch(name, reply.bytes[name])));
-  const [classes, finalState, metrics, listed, codes, uncertain, timelapse] = fetched;
+  const fetched = await Promise.all((['classes', 'finalState', 'metrics', 'cells', 'codes', 'uncertain', 'timelapse', 'webm'] as const).map((name) => session.fetch(name, reply.bytes[name])));
+  const [classes, finalState, metrics, listed, codes, uncertain, timelapse, webm] = fetched;
   const readbackMs = performance.now() - t0;
   const cellCount = job.spec.x.n * job.spec.y.n;
   const grids = reply.refine
@@ -141,7 +145,7 @@ export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, 
     ...(reply.uncertainty ? { uncertainty: reply.uncertainty } : {}),
     ...(reply.timelapseTimes ? { timelapse: { times: Float64Array.from(reply.timelapseTimes), classes: new Uint8Array(timelapse) } } : {}),
   };
-  const figures = await writeResult(out, job.name, r, { ...job, csv: opts.csv }, tile, {
+  const figures = await writeResult(out, job.name, r, { ...job, csv: opts.csv, ...(webm.byteLength ? { video: new Uint8Array(webm) } : {}) }, tile, {
     startedMs: started, kernelMs: reply.timings.kernelMs, deviceMs: reply.deviceMs, readbackMs,
     serverMs: session.timings.serverMs - before.serverMs, browserStartMs: session.timings.browserStartMs - before.browserStartMs,
     pageLoadMs: session.timings.pageLoadMs - before.pageLoadMs, deviceLosses: reply.deviceLosses, browserAttempts: attempts,
@@ -178,5 +182,22 @@ export async function runInBrowser(jobs: Job[], opts: RunOptions, finish?: (out:
 
 /** `run` and `preset`. */
 export async function runJobs(jobs: Job[], opts: RunOptions): Promise<void> {
+  // A bad --video-size or --fps is named before any browser starts.
+  for (const job of jobs) if (job.spec.timelapse) videoOptions(job, opts);
   await runInBrowser(jobs, opts);
+}
+
+/** timelapse.webm's size and rate: `--video-size WxH` (default: the long side 720 px, the map's aspect) and `--fps`. */
+export function videoOptions(job: Job, opts: Pick<RunOptions, 'videoSize' | 'fps'>): { width: number; height: number; fps: number } {
+  const size = opts.videoSize === undefined ? videoSize(job.spec.x.n, job.spec.y.n) : parseSize(opts.videoSize);
+  const fps = opts.fps === undefined ? kVideoDefaults.fps : Number(opts.fps);
+  const bad = checkVideoOptions({ ...size, fps });
+  if (bad) throw usageError(`${bad.startsWith('video fps') ? '--fps' : '--video-size'}: ${bad}`);
+  return { ...size, fps };
+}
+
+function parseSize(text: string): { width: number; height: number } {
+  const m = /^(\d+)x(\d+)$/.exec(text.trim());
+  if (!m) throw usageError(`--video-size: expected WIDTHxHEIGHT in pixels, e.g. 1280x720 (got "${echo(text)}")`);
+  return { width: Number(m[1]), height: Number(m[2]) };
 }

@@ -9,6 +9,7 @@ import { presetJob, withTimelapse } from '../../src/cli/specs.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { testDevice } from '../support/gpu.js';
 import { cli, errorLines, readNpy, type CliRun } from './support.js';
+import { BufferSource, Input, WEBM } from 'mediabunny';
 
 const device = (await testDevice())?.device;
 const kPreset = ['preset', 'tian-l2/weight-decay-threshold', '--n', '24', '--timelapse', '8', '--quiet'];
@@ -48,6 +49,19 @@ describe('collapse-atlas --timelapse', () => {
     expect(frames.subarray(0, 576).some((c, k) => c !== classes[k])).toBe(true); // early frames differ from the end
   });
 
+  it.runIf(device)('writes timelapse.webm: one VP8/VP9 frame per recorded frame, 720 px on the long side, 12 fps', async () => {
+    const bytes = readFileSync(join(dir, 'whole', 'timelapse.webm'));
+    const input = new Input({ source: new BufferSource(bytes), formats: [WEBM] });
+    const track = (await input.getPrimaryVideoTrack())!;
+    expect([track.displayWidth, track.displayHeight]).toEqual([720, 720]);
+    expect(['vp8', 'vp9']).toContain(track.codec);
+    const stats = await track.computePacketStats();
+    expect(stats.packetCount).toBe(8);
+    expect(await input.computeDuration()).toBeCloseTo(8 / 12, 2); // WebM keeps milliseconds
+    const m = JSON.parse(readFileSync(join(dir, 'whole', 'manifest.json'), 'utf8'));
+    expect(m.files).toContain('timelapse.webm');
+  });
+
   it.runIf(device)('two tiles merged give the same time-lapse as one run', () => {
     for (const t of [...tiles, merged]) expect([t.code, errorLines(t)]).toEqual([0, []]);
     expect(readNpy(join(dir, 'tile1', 'timelapse.npy')).shape).toEqual([8, 12, 24]);
@@ -63,6 +77,10 @@ describe('collapse-atlas --timelapse', () => {
     const both = await cli(['preset', 'tian-l2/weight-decay-threshold', '--n', '64', '--refine', '--timelapse'], { cwd: dir });
     expect(both.code).toBe(2);
     expect(errorLines(both)[0]).toContain('timelapse: needs every cell computed; a refined run (refine) infers cells from the boundary at tEnd only');
+    const size = await cli(['preset', 'tian-l2/weight-decay-threshold', '--timelapse', '--video-size', '641x480'], { cwd: dir });
+    expect([size.code, errorLines(size)]).toEqual([2, ['collapse-atlas: --video-size: video width: an even whole number of pixels in [16, 3840] (got 641)']]);
+    const fps = await cli(['preset', 'tian-l2/weight-decay-threshold', '--timelapse', '--fps', '0'], { cwd: dir });
+    expect([fps.code, errorLines(fps)]).toEqual([2, ['collapse-atlas: --fps: video fps: a number in (0, 120] (got 0)']]);
     const job = presetJob('tian-l2/weight-decay-threshold');
     expect(specToJson(withTimelapse(job, true).spec).timelapse).toEqual({ frames: 64, from: job.spec.integrator.tEnd / 1000 });
   });
