@@ -3,6 +3,7 @@ import { models } from '../models/registry.js';
 import { DERIVED, type Model, type NumberParam, type Param, type Scale } from '../models/types.js';
 import { isAdaptive, tableaus } from '../integrators/tableaus.js';
 import { echo, formatZodIssue } from '../util/messages.js';
+import { compileUserModel, modelFileOf, UserModelError } from '../user-model/compile.js';
 
 /**
  * Sweep specs: the JSON shape shared by the engine, the explorer's export and the batch runner.
@@ -25,7 +26,8 @@ const axisShape = z.strictObject({
 const valueShape = z.record(z.string(), z.union([z.number(), z.string()]));
 
 const specShape = z.strictObject({
-  model: z.string(),
+  // A built-in model's id, or a model file's contents (src/user-model/schema.ts); checked in parseSpec.
+  model: z.unknown(),
   params: valueShape.optional(),
   initial: valueShape.optional(),
   x: axisShape,
@@ -189,8 +191,13 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
   const parsed = specShape.safeParse(input, { reportInput: true });
   if (!parsed.success) throw new SpecError(formatZodIssue(parsed.error.issues[0]));
   const spec = parsed.data;
-  const model = available.find((m) => m.id === spec.model);
-  if (!model) throw new SpecError(`model: unknown model "${echo(spec.model)}" (known: ${available.map((m) => m.id).join(', ')})`);
+  const given = spec.model;
+  if (given === undefined) throw new SpecError('model: required');
+  if (typeof given !== 'string' && (typeof given !== 'object' || given === null || Array.isArray(given))) {
+    throw new SpecError(`model: expected a model id or a model file's contents (an object), got ${given === null ? 'null' : Array.isArray(given) ? 'an array' : typeof given}`);
+  }
+  const model = typeof given === 'string' ? available.find((m) => m.id === given) : userModel(given as Record<string, unknown>);
+  if (!model) throw new SpecError(`model: unknown model "${echo(given as string)}" (known: ${available.map((m) => m.id).join(', ')})`);
 
   const x = resolveAxis(model, 'x', spec.x);
   const y = resolveAxis(model, 'y', spec.y);
@@ -303,6 +310,16 @@ function resolveUncertainty(raw: z.infer<typeof uncertaintyShape> | false | unde
   return { tighten, f64 };
 }
 
+/** A model file's contents compiled, its problems as SpecErrors under `model.`. */
+function userModel(file: Record<string, unknown>): Model {
+  try {
+    return compileUserModel(file);
+  } catch (e) {
+    if (e instanceof UserModelError) throw new SpecError(e.issues.map((i) => `model.${i.path}: ${i.message}`).join('\n'));
+    throw e;
+  }
+}
+
 /** The concrete model of a family for these values (the model itself when it is not a family). */
 function instantiate(family: Model, values: Float64Array): Model {
   if (!family.instantiate) return family;
@@ -343,7 +360,8 @@ export function specToJson(spec: ResolvedSpec): SweepSpecInput & { integrator: {
   const axis = (a: ResolvedAxis) => ({ param: a.param, min: a.min, max: a.max, n: a.n, scale: a.scale });
   const { method, dt, tEnd, adaptive, rtol, atol, dtMin, dtMax, steps } = spec.integrator;
   const integrator = adaptive ? { method, dt, tEnd, rtol, atol, dtMin, dtMax, maxSteps: steps } : { method, dt, tEnd, ...(isAdaptive(tableaus[method]) ? { adaptive: false } : {}) };
-  const out = { model: spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator, settle: spec.settle === false ? false as const : { ...spec.settle } };
+  // A user model travels as its model file, so that the spec runs again anywhere (the page, a manifest).
+  const out = { model: modelFileOf(spec.model) ?? spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator, settle: spec.settle === false ? false as const : { ...spec.settle } };
   if (!spec.refine) return out;
   const { coarse, verify, seed, uncertainty } = spec.refine;
   return { ...out, refine: { coarse, verify, seed, uncertainty: uncertainty && { ...uncertainty } } };

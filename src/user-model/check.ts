@@ -10,7 +10,7 @@
  */
 import { create, parseDependencies, type MathNode } from 'mathjs';
 import { CONSTANTS, FUNCTIONS, children, kMaxIntegerPower, typeOf, type ArithOp, type Binding, type CompareOp, type Expr, type FunctionName, type Type } from './ir.js';
-import { compileNumber, compileBoolean } from './f64.js';
+import { compileNumber, compileBoolean, newContext } from './f64.js';
 
 const { parse } = create({ parseDependencies });
 
@@ -282,4 +282,4 @@ function fold(e: Expr, n: MathNode): Expr {
   return { k: 'num', v };
 }
 
-const emptyContext = { y: new Float64Array(0), P: new Float64Array(0), dy: new Float64Array(0), v: new Float64Array(0) };
+const emptyContext = newContext(0);

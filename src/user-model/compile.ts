@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { type ClassId, type Model, type NumberParam, type OverlayCurve, type Param, type Preset, type SliceContext } from '../models/types.js';
 import { echo, formatZodIssue } from '../util/messages.js';
 import { checkExpression, closest, ExprError } from './check.js';
-import { compileBoolean, compileNumber, type Context } from './f64.js';
+import { compileBoolean, compileNumber, newContext, nextCall, type Context } from './f64.js';
 import { CONSTANTS, FUNCTIONS, countOps, namedUses, reads, type Binding, type Expr, type Type } from './ir.js';
 import { modelFileShape, type ModelFile } from './schema.js';
 import { scopeFor, type Declared, type Field } from './scopes.js';
@@ -176,25 +176,30 @@ export function compileUserModel(input: unknown): Model {
 type CheckedOverlay = Omit<NonNullable<ModelFile['overlays']>[number], 'curve'> & { curve: Expr };
 
 function buildModel(file: ModelFile, params: Param[], parts: ModelParts, slots: number, overlays: CheckedOverlay[]): Model {
-  const c: Context = { y: new Float64Array(0), P: new Float64Array(0), dy: new Float64Array(0), v: new Float64Array(slots) };
-  /** Fills the slots of the named definitions these expressions read, in definition order. */
+  const c = newContext(slots);
+  /** Eager: fills the slots of the named definitions these expressions read, in definition order. */
   const prepare = (roots: readonly Expr[]) => {
-    const steps = namedUses(roots).map((b) => [b.slot, compileNumber(b.expr)] as const);
+    const named = namedUses(roots);
+    const slotList = named.map((b) => b.slot);
+    const fns = named.map((b) => compileNumber(b.expr));
+    // Plain indexed loops: no iterator or tuple allocated per call on this hot path.
     return () => {
-      for (const [slot, f] of steps) c.v[slot] = f(c);
+      for (let k = 0; k < fns.length; k++) c.v[slotList[k]] = fns[k](c);
     };
   };
+  /** Lazy: each definition is computed where first read in this call (f64.ts). */
+  const startLazy = () => () => nextCall(c);
   const S = parts.state.length;
-  const initial = { prepare: prepare(parts.initialState), values: parts.initialState.map(compileNumber) };
-  const rhs = { prepare: prepare(parts.rhs), values: parts.rhs.map(compileNumber) };
+  const initial = { prepare: prepare(parts.initialState), values: parts.initialState.map((e) => compileNumber(e)) };
+  const rhs = { prepare: prepare(parts.rhs), values: parts.rhs.map((e) => compileNumber(e)) };
   const readoutRoots = parts.readouts.map((r) => ({ k: 'ref', b: r.binding }) as Expr);
-  const readout = { prepare: prepare(readoutRoots), values: readoutRoots.map(compileNumber) };
-  const classes = { prepare: prepare(parts.classes.map((r) => r.when)), rules: parts.classes.map((r) => [r.class, compileBoolean(r.when)] as const) };
-  const collapsed = parts.collapsed && { prepare: prepare([parts.collapsed]), test: compileBoolean(parts.collapsed) };
+  const readout = { prepare: prepare(readoutRoots), values: readoutRoots.map((e) => compileNumber(e)) };
+  const classes = { prepare: startLazy(), rules: parts.classes.map((r) => [r.class, compileBoolean(r.when, true)] as const) };
+  const collapsed = parts.collapsed && { prepare: startLazy(), test: compileBoolean(parts.collapsed, true) };
   const settle = parts.settle && {
-    prepare: prepare([parts.settle.stop, ...(parts.settle.continue ? [parts.settle.continue] : [])]),
-    stop: compileBoolean(parts.settle.stop),
-    goOn: parts.settle.continue ? compileBoolean(parts.settle.continue) : () => false,
+    prepare: startLazy(),
+    stop: compileBoolean(parts.settle.stop, true),
+    goOn: parts.settle.continue ? compileBoolean(parts.settle.continue, true) : () => false,
   };
   const rhsUses = namedUses(parts.rhs).map((b) => b.expr);
   const presets = (file.presets ?? []) as unknown as Preset[];
@@ -234,7 +239,7 @@ function buildModel(file: ModelFile, params: Param[], parts: ModelParts, slots: 
       c.dy = dy;
       c.P = P;
       classes.prepare();
-      for (const [cls, when] of classes.rules) if (when(c)) return cls;
+      for (let k = 0; k < classes.rules.length; k++) if (classes.rules[k][1](c)) return classes.rules[k][0];
       return parts.otherwise;
     },
     isCollapsed(y, P) {
@@ -282,10 +287,9 @@ function overlayCurves(overlays: CheckedOverlay[], params: Param[], slice: Slice
     if (!swap && !(o.x === slice.x.param && o.y === slice.y.param)) continue;
     const along = swap ? slice.y : slice.x;
     const across = swap ? slice.x : slice.y;
-    const f = compileNumber(o.curve);
+    const f = compileNumber(o.curve, true);
     const values = Float64Array.from(slice.values);
     const xIndex = params.findIndex((p) => p.id === o.x);
-    const named = namedUses([o.curve]).map((b) => [b.slot, compileNumber(b.expr)] as const);
     c.P = values;
     let run: Array<[number, number]> = [];
     const flush = () => {
@@ -294,7 +298,7 @@ function overlayCurves(overlays: CheckedOverlay[], params: Param[], slice: Slice
     };
     for (let k = 0; k < kOverlayPoints; k++) {
       values[xIndex] = along.min + ((along.max - along.min) * k) / (kOverlayPoints - 1);
-      for (const [slot, g] of named) c.v[slot] = g(c);
+      nextCall(c);
       const v = f(c);
       if (Number.isFinite(v) && v >= across.min && v <= across.max) run.push(swap ? [v, values[xIndex]] : [values[xIndex], v]);
       else flush();

@@ -8,14 +8,53 @@
  *   evaluating one branch gives the same value.
  */
 import { DERIVED } from '../models/types.js';
-import type { Expr, FunctionName } from './ir.js';
+import type { ArithOp, Binding, Expr, FunctionName } from './ir.js';
 
-/** What an expression reads: state y, parameters P, rates dy = f(y), the slots v of named definitions. */
+/**
+ * What an expression reads: state y, parameters P, rates dy = f(y), and the slots v of named
+ * definitions (let, readouts). Compiled eager, an expression reads slots its caller filled first (in
+ * definition order, as WGSL's `let`s); compiled lazy (for branchy tests such as settle rules, which
+ * read a few of many definitions), a slot is computed at its first use in a call: it holds a value
+ * of this call while stamp[s] === gen, and a new call only increments gen. The expressions have no
+ * effects, so both give WGSL's values.
+ */
 export interface Context {
   y: Float64Array;
   P: Float64Array;
   dy: Float64Array;
   v: Float64Array;
+  stamp: Uint32Array;
+  gen: number;
+}
+
+export function newContext(slots: number): Context {
+  return { y: new Float64Array(0), P: new Float64Array(0), dy: new Float64Array(0), v: new Float64Array(slots), stamp: new Uint32Array(slots), gen: 1 };
+}
+
+/** Starts a new call: every named slot is stale. */
+export function nextCall(c: Context): void {
+  c.gen = c.gen >= 0xffffffff ? 1 : c.gen + 1;
+  if (c.gen === 1) c.stamp.fill(0);
+}
+
+/** One closure per named definition, shared by every expression that reads it. */
+const namedFns = new WeakMap<object, NumberFn>();
+
+function namedFn(b: Extract<Binding, { kind: 'named' }>): NumberFn {
+  let fn = namedFns.get(b);
+  if (!fn) {
+    const s = b.slot;
+    const f = compileNumber(b.expr, true);
+    fn = (c) => {
+      if (c.stamp[s] === c.gen) return c.v[s];
+      const v = f(c);
+      c.v[s] = v;
+      c.stamp[s] = c.gen;
+      return v;
+    };
+    namedFns.set(b, fn);
+  }
+  return fn;
 }
 
 export type NumberFn = (c: Context) => number;
@@ -47,7 +86,7 @@ export function powInt(a: number, n: number): number {
   return n < 0 ? 1 / r : r;
 }
 
-export function compileNumber(e: Expr): NumberFn {
+export function compileNumber(e: Expr, lazy = false): NumberFn {
   switch (e.k) {
     case 'num': {
       const v = e.v;
@@ -58,11 +97,11 @@ export function compileNumber(e: Expr): NumberFn {
       switch (b.kind) {
         case 'state': return (c) => c.y[b.index];
         case 'rate': return (c) => c.dy[b.index];
-        case 'named': return (c) => c.v[b.slot];
+        case 'named': return lazy ? namedFn(b) : (c) => c.v[b.slot];
         case 'param': {
           const i = b.index;
           if (!b.derived) return (c) => c.P[i];
-          const derived = compileNumber(b.derived);
+          const derived = compileNumber(b.derived, lazy);
           return (c) => (c.P[i] === DERIVED ? derived(c) : c.P[i]);
         }
         case 'choice': throw new Error(`choice ${b.name} used as a number`);
@@ -70,12 +109,14 @@ export function compileNumber(e: Expr): NumberFn {
       break;
     }
     case 'neg': {
-      const a = compileNumber(e.a);
+      const a = compileNumber(e.a, lazy);
       return (c) => -a(c);
     }
     case 'arith': {
-      const a = compileNumber(e.a);
-      const b = compileNumber(e.b);
+      const fast = arithOfLeaves(e.op, e.a, e.b, lazy);
+      if (fast) return fast;
+      const a = compileNumber(e.a, lazy);
+      const b = compileNumber(e.b, lazy);
       switch (e.op) {
         case '+': return (c) => a(c) + b(c);
         case '-': return (c) => a(c) - b(c);
@@ -85,13 +126,13 @@ export function compileNumber(e: Expr): NumberFn {
       break;
     }
     case 'powi': {
-      const a = compileNumber(e.a);
+      const a = compileNumber(e.a, lazy);
       const n = e.n;
       if (n === 2) return (c) => { const x = a(c); return x * x; };
       return (c) => powInt(a(c), n);
     }
     case 'call': {
-      const args = e.args.map(compileNumber);
+      const args = e.args.map((x) => compileNumber(x, lazy));
       const [a, b] = args;
       switch (e.fn) {
         case 'pow': return (c) => powReal(a(c), b(c));
@@ -105,9 +146,9 @@ export function compileNumber(e: Expr): NumberFn {
       }
     }
     case 'cond': {
-      const test = compileBoolean(e.c);
-      const a = compileNumber(e.a);
-      const b = compileNumber(e.b);
+      const test = compileBoolean(e.c, lazy);
+      const a = compileNumber(e.a, lazy);
+      const b = compileNumber(e.b, lazy);
       return (c) => (test(c) ? a(c) : b(c));
     }
     default:
@@ -116,7 +157,60 @@ export function compileNumber(e: Expr): NumberFn {
   throw new Error(`not a number expression: ${e.k}`);
 }
 
-export function compileBoolean(e: Expr): BooleanFn {
+/** Where an operand is read straight from the context: its array and index (or a constant). */
+type Leaf = { from: 'y' | 'P' | 'dy' | 'v'; i: number } | { from: 'const'; v: number };
+
+function leafOf(e: Expr, lazy: boolean): Leaf | undefined {
+  if (e.k === 'num') return { from: 'const', v: e.v };
+  if (e.k !== 'ref') return undefined;
+  const b = e.b;
+  if (b.kind === 'state') return { from: 'y', i: b.index };
+  if (b.kind === 'rate') return { from: 'dy', i: b.index };
+  if (b.kind === 'named' && !lazy) return { from: 'v', i: b.slot };
+  if (b.kind === 'param' && !b.derived) return { from: 'P', i: b.index };
+  return undefined;
+}
+
+/**
+ * a ∘ b with both operands read straight from the context: one closure instead of three. Call sites
+ * that see many different closures are slow in JS engines, and most arithmetic has leaf operands.
+ */
+function arithOfLeaves(op: ArithOp, ea: Expr, eb: Expr, lazy: boolean): NumberFn | undefined {
+  const a = leafOf(ea, lazy);
+  const b = leafOf(eb, lazy);
+  if (!a || !b) return undefined;
+  if (a.from === 'const' && b.from === 'const') return undefined;
+  if (b.from === 'const') {
+    const { from, i } = a as Exclude<Leaf, { from: 'const' }>;
+    const v = b.v;
+    switch (op) {
+      case '+': return (c) => c[from][i] + v;
+      case '-': return (c) => c[from][i] - v;
+      case '*': return (c) => c[from][i] * v;
+      case '/': return (c) => c[from][i] / v;
+    }
+  }
+  if (a.from === 'const') {
+    const { from, i } = b as Exclude<Leaf, { from: 'const' }>;
+    const v = a.v;
+    switch (op) {
+      case '+': return (c) => v + c[from][i];
+      case '-': return (c) => v - c[from][i];
+      case '*': return (c) => v * c[from][i];
+      case '/': return (c) => v / c[from][i];
+    }
+  }
+  const { from: fa, i: ia } = a as Exclude<Leaf, { from: 'const' }>;
+  const { from: fb, i: ib } = b as Exclude<Leaf, { from: 'const' }>;
+  switch (op) {
+    case '+': return (c) => c[fa][ia] + c[fb][ib];
+    case '-': return (c) => c[fa][ia] - c[fb][ib];
+    case '*': return (c) => c[fa][ia] * c[fb][ib];
+    case '/': return (c) => c[fa][ia] / c[fb][ib];
+  }
+}
+
+export function compileBoolean(e: Expr, lazy = false): BooleanFn {
   switch (e.k) {
     case 'bool': {
       const v = e.v;
@@ -127,17 +221,17 @@ export function compileBoolean(e: Expr): BooleanFn {
       return (c) => c.P[index] === option;
     }
     case 'not': {
-      const a = compileBoolean(e.a);
+      const a = compileBoolean(e.a, lazy);
       return (c) => !a(c);
     }
     case 'logic': {
-      const a = compileBoolean(e.a);
-      const b = compileBoolean(e.b);
+      const a = compileBoolean(e.a, lazy);
+      const b = compileBoolean(e.b, lazy);
       return e.op === 'and' ? (c) => a(c) && b(c) : (c) => a(c) || b(c);
     }
     case 'cmp': {
-      const a = compileNumber(e.a);
-      const b = compileNumber(e.b);
+      const a = compileNumber(e.a, lazy);
+      const b = compileNumber(e.b, lazy);
       switch (e.op) {
         case '<': return (c) => a(c) < b(c);
         case '>': return (c) => a(c) > b(c);
@@ -149,9 +243,9 @@ export function compileBoolean(e: Expr): BooleanFn {
       break;
     }
     case 'cond': {
-      const test = compileBoolean(e.c);
-      const a = compileBoolean(e.a);
-      const b = compileBoolean(e.b);
+      const test = compileBoolean(e.c, lazy);
+      const a = compileBoolean(e.a, lazy);
+      const b = compileBoolean(e.b, lazy);
       return (c) => (test(c) ? a(c) : b(c));
     }
     default:

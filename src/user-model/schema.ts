@@ -89,7 +89,7 @@ export const modelFileShape = z.strictObject({
   collapsed: expression.optional(),
   settle: z.strictObject({ stop: expression, continue: expression.optional(), description: text }).optional(),
   overlays: z.array(z.strictObject({
-    id,
+    id: z.string().regex(kOption, 'must start with a letter and hold only ASCII letters, digits, _ and -'),
     label: text,
     kind: z.enum(['boundary', 'reference']).optional(),
     source: text.optional(),
