@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { parseSpec } from '../../src/sweep/spec.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { testDevice } from '../support/gpu.js';
+import { presetJob } from '../../src/cli/specs.js';
+import { readModelFile } from '../../src/cli/model-files.js';
 import { cli, errorLines, readNpy, type CliRun } from './support.js';
 
 const device = (await testDevice())?.device;
@@ -61,6 +63,17 @@ describe('collapse-atlas models --model FILE', () => {
     expect(errorLines(s)).toEqual([`collapse-atlas: ${bad}: rhs.y: unknown identifier "sigm" at column 17 (did you mean "sigma"?)`]);
     const missing = await cli(['models', '--model', 'nope.json'], { cwd: dir });
     expect(errorLines(missing)).toEqual(['collapse-atlas: nope.json: cannot read the model file (ENOENT)']);
+  });
+});
+
+describe('collapse-atlas preset --model FILE', () => {
+  it('finds the preset in the model file and runs it with the file as the model', () => {
+    const job = presetJob('lorenz/sigma-rho', { n: '8', tEnd: '5' }, [readModelFile(lorenzPath)]);
+    expect(job.spec.model.id).toBe('lorenz');
+    expect(job.spec.model.status).toBe('user');
+    expect([job.spec.x.param, job.spec.x.n, job.spec.y.param, job.spec.y.n, job.spec.integrator.tEnd]).toEqual(['sigma', 8, 'rho', 8, 5]);
+    expect(job.preset).toEqual({ model: 'lorenz', id: 'sigma-rho', title: lorenz.presets[0].title, caption: lorenz.presets[0].caption });
+    expect(() => presetJob('lorenz/sigma-rho')).toThrow('preset: expected MODEL/PRESET');
   });
 });
 
