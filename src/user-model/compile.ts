@@ -12,7 +12,8 @@ import { compileBoolean, compileNumber, newContext, nextCall, type Context } fro
 import { CONSTANTS, FUNCTIONS, countOps, namedUses, reads, type Binding, type Expr, type Type } from './ir.js';
 import { modelFileShape, type ModelFile } from './schema.js';
 import { scopeFor, type Declared, type Field } from './scopes.js';
-import { modelClasses, modelWgsl, type ModelParts } from './wgsl.js';
+import { jacobianWgsl, modelClasses, modelWgsl, type ModelParts } from './wgsl.js';
+import { Differentiator } from './derivative.js';
 
 export interface ModelIssue {
   path: string;
@@ -34,6 +35,39 @@ const sources = new WeakMap<Model, ModelFile>();
 
 export function modelFileOf(model: Model): ModelFile | undefined {
   return sources.get(model);
+}
+
+/** The symbolic Jacobian of each compiled model's right-hand side (derivative.ts). */
+const jacobians = new WeakMap<Model, { entries: Expr[][]; slots: number }>();
+
+export interface UserJacobian {
+  /** J = ∂f/∂y at (y, P) in f64, row-major: out[i·S + j] = ∂f_i/∂y_j. */
+  evaluate(y: Float64Array, P: Float64Array, out: Float64Array): void;
+  /** `fn jacobian(y: State, P: Params) -> array<f32, S·S>`, to be joined after the model's WGSL. */
+  wgsl: string;
+  /** The entries that are not identically zero, as (i, j). */
+  nonZero: Array<[number, number]>;
+}
+
+/** The Jacobian of a model compiled from a model file; undefined for a built-in model. */
+export function userJacobian(model: Model): UserJacobian | undefined {
+  const j = jacobians.get(model);
+  if (!j) return undefined;
+  const S = model.state.length;
+  const c = newContext(j.slots);
+  const named = namedUses(j.entries.flat());
+  const namedFns = named.map((b) => compileNumber(b.expr));
+  const fns = j.entries.map((row) => row.map((e) => compileNumber(e)));
+  return {
+    evaluate(y, P, out) {
+      c.y = y;
+      c.P = P;
+      for (let k = 0; k < named.length; k++) c.v[named[k].slot] = namedFns[k](c);
+      for (let r = 0; r < S; r++) for (let q = 0; q < S; q++) out[r * S + q] = fns[r][q](c);
+    },
+    wgsl: jacobianWgsl(model.state.map((s) => s.id), j.entries, model.wgsl),
+    nonZero: j.entries.flatMap((row, r) => row.flatMap((e, q) => (e.k === 'num' && e.v === 0 ? [] : [[r, q] as [number, number]]))),
+  };
 }
 
 /** `classes.1.when` → `classes[1].when`. */
@@ -64,6 +98,7 @@ export function compileUserModel(input: unknown): Model {
     if (other) return !fail(path, `"${name}" is already ${other.what}`);
     if (kReserved.has(name)) return !fail(path, `"${name}" is reserved (a function, constant or operator word)`);
     if (name.startsWith('d_')) return !fail(path, `"${name}": names starting with d_ are the rates d_x of the state variables`);
+    if (name.includes('__')) return !fail(path, `"${name}": names may not contain __ (kept for generated code)`);
     declared.set(name, d);
     return true;
   };
@@ -168,8 +203,11 @@ export function compileUserModel(input: unknown): Model {
   if (issues.length > 0) throw new UserModelError(issues);
 
   const parts: ModelParts = { id: file.id, state: stateIds, initialState, rhs, readouts, classes, otherwise: file.otherwise, collapsed, settle };
+  const differentiator = new Differentiator(() => slots++);
+  const jacobianEntries = rhs.map((f) => stateIds.map((_, j) => differentiator.d(f, j)));
   const model = buildModel(file, params, parts, slots, overlays);
   sources.set(model, file);
+  jacobians.set(model, { entries: jacobianEntries, slots });
   return model;
 }
 

@@ -119,6 +119,25 @@ export function modelWgsl(parts: ModelParts): string {
   return [header, ...helpers, ...functions].join('\n\n');
 }
 
+/**
+ * `fn jacobian(y, P) -> array<f32, S·S>`, row-major (J[i·S + j] = ∂f_i/∂y_j), to be joined after
+ * `modelWgsl`'s text: only the power helpers that text lacks are written.
+ */
+export function jacobianWgsl(state: readonly string[], entries: readonly Expr[][], modelText: string): string {
+  const powers = new Set<number>();
+  const S = state.length;
+  const roots = entries.flat();
+  const lets = namedUses(roots).map((b) => `  let ${namedVar(b.name)} = ${wgslExpr(b.expr, powers)};`);
+  const body: string[] = [];
+  entries.forEach((row, i) => row.forEach((e, j) => {
+    if (!(e.k === 'num' && e.v === 0)) body.push(`  J[${i * S + j}] = ${wgslExpr(e, powers)};`);
+  }));
+  const have = new Set([...modelText.matchAll(/fn umPowi_(\d+)\(/g)].map((m) => Number(m[1])));
+  const helpers = [...powers].filter((m) => !have.has(m)).sort((a, b) => a - b).map(powiHelper);
+  const fn = [`fn jacobian(y: State, P: Params) -> array<f32, ${S * S}> {`, ...lets, `  var J: array<f32, ${S * S}>;`, ...body, '  return J;', '}'].join('\n');
+  return [`// ∂f_i/∂y_j of the model file "rhs", differentiated symbolically by src/user-model/derivative.ts.`, ...helpers, fn].join('\n\n');
+}
+
 /** Class codes this model can produce: its rules' and default's, with collapsed and diverged always. */
 export function modelClasses(parts: Pick<ModelParts, 'classes' | 'otherwise'>): ClassId[] {
   const used = new Set<ClassId>(['collapsed', 'diverged', parts.otherwise, ...parts.classes.map((c) => c.class)]);
