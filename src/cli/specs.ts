@@ -7,6 +7,8 @@ import { getModel } from '../models/registry.js';
 import { cellMetrics, type Model } from '../models/types.js';
 import { usageError } from './errors.js';
 import { withModelFile } from './model-files.js';
+// Specs given to the CLI may hold or name a model file.
+import '../user-model/accept.js';
 
 /** One sweep of a CLI call: where its spec came from and the subfolder it writes to. */
 export interface Job {

@@ -3,7 +3,7 @@ import { models } from '../models/registry.js';
 import { DERIVED, type Model, type NumberParam, type Param, type Scale } from '../models/types.js';
 import { isAdaptive, tableaus } from '../integrators/tableaus.js';
 import { echo, formatZodIssue } from '../util/messages.js';
-import { compileUserModel, modelFileOf, UserModelError } from '../user-model/compile.js';
+import { modelFileCompiler, modelFileOf } from '../user-model/sources.js';
 
 /**
  * Sweep specs: the JSON shape shared by the engine, the explorer's export and the batch runner.
@@ -310,12 +310,15 @@ function resolveUncertainty(raw: z.infer<typeof uncertaintyShape> | false | unde
   return { tighten, f64 };
 }
 
-/** A model file's contents compiled, its problems as SpecErrors under `model.`. */
+/** A model file's contents compiled, its problems (UserModelError.issues) as SpecErrors under `model.`. */
 function userModel(file: Record<string, unknown>): Model {
+  const compile = modelFileCompiler();
+  if (!compile) throw new SpecError('model: model files are not accepted here (only a built-in model id)');
   try {
-    return compileUserModel(file);
+    return compile(file);
   } catch (e) {
-    if (e instanceof UserModelError) throw new SpecError(e.issues.map((i) => `model.${i.path}: ${i.message}`).join('\n'));
+    const issues = (e as { issues?: Array<{ path: string; message: string }> }).issues;
+    if (issues) throw new SpecError(issues.map((i) => `model.${i.path}: ${i.message}`).join('\n'));
     throw e;
   }
 }

@@ -9,12 +9,13 @@ import type { Model, NumberParam, Param } from '../models/types.js';
 import { echo, formatZodIssue } from '../util/messages.js';
 import { checkExpression, closest, ExprError } from './check.js';
 import { CONSTANTS, FUNCTIONS, reads, type Binding, type Expr, type Type } from './ir.js';
-import { modelFileShape, type ModelFile } from './schema.js';
+import { modelFileShape } from './schema.js';
 import { scopeFor, type Declared, type Field } from './scopes.js';
 import type { ModelParts } from './wgsl.js';
 import { Differentiator } from './derivative.js';
 import { registerJacobian } from './jacobian.js';
 import { buildModel } from './model.js';
+import { rememberModelFile } from './sources.js';
 
 export interface ModelIssue {
   path: string;
@@ -31,12 +32,7 @@ export class UserModelError extends Error {
 /** Names an identifier may not take: the functions, the constants and mathjs's operator words. */
 const kReserved = new Set([...Object.keys(FUNCTIONS), ...Object.keys(CONSTANTS), 'and', 'or', 'not', 'xor', 'mod', 'to', 'in', 'true', 'false', 'null', 'undefined']);
 
-/** The model file each compiled model came from (specToJson writes it back into manifests). */
-const sources = new WeakMap<Model, ModelFile>();
-
-export function modelFileOf(model: Model): ModelFile | undefined {
-  return sources.get(model);
-}
+export { modelFileOf } from './sources.js';
 
 export { userJacobian, type UserJacobian } from './jacobian.js';
 
@@ -169,7 +165,7 @@ export function compileUserModel(input: unknown): Model {
   const differentiator = new Differentiator(() => slots++);
   const jacobianEntries = rhs.map((f) => stateIds.map((_, j) => differentiator.d(f, j)));
   const model = buildModel(file, params, parts, slots, overlays);
-  sources.set(model, file);
+  rememberModelFile(model, file);
   registerJacobian(model, jacobianEntries, slots);
   return model;
 }

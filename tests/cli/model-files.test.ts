@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSpec } from '../../src/sweep/spec.js';
+import '../../src/user-model/accept.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { testDevice } from '../support/gpu.js';
 import { presetJob } from '../../src/cli/specs.js';

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { tianL2 } from '../../src/models/tian-l2.js';
 import { CLASS_BY_CODE, type Preset } from '../../src/models/types.js';
 import { parseSpec } from '../../src/sweep/spec.js';
+import '../../src/user-model/accept.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { runSweepGpu } from '../../src/engine/gpu-runner.js';
 import { getSweepPipelines } from '../../src/engine/gpu-pipelines.js';

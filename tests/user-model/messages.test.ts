@@ -70,3 +70,16 @@ describe('model file messages', () => {
     expect(problems(lorenzWith({ rhs: { ...lorenz.rhs, x: 'y0 * x + y0(2)' } }))).toEqual(['rhs.x: "y0" at column 10 is not a function (write y0 * (…) to multiply)']);
   });
 });
+
+describe('model files in sweep specs', () => {
+  const grid = { x: { param: 'sigma', min: 1, max: 2, n: 2 }, y: { param: 'rho', min: 0, max: 1, n: 2 } };
+
+  it('are refused until src/user-model/accept.ts is loaded (pages without it ship no parser), then compiled, their problems under model.', async () => {
+    const { parseSpec } = await import('../../src/sweep/spec.js');
+    expect(() => parseSpec({ model: lorenz, ...grid })).toThrow('model: model files are not accepted here (only a built-in model id)');
+    await import('../../src/user-model/accept.js');
+    expect(parseSpec({ model: lorenz, ...grid }).model.id).toBe('lorenz');
+    expect(() => parseSpec({ model: lorenzWith({ rhs: { ...lorenz.rhs, z: 'x < y' } }), ...grid })).toThrow('model.rhs.z: must be a number, not a comparison');
+    expect(() => parseSpec({ model: 42, ...grid })).toThrow("model: expected a model id or a model file's contents (an object), got number");
+  });
+});
