@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { compileUserModel, userJacobian, UserModelError } from '../../src/user-model/compile.js';
 import { tianL2 } from '../../src/models/tian-l2.js';
 import { finiteDifferenceJacobian } from '../support/finite-difference.js';
+import { evaluateWgsl } from '../support/wgsl-harness.js';
+import { testDevice, withErrorScopes } from '../support/gpu.js';
+
+const device = (await testDevice())?.device;
 
 const read = (name: string) => JSON.parse(readFileSync(new URL(`../../models/${name}.json`, import.meta.url), 'utf8'));
 
@@ -42,5 +46,33 @@ describe('symbolic Jacobian of a model file', () => {
     const file = read('lorenz');
     expect(() => compileUserModel({ ...file, let: { e__d0: 'x' } })).toThrow(UserModelError);
     expect(() => compileUserModel({ ...file, let: { e__d0: 'x' } })).toThrow('let.e__d0: "e__d0": names may not contain __ (kept for generated code)');
+  });
+});
+
+describe.runIf(device)('symbolic Jacobian in WGSL', () => {
+  it.each(['lorenz', 'tian-l2'])('%s: fn jacobian (f32) agrees with the f64 Jacobian at random points', async (name) => {
+    const model = compileUserModel(read(name));
+    const jac = userJacobian(model)!;
+    const S = model.state.length;
+    const N = model.params.length;
+    const points = 256;
+    let random = 777;
+    const next = () => ((random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const inputs = new Float32Array(points * (S + N));
+    for (let k = 0; k < points; k++) {
+      for (let d = 0; d < S; d++) inputs[k * (S + N) + d] = 4 * next() - 2;
+      model.params.forEach((p, q) => {
+        // Each parameter inside its range (choices: every option), derived initial conditions derived.
+        const v = p.kind === 'choice' ? k % p.options.length : p.default === 'derived' ? -1e30 : p.min + (Math.min(p.max, p.min + 5) - p.min) * next();
+        inputs[k * (S + N) + S + q] = v;
+      });
+    }
+    const body = `  let J = jacobian(y, P);\n  for (var e = 0u; e < ${S * S}u; e++) {\n    out(e, J[e]);\n  }`;
+    const gpu = await withErrorScopes(device!, () => evaluateWgsl(device!, model, jac.wgsl, body, inputs, S * S));
+    const J = new Float64Array(S * S);
+    for (let k = 0; k < points; k++) {
+      jac.evaluate(Float64Array.from(inputs.subarray(k * (S + N), k * (S + N) + S)), Float64Array.from(inputs.subarray(k * (S + N) + S, (k + 1) * (S + N))), J);
+      for (let e = 0; e < S * S; e++) expect(Math.abs(gpu[k * S * S + e] - J[e]), `point ${k} entry ${e}`).toBeLessThan(1e-4 * (1 + Math.abs(J[e])));
+    }
   });
 });
