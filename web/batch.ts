@@ -7,6 +7,8 @@ import { requestSweepDevice, WebGpuUnavailableError } from '../src/engine/device
 import { DeviceLostError, runSweepGpu, type Checkpoint, type SweepProgress } from '../src/engine/gpu-runner.js';
 import type { SweepResult } from '../src/engine/result.js';
 import { parseSpec, SpecError } from '../src/sweep/spec.js';
+// The CLI sends a model file's contents as a spec's model.
+import '../src/user-model/accept.js';
 import { runRefinedGpu } from '../src/refine/runners.js';
 import { packRefined } from '../src/refine/pack.js';
 import { base64 } from '../src/export/base64.js';

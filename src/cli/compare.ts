@@ -7,6 +7,7 @@ import { usageError } from './errors.js';
 import { kFigureScale } from './outputs.js';
 import { runInBrowser, type RunOptions } from './run.js';
 import { checkGridFits, positive, readJson, type Job } from './specs.js';
+import { withModelFile } from './model-files.js';
 
 /**
  * What `compare` was given: two spec files (A.json B.json), one compare file ({ a, b, title? }),
@@ -24,11 +25,14 @@ export function loadCompare(files: string[], presetId?: string, nText?: string):
     input = n === undefined ? preset.spec : compareAtResolution(preset.spec, n);
     source = `compare preset ${presetId}`;
   } else if (files.length === 2) {
-    input = { a: readJson(files[0]), b: readJson(files[1]) };
+    input = { a: withModelFile(readJson(files[0]), files[0]), b: withModelFile(readJson(files[1]), files[1]) };
     source = `${files[0]} vs ${files[1]}`;
   } else if (files.length === 1) {
     input = readJson(files[0]);
     source = files[0];
+    // Either side may name a model file, relative to the compare file.
+    const both = input as { a?: unknown; b?: unknown } | null;
+    if (typeof both === 'object' && both !== null) input = { ...both, a: withModelFile(both.a, files[0]), b: withModelFile(both.b, files[0]) };
   } else {
     throw usageError(`compare: expected A.json B.json, one file holding { a, b }, or --preset ID (got ${files.length} files)`);
   }

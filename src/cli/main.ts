@@ -5,6 +5,7 @@ import { runInterruptTasks } from './cleanup.js';
 import { CliError, kExit } from './errors.js';
 import { modelsJson, modelsText } from './models.js';
 import { loadSpecFiles, presetJob, withRefine, withTimelapse } from './specs.js';
+import { readModelFile } from './model-files.js';
 
 // Vite and puppeteer load only for commands that start a browser: `models` and usage errors stay quick.
 const runJobs: typeof import('./run.js').runJobs = async (...a) => (await import('./run.js')).runJobs(...a);
@@ -73,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--tile <I/N>', 'run only row band I (0-based) of N')
     .option('--n <N>', 'grid points on each axis instead of the preset\'s')
     .option('--t-end <T>', 'integrate to this flow time instead of the preset\'s')
+    .option('--model <file>', 'a model file whose presets to look in (README "Your own model")')
     .option(kRefineFlag, kRefineHelp)
     .option(kTimelapseFlag, kTimelapseHelp)
     .option('--video-size <WxH>', kVideoSizeHelp)
@@ -83,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--quiet', 'no progress and no summary')
     .option('--force', 'replace an existing output folder')
     .action(async (ref: string, o) => {
-      const job = withTimelapse(withRefine(presetJob(ref, { n: o.n, tEnd: o.tEnd }), o.refine), o.timelapse);
+      const job = withTimelapse(withRefine(presetJob(ref, { n: o.n, tEnd: o.tEnd }, o.model ? [readModelFile(o.model)] : []), o.refine), o.timelapse);
       await runJobs([job], { ...o, out: o.out ?? `${job.preset!.model}-${job.preset!.id}` });
     });
 
@@ -101,8 +103,10 @@ export async function main(argv: string[]): Promise<number> {
   program.command('models')
     .description('list every model with parameters, initial conditions, symbols, defaults, ranges, legend and presets')
     .option('--json', 'machine-readable')
-    .action((o: { json?: boolean }) => {
-      process.stdout.write((o.json ? modelsJson() : modelsText()) + '\n');
+    .option('--model <file...>', 'also list these model files (README "Your own model"), after checking them')
+    .action((o: { json?: boolean; model?: string[] }) => {
+      const files = (o.model ?? []).map((path) => ({ path, model: readModelFile(path).model }));
+      process.stdout.write((o.json ? modelsJson(files) : modelsText(files)) + '\n');
     });
 
   program.command('merge')

@@ -6,8 +6,8 @@ import { kSettleDefaults } from '../sweep/spec.js';
 /** The model's early-exit test: its own rule, or the generic settle test (src/engine/settle.ts). */
 const settleText = (m: Model) => m.settle?.description ?? `generic: ‖f(y)‖∞ ≤ tol·‖y‖∞ held from t₀ to (1 + hold)·t₀ (tol ${kSettleDefaults.tol}, hold ${kSettleDefaults.hold})`;
 
-/** Everything `collapse-atlas models --json` prints about one model. */
-export function describeModel(m: Model) {
+/** Everything `collapse-atlas models --json` prints about one model; `ref` is what a spec's `model` names it by (a model file: its path). */
+export function describeModel(m: Model, ref: string = m.id) {
   const param = (p: Param) =>
     p.kind === 'choice'
       ? { id: p.id, symbol: p.symbol, label: p.label, description: p.description, kind: p.kind, options: p.options, default: p.default }
@@ -26,7 +26,7 @@ export function describeModel(m: Model) {
     legend: m.classes.map((id) => ({ code: CLASSES[id].code, id, label: CLASSES[id].label, color: CLASSES[id].color })),
     defaults: { integrator: { method: 'rk4', ...m.defaults }, settle: { ...kSettleDefaults } },
     settleRule: settleText(m),
-    presets: m.presets.map((p) => ({ id: `${m.id}/${p.id}`, title: p.title, caption: p.caption, spec: { model: m.id, ...p.spec } })),
+    presets: m.presets.map((p) => ({ id: `${m.id}/${p.id}`, title: p.title, caption: p.caption, spec: { model: ref, ...p.spec } })),
   };
 }
 
@@ -36,11 +36,25 @@ function paramLine(p: Param): string {
   return `    ${p.id} (${p.symbol}): ${p.label}; default ${def}, range [${p.min}, ${p.max}] ${p.scale}${p.units ? `, ${p.units}` : ''}`;
 }
 
-export function modelsText(): string {
+/** A model given with `--model FILE`, listed after the built-in ones. */
+export interface ListedFile {
+  path: string;
+  model: Model;
+}
+
+function citationLine(m: Model): string | undefined {
+  const c = m.citation;
+  if (!c.authors && !c.title) return undefined;
+  return `  ${[c.authors, `"${c.title}"`, c.venue, c.arxiv ? `arXiv:${c.arxiv}` : ''].filter(Boolean).join(', ')}`;
+}
+
+export function modelsText(files: readonly ListedFile[] = []): string {
   const out: string[] = [];
-  for (const m of models) {
-    out.push(`${m.id}: ${m.title}${m.status === 'reconstruction' ? '  [reconstruction]' : ''}`);
-    out.push(`  ${m.citation.authors}, "${m.citation.title}", ${m.citation.venue}, arXiv:${m.citation.arxiv}`);
+  for (const m of [...models, ...files.map((f) => f.model)]) {
+    const file = files.find((f) => f.model === m);
+    out.push(`${m.id}: ${m.title}${m.status === 'reconstruction' ? '  [reconstruction]' : ''}${file ? `  [model file ${file.path}]` : ''}`);
+    const cite = citationLine(m);
+    if (cite) out.push(cite);
     out.push('  parameters:', ...m.params.filter((p) => p.role === 'param').map(paramLine));
     out.push('  initial conditions:', ...m.params.filter((p) => p.role === 'initial').map(paramLine));
     out.push(`  state: ${m.state.map((s) => `${s.id} (${s.symbol})`).join(', ')}`);
@@ -54,4 +68,5 @@ export function modelsText(): string {
   return out.join('\n');
 }
 
-export const modelsJson = () => JSON.stringify(models.map(describeModel), null, 2);
+export const modelsJson = (files: readonly ListedFile[] = []) =>
+  JSON.stringify([...models.map((m) => describeModel(m)), ...files.map((f) => ({ ...describeModel(f.model, f.path), file: f.path }))], null, 2);

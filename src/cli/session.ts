@@ -83,7 +83,7 @@ export class BrowserSession {
         cacheDir: join(this.scratchDir(), 'vite'),
         logLevel: 'error',
         clearScreen: false,
-        optimizeDeps: { noDiscovery: true, include: ['zod', 'webgpu-utils', '@petamoriken/float16'] },
+        optimizeDeps: { noDiscovery: true, include: ['zod', 'webgpu-utils', '@petamoriken/float16', 'mathjs'] },
         server: { host: 'localhost', port: 0, strictPort: false, hmr: false, watch: null, fs: { allow: [kRepoRoot] } },
       });
       await this.server.listen();

@@ -4,8 +4,11 @@ import { basename, extname } from 'node:path';
 import { echo, parseSpec, specToJson, SpecError, type ResolvedSpec } from '../sweep/spec.js';
 import type { RowBand } from '../engine/tiling.js';
 import { getModel } from '../models/registry.js';
-import { cellMetrics } from '../models/types.js';
+import { cellMetrics, type Model } from '../models/types.js';
 import { usageError } from './errors.js';
+import { withModelFile } from './model-files.js';
+// Specs given to the CLI may hold or name a model file.
+import '../user-model/accept.js';
 
 /** One sweep of a CLI call: where its spec came from and the subfolder it writes to. */
 export interface Job {
@@ -46,7 +49,7 @@ export function loadSpecFiles(files: string[]): Job[] {
     if (list.length === 0) throw usageError(`${file}: the array holds no spec`);
     list.forEach((input, k) => {
       const source = Array.isArray(json) ? `${file}[${k}]` : file;
-      jobs.push({ name: Array.isArray(json) ? `${stem}-${k + 1}` : stem, source, spec: parseOrExit(specOf(input), source) });
+      jobs.push({ name: Array.isArray(json) ? `${stem}-${k + 1}` : stem, source, spec: parseOrExit(withModelFile(specOf(input), file), source) });
     });
   }
   const seen = new Map<string, string>();
@@ -113,9 +116,10 @@ export function positive(flag: string, text: string | undefined, integer: boolea
 }
 
 /** `MODEL/PRESET` → the preset's spec, as a job writing to --out itself. */
-export function presetJob(ref: string, overrides: PresetOverrides = {}): Job {
+export function presetJob(ref: string, overrides: PresetOverrides = {}, userModels: ReadonlyArray<{ file: object; model: Model }> = []): Job {
   const [modelId, presetId, extra] = ref.split('/');
-  const model = modelId ? getModel(modelId) : undefined;
+  const user = userModels.find((u) => u.model.id === modelId);
+  const model = user?.model ?? (modelId ? getModel(modelId) : undefined);
   if (!model || !presetId || extra !== undefined) {
     throw usageError(`preset: expected MODEL/PRESET, e.g. tian-l2/weight-decay-threshold (got "${echo(ref)}"); \`collapse-atlas models\` lists them`);
   }
@@ -124,7 +128,7 @@ export function presetJob(ref: string, overrides: PresetOverrides = {}): Job {
   const n = positive('--n', overrides.n, true);
   const tEnd = positive('--t-end', overrides.tEnd, false);
   const spec = {
-    model: model.id,
+    model: user?.file ?? model.id,
     ...preset.spec,
     x: { ...preset.spec.x, n: n ?? preset.spec.x.n },
     y: { ...preset.spec.y, n: n ?? preset.spec.y.n },

@@ -32,9 +32,10 @@ const runFigures = z.record(z.string(), rate);
 
 export const manifestSchema = z.object({
   /** The spec as parseSpec accepts it back; parseSpec checks it field by field. */
-  spec: z.looseObject({ model: z.string() }),
+  // `model`: a built-in model's id, or a user model's whole model file (README "Your own model").
+  spec: z.looseObject({ model: z.union([z.string(), z.looseObject({})]) }),
   model: z.object({
-    id: z.string(), title: z.string(), status: z.enum(['paper', 'reconstruction']), version: z.number(),
+    id: z.string(), title: z.string(), status: z.enum(['paper', 'reconstruction', 'user']), version: z.number(),
     citation: z.object({ authors: z.string(), title: z.string(), venue: z.string(), arxiv: z.string() }),
   }),
   legend: z.array(z.object({ code: count, id: z.string(), label: z.string(), color: z.string() })),

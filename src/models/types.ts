@@ -181,8 +181,8 @@ export interface Model {
   variant?: string;
   title: string;
   citation: { authors: string; title: string; venue: string; arxiv: string };
-  /** `reconstruction` models must say so in every UI and output. */
-  status: 'paper' | 'reconstruction';
+  /** `reconstruction` models must say so in every UI and output; `user`: compiled from a model file (src/user-model/). */
+  status: 'paper' | 'reconstruction' | 'user';
   /** Short honesty note shown next to the title (what is the paper's, what is derived). */
   note: string;
   /** Incremented when the equations or classification change; written to manifests. */

@@ -7,6 +7,8 @@ import { SpecError, type ResolvedAxis, type ResolvedIntegrator, type ResolvedRef
 
 // The resolved spec lives one layer down (the runners take it); the spec's users import it from here.
 export { SpecError, axisValues, cellValues, type ResolvedAxis, type ResolvedIntegrator, type ResolvedRefine, type ResolvedSettle, type ResolvedSpec, type ResolvedTimelapse, type ResolvedUncertainty } from '../engine/resolved-spec.js';
+import { echo, formatZodIssue } from '../util/messages.js';
+import { modelFileCompiler, modelFileOf } from '../user-model/sources.js';
 
 /**
  * Sweep specs: the JSON shape shared by the engine, the explorer's export and the batch runner.
@@ -25,7 +27,8 @@ const axisShape = z.strictObject({
 const valueShape = z.record(z.string(), z.union([z.number(), z.string()]));
 
 const specShape = z.strictObject({
-  model: z.string(),
+  // A built-in model's id, or a model file's contents (src/user-model/schema.ts); checked in parseSpec.
+  model: z.unknown(),
   params: valueShape.optional(),
   initial: valueShape.optional(),
   x: axisShape,
@@ -70,35 +73,7 @@ function fmt(v: number): string {
   return String(v);
 }
 
-/** Longest user-given text a message repeats: a 10 MB model name is not echoed whole. */
-const kEchoChars = 60;
-
-/** A user-given string for a message, clipped to kEchoChars with the full length said. */
-export function echo(text: string): string {
-  return text.length <= kEchoChars ? text : `${text.slice(0, kEchoChars)}… (${text.length} characters)`;
-}
-
-/** What a JSON value is, in words a user recognises (`null`, `Infinity`, `an array`). */
-function kindOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'number' && !Number.isFinite(v)) return `${v} (beyond the largest double, 1.8e308)`;
-  if (typeof v === 'string') return `"${echo(v)}"`;
-  return typeof v === 'object' ? 'an object' : typeof v === 'boolean' ? String(v) : typeof v;
-}
-
-/** A zod issue as `path: what is wrong`, in the words of the messages above. */
-export function formatZodIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map((k) => echo(String(k))).join('.') || 'spec';
-  if (issue.code === 'unrecognized_keys') return `${path}: unknown field "${echo(issue.keys[0])}"`;
-  if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return `${path}: required`;
-    const want = issue.expected === 'number' ? 'a finite number' : issue.expected === 'object' ? 'an object' : issue.expected === 'string' ? 'a string' : issue.expected;
-    return `${path}: expected ${want}, got ${kindOf(issue.input)}`;
-  }
-  if (issue.code === 'invalid_value') return `${path}: must be one of ${issue.values.map(String).join(', ')}`;
-  return `${path}: ${issue.message}`;
-}
+export { echo, formatZodIssue } from '../util/messages.js';
 
 function findParam(model: Model, id: string): Param | undefined {
   return model.params.find((p) => p.id === id);
@@ -144,8 +119,13 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
   const parsed = specShape.safeParse(input, { reportInput: true });
   if (!parsed.success) throw new SpecError(formatZodIssue(parsed.error.issues[0]));
   const spec = parsed.data;
-  const model = available.find((m) => m.id === spec.model);
-  if (!model) throw new SpecError(`model: unknown model "${echo(spec.model)}" (known: ${available.map((m) => m.id).join(', ')})`);
+  const given = spec.model;
+  if (given === undefined) throw new SpecError('model: required');
+  if (typeof given !== 'string' && (typeof given !== 'object' || given === null || Array.isArray(given))) {
+    throw new SpecError(`model: expected a model id or a model file's contents (an object), got ${given === null ? 'null' : Array.isArray(given) ? 'an array' : typeof given}`);
+  }
+  const model = typeof given === 'string' ? available.find((m) => m.id === given) : userModel(given as Record<string, unknown>);
+  if (!model) throw new SpecError(`model: unknown model "${echo(given as string)}" (known: ${available.map((m) => m.id).join(', ')})`);
 
   const x = resolveAxis(model, 'x', spec.x);
   const y = resolveAxis(model, 'y', spec.y);
@@ -300,6 +280,19 @@ function resolveUncertainty(raw: z.infer<typeof uncertaintyShape> | false | unde
   return { tighten, f64 };
 }
 
+/** A model file's contents compiled, its problems (UserModelError.issues) as SpecErrors under `model.`. */
+function userModel(file: Record<string, unknown>): Model {
+  const compile = modelFileCompiler();
+  if (!compile) throw new SpecError('model: model files are not accepted here (only a built-in model id)');
+  try {
+    return compile(file);
+  } catch (e) {
+    const issues = (e as { issues?: Array<{ path: string; message: string }> }).issues;
+    if (issues) throw new SpecError(issues.map((i) => `model.${i.path}: ${i.message}`).join('\n'));
+    throw e;
+  }
+}
+
 /** The concrete model of a family for these values (the model itself when it is not a family). */
 function instantiate(family: Model, values: Float64Array): Model {
   if (!family.instantiate) return family;
@@ -310,7 +303,7 @@ function instantiate(family: Model, values: Float64Array): Model {
 }
 
 /** The spec back as plain JSON with every default filled in (for manifests and URLs). */
-export function specToJson(spec: ResolvedSpec): SweepSpecInput & { integrator: { method: string; dt: number; tEnd: number } } {
+export function specToJson(spec: ResolvedSpec): SweepSpecInput & { model: string | Record<string, unknown>; integrator: { method: string; dt: number; tEnd: number } } {
   const params: Record<string, number | string> = {};
   const initial: Record<string, number | string> = {};
   spec.model.params.forEach((p, k) => {
@@ -322,7 +315,8 @@ export function specToJson(spec: ResolvedSpec): SweepSpecInput & { integrator: {
   const axis = (a: ResolvedAxis) => ({ param: a.param, min: a.min, max: a.max, n: a.n, scale: a.scale });
   const { method, dt, tEnd, adaptive, rtol, atol, dtMin, dtMax, steps } = spec.integrator;
   const integrator = adaptive ? { method, dt, tEnd, rtol, atol, dtMin, dtMax, maxSteps: steps } : { method, dt, tEnd, ...(isAdaptive(tableauOf(method)) ? { adaptive: false } : {}) };
-  const base = { model: spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator, settle: spec.settle === false ? false as const : { ...spec.settle } };
+  // A user model travels as its model file, so that the spec runs again anywhere (the page, a manifest).
+  const base = { model: modelFileOf(spec.model) ?? spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator, settle: spec.settle === false ? false as const : { ...spec.settle } };
   const out = spec.timelapse ? { ...base, timelapse: { frames: spec.timelapse.frames, from: spec.timelapse.from } } : base;
   if (!spec.refine) return out;
   const { coarse, verify, seed, uncertainty } = spec.refine;

@@ -114,7 +114,7 @@ describe('grid export', () => {
     };
     expect(issue({ ...good, timings: { ...good.timings, ms: '12' } })).toBe('timings.ms: expected a finite number, got "12"');
     expect(issue({ ...good, legend: [{ ...good.legend[0], color: undefined }] })).toBe('legend.0.color: required');
-    expect(issue({ ...good, model: { ...good.model, status: 'guess' } })).toBe('model.status: must be one of paper, reconstruction');
+    expect(issue({ ...good, model: { ...good.model, status: 'guess' } })).toBe('model.status: must be one of paper, reconstruction, user');
     expect(issue({ ...good, counts: { collapsed: -1 } })).toMatch(/^counts\.collapsed: Too small: expected number to be >=0$/);
     expect(issue({ ...good, package: undefined })).toBe('package: required');
   });
