@@ -24,7 +24,7 @@ try {
   await page.evaluate(() => {
     const w = window as unknown as { __longTasks: number[] };
     w.__longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => { w.__longTasks.push(e.duration); })).observe({ type: 'longtask', buffered: false });
   });
   const rows: Array<{ firstFrame: number; coarseDone: number; fullFrame: number; longest: number; longTasks: number; mStepsPerS: number }> = [];
   for (let k = 0; k < repeats; k++) {

@@ -76,7 +76,7 @@ function sweepFor(model: Model, log2Cells: number, steps: number, structural: Re
 
 function printTable(rows: string[][]): void {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  console.log('\n' + rows.map((r) => r.map((v, c) => v.padEnd(widths[c])).join('  ')).join('\n') + '\n');
+  console.log(`\n${rows.map((r) => r.map((v, c) => v.padEnd(widths[c])).join('  ')).join('\n')}\n`);
 }
 
 if (section === 'refine') {

@@ -3,10 +3,10 @@
  * through `window.collapseAtlasBatch` (see src/cli/protocol.ts). It only runs the engine and
  * rasterises figures; parsing, file formats and figures are built in Node from the same src/ code.
  */
-import { requestSweepDevice, WebGpuUnavailableError } from '../src/engine/device.js';
+import { requestSweepDevice, WebGpuUnavailableError, type SweepDevice } from '../src/engine/device.js';
 import { DeviceLostError, runSweepGpu, type Checkpoint, type SweepProgress } from '../src/engine/gpu-runner.js';
 import type { SweepResult } from '../src/engine/result.js';
-import { parseSpec, SpecError } from '../src/sweep/spec.js';
+import { parseSpec, SpecError, type ResolvedSpec } from '../src/sweep/spec.js';
 // The CLI sends a model file's contents as a spec's model.
 import '../src/user-model/accept.js';
 import { runRefinedGpu } from '../src/refine/runners.js';
@@ -42,7 +42,7 @@ function keep(result: SweepResult, webm?: Uint8Array): Record<PageArray, number>
 }
 
 async function run(req: PageRunRequest): Promise<PageRunReply> {
-  let spec;
+  let spec: ResolvedSpec;
   try {
     spec = parseSpec(req.spec);
   } catch (e) {
@@ -52,7 +52,7 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
   let deviceMs = 0;
   for (let attempt = 0; ; attempt++) {
     const t0 = performance.now();
-    let opened;
+    let opened: SweepDevice;
     try {
       opened = await requestSweepDevice(navigator.gpu);
     } catch (e) {

@@ -106,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--model <file...>', 'also list these model files (README "Your own model"), after checking them')
     .action((o: { json?: boolean; model?: string[] }) => {
       const files = (o.model ?? []).map((path) => ({ path, model: readModelFile(path).model }));
-      process.stdout.write((o.json ? modelsJson(files) : modelsText(files)) + '\n');
+      process.stdout.write(`${o.json ? modelsJson(files) : modelsText(files)}\n`);
     });
 
   program.command('merge')

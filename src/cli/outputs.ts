@@ -91,7 +91,7 @@ export async function writeResult(
       instanceStepsPerSecondKernel: instanceSteps / (run.kernelMs / 1000),
     },
   };
-  out.write(join(sub, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
+  out.write(join(sub, 'manifest.json'), `${JSON.stringify(m, null, 2)}\n`);
   return run;
 }
 

@@ -23,7 +23,7 @@ function send(message: Record<string, unknown>): void {
     (reaper.stdin as unknown as { unref(): void }).unref();
     reaper.stdin!.on('error', () => {});
   }
-  reaper.stdin!.write(JSON.stringify(message) + '\n');
+  reaper.stdin!.write(`${JSON.stringify(message)}\n`);
 }
 
 /** Deletes `path` if this process dies before calling the returned function. */

@@ -151,7 +151,7 @@ export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, 
     pageLoadMs: session.timings.pageLoadMs - before.pageLoadMs, deviceLosses: reply.deviceLosses, browserAttempts: attempts,
   }, (svg, w, h, s) => session.rasterise(svg, w, h, s));
   const cells = (tile ? tile.rows.end - tile.rows.start : r.ny) * r.nx;
-  if (!opts.quiet) process.stdout.write(summary(label, r, cells, figures, tile?.rows) + '\n');
+  if (!opts.quiet) process.stdout.write(`${summary(label, r, cells, figures, tile?.rows)}\n`);
   return r;
 }
 

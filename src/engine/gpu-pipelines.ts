@@ -90,7 +90,10 @@ export function workgroupSizeFor(device: GPUDevice, asked = 64): number {
 export function getSweepPipelines(device: GPUDevice, choice: KernelChoice): Promise<SweepPipelines> {
   const wg = workgroupSizeFor(device, choice.workgroupSize);
   let perDevice = cache.get(device);
-  if (!perDevice) cache.set(device, (perDevice = new Map()));
+  if (!perDevice) {
+    perDevice = new Map();
+    cache.set(device, perDevice);
+  }
   const key = `${modelKey(choice.model)}/${choice.method}/${choice.adaptive ? 'adaptive' : 'fixed'}/${choice.axes.x},${choice.axes.y}/${wg}`;
   let entry = perDevice.get(key);
   if (!entry) {

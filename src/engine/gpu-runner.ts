@@ -252,7 +252,10 @@ function checkCellList(opts: GpuRunOptions, gridCells: number): void {
 }
 
 function copyClasses(result: SweepResult, tile: Tile, classes: Uint32Array): void {
-  if (tile.list) return scatter(result.classes, classes, tile.list, 1);
+  if (tile.list) {
+    scatter(result.classes, classes, tile.list, 1);
+    return;
+  }
   result.classes.set(classes.subarray(0, tile.cells), tile.rowOffset * result.nx);
 }
 

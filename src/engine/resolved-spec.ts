@@ -108,7 +108,7 @@ export function axisValues(a: Pick<ResolvedAxis, 'min' | 'max' | 'n' | 'scale'>)
   const out = new Float64Array(a.n);
   for (let i = 0; i < a.n; i++) {
     const f = i / (a.n - 1);
-    out[i] = a.scale === 'log' ? a.min * Math.pow(a.max / a.min, f) : a.min + f * (a.max - a.min);
+    out[i] = a.scale === 'log' ? a.min * (a.max / a.min) ** f : a.min + f * (a.max - a.min);
   }
   return out;
 }

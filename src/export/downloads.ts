@@ -34,7 +34,7 @@ export function npyExport(r: SweepResult, layer: LayerId): ExportFile {
 
 /** The manifest; its `spec` field is a sweep spec that parseSpec (and so the batch runner) accepts. */
 export function manifestExport(r: SweepResult, ctx: ManifestContext): ExportFile {
-  return { name: `${exportStem(r)}.manifest.json`, type: 'application/json', bytes: encoder.encode(JSON.stringify(manifest(r, ctx), null, 2) + '\n') };
+  return { name: `${exportStem(r)}.manifest.json`, type: 'application/json', bytes: encoder.encode(`${JSON.stringify(manifest(r, ctx), null, 2)}\n`) };
 }
 
 /** The publication figure's SVG (figure.ts); the page rasterises it to PNG. */

@@ -82,7 +82,7 @@ export function wrap(text: string, chars: number): string[] {
   return lines;
 }
 
-const text = (x: number, y: number, s: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}"${attrs ? ' ' + attrs : ''}>${esc(s)}</text>`;
+const text = (x: number, y: number, s: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}"${attrs ? ` ${attrs}` : ''}>${esc(s)}</text>`;
 
 /**
  * Scale for one axis whose domain covers whole cells: cell k is centred on the k-th axis value, so the
@@ -90,7 +90,7 @@ const text = (x: number, y: number, s: string, attrs = '') => `<text x="${x.toFi
  */
 function axisScale(a: ResolvedAxis, range: [number, number]) {
   if (a.scale === 'log') {
-    const r = Math.pow(a.max / a.min, 0.5 / (a.n - 1));
+    const r = (a.max / a.min) ** (0.5 / (a.n - 1));
     return scaleLog().domain([a.min / r, a.max * r]).range(range);
   }
   const h = (0.5 * (a.max - a.min)) / (a.n - 1);
@@ -146,7 +146,7 @@ function colorbar(range: MetricRange, x: number, y: number, h: number, id: strin
   out.push(`<defs><linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stops.join('')}</linearGradient></defs>`);
   const { metric } = range;
   const title = wrap(`${metric.symbol}: ${metric.label}`, 34).slice(0, 3);
-  title.forEach((line, n) => out.push(text(x, y - 26 - 15 * (title.length - 1 - n), line, 'class="colorbar-title" font-size="12" font-weight="bold"')));
+  title.forEach((line, n) => { out.push(text(x, y - 26 - 15 * (title.length - 1 - n), line, 'class="colorbar-title" font-size="12" font-weight="bold"')); });
   if (metric.units) out.push(text(x, y - 10, `units: ${metric.units}`, 'class="colorbar-units" font-size="11"'));
   out.push(`<rect class="colorbar" x="${x}" y="${y}" width="${w}" height="${h}" fill="url(#${id})" stroke="${ink.line}" stroke-width="0.5"/>`);
   const { lo, hi, log } = range.style;
@@ -205,7 +205,7 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
   out.push(text(x0, ty, specSummary(r).slice(0, 160), `class="summary" font-size="11" fill="${ink.muted}"`));
   if (model.status === 'reconstruction') {
     out.push(`<g class="badge"><rect x="${W - 132}" y="10" width="122" height="22" rx="4" fill="${kBadgeColor}"/>`);
-    out.push(text(W - 71, 25, 'reconstruction', 'font-size="12" font-weight="bold" fill="#ffffff" text-anchor="middle"') + '</g>');
+    out.push(`${text(W - 71, 25, 'reconstruction', 'font-size="12" font-weight="bold" fill="#ffffff" text-anchor="middle"')}</g>`);
   }
 
   out.push(`<defs><clipPath id="${id}-plot"><rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}"/></clipPath></defs>`);

@@ -65,7 +65,7 @@ export function gridCsv(r: SweepResult, rows: RowBand = allRows(r)): string {
       lines.push([xs[i], ys[j], CLASS_BY_CODE[r.classes[c]] ?? 'pending', ...state, ...values, ...(computed ? [computed[c]] : []), ...(uncertain ? [uncertain[c]] : [])].join(','));
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export interface ManifestContext {

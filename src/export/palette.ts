@@ -156,11 +156,11 @@ export function paletteData(palette: ClassPaletteId = 'default'): Float32Array<A
   const { kPendingColor: pending, kMissingColor: missing, kNotComputedColor: notComputed, kRampStart } = kPaletteSlots;
   const data = new Float32Array(4 * (kRampStart + kRampSize));
   const put = (slot: number, c: Rgb) => data.set([...c.map((v) => v / 255), 1], 4 * slot);
-  classRgb(palette).forEach((c, code) => put(code, c));
+  classRgb(palette).forEach((c, code) => { put(code, c); });
   put(pending, kPendingRgb);
   put(missing, kMissingRgb);
   put(notComputed, kNotComputedRgb);
-  kRamp.forEach((c, k) => put(kRampStart + k, c));
+  kRamp.forEach((c, k) => { put(kRampStart + k, c); });
   return data;
 }
 

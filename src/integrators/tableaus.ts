@@ -1,3 +1,4 @@
+// biome-ignore-all lint/correctness/noPrecisionLoss: Tsitouras' and Dormand–Prince's coefficients as published; the nearest double is meant.
 /**
  * Explicit Runge–Kutta methods as Butcher tableaus: named, validated data. The TS steppers
  * (stepper.ts, adaptive.ts) and their WGSL twins (shaders/integrators/erk4.wgsl, erk7.wgsl) run any
@@ -166,6 +167,6 @@ export function controllerOrder(t: Tableau): number {
 export function denseA(t: Tableau): number[] {
   const s = stages(t);
   const out = new Array<number>(s * s).fill(0);
-  t.a.forEach((row, i) => row.forEach((v, j) => (out[i * s + j] = v)));
+  t.a.forEach((row, i) => { row.forEach((v, j) => { (out[i * s + j] = v); }); });
   return out;
 }

@@ -58,7 +58,7 @@ async function probe(r: SweepResult, cells: Uint32Array, spec: ResolvedSpec, run
   const S = r.finalState.length / r.classes.length;
   const M = r.metrics.length / r.classes.length;
   const state = new Float64Array(cells.length * S);
-  cells.forEach((c, k) => state.set(r.finalState.subarray(c * S, c * S + S), k * S));
+  cells.forEach((c, k) => { state.set(r.finalState.subarray(c * S, c * S + S), k * S); });
   const metrics = Array.from(cells, (c) => Array.from(r.metrics.subarray(c * M, c * M + M)));
   const classes = Uint8Array.from(cells, (c) => r.classes[c]);
   const timings = { ...r.timings };

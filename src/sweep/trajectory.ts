@@ -28,7 +28,7 @@ export function sampleTimes(tEnd: number, maxPoints: number): Float64Array {
   const kept = new Set<number>([tEnd]);
   const first = tEnd * 1e-6;
   for (let k = 0; k < half; k++) {
-    kept.add(first * Math.pow(tEnd / first, k / (half - 1)));
+    kept.add(first * (tEnd / first) ** (k / (half - 1)));
     kept.add(((k + 1) * tEnd) / half);
   }
   return Float64Array.from([...kept].filter((t) => t <= tEnd).sort((a, b) => a - b));

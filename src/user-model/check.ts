@@ -48,7 +48,7 @@ function scan(text: string): Token[] {
   for (let i = 0; i < text.length; ) {
     const ch = text[i];
     if (!kAllowedChar.test(ch)) {
-      const hint = /[^\x00-\x7f]/.test(ch) ? ' (identifiers are ASCII letters, digits and _: write sigma, not σ)' : '';
+      const hint = ch.codePointAt(0)! > 0x7f ? ' (identifiers are ASCII letters, digits and _: write sigma, not σ)' : '';
       throw new ExprError(`"${ch}" is not allowed at column ${i + 1}${hint}`);
     }
     if (ch === '"') {

@@ -123,7 +123,7 @@ export function compileUserModel(input: unknown): Model {
   });
   // Declared before the other fields are checked, so that they can say why a readout is out of their reach;
   // a readout reads the state and the lets, not the other readouts.
-  readouts.forEach((r) => declare(r.path, r.id, { binding: r.binding, what: 'a readout', readout: true }));
+  readouts.forEach((r) => { declare(r.path, r.id, { binding: r.binding, what: 'a readout', readout: true }); });
 
   const initialState = file.state.map((s, i) => {
     const text = s.initial ?? (declared.get(`${s.id}0`)?.binding.kind === 'param' ? `${s.id}0` : undefined);

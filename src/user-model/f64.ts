@@ -68,7 +68,7 @@ const unary: Record<Exclude<FunctionName, 'atan2' | 'pow' | 'min' | 'max'>, (x: 
 
 /** pow with WGSL's domain: a^b for a ≥ 0 only. */
 export function powReal(a: number, b: number): number {
-  return a < 0 ? NaN : Math.pow(a, b);
+  return a < 0 ? NaN : a ** b;
 }
 
 /**

@@ -129,9 +129,9 @@ export function jacobianWgsl(state: readonly string[], entries: readonly Expr[][
   const roots = entries.flat();
   const lets = namedUses(roots).map((b) => `  let ${namedVar(b.name)} = ${wgslExpr(b.expr, powers)};`);
   const body: string[] = [];
-  entries.forEach((row, i) => row.forEach((e, j) => {
+  entries.forEach((row, i) => { row.forEach((e, j) => {
     if (!(e.k === 'num' && e.v === 0)) body.push(`  J[${i * S + j}] = ${wgslExpr(e, powers)};`);
-  }));
+  }); });
   const have = new Set([...modelText.matchAll(/fn umPowi_(\d+)\(/g)].map((m) => Number(m[1])));
   const helpers = [...powers].filter((m) => !have.has(m)).sort((a, b) => a - b).map(powiHelper);
   const fn = [`fn jacobian(y: State, P: Params) -> array<f32, ${S * S}> {`, ...lets, `  var J: array<f32, ${S * S}>;`, ...body, '  return J;', '}'].join('\n');

@@ -76,7 +76,7 @@ const cases: Array<[string, () => void, string | RegExp | (() => string)]> = [
   ['manifest legend colour missing', () => setManifest('t-1', { ...manifest('t-1'), legend: [{ ...manifest('t-1').legend[0], color: undefined }] }), 'merge: t-1/manifest.json: legend.0.color: required'],
   ['manifest model.status unknown', () => setManifest('t-0', { ...manifest('t-0'), model: { ...manifest('t-0').model, status: 'guess' } }), 'merge: t-0/manifest.json: model.status: must be one of paper, reconstruction, user'],
   ['manifest timings missing', () => setManifest('t-0', { ...manifest('t-0'), timings: undefined }), 'merge: t-0/manifest.json: timings: required'],
-  ['a spec the tiles share but parseSpec refuses', () => ['t-0', 't-1'].forEach((t) => setManifest(t, { ...manifest(t), spec: { ...manifest(t).spec, x: { ...manifest(t).spec.x, n: 1 } } })), 't-0/manifest.json: x.n: must be an integer ≥ 2 (got 1)'],
+  ['a spec the tiles share but parseSpec refuses', () => ['t-0', 't-1'].forEach((t) => { setManifest(t, { ...manifest(t), spec: { ...manifest(t).spec, x: { ...manifest(t).spec.x, n: 1 } } }); }), 't-0/manifest.json: x.n: must be an integer ≥ 2 (got 1)'],
 ];
 
 describe('fault catalogue: merge refuses broken tiles with exit 2, naming the file', () => {

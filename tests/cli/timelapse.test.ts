@@ -39,8 +39,9 @@ describe('collapse-atlas --timelapse', () => {
     expect(Array.from(frames.subarray(7 * 576))).toEqual(Array.from(classes));
     const m = manifestSchema.parse(JSON.parse(readFileSync(join(dir, 'whole', 'manifest.json'), 'utf8')));
     const spec = parseSpec(m.spec);
-    expect(spec.timelapse && spec.timelapse.frames).toBe(8);
-    expect(m.timelapse).toEqual({ frames: 8, times: spec.timelapse && spec.timelapse.times });
+    const tl = spec.timelapse as Exclude<typeof spec.timelapse, false>;
+    expect(tl.frames).toBe(8);
+    expect(m.timelapse).toEqual({ frames: 8, times: tl.times });
     expect(m.files).toContain('timelapse.npy');
     // The frames are the f64 runner's, up to cells decided right at a boundary.
     const f64 = runSweepCpu(spec).timelapse!.classes;

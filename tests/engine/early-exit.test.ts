@@ -136,7 +136,7 @@ describe.runIf(device)('steps', () => {
     }
     for (let k = 1; k < 4; k++) expect(errors[k]).toBeLessThan(errors[k - 1]);
     // Steps grow like rtol^(−1/5) for a fifth-order pair: ×10^(1/5) ≈ 1.6 per decade.
-    const growth = Math.pow(steps[3] / steps[0], 1 / 3);
+    const growth = (steps[3] / steps[0]) ** (1 / 3);
     expect(growth).toBeGreaterThan(1.3);
     expect(growth).toBeLessThan(2.2);
   });

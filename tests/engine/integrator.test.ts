@@ -37,7 +37,10 @@ describe('RK4 convergence order', () => {
       const y = integrateFixed(tableau, (y, out) => oscillator.rhs(y, P, out), oscillator.initialState(P), dt, steps);
       return Math.abs(y[0] - exactPosition({ omega: 1.3, x0: 1 }, steps * dt));
     });
-    for (const p of orders(errors)) expect(p).toBeGreaterThan(tableau.order - 0.1), expect(p).toBeLessThan(tableau.order + 0.1);
+    for (const p of orders(errors)) {
+      expect(p).toBeGreaterThan(tableau.order - 0.1);
+      expect(p).toBeLessThan(tableau.order + 0.1);
+    }
   });
 
   // In fixed-step mode for every tableau: the adaptive pairs (dp5, tsit5) with `adaptive: false`
@@ -76,7 +79,10 @@ describe('RK4 convergence order', () => {
       errors.push(Math.sqrt(squares / 12));
     }
     if (!adaptive) {
-      for (const p of orders(errors)) expect(p).toBeGreaterThan(tableau.order - 0.4), expect(p).toBeLessThan(tableau.order + 0.4);
+      for (const p of orders(errors)) {
+      expect(p).toBeGreaterThan(tableau.order - 0.4);
+      expect(p).toBeLessThan(tableau.order + 0.4);
+    }
       return;
     }
     // One least-squares slope of log error against log dt over the factor 2: the pairs' error

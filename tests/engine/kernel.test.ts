@@ -63,13 +63,15 @@ describe('buildKernel', () => {
       // each) follow: 128 + 2·1024.
       expect(view.arrayBuffer.byteLength).toBe(2176);
       const offset = (v: ArrayBufferView) => v.byteOffset;
+      // Nested views (an Axis is a record of views): typed loosely, read only by offset here.
+      // biome-ignore lint/suspicious/noExplicitAny: webgpu-utils types a struct's views as a union this test does not narrow
       const views = view.views as Record<string, any>;
       expect(offset(views.x.param)).toBe(0);
       expect(offset(views.x.max)).toBe(16);
       expect(offset(views.y.param)).toBe(32);
       expect(offset(views.y.max)).toBe(48);
       const scalars = ['rowOffset', 'cellCount', 'parity', 'listCapacity', 'stepCount', 'steps', 'dt', 'lastDt', 'tEnd', 'rtol', 'atol', 'dtMin', 'dtMax', 'settleOn', 'settleTol', 'settleHold', 'listed', 'frames', 'frameWords'];
-      scalars.forEach((name, k) => expect(offset(views[name]), name).toBe(52 + 4 * k));
+      scalars.forEach((name, k) => { expect(offset(views[name]), name).toBe(52 + 4 * k); });
       expect(offset(views.frameSteps)).toBe(128);
       expect(views.frameSteps.length).toBe(256);
       expect(offset(views.frameTimes)).toBe(1152);

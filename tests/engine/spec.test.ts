@@ -121,7 +121,7 @@ describe('sweep spec validation', () => {
   it('axis values follow the linear and log formulas', () => {
     expect(Array.from(axisValues({ min: 0, max: 1, n: 5, scale: 'linear' }))).toEqual([0, 0.25, 0.5, 0.75, 1]);
     const log = axisValues({ min: 0.01, max: 100, n: 5, scale: 'log' });
-    [0.01, 0.1, 1, 10, 100].forEach((v, i) => expect(log[i]).toBeCloseTo(v, 12));
+    [0.01, 0.1, 1, 10, 100].forEach((v, i) => { expect(log[i]).toBeCloseTo(v, 12); });
   });
 });
 

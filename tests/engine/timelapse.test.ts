@@ -97,6 +97,6 @@ describe('time-lapse: every cell\'s class at log-spaced flow times', () => {
     const gpu = await withErrorScopes(device!, () => runSweepGpu(device!, spec));
     const cpu = runSweepCpu(spec);
     expect(Array.from(gpu.timelapse!.classes)).toEqual(Array.from(cpu.timelapse!.classes));
-    expect(spec.timelapse && spec.timelapse.steps).toEqual([1, 2, 13, 71, 400]); // 0.4·1000^(k/4), rounded to whole steps (at least one)
+    expect((spec.timelapse as Exclude<typeof spec.timelapse, false>).steps).toEqual([1, 2, 13, 71, 400]); // 0.4·1000^(k/4), rounded to whole steps (at least one)
   });
 });

@@ -12,7 +12,9 @@ const oscY0 = () => oscillator.initialState(Float64Array.of(P.omega, P.x0));
 
 /** Logistic growth y' = r y (1 − y/K), exact y = K / (1 + (K/y0 − 1) e^{−rt}); tEnd = 9 is mid-transient. */
 const logistic = { r: 1, K: 1, y0: 1e-4, tEnd: 9 };
-const logisticRhs: Rhs = (y, out) => void (out[0] = logistic.r * y[0] * (1 - y[0] / logistic.K));
+const logisticRhs: Rhs = (y, out) => {
+  out[0] = logistic.r * y[0] * (1 - y[0] / logistic.K);
+};
 const logisticExact = (t: number) => logistic.K / (1 + (logistic.K / logistic.y0 - 1) * Math.exp(-logistic.r * t));
 
 /** The same pair run on its embedded weights alone: a plain fixed-step method of order embeddedOrder. */
@@ -48,11 +50,17 @@ describe.each(adaptive)('$name in fixed-step mode (RkStepper)', (t) => {
     });
 
   it('converges with order 5 on b', () => {
-    for (const p of orders(fixedErrors(t))) expect(p).toBeGreaterThan(4.7), expect(p).toBeLessThan(5.3);
+    for (const p of orders(fixedErrors(t))) {
+      expect(p).toBeGreaterThan(4.7);
+      expect(p).toBeLessThan(5.3);
+    }
   });
 
   it('converges with order 4 on the embedded weights bHat', () => {
-    for (const p of orders(fixedErrors(embedded(t)))) expect(p).toBeGreaterThan(3.7), expect(p).toBeLessThan(4.3);
+    for (const p of orders(fixedErrors(embedded(t)))) {
+      expect(p).toBeGreaterThan(3.7);
+      expect(p).toBeLessThan(4.3);
+    }
   });
 });
 

@@ -54,7 +54,7 @@ function fromLambdas(over: Record<string, number | string>, lambdas: number[], t
   const M = lambdas.length;
   const alpha = P[ix.predictorExponent];
   const y = model.initialState(P);
-  lambdas.forEach((l, m) => (y[m] = Math.log(l) / (2 * alpha)));
+  lambdas.forEach((l, m) => { (y[m] = Math.log(l) / (2 * alpha)); });
   const stepper = new RkStepper(rk4, y.length);
   for (let n = 0; n < Math.round(tEnd / dt); n++) {
     stepper.step((a, o) => model.rhs(a, P, o), y, dt);
@@ -81,16 +81,16 @@ describe('halvagal-isoloss closed-form times (E12) and the logistic solution', (
       expect(Math.abs(run({ modes: 1, lambda0: l, loss: 'isoloss-euclidean' }, 5).reach[0] - want[m])).toBeLessThan(0.01);
     });
     const iso = fromLambdas({ loss: 'isoloss-euclidean' }, lambda0s, 1, 0.001);
-    iso.lam.forEach((l, m) => expect(Math.abs(l - logistic(lambda0s[m], 1, 2, 1))).toBeLessThan(1e-10));
+    iso.lam.forEach((l, m) => { expect(Math.abs(l - logistic(lambda0s[m], 1, 2, 1))).toBeLessThan(1e-10); });
     // d logit λ/dt = λ'/(λ(1 − λ)) with λ' = 2αλ dℓ/dt, at t = 1 (λ* = 1).
     const logitRate = (r: ReturnType<typeof fromLambdas>) => {
       const dy = new Float64Array(r.y.length);
       r.model.rhs(r.y, r.P, dy);
       return r.lam.map((l, m) => (2 * dy[m]) / (1 - l));
     };
-    logitRate(iso).forEach((rate) => expect(rate).toBeCloseTo(2, 9));
+    logitRate(iso).forEach((rate) => { expect(rate).toBeCloseTo(2, 9); });
     const euc = logitRate(fromLambdas({}, lambda0s, 1, 0.001));
-    [0.02, 0.11, 0.575, 1.565].forEach((w, m) => expect(euc[m]).toBeCloseTo(w, 2));
+    [0.02, 0.11, 0.575, 1.565].forEach((w, m) => { expect(euc[m]).toBeCloseTo(w, 2); });
   });
 
   it('case 10 (α = 0.5): Euclidean [105.68, 13.28], IsoLoss [6.79, 4.39] = closed form with r = 2αη s21 = 1', () => {
@@ -122,7 +122,7 @@ describe('halvagal-isoloss cosine conservation laws (cases 3, 4)', () => {
     let drift = 0;
     const r = fromLambdas({ loss: 'cosine' }, lambda0s, 100, 0.005, (y) => (drift = Math.max(drift, Math.abs(sumF(y, 4, 1) - 0.76))));
     expect(drift).toBeLessThan(1e-8);
-    r.lam.forEach((l) => expect(l).toBeCloseTo(0.19, 8));
+    r.lam.forEach((l) => { expect(l).toBeCloseTo(0.19, 8); });
     // The explicit λ0 set is not log-spaced, so λ* (carried in the state) is set from it.
     const withRef = fromLambdas({ loss: 'cosine' }, lambda0s, 0, 0.01);
     withRef.y[withRef.y.length - 1] = Math.log(0.9 * 0.19) / 2;
@@ -140,7 +140,7 @@ describe('halvagal-isoloss cosine conservation laws (cases 3, 4)', () => {
     let drift = 0;
     const r = fromLambdas({ loss: 'isoloss-cosine' }, lambda0s, 50, 0.001, (y) => (drift = Math.max(drift, Math.abs(sumF(y, 4, 2) - 0.2926))));
     expect(drift).toBeLessThan(1e-8);
-    r.lam.forEach((l) => expect(l).toBeCloseTo(0.270463, 6));
+    r.lam.forEach((l) => { expect(l).toBeCloseTo(0.270463, 6); });
   });
 
   it('λ* of the cosine losses is the value the conservation law picks, for α ≠ 1 too', () => {
@@ -148,7 +148,7 @@ describe('halvagal-isoloss cosine conservation laws (cases 3, 4)', () => {
     const f0 = [0.04, 0.12, 0.36].map((l) => l ** 2); // f = λ^{1/α}
     expect(lambdaRef(P, 3)).toBeCloseTo(Math.sqrt((f0.reduce((s, f) => s + f ** 1.5, 0) / 3) ** (1 / 1.5)), 12);
     const r = fromLambdas({ loss: 'isoloss-cosine', predictorExponent: 0.5 }, [0.04, 0.12, 0.36], 400, 0.01);
-    r.lam.forEach((l) => expect(l).toBeCloseTo(lambdaRef(P, 3), 5));
+    r.lam.forEach((l) => { expect(l).toBeCloseTo(lambdaRef(P, 3), 5); });
   });
 });
 

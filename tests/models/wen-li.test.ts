@@ -170,7 +170,7 @@ describe('wen-li: classes, fixed points, overlays', () => {
           f(y, k);
           for (let d = 0; d < 4; d++) y[d] += 0.1 * k[d];
         }
-        y.forEach((v, d) => expect(Math.abs(v - fp.state[d]), `${fp.label} [${d}]`).toBeLessThan(1e-3));
+        y.forEach((v, d) => { expect(Math.abs(v - fp.state[d]), `${fp.label} [${d}]`).toBeLessThan(1e-3); });
       }
     }
   });

@@ -14,7 +14,8 @@ async function open(): Promise<SweepDevice | undefined> {
 }
 
 export function testDevice(): Promise<SweepDevice | undefined> {
-  return (shared ??= open());
+  shared ??= open();
+  return shared;
 }
 
 /** A fresh device of its own (for tests that destroy it). */

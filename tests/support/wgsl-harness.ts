@@ -62,6 +62,6 @@ ${body}
   await read.mapAsync(GPUMapMode.READ);
   const out = new Float32Array(read.getMappedRange().slice(0));
   read.unmap();
-  [input, output, read].forEach((b) => b.destroy());
+  [input, output, read].forEach((b) => { b.destroy(); });
   return out;
 }

@@ -65,7 +65,7 @@ describe('cellTrajectory', () => {
     expect(tr.outcome.steps).toBe(60_000);
     const stable = tian.fixedPoints(P).find((f) => f.stable && f.state[0] > 0)!;
     expect(stable.state[1]).toBeCloseTo((1 + Math.sqrt(1 - 4 * 0.04)) / 2, 12);
-    tr.states.forEach((s, d) => expect(s[last]).toBeCloseTo(stable.state[d], 6));
+    tr.states.forEach((s, d) => { expect(s[last]).toBeCloseTo(stable.state[d], 6); });
     expect(tr.states[1][0]).toBe(0.3); // p(0) = p0
   });
 
@@ -85,7 +85,7 @@ describe('cellTrajectory', () => {
     for (let k = 1; k < tr.t.length; k++) expect(tr.t[k]).toBeGreaterThan(tr.t[k - 1]);
     // It stopped near the fixed point the fixed-horizon run reaches.
     const stable = tian.fixedPoints(P).find((f) => f.stable && f.state[0] > 0)!;
-    tr.states.forEach((s, d) => expect(s[last]).toBeCloseTo(stable.state[d], 3));
+    tr.states.forEach((s, d) => { expect(s[last]).toBeCloseTo(stable.state[d], 3); });
   });
 
   it('an adaptive run (dp5) keeps the outcome of integrateCell, steps and tSettled included', () => {
@@ -115,7 +115,7 @@ describe('cellTrajectory', () => {
     const tr = cellTrajectory(oscillator, Float64Array.of(2, 1.5), { ...oscillatorRun({ method: 'rk4', dt: 0.001, tEnd: 20 }), maxPoints: 300 });
     expect(tr.t.length).toBeLessThanOrEqual(300);
     expect(tr.t[tr.t.length - 1]).toBe(20);
-    tr.t.forEach((t, k) => expect(tr.states[0][k]).toBeCloseTo(exactPosition({ omega: 2, x0: 1.5 }, t), 9));
+    tr.t.forEach((t, k) => { expect(tr.states[0][k]).toBeCloseTo(exactPosition({ omega: 2, x0: 1.5 }, t), 9); });
   });
 
   it('a diverged cell ends at its last finite state, where the runners latch it', () => {

@@ -75,7 +75,7 @@ function generator(random: () => number) {
       case 'neg': return { text: `-(${a.text})`, eval: (e, p) => -a.eval(e, p) };
       case 'sq': return { text: `(${a.text})^2`, eval: (e, p) => { const x = a.eval(e, p); return note(p, x * x); } };
       case 'cube': return { text: `(${a.text})^3`, eval: (e, p) => { const x = a.eval(e, p); return note(p, x * x * x); } };
-      case 'rpow': return { text: `abs(${a.text})^1.5`, eval: (e, p) => { const x = a.eval(e, p); if (Math.abs(x) < 1e-4) p.kink = true; return note(p, Math.pow(Math.abs(x), 1.5)); } };
+      case 'rpow': return { text: `abs(${a.text})^1.5`, eval: (e, p) => { const x = a.eval(e, p); if (Math.abs(x) < 1e-4) p.kink = true; return note(p, Math.abs(x) ** 1.5); } };
       case 'fn': {
         const f = pick(['sin', 'cos', 'tanh', 'atan', 'abs', 'sqrtabs', 'log1p', 'gauss']);
         const text = f === 'sqrtabs' ? `sqrt(abs(${a.text}))` : f === 'log1p' ? `log(1 + abs(${a.text}))` : f === 'gauss' ? `exp(-(${a.text})^2)` : `${f}(${a.text})`;
@@ -217,7 +217,7 @@ async function runHarness(dev: GPUDevice, code: string, inputs: Float32Array<Arr
   await read.mapAsync(GPUMapMode.READ);
   const out = new Float32Array(read.getMappedRange().slice(0));
   read.unmap();
-  [input, output, read].forEach((b) => b.destroy());
+  [input, output, read].forEach((b) => { b.destroy(); });
   return out;
 }
 
@@ -314,7 +314,7 @@ describe('generated code, fuzzed', () => {
         }
         // The class, where no rule or rate it reads is fragile (the rates come from f32 on the GPU).
         const probe: Probe = { magnitude: 0, fragile: false };
-        rules.forEach((r) => r.eval(env, probe));
+        rules.forEach((r) => { r.eval(env, probe); });
         if (!probe.fragile) expect(gpu[k * (kStates + 1) + kStates], `seed ${seed} point ${k} class`).toBe(CLASSES[model.classify(y, dy, P)].code);
       }
     }

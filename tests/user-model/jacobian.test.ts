@@ -29,7 +29,10 @@ describe('symbolic Jacobian of a model file', () => {
     const model = compileUserModel(read('tian-l2'));
     const jac = userJacobian(model)!;
     let random = 12345;
-    const next = () => ((random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+    const next = () => {
+      random = (random * 1103515245 + 12345) % 2 ** 31;
+      return (random / 2 ** 31) * 2 - 1;
+    };
     for (const target of [0, 1, 2]) {
       for (let k = 0; k < 20; k++) {
         const P = Float64Array.of(0.05 + 0.05 * next(), 0.5 + 0.5 * next(), 1.5 + next(), 0.5 + 0.4 * next(), 1 + 0.5 * next(), target, 0.3, -1e30, 0);
@@ -57,7 +60,10 @@ describe.runIf(device)('symbolic Jacobian in WGSL', () => {
     const N = model.params.length;
     const points = 256;
     let random = 777;
-    const next = () => ((random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const next = () => {
+      random = (random * 1103515245 + 12345) % 2 ** 31;
+      return random / 2 ** 31;
+    };
     const inputs = new Float32Array(points * (S + N));
     for (let k = 0; k < points; k++) {
       for (let d = 0; d < S; d++) inputs[k * (S + N) + d] = 4 * next() - 2;

@@ -99,7 +99,7 @@ describe('explorer inspector and export', () => {
       expect(shown.cls).toBe(CLASS_BY_CODE[code]);
       expect(ref.classCode).toBe(code);
       expect(shown.state).toHaveLength(model.state.length);
-      shown.state.forEach((v, d) => expect(v).toBeCloseTo(ref.state[d], 12));
+      shown.state.forEach((v, d) => { expect(v).toBeCloseTo(ref.state[d], 12); });
       expect(shown.tc).toBe(ref.collapseTime);
       expect(shown.ts).toBe(ref.tSettled);
       expect(shown.steps).toBe(ref.steps);

@@ -22,7 +22,7 @@ function toSlider(p: NumberParam, v: number): number {
 function fromSlider(p: NumberParam, k: number): number {
   if (p.integer) return k;
   const f = k / kSliderSteps;
-  const v = logSlider(p) ? p.min * Math.pow(p.max / p.min, f) : p.min + f * (p.max - p.min);
+  const v = logSlider(p) ? p.min * (p.max / p.min) ** f : p.min + f * (p.max - p.min);
   return Number(v.toPrecision(4));
 }
 

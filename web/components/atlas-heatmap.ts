@@ -109,7 +109,8 @@ export class AtlasHeatmap extends LitElement {
     if (canvas.width !== r.fine.nx || canvas.height !== r.fine.ny) [canvas.width, canvas.height] = [r.fine.nx, r.fine.ny];
     const started = performance.now();
     renderer.draw(r.fine, r.phase === 'done' ? undefined : r.coarse, this.metric, canvas.width, canvas.height, this.showComputed);
-    const paint = (this.lastPaint = { at: started, gpuMs: this.lastPaint.gpuMs });
+    this.lastPaint = { at: started, gpuMs: this.lastPaint.gpuMs };
+    const paint = this.lastPaint;
     void r.device.queue.onSubmittedWorkDone().then(() => (paint.gpuMs = performance.now() - started));
     const now = performance.now();
     if (r.version > 0) r.timeline.firstFrameAt ??= now;

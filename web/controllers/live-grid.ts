@@ -29,7 +29,7 @@ export function makeGrid(device: GPUDevice, spec: ResolvedSpec, from?: SweepResu
   return { nx, ny, recordSize, classes, records, computed };
 }
 
-export const destroyGrid = (g?: GridBuffers) => [g?.classes, g?.records, g?.computed].forEach((b) => b?.destroy());
+export const destroyGrid = (g?: GridBuffers) => [g?.classes, g?.records, g?.computed].forEach((b) => { b?.destroy(); });
 
 /** One refinement round into the grid the heatmap draws: painted classes, records (NaN where inherited), computed codes. */
 export function uploadRound(device: GPUDevice, grid: GridBuffers, classes: Uint8Array, result: SweepResult, computed: Uint8Array): void {

@@ -121,7 +121,8 @@ export class SweepController implements ReactiveController {
    */
   start(view: ResolvedSpec): void {
     this.abort?.abort(new Error('superseded by a new sweep'));
-    const abort = (this.abort = new AbortController());
+    const abort = new AbortController();
+    this.abort = abort;
     const old = this.run;
     const coarseSpec = coarseOf(view);
     const spec = view.refine || view.timelapse ? view : parseSpec({ ...specToJson(view), timelapse: { frames: kExplorerFrames } }, [view.model]);

@@ -53,7 +53,10 @@ export class TimelapseController implements ReactiveController {
   }
 
   toggle(run: LiveRun | undefined): void {
-    if (this.playing) return this.pause();
+    if (this.playing) {
+      this.pause();
+      return;
+    }
     const times = this.times(run);
     if (!times) return;
     // From the start when at the end, as a video player does.
