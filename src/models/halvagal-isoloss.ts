@@ -163,7 +163,10 @@ function instantiate(P: ParamVector): Model {
   const ema = emaOf(P);
   const key = `${M}/${ema}`;
   let model = cache.get(key);
-  if (!model) cache.set(key, (model = sized(M, ema)));
+  if (!model) {
+    model = sized(M, ema);
+    cache.set(key, model);
+  }
   return model;
 }
 
