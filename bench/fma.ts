@@ -8,7 +8,10 @@ export async function fmaFlops(device: GPUDevice, invocations = 1 << 18, iterati
     compute: { module, entryPoint: 'main', constants: { kIterations: iterations, kWorkgroupSize: 64 } },
   });
   const sink = device.createBuffer({ size: 4 * invocations, usage: GPUBufferUsage.STORAGE });
-  const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: sink } }] });
+  const bindGroup = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [{ binding: 0, resource: { buffer: sink } }],
+  });
   const run = async () => {
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();

@@ -23,8 +23,17 @@ export interface PresetBenchOptions {
 function specAt(model: Model, preset: Preset, n: number, fixedHorizon: boolean): SweepSpecInput {
   const s = preset.spec;
   const fixed = preset.fixedHorizon;
-  const integrator = fixedHorizon && fixed ? { ...s.integrator, method: fixed.method, dt: fixed.dt, rtol: undefined, atol: undefined } : s.integrator;
-  return { model: model.id, params: s.params, initial: s.initial, x: { ...s.x, n }, y: { ...s.y, n }, integrator, settle: fixedHorizon ? false : s.settle };
+  const integrator =
+    fixedHorizon && fixed ? { ...s.integrator, method: fixed.method, dt: fixed.dt, rtol: undefined, atol: undefined } : s.integrator;
+  return {
+    model: model.id,
+    params: s.params,
+    initial: s.initial,
+    x: { ...s.x, n },
+    y: { ...s.y, n },
+    integrator,
+    settle: fixedHorizon ? false : s.settle,
+  };
 }
 
 /** Cells whose class differs, split into those next to a class change (8-neighbourhood) and the rest. */
@@ -52,7 +61,20 @@ function differing(a: SweepResult, b: SweepResult): { near: number; away: number
 }
 
 export async function benchPresets(device: GPUDevice, models: readonly Model[], opts: PresetBenchOptions): Promise<string[][]> {
-  const rows = [['preset', 'method', 'cells', 'fixed steps', 'early steps', 'ratio', 'fixed wall s', 'early wall s', 'speed-up', `differ @${opts.fixedN}² (near/away)`]];
+  const rows = [
+    [
+      'preset',
+      'method',
+      'cells',
+      'fixed steps',
+      'early steps',
+      'ratio',
+      'fixed wall s',
+      'early wall s',
+      'speed-up',
+      `differ @${opts.fixedN}² (near/away)`,
+    ],
+  ];
   for (const model of models) {
     for (const preset of model.presets) {
       const key = `${model.id}/${preset.id}`;
@@ -63,15 +85,24 @@ export async function benchPresets(device: GPUDevice, models: readonly Model[], 
       const fixedSmall = parseSpec(specAt(model, preset, opts.fixedN, true));
       await runSweepGpu(device, parseSpec(specAt(model, preset, 2, true)));
       const f = await runSweepGpu(device, fixedSmall, { budgetMs: 200 });
-      const eSmall = opts.fixedN === opts.n ? e : await runSweepGpu(device, parseSpec(specAt(model, preset, opts.fixedN, false)), { budgetMs: 200 });
+      const eSmall =
+        opts.fixedN === opts.n ? e : await runSweepGpu(device, parseSpec(specAt(model, preset, opts.fixedN, false)), { budgetMs: 200 });
       const scale = (opts.n / opts.fixedN) ** 2;
       const fixedSteps = f.timings.instanceSteps * scale;
       const fixedWall = (f.timings.ms / 1000) * scale;
       const d = differing(eSmall, f);
       rows.push([
-        key, early.integrator.adaptive ? `${early.integrator.method} rtol ${early.integrator.rtol}` : `${early.integrator.method} dt ${early.integrator.dt}`,
-        `${opts.n}²`, fixedSteps.toExponential(2), e.timings.instanceSteps.toExponential(2), (fixedSteps / e.timings.instanceSteps).toFixed(0),
-        `${fixedWall.toFixed(1)}${scale === 1 ? '' : ' (scaled)'}`, (e.timings.ms / 1000).toFixed(2), `${(fixedWall / (e.timings.ms / 1000)).toFixed(0)}×`,
+        key,
+        early.integrator.adaptive
+          ? `${early.integrator.method} rtol ${early.integrator.rtol}`
+          : `${early.integrator.method} dt ${early.integrator.dt}`,
+        `${opts.n}²`,
+        fixedSteps.toExponential(2),
+        e.timings.instanceSteps.toExponential(2),
+        (fixedSteps / e.timings.instanceSteps).toFixed(0),
+        `${fixedWall.toFixed(1)}${scale === 1 ? '' : ' (scaled)'}`,
+        (e.timings.ms / 1000).toFixed(2),
+        `${(fixedWall / (e.timings.ms / 1000)).toFixed(0)}×`,
         `${d.near}/${d.away}`,
       ]);
       console.log(rows.at(-1)!.join('\t'));

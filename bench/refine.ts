@@ -21,14 +21,29 @@ export interface RefineBenchOptions {
 
 export async function benchRefine(device: GPUDevice, models: readonly Model[], opts: RefineBenchOptions): Promise<string[][]> {
   const { n } = opts;
-  const rows = [['preset', 'cells', 'refined: integrated', '%', 'rounds', 'uncertain', 'refined wall s', 'full wall s', 'speed-up', 'differ (near/away)']];
+  const rows = [
+    [
+      'preset',
+      'cells',
+      'refined: integrated',
+      '%',
+      'rounds',
+      'uncertain',
+      'refined wall s',
+      'full wall s',
+      'speed-up',
+      'differ (near/away)',
+    ],
+  ];
   for (const model of models) {
     for (const preset of model.presets) {
       const key = `${model.id}/${preset.id}`;
       if (opts.only && !opts.only.includes(key) && !opts.only.includes(model.id)) continue;
       await runSweepGpu(device, parseSpec(presetAt(model.id, preset, 2, false))); // compile outside the timing
       const r = await runRefinedGpu(device, parseSpec(presetAt(model.id, preset, n, { coarse: 64 })), { budgetMs: 200 });
-      const full = opts.refinedOnly ? undefined : await runSweepGpu(device, parseSpec(presetAt(model.id, preset, n, false)), { budgetMs: 200 });
+      const full = opts.refinedOnly
+        ? undefined
+        : await runSweepGpu(device, parseSpec(presetAt(model.id, preset, n, false)), { budgetMs: 200 });
       let near = 0;
       let away = 0;
       if (full) {
@@ -41,8 +56,15 @@ export async function benchRefine(device: GPUDevice, models: readonly Model[], o
       }
       const s = (ms: number) => (ms / 1000).toFixed(2);
       rows.push([
-        key, `${n}²`, String(r.refine.computed), ((100 * r.refine.computed) / (n * n)).toFixed(2), String(r.refine.rounds), String(r.uncertainty?.uncertain ?? 0),
-        s(r.timings.ms + (r.uncertainty?.ms ?? 0)), full ? s(full.timings.ms) : '—', full ? `${(full.timings.ms / (r.timings.ms + (r.uncertainty?.ms ?? 0))).toFixed(1)}×` : '—',
+        key,
+        `${n}²`,
+        String(r.refine.computed),
+        ((100 * r.refine.computed) / (n * n)).toFixed(2),
+        String(r.refine.rounds),
+        String(r.uncertainty?.uncertain ?? 0),
+        s(r.timings.ms + (r.uncertainty?.ms ?? 0)),
+        full ? s(full.timings.ms) : '—',
+        full ? `${(full.timings.ms / (r.timings.ms + (r.uncertainty?.ms ?? 0))).toFixed(1)}×` : '—',
         full ? `${near}/${away}` : '—',
       ]);
       console.log(rows.at(-1)!.join('\t'));

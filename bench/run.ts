@@ -15,7 +15,6 @@ import { fmaFlops } from './fma.js';
 import { benchPresets } from './presets.js';
 import { benchRefine } from './refine.js';
 
-
 const args = process.argv.slice(2);
 const maxLog2 = Number(args.find((a) => a.startsWith('--max-log2='))?.split('=')[1] ?? 20);
 // Instance-steps per measurement: enough for the per-submit overhead to vanish.
@@ -23,20 +22,27 @@ const budgetSteps = Number(args.find((a) => a.startsWith('--instance-steps='))?.
 // Steps per measurement at least (SwiftShader needs fewer for the 64-mode kernel to finish at all).
 const minSteps = Number(args.find((a) => a.startsWith('--min-steps='))?.split('=')[1] ?? 1024);
 // `--models=wen-li,ziyin-landscape` benches those only (default: every registered model).
-const only = args.find((a) => a.startsWith('--models='))?.split('=')[1]?.split(',');
+const only = args
+  .find((a) => a.startsWith('--models='))
+  ?.split('=')[1]
+  ?.split(',');
 const unknown = only?.filter((id) => !models.some((m) => m.id === id)) ?? [];
 if (unknown.length) throw new Error(`--models: unknown model ${unknown.join(', ')} (known: ${models.map((m) => m.id).join(', ')})`);
 const benched = only ? models.filter((m) => only.includes(m.id)) : models;
 // `--section=throughput|presets|refine` runs one part only (default: throughput and presets; refine only when asked, it takes long).
 const section = args.find((a) => a.startsWith('--section='))?.split('=')[1] ?? 'all';
-if (!['all', 'throughput', 'presets', 'refine'].includes(section)) throw new Error(`--section: "${section}" is not one of all, throughput, presets, refine`);
+if (!['all', 'throughput', 'presets', 'refine'].includes(section))
+  throw new Error(`--section: "${section}" is not one of all, throughput, presets, refine`);
 // Refinement section: presets at --refine-n² (default 1024); --refined-only skips the full grids.
 const refineN = Number(args.find((a) => a.startsWith('--refine-n='))?.split('=')[1] ?? 1024);
 const refinedOnly = args.includes('--refined-only');
 // Early-exit section: presets at --preset-n² (default 256), the fixed-horizon baseline run at --fixed-n² (default 32).
 const presetN = Number(args.find((a) => a.startsWith('--preset-n='))?.split('=')[1] ?? 256);
 const fixedN = Number(args.find((a) => a.startsWith('--fixed-n='))?.split('=')[1] ?? 32);
-const onlyPresets = args.find((a) => a.startsWith('--presets='))?.split('=')[1]?.split(',');
+const onlyPresets = args
+  .find((a) => a.startsWith('--presets='))
+  ?.split('=')[1]
+  ?.split(',');
 
 const { device, adapterInfo } = await requestSweepDevice(nodeGpu());
 console.log(`adapter: ${adapterInfo}`);
@@ -80,7 +86,9 @@ function printTable(rows: string[][]): void {
 }
 
 if (section === 'refine') {
-  console.log(`\nRefinement per preset: ${refineN}² cells, coarse 64, verify 0.02, uncertainty check on; the full grid with every cell integrated beside it`);
+  console.log(
+    `\nRefinement per preset: ${refineN}² cells, coarse 64, verify 0.02, uncertainty check on; the full grid with every cell integrated beside it`,
+  );
   printTable(await benchRefine(device, benched, { n: refineN, only: onlyPresets, refinedOnly }));
   device.destroy();
   process.exit(0);
@@ -94,7 +102,19 @@ if (section === 'presets') {
   process.exit(0);
 }
 
-const rows: string[][] = [['model', 'cells', 'steps', 'run inst-steps/s', 'kernel inst-steps/s', 'kernel mode-steps/s', 'kernel GFLOP/s', '% of FMA', 'f64 TS inst-steps/s']];
+const rows: string[][] = [
+  [
+    'model',
+    'cells',
+    'steps',
+    'run inst-steps/s',
+    'kernel inst-steps/s',
+    'kernel mode-steps/s',
+    'kernel GFLOP/s',
+    '% of FMA',
+    'f64 TS inst-steps/s',
+  ],
+];
 const runs = models.flatMap((family) => (variants[family.id] ?? [{}]).map((structural) => ({ family, structural })));
 for (const { family, structural } of runs.filter((r) => benched.includes(r.family))) {
   const model = sweepFor(family, 4, 1, structural).model;
@@ -112,8 +132,15 @@ for (const { family, structural } of runs.filter((r) => benched.includes(r.famil
     const kernelRate = r.timings.instanceSteps / (r.timings.kernelMs / 1000);
     const gf = fps ? (kernelRate * fps) / 1e9 : undefined;
     rows.push([
-      label, `2^${k}`, String(steps), rate.toExponential(3), kernelRate.toExponential(3), (kernelRate * (structural.modes ?? 1)).toExponential(3),
-      gf ? gf.toFixed(2) : 'n/a', gf ? `${((100 * gf * 1e9) / flops).toFixed(1)} %` : 'n/a', k === 12 ? cpuRate.toExponential(3) : '',
+      label,
+      `2^${k}`,
+      String(steps),
+      rate.toExponential(3),
+      kernelRate.toExponential(3),
+      (kernelRate * (structural.modes ?? 1)).toExponential(3),
+      gf ? gf.toFixed(2) : 'n/a',
+      gf ? `${((100 * gf * 1e9) / flops).toFixed(1)} %` : 'n/a',
+      k === 12 ? cpuRate.toExponential(3) : '',
     ]);
     console.log(rows.at(-1)!.join('\t'));
   }

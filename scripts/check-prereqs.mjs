@@ -15,12 +15,7 @@ const kModes = ['dev', 'test', 'bench', 'cli'];
 const kMinNode = [20, 19, 0];
 const kAptInstall = 'sudo apt-get install -y chromium libvulkan1';
 const kSwiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const kIcdDirs = [
-  '/usr/share/vulkan/icd.d',
-  '/etc/vulkan/icd.d',
-  '/usr/local/share/vulkan/icd.d',
-  '/usr/local/etc/vulkan/icd.d',
-];
+const kIcdDirs = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d', '/usr/local/etc/vulkan/icd.d'];
 const kLibDirs = [
   '/usr/lib/x86_64-linux-gnu',
   '/usr/lib/aarch64-linux-gnu',

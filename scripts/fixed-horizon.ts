@@ -15,7 +15,10 @@ import { fixedHorizonSpec, fixedHorizonPath } from '../tests/support/fixed-horiz
 
 const args = process.argv.slice(2);
 const n = Number(args.find((a) => a.startsWith('--n='))?.split('=')[1] ?? 64);
-const only = args.find((a) => a.startsWith('--only='))?.split('=')[1]?.split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.split('=')[1]
+  ?.split(',');
 const { device, adapterInfo } = await requestSweepDevice(nodeGpu());
 mkdirSync('tests/fixtures/fixed-horizon', { recursive: true });
 for (const model of models) {
@@ -28,7 +31,10 @@ for (const model of models) {
     const seconds = (performance.now() - t0) / 1000;
     const rows: string[] = [];
     for (let j = 0; j < r.ny; j++) rows.push(Array.from(r.classes.subarray(j * r.nx, (j + 1) * r.nx)).join(''));
-    writeFileSync(fixedHorizonPath(model.id, preset.id), `${JSON.stringify({ spec: specToJson(spec), adapter: adapterInfo, seconds: Number(seconds.toFixed(1)), classes: rows }, null, 1)}\n`);
+    writeFileSync(
+      fixedHorizonPath(model.id, preset.id),
+      `${JSON.stringify({ spec: specToJson(spec), adapter: adapterInfo, seconds: Number(seconds.toFixed(1)), classes: rows }, null, 1)}\n`,
+    );
     console.log(`${key}: ${seconds.toFixed(1)} s`);
   }
 }

@@ -30,12 +30,19 @@ for (const model of models) {
     const t0 = performance.now();
     const r = await runSweepGpu(device, spec, { budgetMs: 200 });
     const seconds = (performance.now() - t0) / 1000;
-    writeFileSync(fullGridPath(model.id, preset.id), `${JSON.stringify({ spec: specToJson(spec), adapter: adapterInfo, seconds: Number(seconds.toFixed(1)), classes: encodeRows(r.classes, r.nx) }, null, 1)}\n`);
+    writeFileSync(
+      fullGridPath(model.id, preset.id),
+      `${JSON.stringify({ spec: specToJson(spec), adapter: adapterInfo, seconds: Number(seconds.toFixed(1)), classes: encodeRows(r.classes, r.nx) }, null, 1)}\n`,
+    );
     const t1 = performance.now();
-    const refined = await runRefinedGpu(device, parseSpec(presetAt(model.id, preset, n, { coarse: 64, uncertainty: false })), { budgetMs: 200 });
+    const refined = await runRefinedGpu(device, parseSpec(presetAt(model.id, preset, n, { coarse: 64, uncertainty: false })), {
+      budgetMs: 200,
+    });
     const refinedSeconds = (performance.now() - t1) / 1000;
     const differ = refined.classes.filter((k, c) => k !== r.classes[c]).length;
-    console.log(`${key}: full ${seconds.toFixed(1)} s, refined ${refinedSeconds.toFixed(1)} s (${refined.refine.computed} cells, ${((100 * refined.refine.computed) / (n * n)).toFixed(1)} %), ${differ} cells differ`);
+    console.log(
+      `${key}: full ${seconds.toFixed(1)} s, refined ${refinedSeconds.toFixed(1)} s (${refined.refine.computed} cells, ${((100 * refined.refine.computed) / (n * n)).toFixed(1)} %), ${differ} cells differ`,
+    );
   }
 }
 process.exit(0);

@@ -9,7 +9,11 @@ import { verdict } from './test-verdict.mjs';
 
 const report = 'test-artifacts/vitest.json';
 mkdirSync('test-artifacts', { recursive: true });
-const run = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...process.argv.slice(2)], { stdio: 'inherit' });
+const run = spawnSync(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
 let json;
 try {
   json = JSON.parse(readFileSync(report, 'utf8'));

@@ -15,7 +15,8 @@ export function verdict(r, vitestCode, ci) {
   const failedSuites = Math.max(r.numFailedTestSuites ?? 0, failedFiles.length);
   const reasons = [];
   if (r.numTotalTests === 0) reasons.push('no test ran');
-  if (failedSuites > 0) reasons.push(`${failedSuites} file${failedSuites > 1 ? 's' : ''} failed: ${failedFiles.map((f) => f.name).join(', ') || 'see above'}`);
+  if (failedSuites > 0)
+    reasons.push(`${failedSuites} file${failedSuites > 1 ? 's' : ''} failed: ${failedFiles.map((f) => f.name).join(', ') || 'see above'}`);
   if (ci && skipped > 0) reasons.push(`${skipped} skipped under CI`);
   const line = `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}; files: ${files.length - failedFiles.length} passed, ${failedSuites} failed${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
   const code = vitestCode || (reasons.length ? 1 : 0);

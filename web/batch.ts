@@ -33,7 +33,9 @@ const kProgressEveryMs = 250;
 let last: Partial<Record<PageArray, ArrayBufferView>> | undefined;
 
 function keep(result: SweepResult, webm?: Uint8Array): Record<PageArray, number> {
-  last = result.computed ? { classes: result.classes, ...packRefined(result) } : { classes: result.classes, finalState: result.finalState, metrics: result.metrics };
+  last = result.computed
+    ? { classes: result.classes, ...packRefined(result) }
+    : { classes: result.classes, finalState: result.finalState, metrics: result.metrics };
   if (result.timelapse) last.timelapse = result.timelapse.classes;
   if (webm) last.webm = webm;
   const bytes = { classes: 0, finalState: 0, metrics: 0, cells: 0, codes: 0, uncertain: 0, timelapse: 0, webm: 0 };
@@ -68,7 +70,15 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
         const now = performance.now();
         if (now - lastReport >= kProgressEveryMs || p.fraction >= 1) {
           lastReport = now;
-          window.collapseAtlasProgress?.({ fraction: p.fraction, t: p.t, tile: p.tile, tiles: p.tiles, activeCells: p.activeCells, cellsFinished: p.cellsFinished, cells: p.cells });
+          window.collapseAtlasProgress?.({
+            fraction: p.fraction,
+            t: p.t,
+            tile: p.tile,
+            tiles: p.tiles,
+            activeCells: p.activeCells,
+            cellsFinished: p.cellsFinished,
+            cells: p.cells,
+          });
         }
         if (!faulted && (req.fault === 'device-lost' || (req.fault === 'device-lost-once' && attempt === 0))) {
           faulted = true;
@@ -77,8 +87,23 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
       };
       // A refined run restarts from scratch after a device loss (its rounds are short); a plain run resumes from its checkpoint.
       const result = spec.refine
-        ? await runRefinedGpu(device, spec, { rows: req.rows, budgetMs: kBudgetMs, partialEveryMs: 0, checkpointEveryMs: 0, adapterInfo, onProgress })
-        : await runSweepGpu(device, spec, { rows: req.rows, budgetMs: kBudgetMs, partialEveryMs: 0, checkpointEveryMs: kCheckpointEveryMs, adapterInfo, resumeFrom, onProgress });
+        ? await runRefinedGpu(device, spec, {
+            rows: req.rows,
+            budgetMs: kBudgetMs,
+            partialEveryMs: 0,
+            checkpointEveryMs: 0,
+            adapterInfo,
+            onProgress,
+          })
+        : await runSweepGpu(device, spec, {
+            rows: req.rows,
+            budgetMs: kBudgetMs,
+            partialEveryMs: 0,
+            checkpointEveryMs: kCheckpointEveryMs,
+            adapterInfo,
+            resumeFrom,
+            onProgress,
+          });
       device.destroy();
       const webm = req.video && result.timelapse ? await timelapseWebm(result, req.video) : undefined;
       const bytes = keep(result, webm);
@@ -99,7 +124,8 @@ async function run(req: PageRunRequest): Promise<PageRunReply> {
         resumeFrom = e.checkpoint;
         continue;
       }
-      if (e instanceof DeviceLostError) return { ok: false, kind: 'device-lost', message: `${e.message}; gave up after ${attempt + 1} attempts` };
+      if (e instanceof DeviceLostError)
+        return { ok: false, kind: 'device-lost', message: `${e.message}; gave up after ${attempt + 1} attempts` };
       if (e instanceof SpecError) return { ok: false, kind: 'spec', message: e.message };
       return { ok: false, kind: 'error', message: String((e as Error).stack ?? e) };
     }

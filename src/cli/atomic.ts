@@ -17,7 +17,11 @@ export class AtomicDir {
   private readonly unreap: () => void;
   readonly temp: string;
 
-  constructor(target: string, private readonly force: boolean, flag = '--out') {
+  constructor(
+    target: string,
+    private readonly force: boolean,
+    flag = '--out',
+  ) {
     this.target = resolve(target);
     if (existsSync(this.target) && !force) throw usageError(`${flag} ${target}: already exists; pass --force to replace it`);
     this.temp = join(dirname(this.target), `.${basename(this.target)}.partial-${process.pid}`);

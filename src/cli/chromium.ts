@@ -11,9 +11,15 @@ export const kDefaultChromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 export function chromiumFlags(): string[] {
   return [
-    '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--use-angle=vulkan', '--enable-features=Vulkan',
+    '--headless=new',
+    '--no-sandbox',
+    '--enable-unsafe-webgpu',
+    '--use-angle=vulkan',
+    '--enable-features=Vulkan',
     ...(hasGpuDevice() ? [] : ['--use-vulkan=swiftshader']),
-    '--disable-background-networking', '--disable-component-update', '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
   ];
 }
 
@@ -67,7 +73,8 @@ export function stopGpuProcesses(group: number): void {
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-      if (pgrp === group && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('--type=gpu-process')) process.kill(Number(name), 'SIGSTOP');
+      if (pgrp === group && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('--type=gpu-process'))
+        process.kill(Number(name), 'SIGSTOP');
     } catch {
       // the process ended meanwhile
     }

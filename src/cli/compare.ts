@@ -16,11 +16,13 @@ import { withModelFile } from './model-files.js';
 export function loadCompare(files: string[], presetId?: string, nText?: string): { cmp: ResolvedCompare; source: string } {
   let input: unknown;
   let source: string;
-  if (nText !== undefined && presetId === undefined) throw usageError('compare --n: only with --preset (a spec file sets its own x.n and y.n)');
+  if (nText !== undefined && presetId === undefined)
+    throw usageError('compare --n: only with --preset (a spec file sets its own x.n and y.n)');
   if (presetId !== undefined) {
     if (files.length) throw usageError('compare: give spec files or --preset, not both');
     const preset = comparePresets.find((p) => p.id === presetId);
-    if (!preset) throw usageError(`compare --preset: unknown comparison "${echo(presetId)}" (known: ${comparePresets.map((p) => p.id).join(', ')})`);
+    if (!preset)
+      throw usageError(`compare --preset: unknown comparison "${echo(presetId)}" (known: ${comparePresets.map((p) => p.id).join(', ')})`);
     const n = positive('--n', nText, true);
     input = n === undefined ? preset.spec : compareAtResolution(preset.spec, n);
     source = `compare preset ${presetId}`;
@@ -32,7 +34,8 @@ export function loadCompare(files: string[], presetId?: string, nText?: string):
     source = files[0];
     // Either side may name a model file, relative to the compare file.
     const both = input as { a?: unknown; b?: unknown } | null;
-    if (typeof both === 'object' && both !== null) input = { ...both, a: withModelFile(both.a, files[0]), b: withModelFile(both.b, files[0]) };
+    if (typeof both === 'object' && both !== null)
+      input = { ...both, a: withModelFile(both.a, files[0]), b: withModelFile(both.b, files[0]) };
   } else {
     throw usageError(`compare: expected A.json B.json, one file holding { a, b }, or --preset ID (got ${files.length} files)`);
   }

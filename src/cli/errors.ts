@@ -12,7 +12,10 @@ export const kExit = {
 /** An error whose message is for the user, with the exit code it maps to. */
 export class CliError extends Error {
   override name = 'CliError';
-  constructor(message: string, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
     super(message);
   }
 }

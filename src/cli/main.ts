@@ -14,10 +14,12 @@ const mergeTiles: typeof import('./merge.js').mergeTiles = async (...a) => (awai
 const version = () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const kRefineFlag = '--refine [coarse]';
-const kRefineHelp = 'integrate only along class boundaries: COARSE blocks across x (default 64; x.n = COARSE·2^k), then 2×2 splits where classes change; writes computed.npy and uncertain.npy';
+const kRefineHelp =
+  'integrate only along class boundaries: COARSE blocks across x (default 64; x.n = COARSE·2^k), then 2×2 splits where classes change; writes computed.npy and uncertain.npy';
 const kTimelapseFlag = '--timelapse [frames]';
-const kTimelapseHelp = 'record every cell\'s class at FRAMES (default 64) log-spaced flow times from tEnd/1000 to tEnd; writes timelapse.npy [FRAMES, y.n, x.n] (not with --refine)';
-const kVideoSizeHelp = 'timelapse.webm frame size WIDTHxHEIGHT in pixels, even (default: the long side 720, the map\'s aspect)';
+const kTimelapseHelp =
+  "record every cell's class at FRAMES (default 64) log-spaced flow times from tEnd/1000 to tEnd; writes timelapse.npy [FRAMES, y.n, x.n] (not with --refine)";
+const kVideoSizeHelp = "timelapse.webm frame size WIDTHxHEIGHT in pixels, even (default: the long side 720, the map's aspect)";
 const kFpsHelp = 'timelapse.webm frames per second (default 12)';
 const kCsvHelp = 'write grid.csv (by default only for grids up to 512×512 cells; beyond, it runs to gigabytes)';
 const kNoCsvHelp = 'never write grid.csv';
@@ -51,7 +53,8 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const chromium = () => new Option('--chromium <path>', 'Chromium executable (env CHROMIUM_PATH)').default(kDefaultChromium);
 
-  program.command('run')
+  program
+    .command('run')
     .description('run sweep specs (JSON files, each one spec or an array of specs)')
     .argument('<spec...>', 'spec files')
     .option('--out <dir>', 'output folder (one subfolder per spec when there are several)', 'atlas-out')
@@ -65,15 +68,21 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(chromium())
     .option('--quiet', 'no progress and no summary')
     .option('--force', 'replace an existing output folder')
-    .action(async (files: string[], o) => runJobs(loadSpecFiles(files).map((job) => withTimelapse(withRefine(job, o.refine), o.timelapse)), o));
+    .action(async (files: string[], o) =>
+      runJobs(
+        loadSpecFiles(files).map((job) => withTimelapse(withRefine(job, o.refine), o.timelapse)),
+        o,
+      ),
+    );
 
-  program.command('preset')
+  program
+    .command('preset')
     .description('run a preset, e.g. tian-l2/weight-decay-threshold (see `models`)')
     .argument('<model/preset>')
     .option('--out <dir>', 'output folder (default: MODEL-PRESET)')
     .option('--tile <I/N>', 'run only row band I (0-based) of N')
-    .option('--n <N>', 'grid points on each axis instead of the preset\'s')
-    .option('--t-end <T>', 'integrate to this flow time instead of the preset\'s')
+    .option('--n <N>', "grid points on each axis instead of the preset's")
+    .option('--t-end <T>', "integrate to this flow time instead of the preset's")
     .option('--model <file>', 'a model file whose presets to look in (README "Your own model")')
     .option(kRefineFlag, kRefineHelp)
     .option(kTimelapseFlag, kTimelapseHelp)
@@ -85,22 +94,29 @@ export async function main(argv: string[]): Promise<number> {
     .option('--quiet', 'no progress and no summary')
     .option('--force', 'replace an existing output folder')
     .action(async (ref: string, o) => {
-      const job = withTimelapse(withRefine(presetJob(ref, { n: o.n, tEnd: o.tEnd }, o.model ? [readModelFile(o.model)] : []), o.refine), o.timelapse);
+      const job = withTimelapse(
+        withRefine(presetJob(ref, { n: o.n, tEnd: o.tEnd }, o.model ? [readModelFile(o.model)] : []), o.refine),
+        o.timelapse,
+      );
       await runJobs([job], { ...o, out: o.out ?? `${job.preset!.model}-${job.preset!.id}` });
     });
 
-  program.command('compare')
-    .description('two sweeps on the same axes side by side, and the cells whose class differs: A.json B.json, one file { a, b, title? }, or --preset ID')
+  program
+    .command('compare')
+    .description(
+      'two sweeps on the same axes side by side, and the cells whose class differs: A.json B.json, one file { a, b, title? }, or --preset ID',
+    )
     .argument('[spec...]', 'two spec files, or one compare file')
     .option('--preset <id>', 'a comparison preset (`models` lists them)')
-    .option('--n <N>', 'with --preset: grid points on each axis instead of the preset\'s')
+    .option('--n <N>', "with --preset: grid points on each axis instead of the preset's")
     .option('--out <dir>', 'output folder (a/ and b/ inside, then diff.npy, compare.json, figure.png)')
     .addOption(chromium())
     .option('--quiet', 'no progress and no summary')
     .option('--force', 'replace an existing output folder')
     .action(async (files: string[], o) => runCompare(files, { ...o, out: o.out ?? (o.preset ? `compare-${o.preset}` : 'compare-out') }));
 
-  program.command('models')
+  program
+    .command('models')
     .description('list every model with parameters, initial conditions, symbols, defaults, ranges, legend and presets')
     .option('--json', 'machine-readable')
     .option('--model <file...>', 'also list these model files (README "Your own model"), after checking them')
@@ -109,7 +125,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${o.json ? modelsJson(files) : modelsText(files)}\n`);
     });
 
-  program.command('merge')
+  program
+    .command('merge')
     .description('merge the folders of `run --tile I/N` (all N of them) into the full result')
     .argument('<dir...>', 'tile folders')
     .requiredOption('--out <dir>', 'output folder')

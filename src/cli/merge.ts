@@ -39,7 +39,10 @@ function readTile(dir: string): TileDir {
   const path = join(dir, 'manifest.json');
   if (!existsSync(path)) throw usageError(`merge: ${dir} has no manifest.json (not a folder written by run --tile)`);
   const json = readJson(path, 'merge: ');
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw usageError(`merge: ${path}: expected a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw usageError(
+      `merge: ${path}: expected a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`,
+    );
   const parsed = manifestSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw usageError(`merge: ${path}: ${formatZodIssue(parsed.error.issues[0])}`);
   const { tile } = parsed.data;
@@ -53,7 +56,9 @@ const readNpy = (dir: string, name: string, descr: NpyDescr, shape: number[]) =>
 function jobFolders(dir: string): string[] {
   if (existsSync(join(dir, 'manifest.json'))) return [''];
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw usageError(`merge: ${dir} is not a folder`);
-  return readdirSync(dir).filter((n) => existsSync(join(dir, n, 'manifest.json'))).sort();
+  return readdirSync(dir)
+    .filter((n) => existsSync(join(dir, n, 'manifest.json')))
+    .sort();
 }
 
 /**
@@ -66,13 +71,21 @@ export async function mergeTiles(dirs: string[], opts: MergeOptions): Promise<vo
   if (subs.length === 0) throw usageError(`merge: ${dirs[0]} holds no tile (no manifest.json)`);
   for (const d of dirs.slice(1)) {
     const other = jobFolders(d);
-    if (other.join('\n') !== subs.join('\n')) throw usageError(`merge: ${d} holds [${other.join(', ')}] but ${dirs[0]} holds [${subs.join(', ')}]`);
+    if (other.join('\n') !== subs.join('\n'))
+      throw usageError(`merge: ${d} holds [${other.join(', ')}] but ${dirs[0]} holds [${subs.join(', ')}]`);
   }
   checkChromium(opts.chromium);
   const out = new AtomicDir(opts.out, opts.force);
   const session = new BrowserSession(opts.chromium);
   try {
-    for (const sub of subs) await mergeOne(dirs.map((d) => join(d, sub)), sub, out, session, opts);
+    for (const sub of subs)
+      await mergeOne(
+        dirs.map((d) => join(d, sub)),
+        sub,
+        out,
+        session,
+        opts,
+      );
     out.commit();
     if (!opts.quiet) process.stdout.write(`merged ${dirs.length} tiles into ${out.target}\n`);
   } catch (e) {
@@ -88,10 +101,14 @@ function mergeRefineStats(parts: RefineStats[]): RefineStats {
   const [first] = parts;
   return {
     ...first,
-    cells: sum((s) => s.cells), computed: sum((s) => s.computed), inherited: sum((s) => s.inherited),
+    cells: sum((s) => s.cells),
+    computed: sum((s) => s.computed),
+    inherited: sum((s) => s.inherited),
     computedPerLevel: first.computedPerLevel.map((_, k) => sum((s) => s.computedPerLevel[k] ?? 0)),
-    sampleSize: sum((s) => s.sampleSize), disagreements: sum((s) => s.disagreements),
-    disagreementCells: parts.flatMap((s) => s.disagreementCells), rounds: sum((s) => s.rounds),
+    sampleSize: sum((s) => s.sampleSize),
+    disagreements: sum((s) => s.disagreements),
+    disagreementCells: parts.flatMap((s) => s.disagreementCells),
+    rounds: sum((s) => s.rounds),
   };
 }
 
@@ -104,7 +121,10 @@ async function mergeOne(dirs: string[], sub: string, out: AtomicDir, session: Br
   for (const t of tiles) {
     const diff = firstDiff(first.manifest.spec, t.manifest.spec);
     if (diff) throw usageError(`merge: ${t.dir} comes from a different spec than ${first.dir} (${diff} differs)`);
-    if (t.manifest.model.version !== first.manifest.model.version) throw usageError(`merge: ${t.dir} was run with ${t.manifest.model.id} version ${t.manifest.model.version}, ${first.dir} with ${first.manifest.model.version}`);
+    if (t.manifest.model.version !== first.manifest.model.version)
+      throw usageError(
+        `merge: ${t.dir} was run with ${t.manifest.model.id} version ${t.manifest.model.version}, ${first.dir} with ${first.manifest.model.version}`,
+      );
     const { index, count: n } = t.manifest.tile;
     if (n !== count) throw usageError(`merge: ${t.dir} is tile ${index}/${n} but ${first.dir} is one of ${count}`);
     const dup = seen.get(index);
@@ -112,7 +132,8 @@ async function mergeOne(dirs: string[], sub: string, out: AtomicDir, session: Br
     seen.set(index, t.dir);
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
-  if (missing.length) throw usageError(`merge: tile${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
+  if (missing.length)
+    throw usageError(`merge: tile${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
 
   const spec = parseOrExit(first.manifest.spec, `${first.dir}/manifest.json`);
   const adapters = [...new Set(tiles.map((t) => t.manifest.adapter))];
@@ -155,18 +176,47 @@ async function mergeOne(dirs: string[], sub: string, out: AtomicDir, session: Br
   r.tReached = first.manifest.tReached;
   r.timings = {
     startedAt: times.map((t) => t.startedAt).sort()[0],
-    endedAt: times.map((t) => t.endedAt).sort().at(-1)!,
+    endedAt: times
+      .map((t) => t.endedAt)
+      .sort()
+      .at(-1)!,
     ms: times.reduce((s, t) => s + t.ms, 0),
     kernelMs: times.reduce((s, t) => s + t.kernelMs, 0),
     instanceSteps: times.reduce((s, t) => s + t.instanceSteps, 0),
   };
-  await writeResult(out, sub, r, {
-    source: `merge of ${count} tiles`,
-    preset: first.manifest.preset,
-    extra: { mergedFrom: tiles.sort((a, b) => a.manifest.tile.index - b.manifest.tile.index).map((t) => ({ dir: t.dir, tile: t.manifest.tile, adapter: t.manifest.adapter, package: t.manifest.package, run: t.manifest.run })) },
-  }, undefined, {
-    // The merge step's own figures; each tile's are under mergedFrom.
-    startedMs: started, kernelMs: 0, serverMs: 0, browserStartMs: 0, pageLoadMs: 0, deviceMs: 0, readbackMs: 0, deviceLosses: 0, browserAttempts: 0,
-  }, (svg, w, h, s) => session.rasterise(svg, w, h, s));
+  await writeResult(
+    out,
+    sub,
+    r,
+    {
+      source: `merge of ${count} tiles`,
+      preset: first.manifest.preset,
+      extra: {
+        mergedFrom: tiles
+          .sort((a, b) => a.manifest.tile.index - b.manifest.tile.index)
+          .map((t) => ({
+            dir: t.dir,
+            tile: t.manifest.tile,
+            adapter: t.manifest.adapter,
+            package: t.manifest.package,
+            run: t.manifest.run,
+          })),
+      },
+    },
+    undefined,
+    {
+      // The merge step's own figures; each tile's are under mergedFrom.
+      startedMs: started,
+      kernelMs: 0,
+      serverMs: 0,
+      browserStartMs: 0,
+      pageLoadMs: 0,
+      deviceMs: 0,
+      readbackMs: 0,
+      deviceLosses: 0,
+      browserAttempts: 0,
+    },
+    (svg, w, h, s) => session.rasterise(svg, w, h, s),
+  );
   if (!opts.quiet) process.stdout.write(`${sub || 'merge'}: ${count} tiles, ${r.nx}×${r.ny} cells\n`);
 }

@@ -43,6 +43,7 @@ export function withModelFile(input: unknown, specFile: string): unknown {
   const spec = input as { model?: unknown } | null;
   if (typeof spec !== 'object' || spec === null || !isModelPath(spec.model)) return input;
   const path = resolve(dirname(specFile), spec.model);
-  if (!/\.json$/i.test(path)) throw usageError(`${specFile}: model: "${echo(spec.model)}" is neither a built-in model id nor a .json model file`);
+  if (!/\.json$/i.test(path))
+    throw usageError(`${specFile}: model: "${echo(spec.model)}" is neither a built-in model id nor a .json model file`);
   return { ...spec, model: readModelFile(path).file };
 }

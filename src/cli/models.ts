@@ -4,14 +4,28 @@ import { CLASSES, cellMetrics, type Model, type Param } from '../models/types.js
 import { kSettleDefaults } from '../sweep/spec.js';
 
 /** The model's early-exit test: its own rule, or the generic settle test (src/engine/settle.ts). */
-const settleText = (m: Model) => m.settle?.description ?? `generic: ‖f(y)‖∞ ≤ tol·‖y‖∞ held from t₀ to (1 + hold)·t₀ (tol ${kSettleDefaults.tol}, hold ${kSettleDefaults.hold})`;
+const settleText = (m: Model) =>
+  m.settle?.description ??
+  `generic: ‖f(y)‖∞ ≤ tol·‖y‖∞ held from t₀ to (1 + hold)·t₀ (tol ${kSettleDefaults.tol}, hold ${kSettleDefaults.hold})`;
 
 /** Everything `collapse-atlas models --json` prints about one model; `ref` is what a spec's `model` names it by (a model file: its path). */
 export function describeModel(m: Model, ref: string = m.id) {
   const param = (p: Param) =>
     p.kind === 'choice'
       ? { id: p.id, symbol: p.symbol, label: p.label, description: p.description, kind: p.kind, options: p.options, default: p.default }
-      : { id: p.id, symbol: p.symbol, label: p.label, description: p.description, kind: p.kind, default: p.default, ...(p.derivedAs ? { derivedAs: p.derivedAs } : {}), min: p.min, max: p.max, scale: p.scale, ...(p.units ? { units: p.units } : {}) };
+      : {
+          id: p.id,
+          symbol: p.symbol,
+          label: p.label,
+          description: p.description,
+          kind: p.kind,
+          default: p.default,
+          ...(p.derivedAs ? { derivedAs: p.derivedAs } : {}),
+          min: p.min,
+          max: p.max,
+          scale: p.scale,
+          ...(p.units ? { units: p.units } : {}),
+        };
   return {
     id: m.id,
     title: m.title,
@@ -58,7 +72,11 @@ export function modelsText(files: readonly ListedFile[] = []): string {
     out.push('  parameters:', ...m.params.filter((p) => p.role === 'param').map(paramLine));
     out.push('  initial conditions:', ...m.params.filter((p) => p.role === 'initial').map(paramLine));
     out.push(`  state: ${m.state.map((s) => `${s.id} (${s.symbol})`).join(', ')}`);
-    out.push(`  metrics: ${cellMetrics(m).map((x) => `${x.id} (${x.symbol}${x.units ? `, ${x.units}` : ''})`).join(', ')}`);
+    out.push(
+      `  metrics: ${cellMetrics(m)
+        .map((x) => `${x.id} (${x.symbol}${x.units ? `, ${x.units}` : ''})`)
+        .join(', ')}`,
+    );
     out.push(`  legend: ${m.classes.map((id) => `${CLASSES[id].code} ${id}`).join(', ')}`);
     out.push(`  integrator defaults: rk4, dt = ${m.defaults.dt}, tEnd = ${m.defaults.tEnd} (also rk38; adaptive dp5, tsit5)`);
     out.push(`  early exit: ${settleText(m)}`);
@@ -69,4 +87,8 @@ export function modelsText(files: readonly ListedFile[] = []): string {
 }
 
 export const modelsJson = (files: readonly ListedFile[] = []) =>
-  JSON.stringify([...models.map((m) => describeModel(m)), ...files.map((f) => ({ ...describeModel(f.model, f.path), file: f.path }))], null, 2);
+  JSON.stringify(
+    [...models.map((m) => describeModel(m)), ...files.map((f) => ({ ...describeModel(f.model, f.path), file: f.path }))],
+    null,
+    2,
+  );

@@ -36,16 +36,22 @@ export function readNpyExact(path: string, descr: NpyDescr, shape: readonly numb
     fortran: /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1],
     shape: /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1],
   };
-  if (got.descr === undefined || got.fortran === undefined || got.shape === undefined) throw fail(`unreadable .npy header ${JSON.stringify(header.trim().slice(0, 80))}`);
+  if (got.descr === undefined || got.fortran === undefined || got.shape === undefined)
+    throw fail(`unreadable .npy header ${JSON.stringify(header.trim().slice(0, 80))}`);
   const want = kDtypes[descr];
   if (got.descr !== descr) throw fail(`holds dtype ${got.descr}, expected ${descr} (${want.name})`);
   if (got.fortran !== 'False') throw fail('is in Fortran order, expected C order');
-  const dims = got.shape.split(',').map((t) => t.trim()).filter((t) => t !== '').map(Number);
+  const dims = got.shape
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
+    .map(Number);
   if (dims.join(',') !== shape.join(',')) throw fail(`has shape [${dims.join(', ')}], expected [${shape.join(', ')}]`);
   const dataBytes = shape.reduce((a, b) => a * b, 1) * want.bytes;
   const have = bytes.length - dataStart;
   if (have < dataBytes) throw fail(`truncated: ${have} bytes of data, expected ${dataBytes} ([${shape.join(', ')}] ${want.name})`);
-  if (have > dataBytes) throw fail(`${have - dataBytes} bytes after the data, expected exactly ${dataBytes} ([${shape.join(', ')}] ${want.name})`);
+  if (have > dataBytes)
+    throw fail(`${have - dataBytes} bytes after the data, expected exactly ${dataBytes} ([${shape.join(', ')}] ${want.name})`);
   // A copy: the file's bytes need not be aligned for a Float32Array view.
   const data = bytes.buffer.slice(bytes.byteOffset + dataStart, bytes.byteOffset + bytes.length);
   return descr === '|u1' ? new Uint8Array(data) : new Float32Array(data);

@@ -22,7 +22,11 @@ export function packageInfo(): { version: string; commit: string } {
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: kRepoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: kRepoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: kRepoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     if (dirty) commit += '-dirty';
   } catch {
     // not a git checkout (a tarball): 'unknown'
@@ -55,8 +59,12 @@ export interface TileInfo extends TileRef {
  * with the run's figures. Returns the time spent encoding and rasterising.
  */
 export async function writeResult(
-  out: AtomicDir, sub: string, r: SweepResult, job: Pick<Job, 'source' | 'preset'> & { extra?: Pick<Manifest, 'mergedFrom'>; csv?: boolean; video?: Uint8Array },
-  tile: TileInfo | undefined, figures: Omit<RunFigures, 'encodeMs' | 'rasterMs' | 'wallMs'> & { startedMs: number },
+  out: AtomicDir,
+  sub: string,
+  r: SweepResult,
+  job: Pick<Job, 'source' | 'preset'> & { extra?: Pick<Manifest, 'mergedFrom'>; csv?: boolean; video?: Uint8Array },
+  tile: TileInfo | undefined,
+  figures: Omit<RunFigures, 'encodeMs' | 'rasterMs' | 'wallMs'> & { startedMs: number },
   rasterise: Rasterise,
 ): Promise<RunFigures> {
   const rows = tile?.rows ?? { start: 0, end: r.ny };
@@ -82,7 +90,12 @@ export async function writeResult(
     source: job.source,
     ...(job.preset ? { preset: job.preset } : {}),
     ...(tile ? { tile } : {}),
-    files: [...Object.keys(files), ...(svg ? ['figure.svg', 'raw.png', 'figure.png'] : []), ...(job.video ? ['timelapse.webm'] : []), 'manifest.json'],
+    files: [
+      ...Object.keys(files),
+      ...(svg ? ['figure.svg', 'raw.png', 'figure.png'] : []),
+      ...(job.video ? ['timelapse.webm'] : []),
+      'manifest.json',
+    ],
     ...job.extra,
     run: {
       ...run,

@@ -28,15 +28,22 @@ export function progress(label: string, quiet: boolean): Progress {
   if (quiet) return { update: () => {}, stop: () => {} };
   const started = performance.now();
   if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar({
-      format: `${label} [{bar}] {percentage}% | ETA {eta_formatted} | {tile}{active}`,
-      stream: process.stderr,
-      hideCursor: true,
-      etaBuffer: 20,
-    }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${label} [{bar}] {percentage}% | ETA {eta_formatted} | {tile}{active}`,
+        stream: process.stderr,
+        hideCursor: true,
+        etaBuffer: 20,
+      },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(1000, 0, { active: '', tile: '' });
     return {
-      update: (p) => bar.update(Math.round(p.fraction * 1000), { active: `${p.cellsFinished}/${p.cells} cells done, ${activeText(p)}`, tile: tileText(p) }),
+      update: (p) =>
+        bar.update(Math.round(p.fraction * 1000), {
+          active: `${p.cellsFinished}/${p.cells} cells done, ${activeText(p)}`,
+          tile: tileText(p),
+        }),
       stop: () => bar.stop(),
     };
   }
@@ -46,7 +53,9 @@ export function progress(label: string, quiet: boolean): Progress {
     update: (p) => {
       if (p.fraction + 1e-9 < next) return;
       next = Math.floor(p.fraction / kLineEveryFraction + 1e-9) * kLineEveryFraction + kLineEveryFraction;
-      process.stderr.write(`${label}: ${Math.round(p.fraction * 100)}% (${p.cellsFinished}/${p.cells} cells done, ${tileText(p)}${activeText(p)}, ETA ${eta(started, p.fraction)})\n`);
+      process.stderr.write(
+        `${label}: ${Math.round(p.fraction * 100)}% (${p.cellsFinished}/${p.cells} cells done, ${tileText(p)}${activeText(p)}, ETA ${eta(started, p.fraction)})\n`,
+      );
     },
     stop: () => {},
   };

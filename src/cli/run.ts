@@ -44,14 +44,18 @@ type Fault = (typeof kFaults)[number];
 function faultHook(): { page?: PageFault; node?: Exclude<Fault, PageFault> } {
   const f = process.env.COLLAPSE_ATLAS_FAULT;
   if (!f) return {};
-  if (!(kFaults as readonly string[]).includes(f)) throw usageError(`COLLAPSE_ATLAS_FAULT: unknown fault "${echo(f)}" (${kFaults.join(', ')})`);
+  if (!(kFaults as readonly string[]).includes(f))
+    throw usageError(`COLLAPSE_ATLAS_FAULT: unknown fault "${echo(f)}" (${kFaults.join(', ')})`);
   return f === 'device-lost' || f === 'device-lost-once' ? { page: f } : { node: f as Exclude<Fault, PageFault> };
 }
 
 function replyError(reply: Exclude<PageRunReply, { ok: true }>, job: Job, chromium: string): CliError {
   switch (reply.kind) {
     case 'no-webgpu':
-      return new CliError(`${reply.message}. Chromium (${chromium}) runs WebGPU on Vulkan: install the loader and a driver (Debian: sudo apt-get install -y libvulkan1; SwiftShader ships with Debian's chromium), or pass --chromium PATH to a Chromium with WebGPU`, kExit.noWebGpu);
+      return new CliError(
+        `${reply.message}. Chromium (${chromium}) runs WebGPU on Vulkan: install the loader and a driver (Debian: sudo apt-get install -y libvulkan1; SwiftShader ships with Debian's chromium), or pass --chromium PATH to a Chromium with WebGPU`,
+        kExit.noWebGpu,
+      );
     case 'device-lost':
       return new CliError(`${job.source}: ${reply.message}`, kExit.lost);
     case 'spec':
@@ -70,7 +74,13 @@ async function runWithRetries(session: BrowserSession, job: Job, tile: TileInfo 
       let faulted = false;
       try {
         const reply = await session.run(
-          { spec: specToJson(job.spec), rows: tile?.rows ?? { start: 0, end: job.spec.y.n }, deviceRetries: kDeviceRetries, fault: fault.page, ...(job.spec.timelapse && !tile ? { video: videoOptions(job, opts) } : {}) },
+          {
+            spec: specToJson(job.spec),
+            rows: tile?.rows ?? { start: 0, end: job.spec.y.n },
+            deviceRetries: kDeviceRetries,
+            fault: fault.page,
+            ...(job.spec.timelapse && !tile ? { video: videoOptions(job, opts) } : {}),
+          },
           (p) => {
             bar.update(p);
             if (faulted) return;
@@ -83,8 +93,12 @@ async function runWithRetries(session: BrowserSession, job: Job, tile: TileInfo 
         return { reply, attempts: attempt };
       } catch (e) {
         if (!(e instanceof BrowserCrashError)) throw e;
-        if (attempt >= kBrowserAttempts) throw new CliError(`${job.source}: ${e.message}; gave up after ${attempt} browser starts`, kExit.lost);
-        if (!opts.quiet) process.stderr.write(`${label}: ${e.message}${e.detail ? ` (${e.detail})` : ''}; restarting the browser (start ${attempt + 1} of ${kBrowserAttempts})\n`);
+        if (attempt >= kBrowserAttempts)
+          throw new CliError(`${job.source}: ${e.message}; gave up after ${attempt} browser starts`, kExit.lost);
+        if (!opts.quiet)
+          process.stderr.write(
+            `${label}: ${e.message}${e.detail ? ` (${e.detail})` : ''}; restarting the browser (start ${attempt + 1} of ${kBrowserAttempts})\n`,
+          );
       }
     }
   } finally {
@@ -113,7 +127,11 @@ export function summary(label: string, r: SweepResult, cells: number, f: RunFigu
   return [
     `${label}: ${cells} cells, ${steps.total.toExponential(3)} step attempts (${steps.meanPerCell.toFixed(1)} per cell) in ${sec(f.wallMs)}: ${rate(f.wallMs)} instance-steps/s overall, ${rate(f.kernelMs)} in kernels (${sec(f.kernelMs)})`,
     `  cells: ${ends.settled} settled early, ${ends.ranToTEnd} ran to tEnd = ${r.spec.integrator.tEnd}, ${ends.divergedOrStiff} diverged or stiff${ends.inherited !== undefined ? `, ${ends.inherited} inherited (not integrated)` : ''}`,
-    ...(r.refine ? [`  refine: ${r.refine.computed} of ${r.refine.cells} cells integrated (${((100 * r.refine.computed) / r.refine.cells).toFixed(2)} %) in ${r.refine.rounds} rounds, coarse ${r.refine.coarse} (blocks of ${r.refine.block}), ${r.refine.sampleSize} verification samples, ${r.refine.disagreements} disagreements`] : []),
+    ...(r.refine
+      ? [
+          `  refine: ${r.refine.computed} of ${r.refine.cells} cells integrated (${((100 * r.refine.computed) / r.refine.cells).toFixed(2)} %) in ${r.refine.rounds} rounds, coarse ${r.refine.coarse} (blocks of ${r.refine.block}), ${r.refine.sampleSize} verification samples, ${r.refine.disagreements} disagreements`,
+        ]
+      : []),
     ...(r.uncertainty ? [uncertaintyLine(r.uncertainty)] : []),
     `  overhead ${sec(f.wallMs - f.kernelMs)}: server ${sec(f.serverMs)}, browser start ${sec(f.browserStartMs)}, page ${sec(f.pageLoadMs)}, device ${sec(f.deviceMs)}, readback ${sec(f.readbackMs)}, encoding ${sec(f.encodeMs)}, figure.png ${sec(f.rasterMs)}, rest ${sec(f.wallMs - f.kernelMs - f.serverMs - f.browserStartMs - f.pageLoadMs - f.deviceMs - f.readbackMs - f.encodeMs - f.rasterMs)}`,
     `  adapter: ${r.backend}`,
@@ -121,35 +139,73 @@ export function summary(label: string, r: SweepResult, cells: number, f: RunFigu
 }
 
 /** Runs one job in the session and writes its files under `job.name` of `out`; returns the result. */
-export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, tile: TileInfo | undefined, opts: RunOptions): Promise<SweepResult> {
+export async function runOne(
+  session: BrowserSession,
+  out: AtomicDir,
+  job: Job,
+  tile: TileInfo | undefined,
+  opts: RunOptions,
+): Promise<SweepResult> {
   const label = (job.name || basename(out.target)) + (tile ? ` tile ${tile.index}/${tile.count}` : '');
   const started = performance.now();
   const before = { ...session.timings };
   const { reply, attempts } = await runWithRetries(session, job, tile, label, opts);
   if (!reply.ok) throw new Error('unreachable');
   const t0 = performance.now();
-  const fetched = await Promise.all((['classes', 'finalState', 'metrics', 'cells', 'codes', 'uncertain', 'timelapse', 'webm'] as const).map((name) => session.fetch(name, reply.bytes[name])));
+  const fetched = await Promise.all(
+    (['classes', 'finalState', 'metrics', 'cells', 'codes', 'uncertain', 'timelapse', 'webm'] as const).map((name) =>
+      session.fetch(name, reply.bytes[name]),
+    ),
+  );
   const [classes, finalState, metrics, listed, codes, uncertain, timelapse, webm] = fetched;
   const readbackMs = performance.now() - t0;
   const cellCount = job.spec.x.n * job.spec.y.n;
   const grids = reply.refine
-    ? unpackRefined({
-      cells: new Uint32Array(listed), codes: new Uint8Array(codes), finalState: new Float32Array(finalState), metrics: new Float32Array(metrics),
-      ...(reply.uncertainty ? { uncertain: new Uint8Array(uncertain) } : {}),
-    }, cellCount, job.spec.model.state.length, cellMetrics(job.spec.model).length)
+    ? unpackRefined(
+        {
+          cells: new Uint32Array(listed),
+          codes: new Uint8Array(codes),
+          finalState: new Float32Array(finalState),
+          metrics: new Float32Array(metrics),
+          ...(reply.uncertainty ? { uncertain: new Uint8Array(uncertain) } : {}),
+        },
+        cellCount,
+        job.spec.model.state.length,
+        cellMetrics(job.spec.model).length,
+      )
     : { finalState: new Float32Array(finalState), metrics: new Float32Array(metrics) };
   const r: SweepResult = {
-    spec: job.spec, nx: job.spec.x.n, ny: job.spec.y.n, classes: new Uint8Array(classes), ...grids,
-    tReached: reply.tReached, backend: reply.adapterInfo, timings: reply.timings,
+    spec: job.spec,
+    nx: job.spec.x.n,
+    ny: job.spec.y.n,
+    classes: new Uint8Array(classes),
+    ...grids,
+    tReached: reply.tReached,
+    backend: reply.adapterInfo,
+    timings: reply.timings,
     ...(reply.refine ? { refine: reply.refine } : {}),
     ...(reply.uncertainty ? { uncertainty: reply.uncertainty } : {}),
     ...(reply.timelapseTimes ? { timelapse: { times: Float64Array.from(reply.timelapseTimes), classes: new Uint8Array(timelapse) } } : {}),
   };
-  const figures = await writeResult(out, job.name, r, { ...job, csv: opts.csv, ...(webm.byteLength ? { video: new Uint8Array(webm) } : {}) }, tile, {
-    startedMs: started, kernelMs: reply.timings.kernelMs, deviceMs: reply.deviceMs, readbackMs,
-    serverMs: session.timings.serverMs - before.serverMs, browserStartMs: session.timings.browserStartMs - before.browserStartMs,
-    pageLoadMs: session.timings.pageLoadMs - before.pageLoadMs, deviceLosses: reply.deviceLosses, browserAttempts: attempts,
-  }, (svg, w, h, s) => session.rasterise(svg, w, h, s));
+  const figures = await writeResult(
+    out,
+    job.name,
+    r,
+    { ...job, csv: opts.csv, ...(webm.byteLength ? { video: new Uint8Array(webm) } : {}) },
+    tile,
+    {
+      startedMs: started,
+      kernelMs: reply.timings.kernelMs,
+      deviceMs: reply.deviceMs,
+      readbackMs,
+      serverMs: session.timings.serverMs - before.serverMs,
+      browserStartMs: session.timings.browserStartMs - before.browserStartMs,
+      pageLoadMs: session.timings.pageLoadMs - before.pageLoadMs,
+      deviceLosses: reply.deviceLosses,
+      browserAttempts: attempts,
+    },
+    (svg, w, h, s) => session.rasterise(svg, w, h, s),
+  );
   const cells = (tile ? tile.rows.end - tile.rows.start : r.ny) * r.nx;
   if (!opts.quiet) process.stdout.write(`${summary(label, r, cells, figures, tile?.rows)}\n`);
   return r;
@@ -159,9 +215,15 @@ export async function runOne(session: BrowserSession, out: AtomicDir, job: Job, 
  * Every job of a call in one browser; `finish` may add files from the results (compare's diff).
  * All outputs are committed together at the end, or none.
  */
-export async function runInBrowser(jobs: Job[], opts: RunOptions, finish?: (out: AtomicDir, results: SweepResult[], session: BrowserSession) => Promise<void>): Promise<void> {
+export async function runInBrowser(
+  jobs: Job[],
+  opts: RunOptions,
+  finish?: (out: AtomicDir, results: SweepResult[], session: BrowserSession) => Promise<void>,
+): Promise<void> {
   const tileRef = opts.tile !== undefined ? parseTile(opts.tile) : undefined;
-  const tiles = jobs.map((j): TileInfo | undefined => (tileRef ? { ...tileRef, rows: tileRows(tileRef, j.spec.y.n, j.source) } : undefined));
+  const tiles = jobs.map((j): TileInfo | undefined =>
+    tileRef ? { ...tileRef, rows: tileRows(tileRef, j.spec.y.n, j.source) } : undefined,
+  );
   faultHook();
   checkChromium(opts.chromium);
   const out = new AtomicDir(opts.out, opts.force);

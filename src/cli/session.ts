@@ -18,13 +18,17 @@ export const kRepoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..
  */
 export class BrowserCrashError extends Error {
   override name = 'BrowserCrashError';
-  constructor(message: string, readonly detail = '') {
+  constructor(
+    message: string,
+    readonly detail = '',
+  ) {
     super(message);
   }
 }
 
 /** Puppeteer's words for a browser or page that went away while it was being set up. */
-const kGoneWords = /TargetCloseError|Target closed|Session closed|Connection closed|main frame too early|frame was detached|Protocol error/i;
+const kGoneWords =
+  /TargetCloseError|Target closed|Session closed|Connection closed|main frame too early|frame was detached|Protocol error/i;
 
 /**
  * A run with no progress report for this long is a fault (a hung GPU process, a wedged browser):
@@ -105,7 +109,8 @@ export class BrowserSession {
       } catch (e) {
         // A browser that dies while the page loads is a crash like one mid-sweep: retried.
         const words = `${(e as Error).name}: ${(e as Error).message.split('\n')[0]}`;
-        if (!browser.connected || kGoneWords.test(words)) throw new BrowserCrashError('the browser crashed before the sweep started', words);
+        if (!browser.connected || kGoneWords.test(words))
+          throw new BrowserCrashError('the browser crashed before the sweep started', words);
         throw new Error(`the batch page did not load: ${errors.join('; ') || words}`);
       }
       this.timings.pageLoadMs += performance.now() - t0;
@@ -164,18 +169,33 @@ export class BrowserSession {
     let onGone: (...a: unknown[]) => void = () => {};
     let watchdog: ReturnType<typeof setInterval> | undefined;
     const gone = new Promise<never>((_, reject) => {
-      onGone = (...a: unknown[]) => reject(new BrowserCrashError('the browser closed or crashed during the run', a[0] instanceof Error ? a[0].message : 'disconnected'));
+      onGone = (...a: unknown[]) =>
+        reject(
+          new BrowserCrashError('the browser closed or crashed during the run', a[0] instanceof Error ? a[0].message : 'disconnected'),
+        );
       browser.once('disconnected', onGone);
       page.once('error', onGone);
-      watchdog = setInterval(() => {
-        const limit = reported ? stallMs : Math.max(stallMs, 60_000);
-        if (performance.now() - lastReport < limit) return;
-        reject(new BrowserCrashError(reported ? `no progress for ${limit / 1000} s (a hung GPU process or browser)` : `no progress report within ${limit / 1000} s of the start (a hung GPU process or browser)`));
-        this.killBrowser();
-      }, Math.min(1000, stallMs / 4));
+      watchdog = setInterval(
+        () => {
+          const limit = reported ? stallMs : Math.max(stallMs, 60_000);
+          if (performance.now() - lastReport < limit) return;
+          reject(
+            new BrowserCrashError(
+              reported
+                ? `no progress for ${limit / 1000} s (a hung GPU process or browser)`
+                : `no progress report within ${limit / 1000} s of the start (a hung GPU process or browser)`,
+            ),
+          );
+          this.killBrowser();
+        },
+        Math.min(1000, stallMs / 4),
+      );
     });
     try {
-      return await Promise.race([page.evaluate((r) => (window as unknown as { collapseAtlasBatch: BatchPageApi }).collapseAtlasBatch.run(r), req), gone]);
+      return await Promise.race([
+        page.evaluate((r) => (window as unknown as { collapseAtlasBatch: BatchPageApi }).collapseAtlasBatch.run(r), req),
+        gone,
+      ]);
     } catch (e) {
       if (e instanceof BrowserCrashError) throw e;
       if (!browser.connected || page.isClosed()) {
@@ -215,7 +235,14 @@ export class BrowserSession {
     const out = new Uint8Array(bytes);
     for (let offset = 0; offset < bytes; offset += kChunkBytes) {
       const length = Math.min(kChunkBytes, bytes - offset);
-      const b64 = await this.answered(`reading back ${name}`, () => this.page!.evaluate((n, o, l) => (window as unknown as { collapseAtlasBatch: BatchPageApi }).collapseAtlasBatch.chunk(n, o, l), name, offset, length));
+      const b64 = await this.answered(`reading back ${name}`, () =>
+        this.page!.evaluate(
+          (n, o, l) => (window as unknown as { collapseAtlasBatch: BatchPageApi }).collapseAtlasBatch.chunk(n, o, l),
+          name,
+          offset,
+          length,
+        ),
+      );
       out.set(Buffer.from(b64, 'base64'), offset);
     }
     return out.buffer;
@@ -224,7 +251,15 @@ export class BrowserSession {
   /** PNG of an SVG drawn by the batch page (web/render/rasterise.ts) at `scale` pixels per SVG unit. */
   async rasterise(svg: string, width: number, height: number, scale: number): Promise<Uint8Array> {
     const page = await this.batchPage();
-    const b64 = await this.answered('drawing figure.png', () => page.evaluate((s, w, h, k) => (window as unknown as { collapseAtlasBatch: BatchPageApi }).collapseAtlasBatch.rasterise(s, w, h, k), svg, width, height, scale));
+    const b64 = await this.answered('drawing figure.png', () =>
+      page.evaluate(
+        (s, w, h, k) => (window as unknown as { collapseAtlasBatch: BatchPageApi }).collapseAtlasBatch.rasterise(s, w, h, k),
+        svg,
+        width,
+        height,
+        scale,
+      ),
+    );
     return Buffer.from(b64, 'base64');
   }
 

@@ -49,7 +49,11 @@ export function loadSpecFiles(files: string[]): Job[] {
     if (list.length === 0) throw usageError(`${file}: the array holds no spec`);
     list.forEach((input, k) => {
       const source = Array.isArray(json) ? `${file}[${k}]` : file;
-      jobs.push({ name: Array.isArray(json) ? `${stem}-${k + 1}` : stem, source, spec: parseOrExit(withModelFile(specOf(input), file), source) });
+      jobs.push({
+        name: Array.isArray(json) ? `${stem}-${k + 1}` : stem,
+        source,
+        spec: parseOrExit(withModelFile(specOf(input), file), source),
+      });
     });
   }
   const seen = new Map<string, string>();
@@ -90,7 +94,12 @@ export function parseOrExit(input: unknown, source: string): ResolvedSpec {
  * the machine's memory is refused before anything starts, instead of failing to allocate.
  */
 export function resultBytes(spec: ResolvedSpec): { perCell: number; total: number } {
-  const perCell = 1 + 4 * spec.model.state.length + 4 * cellMetrics(spec.model).length + (spec.refine ? 1 : 0) + (spec.timelapse ? spec.timelapse.frames : 0);
+  const perCell =
+    1 +
+    4 * spec.model.state.length +
+    4 * cellMetrics(spec.model).length +
+    (spec.refine ? 1 : 0) +
+    (spec.timelapse ? spec.timelapse.frames : 0);
   return { perCell, total: 2 * perCell * spec.x.n * spec.y.n };
 }
 
@@ -98,7 +107,9 @@ export function checkGridFits(spec: ResolvedSpec, source: string, memory = total
   const { perCell, total } = resultBytes(spec);
   if (total <= memory) return;
   const gb = (b: number) => `${(b / 1e9).toPrecision(3)} GB`;
-  throw usageError(`${source}: x.n × y.n: the grid ${spec.x.n} × ${spec.y.n} = ${spec.x.n * spec.y.n} cells is too large for this machine: its result needs ${gb(total)} of memory (${perCell} bytes per cell, held twice), and the machine has ${gb(memory)}`);
+  throw usageError(
+    `${source}: x.n × y.n: the grid ${spec.x.n} × ${spec.y.n} = ${spec.x.n * spec.y.n} cells is too large for this machine: its result needs ${gb(total)} of memory (${perCell} bytes per cell, held twice), and the machine has ${gb(memory)}`,
+  );
 }
 
 /** Overrides of a preset's grid and duration (`preset --n 1024 --t-end 300`). */
@@ -111,20 +122,28 @@ export interface PresetOverrides {
 export function positive(flag: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
-  if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) throw usageError(`${flag}: expected a positive ${integer ? 'integer' : 'number'} (got "${echo(text)}")`);
+  if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v)))
+    throw usageError(`${flag}: expected a positive ${integer ? 'integer' : 'number'} (got "${echo(text)}")`);
   return v;
 }
 
 /** `MODEL/PRESET` → the preset's spec, as a job writing to --out itself. */
-export function presetJob(ref: string, overrides: PresetOverrides = {}, userModels: ReadonlyArray<{ file: object; model: Model }> = []): Job {
+export function presetJob(
+  ref: string,
+  overrides: PresetOverrides = {},
+  userModels: ReadonlyArray<{ file: object; model: Model }> = [],
+): Job {
   const [modelId, presetId, extra] = ref.split('/');
   const user = userModels.find((u) => u.model.id === modelId);
   const model = user?.model ?? (modelId ? getModel(modelId) : undefined);
   if (!model || !presetId || extra !== undefined) {
-    throw usageError(`preset: expected MODEL/PRESET, e.g. tian-l2/weight-decay-threshold (got "${echo(ref)}"); \`collapse-atlas models\` lists them`);
+    throw usageError(
+      `preset: expected MODEL/PRESET, e.g. tian-l2/weight-decay-threshold (got "${echo(ref)}"); \`collapse-atlas models\` lists them`,
+    );
   }
   const preset = model.presets.find((p) => p.id === presetId);
-  if (!preset) throw usageError(`preset: ${model.id} has no preset "${echo(presetId)}" (known: ${model.presets.map((p) => p.id).join(', ')})`);
+  if (!preset)
+    throw usageError(`preset: ${model.id} has no preset "${echo(presetId)}" (known: ${model.presets.map((p) => p.id).join(', ')})`);
   const n = positive('--n', overrides.n, true);
   const tEnd = positive('--t-end', overrides.tEnd, false);
   const spec = {

@@ -5,7 +5,14 @@ import { decideStep, kControllerDefaults } from '../integrators/controller.js';
 import { controllerOrder, isFsal } from '../integrators/tableaus.js';
 import { isMap, tableauOf } from '../integrators/map.js';
 import { collapseOffset } from '../integrators/hermite.js';
-import { axisValues, cellValues, type ResolvedIntegrator, type ResolvedSettle, type ResolvedSpec, type ResolvedTimelapse } from './resolved-spec.js';
+import {
+  axisValues,
+  cellValues,
+  type ResolvedIntegrator,
+  type ResolvedSettle,
+  type ResolvedSpec,
+  type ResolvedTimelapse,
+} from './resolved-spec.js';
 import { emptyResult, totalSteps, type SweepResult } from './result.js';
 import { QuietClock } from './settle.js';
 
@@ -162,7 +169,8 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
   }
   const readouts = new Float64Array(model.readouts.length);
   model.readout(y, P, readouts);
-  const classCode = end === 'diverged' ? CLASSES.diverged.code : end === 'stiff' ? CLASSES.stiff.code : CLASSES[model.classify(y, k1, P)].code;
+  const classCode =
+    end === 'diverged' ? CLASSES.diverged.code : end === 'stiff' ? CLASSES.stiff.code : CLASSES[model.classify(y, k1, P)].code;
   record(classCode, true);
   return { state: y, classCode, readouts, collapseTime, tSettled: end === 'settled' ? t : -1, steps: accepted + rejected, end, frames };
 }
@@ -197,7 +205,10 @@ export function runSweepCpu(spec: ResolvedSpec, opts: CpuRunOptions = {}): Sweep
     result.metrics.set(out.readouts, cell * M);
     // The engine's metrics in ENGINE_METRICS order, after the readouts.
     result.metrics.set([out.collapseTime, out.tSettled, out.steps], cell * M + model.readouts.length);
-    if (out.frames && result.timelapse) out.frames.forEach((c, k) => { result.timelapse!.classes[k * nx * spec.y.n + cell] = c; });
+    if (out.frames && result.timelapse)
+      out.frames.forEach((c, k) => {
+        result.timelapse!.classes[k * nx * spec.y.n + cell] = c;
+      });
   }
   result.tReached = spec.integrator.tEnd;
   result.timings.ms = performance.now() - t0;

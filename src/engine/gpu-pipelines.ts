@@ -50,7 +50,11 @@ async function compile(device: GPUDevice, choice: KernelChoice, workgroupSize: n
     const detail = errors.map((m) => `line ${m.lineNum}: ${m.message}\n  ${lines[m.lineNum - 1] ?? ''}`).join('\n');
     throw new KernelCompileError(`the ${model.id} kernel with ${method} does not compile:\n${detail}`);
   }
-  const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
+  const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
+    binding,
+    visibility: GPUShaderStage.COMPUTE,
+    buffer: { type },
+  });
   const layout = device.createBindGroupLayout({ label: 'sweep', entries: kGroup0.map((type, binding) => entry(binding, type)) });
   const argsLayout = device.createBindGroupLayout({ label: 'dispatch args', entries: [entry(0, 'storage')] });
   // Only prepareDispatch sees group 1, so the args buffer is never storage in an indirect dispatch's scope.
@@ -64,13 +68,29 @@ async function compile(device: GPUDevice, choice: KernelChoice, workgroupSize: n
     kMaxGroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
   };
   const make = (entryPoint: string, pipelineLayout: GPUPipelineLayout) =>
-    device.createComputePipelineAsync({ label: `${model.id}/${entryPoint}`, layout: pipelineLayout, compute: { module, entryPoint, constants } });
-  const [init, advance, prepareDispatch] = await Promise.all([make('init', sweepLayout), make('advance', sweepLayout), make('prepareDispatch', prepareLayout)]);
+    device.createComputePipelineAsync({
+      label: `${model.id}/${entryPoint}`,
+      layout: pipelineLayout,
+      compute: { module, entryPoint, constants },
+    });
+  const [init, advance, prepareDispatch] = await Promise.all([
+    make('init', sweepLayout),
+    make('advance', sweepLayout),
+    make('prepareDispatch', prepareLayout),
+  ]);
   const error = await device.popErrorScope();
   if (error) throw new KernelCompileError(`the ${model.id} kernel with ${method} failed validation: ${error.message}`);
   return {
-    kernel, uniformView: sweepUniformView(kernel.code), control: cellControlLayout(kernel.code), counters: countersLayout(kernel.code),
-    layout, argsLayout, init, advance, prepareDispatch, workgroupSize,
+    kernel,
+    uniformView: sweepUniformView(kernel.code),
+    control: cellControlLayout(kernel.code),
+    counters: countersLayout(kernel.code),
+    layout,
+    argsLayout,
+    init,
+    advance,
+    prepareDispatch,
+    workgroupSize,
   };
 }
 

@@ -117,8 +117,11 @@ const kDefaultCellsPerTile = 1 << 16;
 export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: GpuRunOptions = {}): Promise<SweepResult> {
   const started = performance.now();
   const pipelines = await getSweepPipelines(device, {
-    model: spec.model, method: spec.integrator.method, adaptive: spec.integrator.adaptive,
-    axes: { x: spec.x.index, y: spec.y.index }, workgroupSize: opts.workgroupSize,
+    model: spec.model,
+    method: spec.integrator.method,
+    adaptive: spec.integrator.adaptive,
+    axes: { x: spec.x.index, y: spec.y.index },
+    workgroupSize: opts.workgroupSize,
   });
   const { kernel } = pipelines;
   // The lists buffer holds two active lists, the cell table and the time-lapse frames.
@@ -131,7 +134,9 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
     maxCellsPerTile: opts.maxCellsPerTile ?? kDefaultCellsPerTile,
   };
   if (opts.cells) checkCellList(opts, spec.x.n * spec.y.n);
-  const tiles = opts.cells ? planListTiles(opts.cells, bytesPerCell, limits) : planTiles(spec.x.n, spec.y.n, bytesPerCell, limits, opts.rows);
+  const tiles = opts.cells
+    ? planListTiles(opts.cells, bytesPerCell, limits)
+    : planTiles(spec.x.n, spec.y.n, bytesPerCell, limits, opts.rows);
   const bandCells = tiles.reduce((sum, t) => sum + t.cells, 0);
   let lostMessage: string | undefined;
   void device.lost.then((info) => (lostMessage = `the GPU device was lost (${info.reason}): ${info.message || 'no detail'}`));
@@ -200,8 +205,17 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
           const tShare = count.active > 0 ? Math.min(1, count.slowestT / tEnd) : 1;
           const finished = finishedBefore + tile.cells - count.active;
           await opts.onProgress({
-            tile: ti, tiles: tiles.length, activeCells: count.active, tileCells: tile.cells, cellsFinished: finished, cells: bandCells,
-            attempts, t: count.active > 0 ? count.slowestT : tEnd, fraction: (finished + count.active * tShare) / bandCells, stepsPerDispatch, partial: result,
+            tile: ti,
+            tiles: tiles.length,
+            activeCells: count.active,
+            tileCells: tile.cells,
+            cellsFinished: finished,
+            cells: bandCells,
+            attempts,
+            t: count.active > 0 ? count.slowestT : tEnd,
+            fraction: (finished + count.active * tShare) / bandCells,
+            stepsPerDispatch,
+            partial: result,
           });
         }
       }
@@ -228,7 +242,13 @@ export async function runSweepGpu(device: GPUDevice, spec: ResolvedSpec, opts: G
 }
 
 function emptySnapshot(): TileSnapshot {
-  return { states: new Float32Array(0), records: new Float32Array(0), classes: new Uint32Array(0), controls: new Uint32Array(0), frames: new Uint32Array(0) };
+  return {
+    states: new Float32Array(0),
+    records: new Float32Array(0),
+    classes: new Uint32Array(0),
+    controls: new Uint32Array(0),
+    frames: new Uint32Array(0),
+  };
 }
 
 function tileCellsBefore(tiles: Tile[], ti: number): number {
@@ -258,4 +278,3 @@ function copyClasses(result: SweepResult, tile: Tile, classes: Uint32Array): voi
   }
   result.classes.set(classes.subarray(0, tile.cells), tile.rowOffset * result.nx);
 }
-

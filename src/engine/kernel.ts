@@ -111,21 +111,33 @@ export function kernelPrelude(model: Model, tableau: Tableau): string {
   model.params.forEach((p, i) => {
     lines.push(`const kP_${checkId('parameter', p.id)} = ${i}u;`);
     if (p.kind === 'choice') {
-      p.options.forEach((o, k) => { lines.push(`const kChoice_${p.id}_${checkId('option', o.replace(/-/g, '_'))} = ${k}.0;`); });
+      p.options.forEach((o, k) => {
+        lines.push(`const kChoice_${p.id}_${checkId('option', o.replace(/-/g, '_'))} = ${k}.0;`);
+      });
     }
   });
-  model.state.forEach((s, i) => { lines.push(`const kS_${checkId('state variable', s.id)} = ${i}u;`); });
-  model.readouts.forEach((r, i) => { lines.push(`const kR_${checkId('readout', r.id)} = ${i}u;`); });
-  CLASS_BY_CODE.forEach((c, code) => { lines.push(`const kClass_${c.replace(/-/g, '_')} = ${code}u;`); });
+  model.state.forEach((s, i) => {
+    lines.push(`const kS_${checkId('state variable', s.id)} = ${i}u;`);
+  });
+  model.readouts.forEach((r, i) => {
+    lines.push(`const kR_${checkId('readout', r.id)} = ${i}u;`);
+  });
+  CLASS_BY_CODE.forEach((c, code) => {
+    lines.push(`const kClass_${c.replace(/-/g, '_')} = ${code}u;`);
+  });
   lines.push(`const kClass_pending = ${CLASS_PENDING}u;`);
   // Tableau entries by their 1-based names: a21, a31, a32, …, b1 …, e1 … = b − b̂ (zeros included).
   const s = stages(tableau);
   for (let i = 1; i < s; i++) {
     for (let j = 0; j < i; j++) lines.push(`const kA${i + 1}${j + 1} = ${wgslFloat(tableau.a[i][j] ?? 0)};`);
   }
-  tableau.b.forEach((b, i) => { lines.push(`const kB${i + 1} = ${wgslFloat(b)};`); });
+  tableau.b.forEach((b, i) => {
+    lines.push(`const kB${i + 1} = ${wgslFloat(b)};`);
+  });
   if (isAdaptive(tableau)) {
-    errorWeights(tableau).forEach((e, i) => { lines.push(`const kE${i + 1} = ${wgslFloat(e)};`); });
+    errorWeights(tableau).forEach((e, i) => {
+      lines.push(`const kE${i + 1} = ${wgslFloat(e)};`);
+    });
     lines.push(`const kControllerOrder = ${wgslFloat(controllerOrder(tableau))};`);
   }
   lines.push(`const kFsal = ${isFsal(tableau)};`);
@@ -160,13 +172,16 @@ export function buildKernel(model: Model, tableau: Tableau, adaptive = isAdaptiv
   if (map && !model.map) throw new Error(`model ${model.id} has no training-step map: integrator "map" needs one`);
   const stepper = map ? mapStepWgsl : steppers[stages(tableau)];
   if (!stepper) throw new Error(`no WGSL stepper for ${stages(tableau)}-stage tableaus (${tableau.name})`);
-  if (stages(tableau) === 7 && !isAdaptive(tableau)) throw new Error(`the seven-stage stepper needs embedded weights (${tableau.name} has none)`);
+  if (stages(tableau) === 7 && !isAdaptive(tableau))
+    throw new Error(`the seven-stage stepper needs embedded weights (${tableau.name} has none)`);
   if (adaptive && !isAdaptive(tableau)) throw new Error(`${tableau.name} has no embedded weights: it cannot step adaptively`);
   const S = model.state.length;
   const stateOps = usesVectorState(S) ? stateVectorWgsl : S <= kMaxUnrolledState ? unrolledStateOps(S) : stateArrayWgsl;
   const driver = adaptive ? adaptiveStepWgsl : fixedStepWgsl;
   return {
-    code: [prelude, stateOps, model.wgsl, dynamicsWgsl(map, model.settle !== undefined), stepper, driver, sweepWgsl, activeCellsWgsl].join('\n\n'),
+    code: [prelude, stateOps, model.wgsl, dynamicsWgsl(map, model.settle !== undefined), stepper, driver, sweepWgsl, activeCellsWgsl].join(
+      '\n\n',
+    ),
     prelude,
     stateSize: model.state.length,
     paramCount: model.params.length,

@@ -114,7 +114,14 @@ export function axisValues(a: Pick<ResolvedAxis, 'min' | 'max' | 'n' | 'scale'>)
 }
 
 /** The parameter vector of cell (i, j): the resolved values with the two axis entries set. */
-export function cellValues(spec: ResolvedSpec, xs: Float64Array, ys: Float64Array, i: number, j: number, out = new Float64Array(spec.values.length)): Float64Array {
+export function cellValues(
+  spec: ResolvedSpec,
+  xs: Float64Array,
+  ys: Float64Array,
+  i: number,
+  j: number,
+  out = new Float64Array(spec.values.length),
+): Float64Array {
   out.set(spec.values);
   out[spec.x.index] = xs[i];
   out[spec.y.index] = ys[j];

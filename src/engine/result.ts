@@ -65,7 +65,9 @@ export function emptyResult(spec: ResolvedSpec, float: Float32ArrayConstructor |
     tReached: 0,
     backend,
     timings: { startedAt: new Date().toISOString(), endedAt: '', ms: 0, kernelMs: 0, instanceSteps: 0 },
-    ...(spec.timelapse ? { timelapse: { times: Float64Array.from(spec.timelapse.times), classes: new Uint8Array(spec.timelapse.frames * cells) } } : {}),
+    ...(spec.timelapse
+      ? { timelapse: { times: Float64Array.from(spec.timelapse.times), classes: new Uint8Array(spec.timelapse.frames * cells) } }
+      : {}),
   };
 }
 

@@ -87,12 +87,24 @@ export class TileBuffers {
     // time-lapse frames (recordFrames in shaders/sweep.wgsl).
     this.lists = make('active lists, cell table and frames', 4 * capacity * (3 + this.frameWords), storage);
     this.args = make('dispatch args', 12, GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT | GPUBufferUsage.COPY_SRC);
-    this.staging = make('readback', Math.max(4 * this.stateSize, 4 * this.recordSize, control.size, 4 * this.frameWords) * capacity, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    this.staging = make(
+      'readback',
+      Math.max(4 * this.stateSize, 4 * this.recordSize, control.size, 4 * this.frameWords) * capacity,
+      GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    );
     this.countsStaging = make('counters readback', counters.size, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(this.params, 0, new Float32Array(spec.values));
     const buffers = [this.uniform, this.params, this.states, this.records, this.classes, this.controls, this.counters, this.lists];
-    this.bindGroup = device.createBindGroup({ label: 'sweep', layout: pipelines.layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
-    this.argsGroup = device.createBindGroup({ label: 'dispatch args', layout: pipelines.argsLayout, entries: [{ binding: 0, resource: { buffer: this.args } }] });
+    this.bindGroup = device.createBindGroup({
+      label: 'sweep',
+      layout: pipelines.layout,
+      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    this.argsGroup = device.createBindGroup({
+      label: 'dispatch args',
+      layout: pipelines.argsLayout,
+      entries: [{ binding: 0, resource: { buffer: this.args } }],
+    });
   }
 
   private writeUniforms(tile: Tile, parity: number, stepCount: number): void {
@@ -102,11 +114,27 @@ export class TileBuffers {
     const axis = (a: ResolvedSpec['x']) => ({ param: a.index, n: a.n, logScale: a.scale === 'log' ? 1 : 0, min: a.min, max: a.max });
     const settle = spec.settle;
     uniformView.set({
-      x: axis(spec.x), y: axis(spec.y), rowOffset: tile.rowOffset, cellCount: tile.cells, parity, listCapacity: this.capacity,
-      stepCount, steps: it.steps, dt: it.dt, lastDt: it.adaptive ? it.dt : it.tEnd - (it.steps - 1) * it.dt, tEnd: it.tEnd,
-      rtol: it.rtol, atol: it.atol, dtMin: it.dtMin, dtMax: it.dtMax,
-      settleOn: settle ? 1 : 0, settleTol: settle ? settle.tol : 0, settleHold: settle ? settle.hold : 0, listed: tile.list ? 1 : 0,
-      frames: spec.timelapse ? spec.timelapse.frames : 0, frameWords: this.frameWords,
+      x: axis(spec.x),
+      y: axis(spec.y),
+      rowOffset: tile.rowOffset,
+      cellCount: tile.cells,
+      parity,
+      listCapacity: this.capacity,
+      stepCount,
+      steps: it.steps,
+      dt: it.dt,
+      lastDt: it.adaptive ? it.dt : it.tEnd - (it.steps - 1) * it.dt,
+      tEnd: it.tEnd,
+      rtol: it.rtol,
+      atol: it.atol,
+      dtMin: it.dtMin,
+      dtMax: it.dtMax,
+      settleOn: settle ? 1 : 0,
+      settleTol: settle ? settle.tol : 0,
+      settleHold: settle ? settle.hold : 0,
+      listed: tile.list ? 1 : 0,
+      frames: spec.timelapse ? spec.timelapse.frames : 0,
+      frameWords: this.frameWords,
     });
     if (spec.timelapse) {
       // Written as flat views: the vec4 arrays hold four frames each, in order.
@@ -219,7 +247,9 @@ export class TileBuffers {
   async snapshot(tile: Tile): Promise<TileSnapshot> {
     const states = new Float32Array(await this.read(this.states, 4 * tile.cells * this.stateSize));
     const records = new Float32Array(await this.read(this.records, 4 * tile.cells * this.recordSize));
-    const frames = new Uint32Array(this.frameWords ? await this.read(this.lists, 4 * tile.cells * this.frameWords, this.framesOffset) : new ArrayBuffer(0));
+    const frames = new Uint32Array(
+      this.frameWords ? await this.read(this.lists, 4 * tile.cells * this.frameWords, this.framesOffset) : new ArrayBuffer(0),
+    );
     return { states, records, classes: await this.readClasses(tile), controls: await this.readControls(tile), frames };
   }
 
@@ -258,7 +288,20 @@ export class TileBuffers {
   }
 
   destroy(): void {
-    for (const b of [this.uniform, this.params, this.states, this.records, this.classes, this.controls, this.counters, this.lists, this.args, this.staging, this.countsStaging]) b.destroy();
+    for (const b of [
+      this.uniform,
+      this.params,
+      this.states,
+      this.records,
+      this.classes,
+      this.controls,
+      this.counters,
+      this.lists,
+      this.args,
+      this.staging,
+      this.countsStaging,
+    ])
+      b.destroy();
   }
 }
 

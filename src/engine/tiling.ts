@@ -36,7 +36,9 @@ export function planTiles(nx: number, ny: number, bytesPerCell: number, limits: 
   const maxCells = maxTileCells(bytesPerCell, limits);
   const rowsPerTile = Math.floor(maxCells / nx);
   if (rowsPerTile < 1) {
-    throw new SpecError(`x.n: one grid row of ${nx} cells needs ${nx * bytesPerCell} bytes per buffer, more than this device allows per tile (${Math.min(maxCells * bytesPerCell, Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize))} bytes); lower x.n`);
+    throw new SpecError(
+      `x.n: one grid row of ${nx} cells needs ${nx * bytesPerCell} bytes per buffer, more than this device allows per tile (${Math.min(maxCells * bytesPerCell, Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize))} bytes); lower x.n`,
+    );
   }
   const tiles: Tile[] = [];
   for (let row = rows.start; row < rows.end; row += rowsPerTile) {

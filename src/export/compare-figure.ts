@@ -36,8 +36,14 @@ export function compareFigureSvg(cmp: ResolvedCompare, a: SweepResult, b: SweepR
     figureSvg(a, { layer: 'class', title: `a · ${a.spec.model.id}`, width: w, height: h, idPrefix: 'a' }),
     figureSvg(b, { layer: 'class', title: `b · ${b.spec.model.id}`, width: w, height: h, idPrefix: 'b' }),
     figureSvg(diffResult(a, c), {
-      layer: 'class', overlays: false, categories: diffCategories, legendTitle: 'a vs b',
-      title: `difference: ${(100 * c.fraction).toFixed(1)} % of cells`, width: w, height: h, idPrefix: 'd',
+      layer: 'class',
+      overlays: false,
+      categories: diffCategories,
+      legendTitle: 'a vs b',
+      title: `difference: ${(100 * c.fraction).toFixed(1)} % of cells`,
+      width: w,
+      height: h,
+      idPrefix: 'd',
     }),
   ];
   const { width: W, height: H } = compareFigureSize;

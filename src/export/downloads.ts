@@ -34,12 +34,22 @@ export function npyExport(r: SweepResult, layer: LayerId): ExportFile {
 
 /** The manifest; its `spec` field is a sweep spec that parseSpec (and so the batch runner) accepts. */
 export function manifestExport(r: SweepResult, ctx: ManifestContext): ExportFile {
-  return { name: `${exportStem(r)}.manifest.json`, type: 'application/json', bytes: encoder.encode(`${JSON.stringify(manifest(r, ctx), null, 2)}\n`) };
+  return {
+    name: `${exportStem(r)}.manifest.json`,
+    type: 'application/json',
+    bytes: encoder.encode(`${JSON.stringify(manifest(r, ctx), null, 2)}\n`),
+  };
 }
 
 /** The publication figure's SVG (figure.ts); the page rasterises it to PNG. */
 export function figureExport(r: SweepResult, opts: FigureOptions): ExportFile & { width: number; height: number } {
   const width = opts.width ?? 900;
   const height = opts.height ?? 620;
-  return { name: `${exportStem(r)}-${opts.layer}.svg`, type: 'image/svg+xml', bytes: encoder.encode(figureSvg(r, { ...opts, width, height })), width, height };
+  return {
+    name: `${exportStem(r)}-${opts.layer}.svg`,
+    type: 'image/svg+xml',
+    bytes: encoder.encode(figureSvg(r, { ...opts, width, height })),
+    width,
+    height,
+  };
 }

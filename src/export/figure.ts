@@ -40,7 +40,7 @@ export interface FigureOptions {
   idPrefix?: string;
 }
 
-const kFont = "DejaVu Sans, Helvetica, Arial, sans-serif";
+const kFont = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 const kMargin = { left: 78, top: 86, bottom: 58, gap: 18 };
 const kLegendWidth = 250;
 /** Overlay strokes: dark lines with a white halo read on every class colour and on viridis. */
@@ -82,7 +82,8 @@ export function wrap(text: string, chars: number): string[] {
   return lines;
 }
 
-const text = (x: number, y: number, s: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}"${attrs ? ` ${attrs}` : ''}>${esc(s)}</text>`;
+const text = (x: number, y: number, s: string, attrs = '') =>
+  `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}"${attrs ? ` ${attrs}` : ''}>${esc(s)}</text>`;
 
 /**
  * Scale for one axis whose domain covers whole cells: cell k is centred on the k-th axis value, so the
@@ -91,10 +92,14 @@ const text = (x: number, y: number, s: string, attrs = '') => `<text x="${x.toFi
 function axisScale(a: ResolvedAxis, range: [number, number]) {
   if (a.scale === 'log') {
     const r = (a.max / a.min) ** (0.5 / (a.n - 1));
-    return scaleLog().domain([a.min / r, a.max * r]).range(range);
+    return scaleLog()
+      .domain([a.min / r, a.max * r])
+      .range(range);
   }
   const h = (0.5 * (a.max - a.min)) / (a.n - 1);
-  return scaleLinear().domain([a.min - h, a.max + h]).range(range);
+  return scaleLinear()
+    .domain([a.min - h, a.max + h])
+    .range(range);
 }
 
 function axisTitle(r: SweepResult, a: ResolvedAxis): string {
@@ -120,7 +125,10 @@ function ticks(scale: ReturnType<typeof axisScale>, count: number): Array<{ v: n
   // '~g' rather than d3's SI default for log axes ("100m" reads badly next to paper symbols).
   const format = 'base' in scale ? scale.tickFormat(count, '~g') : scale.tickFormat(count);
   const [d0, d1] = scale.domain();
-  return scale.ticks(count).filter((v) => v >= Math.min(d0, d1) && v <= Math.max(d0, d1)).map((v) => ({ v, label: format(v) }));
+  return scale
+    .ticks(count)
+    .filter((v) => v >= Math.min(d0, d1) && v <= Math.max(d0, d1))
+    .map((v) => ({ v, label: format(v) }));
 }
 
 function polylines(curve: OverlayCurve, sx: (v: number) => number, sy: (v: number) => number): string[] {
@@ -139,19 +147,37 @@ function overlayStyle(curve: OverlayCurve, k: number): { stroke: string; dash: s
 }
 
 /** The colorbar with its title and units; returns the SVG parts and the y below it. */
-function colorbar(range: MetricRange, x: number, y: number, h: number, id: string, ink: Ink, palette: ClassPaletteId): { parts: string[]; endY: number } {
+function colorbar(
+  range: MetricRange,
+  x: number,
+  y: number,
+  h: number,
+  id: string,
+  ink: Ink,
+  palette: ClassPaletteId,
+): { parts: string[]; endY: number } {
   const out: string[] = [];
   const w = 16;
   const stops = Array.from({ length: 17 }, (_, k) => `<stop offset="${(k / 16).toFixed(4)}" stop-color="${viridis(1 - k / 16)}"/>`);
   out.push(`<defs><linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stops.join('')}</linearGradient></defs>`);
   const { metric } = range;
   const title = wrap(`${metric.symbol}: ${metric.label}`, 34).slice(0, 3);
-  title.forEach((line, n) => { out.push(text(x, y - 26 - 15 * (title.length - 1 - n), line, 'class="colorbar-title" font-size="12" font-weight="bold"')); });
+  title.forEach((line, n) => {
+    out.push(text(x, y - 26 - 15 * (title.length - 1 - n), line, 'class="colorbar-title" font-size="12" font-weight="bold"'));
+  });
   if (metric.units) out.push(text(x, y - 10, `units: ${metric.units}`, 'class="colorbar-units" font-size="11"'));
-  out.push(`<rect class="colorbar" x="${x}" y="${y}" width="${w}" height="${h}" fill="url(#${id})" stroke="${ink.line}" stroke-width="0.5"/>`);
+  out.push(
+    `<rect class="colorbar" x="${x}" y="${y}" width="${w}" height="${h}" fill="url(#${id})" stroke="${ink.line}" stroke-width="0.5"/>`,
+  );
   const { lo, hi, log } = range.style;
   // The bar is the ramp in t; ticks sit where their value's t is (log t on a log colour scale).
-  const s: ReturnType<typeof axisScale> = log ? scaleLog().domain([lo, hi]).range([y + h, y]) : scaleLinear().domain([lo, hi]).range([y + h, y]);
+  const s: ReturnType<typeof axisScale> = log
+    ? scaleLog()
+        .domain([lo, hi])
+        .range([y + h, y])
+    : scaleLinear()
+        .domain([lo, hi])
+        .range([y + h, y]);
   for (const t of ticks(s, 5)) {
     const ty = s(t.v);
     out.push(`<line x1="${x + w}" x2="${x + w + 4}" y1="${ty.toFixed(1)}" y2="${ty.toFixed(1)}" stroke="${ink.line}"/>`);
@@ -194,7 +220,9 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
   const png = encode({ width: r.nx, height: r.ny, data: rgb, channels: 3, depth: 8 });
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${kFont}" fill="${ink.text}">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${kFont}" fill="${ink.text}">`,
+  );
   out.push(`<rect class="page" width="${W}" height="${H}" fill="${ink.background}"/>`);
   out.push(text(x0, 26, opts.title ?? model.title, 'class="title" font-size="17" font-weight="bold"'));
   let ty = 46;
@@ -209,21 +237,30 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
   }
 
   out.push(`<defs><clipPath id="${id}-plot"><rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}"/></clipPath></defs>`);
-  out.push(`<image class="heatmap" x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" preserveAspectRatio="none" image-rendering="pixelated" style="image-rendering:pixelated" href="data:image/png;base64,${base64(png)}"/>`);
+  out.push(
+    `<image class="heatmap" x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" preserveAspectRatio="none" image-rendering="pixelated" style="image-rendering:pixelated" href="data:image/png;base64,${base64(png)}"/>`,
+  );
 
   // Uncertain cells (SweepResult.uncertain) are hatched over their class colour.
   out.push(uncertainHatch(r.uncertain, r.nx, r.ny, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, `${id}-hatch`));
 
-  const curves = opts.overlays === false ? [] : model.overlays({
-    x: { param: r.spec.x.param, min: r.spec.x.min, max: r.spec.x.max },
-    y: { param: r.spec.y.param, min: r.spec.y.min, max: r.spec.y.max },
-    values: r.spec.values,
-  });
+  const curves =
+    opts.overlays === false
+      ? []
+      : model.overlays({
+          x: { param: r.spec.x.param, min: r.spec.x.min, max: r.spec.x.max },
+          y: { param: r.spec.y.param, min: r.spec.y.min, max: r.spec.y.max },
+          values: r.spec.values,
+        });
   curves.forEach((c, k) => {
     const { stroke, dash } = overlayStyle(c, k);
     for (const pts of polylines(c, sx, sy)) {
-      out.push(`<g clip-path="url(#${id}-plot)"><polyline points="${pts}" fill="none" stroke="#ffffff" stroke-width="4" stroke-opacity="0.8"/>`);
-      out.push(`<polyline class="overlay" data-id="${esc(c.id)}" points="${pts}" fill="none" stroke="${stroke}" stroke-width="1.8"${dash ? ` stroke-dasharray="${dash}"` : ''}/></g>`);
+      out.push(
+        `<g clip-path="url(#${id}-plot)"><polyline points="${pts}" fill="none" stroke="#ffffff" stroke-width="4" stroke-opacity="0.8"/>`,
+      );
+      out.push(
+        `<polyline class="overlay" data-id="${esc(c.id)}" points="${pts}" fill="none" stroke="${stroke}" stroke-width="1.8"${dash ? ` stroke-dasharray="${dash}"` : ''}/></g>`,
+      );
     }
   });
   out.push(`<rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" fill="none" stroke="${ink.line}"/>`);
@@ -240,7 +277,9 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
   }
   out.push(text((x0 + x1) / 2, H - 16, axisTitle(r, r.spec.x), 'class="axis-x" font-size="13" text-anchor="middle"'));
   const cy = (y0 + y1) / 2;
-  out.push(text(18, cy, axisTitle(r, r.spec.y), `class="axis-y" font-size="13" text-anchor="middle" transform="rotate(-90 18 ${cy.toFixed(1)})"`));
+  out.push(
+    text(18, cy, axisTitle(r, r.spec.y), `class="axis-y" font-size="13" text-anchor="middle" transform="rotate(-90 18 ${cy.toFixed(1)})"`),
+  );
 
   const lx = x1 + kMargin.gap + 6;
   let ly = y0 + 8;
@@ -260,7 +299,9 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
   }
   const uncertain = uncertainCount(r.uncertain);
   if (uncertain) {
-    out.push(`<defs>${hatchPattern(`${id}-hatch-key`)}</defs><rect x="${lx}" y="${ly - 11}" width="14" height="14" fill="url(#${id}-hatch-key)" stroke="${ink.line}" stroke-width="0.5"/>`);
+    out.push(
+      `<defs>${hatchPattern(`${id}-hatch-key`)}</defs><rect x="${lx}" y="${ly - 11}" width="14" height="14" fill="url(#${id}-hatch-key)" stroke="${ink.line}" stroke-width="0.5"/>`,
+    );
     out.push(text(lx + 20, ly, `uncertain: ${uncertain} cells`, 'class="legend-uncertain" font-size="12"'));
     out.push(text(lx + 20, ly + 15, '(class flips at rtol/100 or in f64)', 'font-size="11"'));
     ly += 38;
@@ -273,8 +314,11 @@ export function figureSvg(r: SweepResult, opts: FigureOptions): string {
       const { stroke, dash } = overlayStyle(c, k);
       // The map's halo, so that a black line reads on a dark page too.
       out.push(`<line x1="${lx}" x2="${lx + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="#ffffff" stroke-width="4" stroke-opacity="0.8"/>`);
-      out.push(`<line x1="${lx}" x2="${lx + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${stroke}" stroke-width="1.8"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
-      for (const [n, line] of wrap(c.label, 30).entries()) out.push(text(lx + 28, ly + 15 * n, line, `${n === 0 ? 'class="legend-overlay" ' : ''}font-size="11"`));
+      out.push(
+        `<line x1="${lx}" x2="${lx + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${stroke}" stroke-width="1.8"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`,
+      );
+      for (const [n, line] of wrap(c.label, 30).entries())
+        out.push(text(lx + 28, ly + 15 * n, line, `${n === 0 ? 'class="legend-overlay" ' : ''}font-size="11"`));
       ly += 15 * wrap(c.label, 30).length + 6;
     });
   }

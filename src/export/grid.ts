@@ -56,13 +56,33 @@ export function gridCsv(r: SweepResult, rows: RowBand = allRows(r)): string {
   const xs = axisValues(r.spec.x);
   const ys = axisValues(r.spec.y);
   const { computed, uncertain } = r;
-  const lines = [[r.spec.x.param, r.spec.y.param, 'class', ...model.state.map((s) => s.id), ...metrics.map((m) => m.id), ...(computed ? ['computed'] : []), ...(uncertain ? ['uncertain'] : [])].join(',')];
+  const lines = [
+    [
+      r.spec.x.param,
+      r.spec.y.param,
+      'class',
+      ...model.state.map((s) => s.id),
+      ...metrics.map((m) => m.id),
+      ...(computed ? ['computed'] : []),
+      ...(uncertain ? ['uncertain'] : []),
+    ].join(','),
+  ];
   for (let j = rows.start; j < rows.end; j++) {
     for (let i = 0; i < r.nx; i++) {
       const c = j * r.nx + i;
       const state = Array.from(r.finalState.subarray(c * S, c * S + S));
       const values = Array.from(r.metrics.subarray(c * metrics.length, (c + 1) * metrics.length));
-      lines.push([xs[i], ys[j], CLASS_BY_CODE[r.classes[c]] ?? 'pending', ...state, ...values, ...(computed ? [computed[c]] : []), ...(uncertain ? [uncertain[c]] : [])].join(','));
+      lines.push(
+        [
+          xs[i],
+          ys[j],
+          CLASS_BY_CODE[r.classes[c]] ?? 'pending',
+          ...state,
+          ...values,
+          ...(computed ? [computed[c]] : []),
+          ...(uncertain ? [uncertain[c]] : []),
+        ].join(','),
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -109,10 +129,18 @@ export function stepStats(r: SweepResult, rows: RowBand = allRows(r)): { total: 
  * (tSettled ≥ 0), `ranToTEnd` integrated to tEnd, `divergedOrStiff` were latched diverged or stiff
  * before it (their tSettled is missing too). A refined run adds `inherited`: cells not integrated.
  */
-export function cellEnds(r: SweepResult, rows: RowBand = allRows(r)): { settled: number; ranToTEnd: number; divergedOrStiff: number; inherited?: number } {
+export function cellEnds(
+  r: SweepResult,
+  rows: RowBand = allRows(r),
+): { settled: number; ranToTEnd: number; divergedOrStiff: number; inherited?: number } {
   const metrics = cellMetrics(r.spec.model);
   const k = metrics.indexOf(T_SETTLED);
-  const ends: { settled: number; ranToTEnd: number; divergedOrStiff: number; inherited?: number } = { settled: 0, ranToTEnd: 0, divergedOrStiff: 0, ...(r.computed ? { inherited: 0 } : {}) };
+  const ends: { settled: number; ranToTEnd: number; divergedOrStiff: number; inherited?: number } = {
+    settled: 0,
+    ranToTEnd: 0,
+    divergedOrStiff: 0,
+    ...(r.computed ? { inherited: 0 } : {}),
+  };
   for (let c = rows.start * r.nx; c < rows.end * r.nx; c++) {
     const code = r.classes[c];
     if (r.computed && r.computed[c] === 0) ends.inherited!++;

@@ -1,7 +1,17 @@
 import { encode } from 'fast-png';
 import { CLASS_BY_CODE, CLASSES, cellMetrics, type Metric } from '../models/types.js';
 import type { SweepResult } from '../engine/result.js';
-import { cellPaint, cellRgb, classColor, hexToRgb, metricStyle, rampColor, type ClassPaletteId, type MetricStyle, type Rgb } from './palette.js';
+import {
+  cellPaint,
+  cellRgb,
+  classColor,
+  hexToRgb,
+  metricStyle,
+  rampColor,
+  type ClassPaletteId,
+  type MetricStyle,
+  type Rgb,
+} from './palette.js';
 
 export { base64 } from './base64.js';
 export { hexToRgb };
@@ -52,7 +62,8 @@ export const classCategories: readonly Category[] = classCategoriesOf('default')
 export function findMetric(r: SweepResult, layer: LayerId): { metric: Metric; index: number } {
   const metrics = cellMetrics(r.spec.model);
   const index = metrics.findIndex((m) => m.id === layer);
-  if (index < 0) throw new Error(`layer "${layer}" is neither "class" nor a metric of ${r.spec.model.id} (${metrics.map((m) => m.id).join(', ')})`);
+  if (index < 0)
+    throw new Error(`layer "${layer}" is neither "class" nor a metric of ${r.spec.model.id} (${metrics.map((m) => m.id).join(', ')})`);
   return { metric: metrics[index], index };
 }
 

@@ -10,16 +10,32 @@ const count = z.number().int().nonnegative();
 const rate = z.number().nullable();
 
 const refineStats = z.object({
-  coarse: count, block: count, levels: count, cells: count, computed: count, inherited: count,
-  computedPerLevel: z.array(count), verify: z.number(), seed: z.number(), sampleSize: count,
-  disagreements: count, disagreementCells: z.array(z.tuple([count, count])), rounds: count,
+  coarse: count,
+  block: count,
+  levels: count,
+  cells: count,
+  computed: count,
+  inherited: count,
+  computedPerLevel: z.array(count),
+  verify: z.number(),
+  seed: z.number(),
+  sampleSize: count,
+  disagreements: count,
+  disagreementCells: z.array(z.tuple([count, count])),
+  rounds: count,
 });
 
 const uncertaintyStats = z.object({
   tighten: z.number(),
   tighter: z.union([z.object({ rtol: z.number(), atol: z.number() }), z.object({ dt: z.number() })]),
-  checked: count, flippedTolerance: count, noVerdict: count, f64Sample: count, flippedPrecision: count, uncertain: count,
-  cells: z.array(z.tuple([count, count, count])), ms: z.number(),
+  checked: count,
+  flippedTolerance: count,
+  noVerdict: count,
+  f64Sample: count,
+  flippedPrecision: count,
+  uncertain: count,
+  cells: z.array(z.tuple([count, count, count])),
+  ms: z.number(),
 });
 
 const packageInfo = z.object({ version: z.string(), commit: z.string() });
@@ -35,7 +51,10 @@ export const manifestSchema = z.object({
   // `model`: a built-in model's id, or a user model's whole model file (README "Your own model").
   spec: z.looseObject({ model: z.union([z.string(), z.looseObject({})]) }),
   model: z.object({
-    id: z.string(), title: z.string(), status: z.enum(['paper', 'reconstruction', 'user']), version: z.number(),
+    id: z.string(),
+    title: z.string(),
+    status: z.enum(['paper', 'reconstruction', 'user']),
+    version: z.number(),
     citation: z.object({ authors: z.string(), title: z.string(), venue: z.string(), arxiv: z.string() }),
   }),
   legend: z.array(z.object({ code: count, id: z.string(), label: z.string(), color: z.string() })),
@@ -44,7 +63,14 @@ export const manifestSchema = z.object({
   metrics: z.array(z.object({ id: z.string(), symbol: z.string(), label: z.string(), units: z.string() })),
   adapter: z.string(),
   package: packageInfo,
-  timings: z.object({ startedAt: z.string(), endedAt: z.string(), ms: z.number(), kernelMs: z.number(), instanceSteps: count, instanceStepsPerSecond: rate }),
+  timings: z.object({
+    startedAt: z.string(),
+    endedAt: z.string(),
+    ms: z.number(),
+    kernelMs: z.number(),
+    instanceSteps: count,
+    instanceStepsPerSecond: rate,
+  }),
   tReached: z.number(),
   counts: z.record(z.string(), count),
   steps: z.object({ total: count, meanPerCell: z.number(), maxPerCell: count }),
@@ -57,7 +83,11 @@ export const manifestSchema = z.object({
   preset: z.object({ model: z.string(), id: z.string(), title: z.string(), caption: z.string() }).optional(),
   tile: tileSchema.optional(),
   files: z.array(z.string()).optional(),
-  mergedFrom: z.array(z.object({ dir: z.string(), tile: tileSchema.optional(), adapter: z.string(), package: packageInfo, run: runFigures.optional() })).optional(),
+  mergedFrom: z
+    .array(
+      z.object({ dir: z.string(), tile: tileSchema.optional(), adapter: z.string(), package: packageInfo, run: runFigures.optional() }),
+    )
+    .optional(),
   run: runFigures.optional(),
 });
 

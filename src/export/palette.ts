@@ -23,7 +23,8 @@ export const kRampSize = 256;
  * wen-li's `full` is 4), then pending, missing, not computed, the ramp.
  */
 export const kPaletteSlots = { kClassSlots: 8, kPendingColor: 8, kMissingColor: 9, kNotComputedColor: 10, kRampStart: 16, kRampSize };
-if (CLASS_BY_CODE.length > kPaletteSlots.kClassSlots) throw new Error(`the palette has ${kPaletteSlots.kClassSlots} class slots for ${CLASS_BY_CODE.length} classes`);
+if (CLASS_BY_CODE.length > kPaletteSlots.kClassSlots)
+  throw new Error(`the palette has ${kPaletteSlots.kClassSlots} class slots for ${CLASS_BY_CODE.length} classes`);
 
 /** Above this max/min ratio of a positive metric the colours follow log(v). */
 const kLogSpan = 1e3;
@@ -89,7 +90,9 @@ export function metricStyle(model: Model, layer: string, result: SweepResult | u
 
 /** The ramp entry of value v: t = (v − lo)/(hi − lo), or the same in log v, clamped to [0, 1]. */
 export function rampIndex(style: MetricStyle, v: number): number {
-  const t = style.log ? (Math.log(Math.max(v, 1e-37)) - Math.log(style.lo)) / (Math.log(style.hi) - Math.log(style.lo)) : (v - style.lo) / Math.max(style.hi - style.lo, 1e-30);
+  const t = style.log
+    ? (Math.log(Math.max(v, 1e-37)) - Math.log(style.lo)) / (Math.log(style.hi) - Math.log(style.lo))
+    : (v - style.lo) / Math.max(style.hi - style.lo, 1e-30);
   return Math.round(Math.min(1, Math.max(0, t)) * (kRampSize - 1));
 }
 
@@ -119,7 +122,14 @@ export function cellPaint(r: SweepResult, style: MetricStyle | undefined, cell: 
  */
 export const kClassPalettes = {
   default: Object.fromEntries(CLASS_BY_CODE.map((id) => [id, CLASSES[id].color])) as Record<ClassId, string>,
-  'okabe-ito': { collapsed: '#0072b2', 'non-collapsed': '#e69f00', partial: '#009e73', diverged: '#d55e00', full: '#cc79a7', stiff: '#56b4e9' },
+  'okabe-ito': {
+    collapsed: '#0072b2',
+    'non-collapsed': '#e69f00',
+    partial: '#009e73',
+    diverged: '#d55e00',
+    full: '#cc79a7',
+    stiff: '#56b4e9',
+  },
 } as const satisfies Record<string, Record<ClassId, string>>;
 
 export type ClassPaletteId = keyof typeof kClassPalettes;
@@ -136,13 +146,23 @@ export function classRgb(palette: ClassPaletteId = 'default'): ReadonlyMap<numbe
 }
 
 /** The colour of cell `cell`; `classColors` maps class codes (default: the fixed CLASSES palette). */
-export function cellRgb(r: SweepResult, style: MetricStyle | undefined, cell: number, classColors: ReadonlyMap<number, Rgb> = kClassRgb): Rgb {
+export function cellRgb(
+  r: SweepResult,
+  style: MetricStyle | undefined,
+  cell: number,
+  classColors: ReadonlyMap<number, Rgb> = kClassRgb,
+): Rgb {
   switch (cellPaint(r, style, cell)) {
-    case 'pending': return kPendingRgb;
-    case 'not-computed': return kNotComputedRgb;
-    case 'missing': return kMissingRgb;
-    case 'class': return classColors.get(r.classes[cell]) ?? kPendingRgb;
-    case 'value': return kRamp[rampIndex(style!, r.metrics[cell * (r.metrics.length / r.classes.length) + style!.index])];
+    case 'pending':
+      return kPendingRgb;
+    case 'not-computed':
+      return kNotComputedRgb;
+    case 'missing':
+      return kMissingRgb;
+    case 'class':
+      return classColors.get(r.classes[cell]) ?? kPendingRgb;
+    case 'value':
+      return kRamp[rampIndex(style!, r.metrics[cell * (r.metrics.length / r.classes.length) + style!.index])];
   }
 }
 
@@ -156,11 +176,15 @@ export function paletteData(palette: ClassPaletteId = 'default'): Float32Array<A
   const { kPendingColor: pending, kMissingColor: missing, kNotComputedColor: notComputed, kRampStart } = kPaletteSlots;
   const data = new Float32Array(4 * (kRampStart + kRampSize));
   const put = (slot: number, c: Rgb) => data.set([...c.map((v) => v / 255), 1], 4 * slot);
-  classRgb(palette).forEach((c, code) => { put(code, c); });
+  classRgb(palette).forEach((c, code) => {
+    put(code, c);
+  });
   put(pending, kPendingRgb);
   put(missing, kMissingRgb);
   put(notComputed, kNotComputedRgb);
-  kRamp.forEach((c, k) => { put(kRampStart + k, c); });
+  kRamp.forEach((c, k) => {
+    put(kRampStart + k, c);
+  });
   return data;
 }
 

@@ -25,8 +25,12 @@ export function videoSize(nx: number, ny: number, longSide: number = kVideoDefau
 
 /** Checks a frame size and rate, naming what is wrong (`--video-size`, `--fps` and the explorer's fields). */
 export function checkVideoOptions(o: Pick<VideoOptions, 'width' | 'height' | 'fps'>): string | undefined {
-  for (const [name, v, max] of [['width', o.width, 3840], ['height', o.height, 2160]] as const) {
-    if (!Number.isInteger(v) || v < 16 || v > max || v % 2 !== 0) return `video ${name}: an even whole number of pixels in [16, ${max}] (got ${v})`;
+  for (const [name, v, max] of [
+    ['width', o.width, 3840],
+    ['height', o.height, 2160],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 16 || v > max || v % 2 !== 0)
+      return `video ${name}: an even whole number of pixels in [16, ${max}] (got ${v})`;
   }
   if (!(o.fps > 0 && o.fps <= 120)) return `video fps: a number in (0, 120] (got ${o.fps})`;
   return undefined;

@@ -7,7 +7,14 @@ export const kCollapseBisections = 12;
  * be long where a cell collapses, and t_c should not be rounded up to its end. The WGSL twin is
  * `collapseOffset` in shaders/sweep.wgsl.
  */
-export function collapseOffset(y0: Float64Array, f0: Float64Array, y1: Float64Array, f1: Float64Array, h: number, collapsed: (y: Float64Array) => boolean): number {
+export function collapseOffset(
+  y0: Float64Array,
+  f0: Float64Array,
+  y1: Float64Array,
+  f1: Float64Array,
+  h: number,
+  collapsed: (y: Float64Array) => boolean,
+): number {
   const y = new Float64Array(y0.length);
   let lo = 0;
   let hi = 1;

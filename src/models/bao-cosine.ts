@@ -1,5 +1,17 @@
 import wgsl from '../../shaders/models/bao-cosine.wgsl?raw';
-import { DERIVED, paramIndices, type ClassId, type Model, type OverlayCurve, type Param, type ParamVector, type Preset, type SettleRule, type SettleVerdict, type SliceContext } from './types.js';
+import {
+  DERIVED,
+  paramIndices,
+  type ClassId,
+  type Model,
+  type OverlayCurve,
+  type Param,
+  type ParamVector,
+  type Preset,
+  type SettleRule,
+  type SettleVerdict,
+  type SliceContext,
+} from './types.js';
 import {
   cosineCoefficients,
   criticalWeightDecay,
@@ -16,17 +28,138 @@ import {
  */
 
 const params = [
-  { id: 'weightDecay', symbol: 'η', label: 'weight decay', description: 'Weight decay on the encoder and the predictor.', role: 'param', kind: 'number', default: 0.05, min: 0, max: 2, scale: 'linear' },
-  { id: 'augmentation', symbol: 'σ²', label: 'augmentation strength', description: 'Variance of the additive Gaussian augmentation noise.', role: 'param', kind: 'number', default: 0.5, min: 0, max: 10, scale: 'linear' },
-  { id: 'predictorLr', symbol: 'α_p', label: 'predictor learning-rate ratio', description: 'Learning rate of the predictor relative to the encoder.', role: 'param', kind: 'number', default: 1, min: 0.01, max: 100, scale: 'log' },
-  { id: 'norm', symbol: 'N_Ψ', label: 'prediction norm', description: 'Online-prediction norm N_Ψ ≈ ‖f‖, frozen (Assumption 5 as the reviews describe it), or its initial value when the norms relax.', role: 'param', kind: 'number', default: 1, min: 0.05, max: 10, scale: 'linear' },
-  { id: 'normRatio', symbol: 'N_Φ/N_Ψ', label: 'target-to-prediction norm ratio', description: 'Target norm N_Φ ≈ ‖g‖ as a multiple of N_Ψ.', role: 'param', kind: 'number', default: 1, min: 0.1, max: 10, scale: 'log' },
-  { id: 'meanCosine', symbol: 'ρ', label: 'mean cosine similarity', description: 'E[fᵀg] = ρ N_Ψ N_Φ.', role: 'param', kind: 'number', default: 1, min: 0.01, max: 1, scale: 'linear' },
-  { id: 'tau', symbol: 'τ', label: 'EMA ratio', description: 'Target-to-online eigenvalue ratio (1 for SimSiam).', role: 'param', kind: 'number', default: 1, min: 0, max: 2, scale: 'linear' },
-  { id: 'norms', symbol: 'N', label: 'norm dynamics', description: 'frozen: N_Ψ, N_Φ constant; relaxing: dN_Ψ/dt = −η(N_Ψ − N_floor), ratio kept.', role: 'param', kind: 'choice', options: ['frozen', 'relaxing'], default: 'frozen' },
-  { id: 'normFloor', symbol: 'N_floor', label: 'norm floor', description: 'Value the relaxing prediction norm decays to (keeps a = 1/(N_Ψ N_Φ) finite).', role: 'param', kind: 'number', default: 0.5, min: 0.01, max: 10, scale: 'linear' },
-  { id: 'p0', symbol: 'p₀', label: 'initial predictor eigenvalue', description: 'p(0) ≥ 0; capped at 1 because the p⁶ term makes fixed-step RK4 silently wrong above it (p₀ = 1.5 at dt 0.1).', role: 'initial', kind: 'number', default: 0.3, min: 0, max: 1, scale: 'linear' },
-  { id: 's0', symbol: 's₀', label: 'initial online eigenvalue', description: 's(0); off the invariant curve only to show transients.', role: 'initial', kind: 'number', default: 'derived', derivedAs: 'on the invariant curve s0 = p0²/α_p', min: 0, max: 100, scale: 'linear' },
+  {
+    id: 'weightDecay',
+    symbol: 'η',
+    label: 'weight decay',
+    description: 'Weight decay on the encoder and the predictor.',
+    role: 'param',
+    kind: 'number',
+    default: 0.05,
+    min: 0,
+    max: 2,
+    scale: 'linear',
+  },
+  {
+    id: 'augmentation',
+    symbol: 'σ²',
+    label: 'augmentation strength',
+    description: 'Variance of the additive Gaussian augmentation noise.',
+    role: 'param',
+    kind: 'number',
+    default: 0.5,
+    min: 0,
+    max: 10,
+    scale: 'linear',
+  },
+  {
+    id: 'predictorLr',
+    symbol: 'α_p',
+    label: 'predictor learning-rate ratio',
+    description: 'Learning rate of the predictor relative to the encoder.',
+    role: 'param',
+    kind: 'number',
+    default: 1,
+    min: 0.01,
+    max: 100,
+    scale: 'log',
+  },
+  {
+    id: 'norm',
+    symbol: 'N_Ψ',
+    label: 'prediction norm',
+    description:
+      'Online-prediction norm N_Ψ ≈ ‖f‖, frozen (Assumption 5 as the reviews describe it), or its initial value when the norms relax.',
+    role: 'param',
+    kind: 'number',
+    default: 1,
+    min: 0.05,
+    max: 10,
+    scale: 'linear',
+  },
+  {
+    id: 'normRatio',
+    symbol: 'N_Φ/N_Ψ',
+    label: 'target-to-prediction norm ratio',
+    description: 'Target norm N_Φ ≈ ‖g‖ as a multiple of N_Ψ.',
+    role: 'param',
+    kind: 'number',
+    default: 1,
+    min: 0.1,
+    max: 10,
+    scale: 'log',
+  },
+  {
+    id: 'meanCosine',
+    symbol: 'ρ',
+    label: 'mean cosine similarity',
+    description: 'E[fᵀg] = ρ N_Ψ N_Φ.',
+    role: 'param',
+    kind: 'number',
+    default: 1,
+    min: 0.01,
+    max: 1,
+    scale: 'linear',
+  },
+  {
+    id: 'tau',
+    symbol: 'τ',
+    label: 'EMA ratio',
+    description: 'Target-to-online eigenvalue ratio (1 for SimSiam).',
+    role: 'param',
+    kind: 'number',
+    default: 1,
+    min: 0,
+    max: 2,
+    scale: 'linear',
+  },
+  {
+    id: 'norms',
+    symbol: 'N',
+    label: 'norm dynamics',
+    description: 'frozen: N_Ψ, N_Φ constant; relaxing: dN_Ψ/dt = −η(N_Ψ − N_floor), ratio kept.',
+    role: 'param',
+    kind: 'choice',
+    options: ['frozen', 'relaxing'],
+    default: 'frozen',
+  },
+  {
+    id: 'normFloor',
+    symbol: 'N_floor',
+    label: 'norm floor',
+    description: 'Value the relaxing prediction norm decays to (keeps a = 1/(N_Ψ N_Φ) finite).',
+    role: 'param',
+    kind: 'number',
+    default: 0.5,
+    min: 0.01,
+    max: 10,
+    scale: 'linear',
+  },
+  {
+    id: 'p0',
+    symbol: 'p₀',
+    label: 'initial predictor eigenvalue',
+    description: 'p(0) ≥ 0; capped at 1 because the p⁶ term makes fixed-step RK4 silently wrong above it (p₀ = 1.5 at dt 0.1).',
+    role: 'initial',
+    kind: 'number',
+    default: 0.3,
+    min: 0,
+    max: 1,
+    scale: 'linear',
+  },
+  {
+    id: 's0',
+    symbol: 's₀',
+    label: 'initial online eigenvalue',
+    description: 's(0); off the invariant curve only to show transients.',
+    role: 'initial',
+    kind: 'number',
+    default: 'derived',
+    derivedAs: 'on the invariant curve s0 = p0²/α_p',
+    min: 0,
+    max: 100,
+    scale: 'linear',
+  },
 ] as const satisfies readonly Param[];
 
 // Indices into P, in the order of `params` (the WGSL side gets the same ones as kP_<id>).
@@ -87,9 +220,14 @@ export function baoSettleVerdict(y: Float64Array, _dy: Float64Array, P: ParamVec
     const decays = aHi * (tau * pc - kappa * pc * pc) <= 0.5 * eta;
     if (decays && u < kCollapseP) return 'stop';
     if (
-      decays && s >= kSettleSafeS && p >= kBoundK * slaved && p <= 1 &&
-      tau - kappa * p - qHi * p * p * s > 0.5 * tau && aHi * qHi * p * p * p * s <= 0.1 * eta
-    ) return 'stop';
+      decays &&
+      s >= kSettleSafeS &&
+      p >= kBoundK * slaved &&
+      p <= 1 &&
+      tau - kappa * p - qHi * p * p * s > 0.5 * tau &&
+      aHi * qHi * p * p * p * s <= 0.1 * eta
+    )
+      return 'stop';
   }
   return 'continue';
 }
@@ -182,7 +320,10 @@ function overlays(slice: SliceContext): OverlayCurve[] {
   // A relaxing norm passes through every value between N₀ and the floor, so η*(N₀) and η*(N_floor)
   // bracket the outcome without being exact boundaries.
   const norms: Array<{ tag: string; n: (P: ParamVector) => number }> = relaxing
-    ? [{ tag: 'initial', n: (P) => P[ix.norm] }, { tag: 'floor', n: (P) => P[ix.normFloor] }]
+    ? [
+        { tag: 'initial', n: (P) => P[ix.norm] },
+        { tag: 'floor', n: (P) => P[ix.normFloor] },
+      ]
     : [{ tag: '', n: (P) => P[ix.norm] }];
   const closedForm = 'closed form, bao-cosine.md §2B (reconstruction), f64 bisection';
   const starCurve = (tag: string, pts: Array<[number, number]>) =>
@@ -198,7 +339,12 @@ function overlays(slice: SliceContext): OverlayCurve[] {
       const { etaStar, pStar } = criticalWeightDecay(coefficientsAt(slice.values, n(slice.values)));
       // Below p* the line η = η* separates nothing: p₀ < p⁻ ≈ p* collapses on both sides.
       const from = relaxing ? other.min : Math.max(other.min, pStar);
-      out.push(starCurve(tag, samples('p0', from, other.max).map((v) => [etaStar, v])));
+      out.push(
+        starCurve(
+          tag,
+          samples('p0', from, other.max).map((v) => [etaStar, v]),
+        ),
+      );
     }
     if (!relaxing) {
       const c = coefficientsAt(slice.values, slice.values[ix.norm]);
@@ -212,10 +358,15 @@ function overlays(slice: SliceContext): OverlayCurve[] {
     }
   } else if (other.param !== 's0') {
     for (const { tag, n } of norms) {
-      out.push(starCurve(tag, vs.map((v): [number, number] => {
-        const P = at(v);
-        return [criticalWeightDecay(coefficientsAt(P, n(P))).etaStar, v];
-      })));
+      out.push(
+        starCurve(
+          tag,
+          vs.map((v): [number, number] => {
+            const P = at(v);
+            return [criticalWeightDecay(coefficientsAt(P, n(P))).etaStar, v];
+          }),
+        ),
+      );
     }
   }
   const tian = vs.map((v): [number, number] => {

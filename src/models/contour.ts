@@ -51,7 +51,11 @@ export function zeroContour(model: Model, slice: SliceContext, f: (P: ParamVecto
     const g = (x: number) => at(x, y0);
     const out: Array<[number, number]> = [];
     for (let i = 1; i < xs.length; i++) {
-      if (g(xs[i - 1]) === 0) return [[xs[i - 1], y0], [xs[i - 1], y1]];
+      if (g(xs[i - 1]) === 0)
+        return [
+          [xs[i - 1], y0],
+          [xs[i - 1], y1],
+        ];
       if (g(xs[i - 1]) > 0 !== g(xs[i]) > 0) {
         const x = bisect(g, xs[i - 1], xs[i]);
         out.push([x, y0], [x, y1]);

@@ -119,7 +119,9 @@ export function overlays(slice: SliceContext, M: number): OverlayCurve[] {
     return P;
   };
   const line = (id: string, label: string, wdOf: (P: ParamVector) => number) => {
-    const pts = samplesOf(other, true).map((v) => point(wdOf(valuesAt(v)), v)).filter(([a, b]) => inRange(slice.x, a) && inRange(slice.y, b));
+    const pts = samplesOf(other, true)
+      .map((v) => point(wdOf(valuesAt(v)), v))
+      .filter(([a, b]) => inRange(slice.x, a) && inRange(slice.y, b));
     if (pts.length > 1) out.push({ id, label, kind: 'boundary', source, points: pts });
   };
   if (loss === 'isoloss-euclidean') {
@@ -132,10 +134,12 @@ export function overlays(slice: SliceContext, M: number): OverlayCurve[] {
   const s21 = slice.values[ix.s21];
   const ratio = slice.values[ix.lambda0Ratio];
   const curve = (id: string, label: string, scale: number) => {
-    const pts = samplesOf(wdAxis, false).flatMap((wd) => {
-      const roots = wd > 0 ? lambdaRoots(s11, s21, wd) : undefined;
-      return roots ? [point(wd, roots.minus / scale)] : [];
-    }).filter(([a, b]) => inRange(slice.x, a) && inRange(slice.y, b));
+    const pts = samplesOf(wdAxis, false)
+      .flatMap((wd) => {
+        const roots = wd > 0 ? lambdaRoots(s11, s21, wd) : undefined;
+        return roots ? [point(wd, roots.minus / scale)] : [];
+      })
+      .filter(([a, b]) => inRange(slice.x, a) && inRange(slice.y, b));
     if (pts.length > 1) out.push({ id, label, kind: 'boundary', source, points: pts });
   };
   curve('lambda-minus', 'λ₀ = λ₋(wd): the smallest mode collapses below', 1);

@@ -60,8 +60,13 @@ function rangeOf(c: Float64Array, extend: number): number {
  * predictor eigenvalue of each mode. Cost: (nodes in x) · (nodes in y) · M, a few hundred to a few thousand nodes.
  */
 export function cosineExpectations(
-  u: ArrayLike<number>, v: ArrayLike<number>, lambda: ArrayLike<number>, stats: ViewStatistics,
-  t1: Float64Array, t2: Float64Array, options: QuadratureOptions = {},
+  u: ArrayLike<number>,
+  v: ArrayLike<number>,
+  lambda: ArrayLike<number>,
+  stats: ViewStatistics,
+  t1: Float64Array,
+  t2: Float64Array,
+  options: QuadratureOptions = {},
 ): void {
   const { h = kQuadratureStep, extend = 0, conserve = true } = options;
   const M = u.length;
@@ -131,8 +136,12 @@ export function cosineExpectations(
 
 /** The mean-field (A4) values of the same expectations: T1 ≈ s21/(Np Nz), T2 ≈ s11 s21 Σγ/(Np³ Nz). */
 export function meanFieldExpectations(
-  u: ArrayLike<number>, v: ArrayLike<number>, lambda: ArrayLike<number>, stats: ViewStatistics,
-  t1: Float64Array, t2: Float64Array,
+  u: ArrayLike<number>,
+  v: ArrayLike<number>,
+  lambda: ArrayLike<number>,
+  stats: ViewStatistics,
+  t1: Float64Array,
+  t2: Float64Array,
 ): void {
   let np2 = 0;
   let nz2 = 0;
@@ -154,9 +163,15 @@ export function meanFieldExpectations(
  * this is E7/E8 exactly.
  */
 export function cosineDrift(
-  isoLoss: boolean, eta: number, weightDecay: number,
-  u: ArrayLike<number>, v: ArrayLike<number>, lambda: ArrayLike<number>,
-  t1: Float64Array, t2: Float64Array, out: Float64Array,
+  isoLoss: boolean,
+  eta: number,
+  weightDecay: number,
+  u: ArrayLike<number>,
+  v: ArrayLike<number>,
+  lambda: ArrayLike<number>,
+  t1: Float64Array,
+  t2: Float64Array,
+  out: Float64Array,
 ): void {
   for (let m = 0; m < u.length; m++) {
     const pull = v[m] * t1[m] - lambda[m] * u[m] * t2[m];

@@ -28,29 +28,122 @@ export const kReachFraction = 0.9;
 export const kNormEps = 1e-8;
 
 const num = (
-  id: string, symbol: string, label: string, description: string, role: 'param' | 'initial',
-  def: number, min: number, max: number, scale: 'linear' | 'log', extra: Partial<Param> = {},
-): Param => ({ kind: 'number', id, symbol, label, description, role, default: def, min, max, scale, ...extra } as Param);
+  id: string,
+  symbol: string,
+  label: string,
+  description: string,
+  role: 'param' | 'initial',
+  def: number,
+  min: number,
+  max: number,
+  scale: 'linear' | 'log',
+  extra: Partial<Param> = {},
+): Param => ({ kind: 'number', id, symbol, label, description, role, default: def, min, max, scale, ...extra }) as Param;
 
 export const params: readonly Param[] = [
-  num('modes', 'M', 'modes', 'Number of eigenmodes per cell (structural: fixed per sweep, sets the state size).', 'param', 4, 1, 64, 'linear', { integer: true, structural: true }),
+  num(
+    'modes',
+    'M',
+    'modes',
+    'Number of eigenmodes per cell (structural: fixed per sweep, sets the state size).',
+    'param',
+    4,
+    1,
+    64,
+    'linear',
+    { integer: true, structural: true },
+  ),
   {
-    kind: 'choice', id: 'loss', symbol: 'L', label: 'loss', role: 'param', default: 'euclidean', options: LOSSES,
-    description: 'euclidean (E5), cosine (E7, mean-field A4), isoloss-euclidean (E6), isoloss-cosine (E8), no-stop-grad Euclidean (E10; ignores the target).',
+    kind: 'choice',
+    id: 'loss',
+    symbol: 'L',
+    label: 'loss',
+    role: 'param',
+    default: 'euclidean',
+    options: LOSSES,
+    description:
+      'euclidean (E5), cosine (E7, mean-field A4), isoloss-euclidean (E6), isoloss-cosine (E8), no-stop-grad Euclidean (E10; ignores the target).',
   },
   {
-    kind: 'choice', id: 'target', symbol: 'W_t', label: 'target network', role: 'param', default: 'simsiam', options: TARGETS, structural: true,
+    kind: 'choice',
+    id: 'target',
+    symbol: 'W_t',
+    label: 'target network',
+    role: 'param',
+    default: 'simsiam',
+    options: TARGETS,
+    structural: true,
     description: 'simsiam: W_t = W with stop-grad; ema: dW_t/dt = (W − W_t)/τ_ema from W_t(0) = W(0) (structural: adds M states).',
   },
-  num('learningRate', 'η', 'learning rate', 'Learning rate; one unit of flow time is one GD step at this η (§1).', 'param', 1, 0.001, 10, 'log'),
-  num('predictorExponent', 'α', 'predictor exponent', 'W_P = F^α, so λ_m = f_m^α (1 in the toy code, 0.5 = DirectPred).', 'param', 1, 0.1, 2, 'linear'),
+  num(
+    'learningRate',
+    'η',
+    'learning rate',
+    'Learning rate; one unit of flow time is one GD step at this η (§1).',
+    'param',
+    1,
+    0.001,
+    10,
+    'log',
+  ),
+  num(
+    'predictorExponent',
+    'α',
+    'predictor exponent',
+    'W_P = F^α, so λ_m = f_m^α (1 in the toy code, 0.5 = DirectPred).',
+    'param',
+    1,
+    0.1,
+    2,
+    'linear',
+  ),
   num('weightDecay', 'wd', 'weight decay', 'Adds −η·wd·W to the online update.', 'param', 0, 0, 2, 'linear'),
-  num('emaTime', 'τ_ema', 'EMA time constant', 'Target EMA time constant in flow time (≈ 1/(1−β) steps); target = ema only.', 'param', 10, 0.01, 10000, 'log'),
+  num(
+    'emaTime',
+    'τ_ema',
+    'EMA time constant',
+    'Target EMA time constant in flow time (≈ 1/(1−β) steps); target = ema only.',
+    'param',
+    10,
+    0.01,
+    10000,
+    'log',
+  ),
   num('s11', 's11', 'view statistic s11', 'E[x1 x1ᵀ] = s11 I.', 'param', 1, 0.01, 10, 'linear'),
   num('s21', 's21', 'view statistic s21', 'E[x2 x1ᵀ] = s21 I.', 'param', 1, 0, 10, 'linear'),
-  num('s22', 's22', 'view statistic s22', 'E[x2 x2ᵀ] = s22 I (1 + σ² in the toy code; cosine and no-stop-grad only).', 'param', 1.01, 0.01, 10, 'linear'),
-  num('lambda0', 'λ₀', 'smallest initial eigenvalue', 'Initial λ of mode 0; modes are log-spaced from λ₀ to ρ₀ λ₀.', 'initial', 0.01, 1e-4, 4, 'log'),
-  num('lambda0Ratio', 'ρ₀', 'initial eigenvalue ratio', 'λ of the last mode over λ₀ at t = 0 (1: every mode starts equal).', 'initial', 50, 1, 10000, 'log'),
+  num(
+    's22',
+    's22',
+    'view statistic s22',
+    'E[x2 x2ᵀ] = s22 I (1 + σ² in the toy code; cosine and no-stop-grad only).',
+    'param',
+    1.01,
+    0.01,
+    10,
+    'linear',
+  ),
+  num(
+    'lambda0',
+    'λ₀',
+    'smallest initial eigenvalue',
+    'Initial λ of mode 0; modes are log-spaced from λ₀ to ρ₀ λ₀.',
+    'initial',
+    0.01,
+    1e-4,
+    4,
+    'log',
+  ),
+  num(
+    'lambda0Ratio',
+    'ρ₀',
+    'initial eigenvalue ratio',
+    'λ of the last mode over λ₀ at t = 0 (1: every mode starts equal).',
+    'initial',
+    50,
+    1,
+    10000,
+    'log',
+  ),
 ];
 
 export const ix = Object.fromEntries(params.map((p, i) => [p.id, i])) as Record<string, number>;
@@ -147,7 +240,7 @@ export function flow(y: Float64Array, P: ParamVector, M: number, ema: boolean, o
     const multiplier = iso ? 1 : lam; // IsoLoss drops the W_Pᵀ factor λ_m (§2)
     let d: number;
     if (cosine) d = gain * multiplier * (s21 * ratio - pull * lam);
-    else if (loss === kNoStopGrad) d = eta * ((s21 * lam - s22) - lam * (s11 * lam - s21));
+    else if (loss === kNoStopGrad) d = eta * (s21 * lam - s22 - lam * (s11 * lam - s21));
     else d = -eta * multiplier * (s11 * lam - s21 * ratio);
     out[m] = d - eta * wd;
     out[M + m] = l < logReach ? 1 : 0;

@@ -22,7 +22,8 @@ const presets: readonly Preset[] = [
   {
     id: 'weight-decay-euclidean',
     title: 'H1 · (wd, λ₀) phase map, Euclidean',
-    caption: 'Reconstruction: a mode collapses below λ₀ = λ₋(wd) and at any λ₀ beyond wd = s21²/(4 s11) = 1/4 (modes = 2, ρ₀ = 4 adds a partial band).',
+    caption:
+      'Reconstruction: a mode collapses below λ₀ = λ₋(wd) and at any λ₀ beyond wd = s21²/(4 s11) = 1/4 (modes = 2, ρ₀ = 4 adds a partial band).',
     spec: {
       params: { modes: 1, loss: 'euclidean', target: 'simsiam' },
       x: { param: 'weightDecay', min: 0, max: 0.3, n, scale: 'linear' },
@@ -97,11 +98,23 @@ function sized(M: number, ema: boolean): Model {
     { id: 'reachLog', symbol: 'ℓ*', label: 'ln u at 0.9 λ* (constant)' },
   ];
   const perMode = (prefix: string, symbol: string, label: string, units: string, missing?: number): Metric[] =>
-    Array.from({ length: M }, (_, m) => ({ id: `${prefix}${m}`, symbol: `${symbol}${m}`, label: `${label} of mode ${m}`, units, ...(missing === undefined ? {} : { missing }) }));
+    Array.from({ length: M }, (_, m) => ({
+      id: `${prefix}${m}`,
+      symbol: `${symbol}${m}`,
+      label: `${label} of mode ${m}`,
+      units,
+      ...(missing === undefined ? {} : { missing }),
+    }));
   const readouts: Metric[] = [
     ...perMode('reach', 't₀.₉,', 'time to first reach 0.9 λ* (−1: started above or not reached)', 'flow time', -1),
     ...perMode('eigen', 'λ', 'final eigenvalue', ''),
-    { id: 'reachSpread', symbol: 't_max/t_min', label: 'slowest/fastest reach time (−1 unless every mode starting below reached)', units: '', missing: -1 },
+    {
+      id: 'reachSpread',
+      symbol: 't_max/t_min',
+      label: 'slowest/fastest reach time (−1 unless every mode starting below reached)',
+      units: '',
+      missing: -1,
+    },
     { id: 'effectiveRank', symbol: 'r_eff', label: 'effective rank exp(−Σ p ln p), p = λ/Σλ', units: 'modes' },
     { id: 'lambdaRef', symbol: 'λ*', label: 'reference eigenvalue λ* of the reach times', units: '' },
   ];
@@ -116,7 +129,7 @@ function sized(M: number, ema: boolean): Model {
       arxiv: '2212.04858',
     },
     status: 'reconstruction',
-    note: 'Reconstruction from the authors\' toy code (paper text unavailable): Euclidean ODEs exact in expectation, cosine ones mean-field (qualitative only); weight-decay thresholds derived, not the paper\'s.',
+    note: "Reconstruction from the authors' toy code (paper text unavailable): Euclidean ODEs exact in expectation, cosine ones mean-field (qualitative only); weight-decay thresholds derived, not the paper's.",
     version: 1,
     wgsl: `const kModes = ${M}u;\nconst kEmaTarget = ${ema};\n\n${wgslBody}`,
     state,

@@ -34,8 +34,14 @@ export interface TianValues {
  * w_a stays τ w and reads out as τ.
  */
 export function eigenmodeFlow(
-  y: ArrayLike<number>, eta: number, a: number, alphaP: number, beta: number,
-  tauFrozen: number, byol: boolean, out: Float64Array,
+  y: ArrayLike<number>,
+  eta: number,
+  a: number,
+  alphaP: number,
+  beta: number,
+  tauFrozen: number,
+  byol: boolean,
+  out: Float64Array,
 ): void {
   const w = y[0];
   const p = y[1];
@@ -207,7 +213,12 @@ export function separatrixU(p0: number, tau: number, a: number, eta: number): nu
  * traced at α_p = 1 in reverse time from the saddle along its stable eigenvector, both branches, until
  * it leaves the box. Reverse time makes the manifold attracting, so the tracing is well conditioned.
  */
-export function separatrixManifold(tau: number, a: number, eta: number, box: { pMin: number; pMax: number; uMax: number }): Array<[number, number]> {
+export function separatrixManifold(
+  tau: number,
+  a: number,
+  eta: number,
+  box: { pMin: number; pMax: number; uMax: number },
+): Array<[number, number]> {
   const roots = pStar(eta, tau, a);
   if (!roots || eta <= 0) return [];
   const w = roots.minus;
@@ -263,29 +274,73 @@ export function tianOverlays(slice: SliceContext, base: TianValues): OverlayCurv
   if (etaAxis) {
     const along = otherAxis(etaAxis);
     const meta = { kind: 'boundary' as const, source: kClosedForm };
-    curves.push(...sampleAlong(slice, along, (t) => { const v = at(along, t); return etaC(tauOf(v), 1 + v.augmentation); },
-      { ...meta, id: 'eta-c', label: 'η_c = τ²/(4(1+σ²)): no non-collapsed fixed point above' }));
+    curves.push(
+      ...sampleAlong(
+        slice,
+        along,
+        (t) => {
+          const v = at(along, t);
+          return etaC(tauOf(v), 1 + v.augmentation);
+        },
+        { ...meta, id: 'eta-c', label: 'η_c = τ²/(4(1+σ²)): no non-collapsed fixed point above' },
+      ),
+    );
     if (frozen && onParabola) {
-      curves.push(...sampleAlong(slice, along, (t) => { const v = at(along, t); return etaStar(v.p0, tauOf(v), 1 + v.augmentation); },
-        { ...meta, id: 'eta-star', label: 'η*(p0): basin boundary on the parabola s0 = p0²/α_p' }));
+      curves.push(
+        ...sampleAlong(
+          slice,
+          along,
+          (t) => {
+            const v = at(along, t);
+            return etaStar(v.p0, tauOf(v), 1 + v.augmentation);
+          },
+          { ...meta, id: 'eta-star', label: 'η*(p0): basin boundary on the parabola s0 = p0²/α_p' },
+        ),
+      );
     }
   }
 
   const pAxis = axisOf('p0');
   const sAxis = axisOf('s0');
   if (pAxis && sAxis) {
-    curves.push(...sampleAlong(slice, pAxis, (t) => (t * t) / base.predictorLr,
-      { id: 'parabola', label: 'invariant parabola s = p²/α_p (c = 0)', kind: 'reference', source: 'exact integral, tian-l2.md §3' }));
+    curves.push(
+      ...sampleAlong(slice, pAxis, (t) => (t * t) / base.predictorLr, {
+        id: 'parabola',
+        label: 'invariant parabola s = p²/α_p (c = 0)',
+        kind: 'reference',
+        source: 'exact integral, tian-l2.md §3',
+      }),
+    );
     if (frozen && eta === 0 && tau > 0) {
-      curves.push(...sampleAlong(slice, pAxis, (t) => { const u = eta0BoundaryU(t, tau, a); return u === undefined ? undefined : u / base.predictorLr; },
-        { id: 'eta0-boundary', label: 'η = 0 collapse boundary: s0 = p0²/α_p (p0 < 0), (p0² − p*²)/α_p (p0 > p*)', kind: 'boundary', source: kClosedForm }));
+      curves.push(
+        ...sampleAlong(
+          slice,
+          pAxis,
+          (t) => {
+            const u = eta0BoundaryU(t, tau, a);
+            return u === undefined ? undefined : u / base.predictorLr;
+          },
+          {
+            id: 'eta0-boundary',
+            label: 'η = 0 collapse boundary: s0 = p0²/α_p (p0 < 0), (p0² − p*²)/α_p (p0 > p*)',
+            kind: 'boundary',
+            source: kClosedForm,
+          },
+        ),
+      );
     }
     if (frozen && eta > 0) {
       const [pr, sr] = [slice[pAxis], slice[sAxis]];
       const pts = separatrixManifold(tau, a, eta, { pMin: pr.min, pMax: pr.max, uMax: sr.max * base.predictorLr });
       const scaled = pts.map(([p, u]): [number, number] => [p, u / base.predictorLr]);
-      curves.push(...runsInside(slice, pAxis, scaled,
-        { id: 'separatrix', label: 'basin boundary: stable manifold of the saddle p*₋', kind: 'boundary', source: 'numerical separatrix, f64 RK4 in reverse time' }));
+      curves.push(
+        ...runsInside(slice, pAxis, scaled, {
+          id: 'separatrix',
+          label: 'basin boundary: stable manifold of the saddle p*₋',
+          kind: 'boundary',
+          source: 'numerical separatrix, f64 RK4 in reverse time',
+        }),
+      );
     }
   }
 
@@ -293,21 +348,41 @@ export function tianOverlays(slice: SliceContext, base: TianValues): OverlayCurv
   if (alphaAxis && sAxis && frozen) {
     const u = separatrixU(base.p0, tau, a, eta);
     if (u !== undefined) {
-      curves.push(...sampleAlong(slice, alphaAxis, (t) => u / t,
-        { id: 'separatrix-alpha', label: `α_p s0 = u*(p0) = ${u.toPrecision(5)}: collapse below`, kind: 'boundary',
-          source: eta === 0 ? kClosedForm : 'numerical separatrix, f64 bisection' }));
+      curves.push(
+        ...sampleAlong(slice, alphaAxis, (t) => u / t, {
+          id: 'separatrix-alpha',
+          label: `α_p s0 = u*(p0) = ${u.toPrecision(5)}: collapse below`,
+          kind: 'boundary',
+          source: eta === 0 ? kClosedForm : 'numerical separatrix, f64 bisection',
+        }),
+      );
     }
   }
 
   if (pAxis && !etaAxis && !sAxis && onParabola) {
     const along = otherAxis(pAxis);
-    const pMinus = (t: number) => { const v = at(along, t); return pStar(v.weightDecay, tauOf(v), 1 + v.augmentation)?.minus; };
+    const pMinus = (t: number) => {
+      const v = at(along, t);
+      return pStar(v.weightDecay, tauOf(v), 1 + v.augmentation)?.minus;
+    };
     if (frozen) {
-      curves.push(...sampleAlong(slice, along, pMinus,
-        { id: 'p-minus', label: 'p0 = p*₋: basin boundary on the parabola', kind: 'boundary', source: kClosedForm }));
+      curves.push(
+        ...sampleAlong(slice, along, pMinus, {
+          id: 'p-minus',
+          label: 'p0 = p*₋: basin boundary on the parabola',
+          kind: 'boundary',
+          source: kClosedForm,
+        }),
+      );
     } else if (slice[along].param === 'emaRate') {
-      curves.push(...sampleAlong(slice, along, pMinus,
-        { id: 'simsiam-threshold', label: 'SimSiam threshold p0 = p*₋ (β → ∞ limit)', kind: 'reference', source: kClosedForm }));
+      curves.push(
+        ...sampleAlong(slice, along, pMinus, {
+          id: 'simsiam-threshold',
+          label: 'SimSiam threshold p0 = p*₋ (β → ∞ limit)',
+          kind: 'reference',
+          source: kClosedForm,
+        }),
+      );
     }
   }
   return curves;
@@ -328,7 +403,10 @@ function sampleAlong(slice: SliceContext, along: AxisKey, f: (t: number) => numb
   const o = slice[along === 'x' ? 'y' : 'x'];
   const { min, max } = slice[along];
   const geometric = min > 0 && max / min >= 100;
-  const value = (t: number) => { const u = f(t); return u !== undefined && Number.isFinite(u) ? u : undefined; };
+  const value = (t: number) => {
+    const u = f(t);
+    return u !== undefined && Number.isFinite(u) ? u : undefined;
+  };
   const inside = (u: number) => u >= o.min && u <= o.max;
   const poly: Array<[number, number] | undefined> = [];
   let prev: [number, number] | undefined;

@@ -5,10 +5,19 @@
  * glue; the maths lives in tian-l2-closed-form.ts and, in f32, shaders/models/tian-l2.wgsl.
  */
 import wgsl from '../../shaders/models/tian-l2.wgsl?raw';
-import { DERIVED, numberParam, paramIndices, type ClassId, type Model, type Param, type ParamVector, type Preset, type SettleRule, type SettleVerdict } from './types.js';
 import {
-  TARGETS, eigenmodeFlow, fixedPointsOf, predictClosedForm, tianOverlays, type TianValues,
-} from './tian-l2-closed-form.js';
+  DERIVED,
+  numberParam,
+  paramIndices,
+  type ClassId,
+  type Model,
+  type Param,
+  type ParamVector,
+  type Preset,
+  type SettleRule,
+  type SettleVerdict,
+} from './types.js';
+import { TARGETS, eigenmodeFlow, fixedPointsOf, predictClosedForm, tianOverlays, type TianValues } from './tian-l2-closed-form.js';
 
 /** Collapse thresholds on s = w² (§7); the WGSL carries the same values (kTianCollapsedS, ...). */
 export const kCollapsedS = 1e-8;
@@ -19,18 +28,64 @@ const num = numberParam;
 
 const params = [
   num('weightDecay', 'η', 'weight decay', 'Weight decay in flow time, on W and W_p (not on the target).', 'param', 0.04, 0, 1, 'linear'),
-  num('augmentation', 'σ²', 'augmentation variance', 'Isotropic augmentation variance (Assumption 2: X = I, X′ = σ² I).', 'param', 0, 0, 10, 'linear'),
-  num('predictorLr', 'α_p', 'predictor learning-rate ratio', 'Learning rate of the predictor relative to the online net.', 'param', 1, 0.01, 1000, 'log'),
+  num(
+    'augmentation',
+    'σ²',
+    'augmentation variance',
+    'Isotropic augmentation variance (Assumption 2: X = I, X′ = σ² I).',
+    'param',
+    0,
+    0,
+    10,
+    'linear',
+  ),
+  num(
+    'predictorLr',
+    'α_p',
+    'predictor learning-rate ratio',
+    'Learning rate of the predictor relative to the online net.',
+    'param',
+    1,
+    0.01,
+    1000,
+    'log',
+  ),
   num('emaRate', 'β', 'EMA rate', 'Target EMA rate in flow time (BYOL only); αβ = 1 − γ_a per step.', 'param', 0.4, 0.001, 1000, 'log'),
   num('tau', 'τ', 'frozen target ratio', 'Constant target/online ratio w_a = τ w (target = fixed only).', 'param', 1, 0, 2, 'linear'),
   {
-    kind: 'choice', id: 'target', symbol: 'W_a', label: 'target network', role: 'param', default: 'simsiam', options: TARGETS,
+    kind: 'choice',
+    id: 'target',
+    symbol: 'W_a',
+    label: 'target network',
+    role: 'param',
+    default: 'simsiam',
+    options: TARGETS,
     description: 'simsiam: w_a ≡ w; byol: w_a an EMA of w at rate β; fixed: w_a = τ w (the slow-EMA analyses).',
   },
   num('p0', 'p₀', 'initial predictor eigenvalue', 'Predictor eigenvalue at t = 0; its sign matters.', 'initial', 0.3, -2, 2, 'linear'),
-  num('s0', 's₀', 'initial representation strength', 'Eigenvalue s = w² of F = W Wᵀ at t = 0 (w0 = √s0).', 'initial', 'derived', 0, 100, 'linear',
-    { derivedAs: 'on the invariant parabola s0 = p0²/α_p' }),
-  num('wa0', 'w_a₀', 'initial target weight', 'Target weight at t = 0 (BYOL only; the paper starts from 0).', 'initial', 0, -10, 10, 'linear'),
+  num(
+    's0',
+    's₀',
+    'initial representation strength',
+    'Eigenvalue s = w² of F = W Wᵀ at t = 0 (w0 = √s0).',
+    'initial',
+    'derived',
+    0,
+    100,
+    'linear',
+    { derivedAs: 'on the invariant parabola s0 = p0²/α_p' },
+  ),
+  num(
+    'wa0',
+    'w_a₀',
+    'initial target weight',
+    'Target weight at t = 0 (BYOL only; the paper starts from 0).',
+    'initial',
+    0,
+    -10,
+    10,
+    'linear',
+  ),
 ] as const satisfies readonly Param[];
 
 const ix = paramIndices(params);
@@ -49,8 +104,15 @@ const kFixed = TARGETS.indexOf('fixed');
 /** The parameter vector under its ids, for the closed forms. */
 export function tianValues(P: ParamVector): TianValues {
   return {
-    weightDecay: P[kEta], augmentation: P[kSigma2], predictorLr: P[kAlphaP], emaRate: P[kBeta], tau: P[kTau],
-    target: TARGETS[P[kTarget]], p0: P[kP0], s0: P[kS0], wa0: P[kWa0],
+    weightDecay: P[kEta],
+    augmentation: P[kSigma2],
+    predictorLr: P[kAlphaP],
+    emaRate: P[kBeta],
+    tau: P[kTau],
+    target: TARGETS[P[kTarget]],
+    p0: P[kP0],
+    s0: P[kS0],
+    wa0: P[kWa0],
   };
 }
 
@@ -173,7 +235,7 @@ const presets: readonly Preset[] = [
   {
     id: 'fig3-basin-eta0',
     title: 'P3 · Fig. 3 basin at η = 0',
-    caption: 'No weight decay: collapse only below s0 = p0² (p0 < 0) or s0 = p0² − 1 (p0 > 1); the paper\'s c > 0 is not necessary.',
+    caption: "No weight decay: collapse only below s0 = p0² (p0 < 0) or s0 = p0² − 1 (p0 > 1); the paper's c > 0 is not necessary.",
     spec: {
       params: { target: 'simsiam', weightDecay: 0, augmentation: 0, predictorLr: 1 },
       x: { param: 'p0', min: -1, max: 1.5, n, scale: 'linear' },
@@ -198,7 +260,8 @@ const presets: readonly Preset[] = [
   {
     id: 'ema-rate',
     title: 'P5 · EMA rate',
-    caption: 'BYOL from w0 = p0, w_a0 = 0 at η = 0.04: a slow EMA raises the collapse threshold above SimSiam\'s p*₋ = 0.0417; dt = 0.01 for β up to 100.',
+    caption:
+      "BYOL from w0 = p0, w_a0 = 0 at η = 0.04: a slow EMA raises the collapse threshold above SimSiam's p*₋ = 0.0417; dt = 0.01 for β up to 100.",
     spec: {
       params: { target: 'byol', weightDecay: 0.04, augmentation: 0, predictorLr: 1 },
       initial: { wa0: 0 },
@@ -219,7 +282,7 @@ export const tianL2: Model = {
     arxiv: '2102.06810',
   },
   status: 'paper',
-  note: 'From the paper\'s equations (Eqns 11–16, App. D); the η = 0 criterion, the off-parabola separatrix and the EMA thresholds are derived numerically, not the paper\'s.',
+  note: "From the paper's equations (Eqns 11–16, App. D); the η = 0 criterion, the off-parabola separatrix and the EMA thresholds are derived numerically, not the paper's.",
   version: 1,
   wgsl,
   state: [

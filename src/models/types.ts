@@ -80,8 +80,16 @@ export type Param = NumberParam | ChoiceParam;
  * readonly Param[]`) knows every id.
  */
 export function numberParam<const Id extends string>(
-  id: Id, symbol: string, label: string, description: string, role: 'param' | 'initial', def: number | 'derived', min: number, max: number,
-  scale: Scale = 'linear', more: Partial<Pick<NumberParam, 'derivedAs' | 'integer' | 'units' | 'structural'>> = {},
+  id: Id,
+  symbol: string,
+  label: string,
+  description: string,
+  role: 'param' | 'initial',
+  def: number | 'derived',
+  min: number,
+  max: number,
+  scale: Scale = 'linear',
+  more: Partial<Pick<NumberParam, 'derivedAs' | 'integer' | 'units' | 'structural'>> = {},
 ): NumberParam & { id: Id } {
   return { kind: 'number', id, symbol, label, description, role, default: def, min, max, scale, ...more };
 }

@@ -7,7 +7,18 @@
  * f64 twin of shaders/models/wen-li.wgsl; the two rhs agree term for term.
  */
 import wgsl from '../../shaders/models/wen-li.wgsl?raw';
-import { numberParam, paramIndices, type ClassId, type Model, type OverlayCurve, type Param, type ParamVector, type Preset, type SettleVerdict, type SliceContext } from './types.js';
+import {
+  numberParam,
+  paramIndices,
+  type ClassId,
+  type Model,
+  type OverlayCurve,
+  type Param,
+  type ParamVector,
+  type Preset,
+  type SettleVerdict,
+  type SliceContext,
+} from './types.js';
 import { zeroContour } from './contour.js';
 
 const num = numberParam;
@@ -17,13 +28,77 @@ const Q_OPTIONS = ['q2', 'q3', 'q4'] as const;
 
 // λ_j < 1/m = 0.5 keeps N < 1, so (1 − 1/N) < 0 and the flow does not reverse (spec "Pitfalls").
 const params = [
-  num('strongFeatureWeight', 'λ₀', 'strong-feature weight', 'Occurrence × magnitude^{2q} of the strong feature; below 0.5.', 'param', 0.4, 0.01, 0.49),
-  num('weakFeatureWeight', 'λ₁', 'weak-feature weight', 'Occurrence × magnitude^{2q} of the weak feature; below 0.5.', 'param', 0.2, 0.01, 0.49),
-  { kind: 'choice', id: 'activationPower', symbol: 'q', label: 'activation power', role: 'param', options: Q_OPTIONS, default: 'q2', description: 'Power of the smoothed ReLU h = max(a, 0)^q; integer q = 2, 3, 4 (the WGSL multiplies instead of calling pow).' },
-  { kind: 'choice', id: 'predictor', symbol: 'E', label: 'predictor', role: 'param', options: ['on', 'off'], default: 'on', description: 'on: off-diagonals E₁₂, E₂₁ trained from 0; off: E ≡ I (no predictor).' },
-  num('predictorLr', 'η_E', 'predictor learning-rate ratio', 'Learning rate of the predictor off-diagonals relative to the encoder.', 'param', 1, 0.01, 10, 'log'),
-  num('theta1', 'θ₁', 'initial angle of neuron 1', 'Angle of neuron 1 from the strong axis at t = 0, inside (0, π/2) (a_rj = 0 is invariant).', 'initial', 0.55, 0.01, 1.56),
-  num('theta2', 'θ₂', 'initial angle of neuron 2', 'Angle of neuron 2 from the strong axis at t = 0, inside (0, π/2).', 'initial', 1.0, 0.01, 1.56),
+  num(
+    'strongFeatureWeight',
+    'λ₀',
+    'strong-feature weight',
+    'Occurrence × magnitude^{2q} of the strong feature; below 0.5.',
+    'param',
+    0.4,
+    0.01,
+    0.49,
+  ),
+  num(
+    'weakFeatureWeight',
+    'λ₁',
+    'weak-feature weight',
+    'Occurrence × magnitude^{2q} of the weak feature; below 0.5.',
+    'param',
+    0.2,
+    0.01,
+    0.49,
+  ),
+  {
+    kind: 'choice',
+    id: 'activationPower',
+    symbol: 'q',
+    label: 'activation power',
+    role: 'param',
+    options: Q_OPTIONS,
+    default: 'q2',
+    description: 'Power of the smoothed ReLU h = max(a, 0)^q; integer q = 2, 3, 4 (the WGSL multiplies instead of calling pow).',
+  },
+  {
+    kind: 'choice',
+    id: 'predictor',
+    symbol: 'E',
+    label: 'predictor',
+    role: 'param',
+    options: ['on', 'off'],
+    default: 'on',
+    description: 'on: off-diagonals E₁₂, E₂₁ trained from 0; off: E ≡ I (no predictor).',
+  },
+  num(
+    'predictorLr',
+    'η_E',
+    'predictor learning-rate ratio',
+    'Learning rate of the predictor off-diagonals relative to the encoder.',
+    'param',
+    1,
+    0.01,
+    10,
+    'log',
+  ),
+  num(
+    'theta1',
+    'θ₁',
+    'initial angle of neuron 1',
+    'Angle of neuron 1 from the strong axis at t = 0, inside (0, π/2) (a_rj = 0 is invariant).',
+    'initial',
+    0.55,
+    0.01,
+    1.56,
+  ),
+  num(
+    'theta2',
+    'θ₂',
+    'initial angle of neuron 2',
+    'Angle of neuron 2 from the strong axis at t = 0, inside (0, π/2).',
+    'initial',
+    1.0,
+    0.01,
+    1.56,
+  ),
 ] as const satisfies readonly Param[];
 const ix = paramIndices(params);
 const kPredictorOn = 0;
@@ -100,7 +175,10 @@ function predictClass(P: ParamVector): ClassId | undefined {
 function overlays(slice: SliceContext): OverlayCurve[] {
   const off = slice.values[ix.predictor] !== kPredictorOn;
   const out: OverlayCurve[] = [];
-  for (const [r, id] of [[1, 'theta1'], [2, 'theta2']] as const) {
+  for (const [r, id] of [
+    [1, 'theta1'],
+    [2, 'theta2'],
+  ] as const) {
     const f = (P: ParamVector) =>
       Math.log(Math.tan(P[ix[id]])) - Math.log(P[ix.strongFeatureWeight] / P[ix.weakFeatureWeight]) / (2 * activationPower(P) - 2);
     const points = zeroContour(wenLi, slice, f);
@@ -130,8 +208,14 @@ function fixedPoints(P: ParamVector): Array<{ label: string; state: number[]; st
     ];
   }
   const thetaC = criticalAngle(P[ix.strongFeatureWeight], P[ix.weakFeatureWeight], activationPower(P));
-  const ends = [{ v: 0, name: 'strong', stable: true }, { v: thetaC, name: 'θ_c', stable: false }, { v: half, name: 'weak', stable: true }];
-  return ends.flatMap((a) => ends.map((b) => ({ label: `neuron 1 ${a.name}, neuron 2 ${b.name}`, state: [a.v, b.v, 0, 0], stable: a.stable && b.stable })));
+  const ends = [
+    { v: 0, name: 'strong', stable: true },
+    { v: thetaC, name: 'θ_c', stable: false },
+    { v: half, name: 'weak', stable: true },
+  ];
+  return ends.flatMap((a) =>
+    ends.map((b) => ({ label: `neuron 1 ${a.name}, neuron 2 ${b.name}`, state: [a.v, b.v, 0, 0], stable: a.stable && b.stable })),
+  );
 }
 
 const pw = (q: 2 | 3, predictor: 'on' | 'off') => ({ strongFeatureWeight: 0.4, activationPower: `q${q}`, predictor, predictorLr: 1 });
@@ -150,21 +234,24 @@ const presets: readonly Preset[] = [
   {
     id: 'pw1-predictor',
     title: 'PW1 · the predictor rescues the weak feature (q = 2)',
-    caption: 'Reconstruction: with the trained predictor most cells below θ_c(λ₁) learn both features (full) or part of the weak one (partial).',
+    caption:
+      'Reconstruction: with the trained predictor most cells below θ_c(λ₁) learn both features (full) or part of the weak one (partial).',
     spec: { params: pw(2, 'on'), initial: { theta1: 0.55 }, ...axes, integrator: run },
     fixedHorizon,
   },
   {
     id: 'pw1-no-predictor',
     title: 'PW1 · without the predictor (q = 2)',
-    caption: 'Reconstruction: E ≡ I, neuron 2 ends on the weak feature iff θ₂ > θ_c = arctan((λ₀/λ₁)^{1/2}); below, both neurons hold the strong one.',
+    caption:
+      'Reconstruction: E ≡ I, neuron 2 ends on the weak feature iff θ₂ > θ_c = arctan((λ₀/λ₁)^{1/2}); below, both neurons hold the strong one.',
     spec: { params: pw(2, 'off'), initial: { theta1: 0.55 }, ...axes, integrator: run },
     fixedHorizon,
   },
   {
     id: 'pw2-predictor',
     title: 'PW2 · sharper activation (q = 3)',
-    caption: 'Reconstruction: at q = 3 the predictor leaves a partial state (weak feature partly represented) wherever it does not reach full.',
+    caption:
+      'Reconstruction: at q = 3 the predictor leaves a partial state (weak feature partly represented) wherever it does not reach full.',
     spec: { params: pw(3, 'on'), initial: { theta1: 0.55 }, ...axes, integrator: run },
     fixedHorizon,
   },
@@ -180,7 +267,12 @@ const presets: readonly Preset[] = [
 export const wenLi: Model = {
   id: 'wen-li',
   title: 'Wen & Li 2022 — prediction head, strong and weak features (reconstruction)',
-  citation: { authors: 'Z. Wen, Y. Li', title: 'The Mechanism of Prediction Head in Non-contrastive Self-supervised Learning', venue: 'NeurIPS 2022', arxiv: '2205.06226' },
+  citation: {
+    authors: 'Z. Wen, Y. Li',
+    title: 'The Mechanism of Prediction Head in Non-contrastive Self-supervised Learning',
+    venue: 'NeurIPS 2022',
+    arxiv: '2205.06226',
+  },
   status: 'reconstruction',
   note: "Reconstruction: the gradient flow of a loss built for this spec from the paper's ingredients (identity predictor with trained off-diagonals, normalised stop-gradient target, polynomial activation); not the paper's theorem setting or constants.",
   version: 1,
@@ -213,19 +305,32 @@ export const wenLi: Model = {
     const l0 = P[ix.strongFeatureWeight];
     const l1 = P[ix.weakFeatureWeight];
     // Alignments (neuron r, feature s|w) and h = max(a, 0)^q; scalar code, no allocation per call.
-    const c1 = Math.cos(y[0]), s1 = Math.sin(y[0]), c2 = Math.cos(y[1]), s2 = Math.sin(y[1]);
-    const p1s = power(c1, q), p1w = power(s1, q), p2s = power(c2, q), p2w = power(s2, q);
-    const h1s = p1s * c1, h1w = p1w * s1, h2s = p2s * c2, h2w = p2w * s2;
+    const c1 = Math.cos(y[0]),
+      s1 = Math.sin(y[0]),
+      c2 = Math.cos(y[1]),
+      s2 = Math.sin(y[1]);
+    const p1s = power(c1, q),
+      p1w = power(s1, q),
+      p2s = power(c2, q),
+      p2w = power(s2, q);
+    const h1s = p1s * c1,
+      h1w = p1w * s1,
+      h2s = p2s * c2,
+      h2w = p2w * s2;
     // Normalised stop-gradient target u = h/N, N² = Σ_j λ_j ‖h_.j‖².
     const invN = 1 / Math.max(Math.sqrt(l0 * (h1s * h1s + h2s * h2s) + l1 * (h1w * h1w + h2w * h2w)), kMinNorm);
     const e12 = y[2];
     const e21 = y[3];
     // Residuals e_.j = E h_.j − u_.j, E = I + [[0, E₁₂], [E₂₁, 0]].
-    const r1s = h1s + e12 * h2s - invN * h1s, r1w = h1w + e12 * h2w - invN * h1w;
-    const r2s = e21 * h1s + h2s - invN * h2s, r2w = e21 * h1w + h2w - invN * h2w;
+    const r1s = h1s + e12 * h2s - invN * h1s,
+      r1w = h1w + e12 * h2w - invN * h1w;
+    const r2s = e21 * h1s + h2s - invN * h2s,
+      r2w = e21 * h1w + h2w - invN * h2w;
     // g_rj = λ_j q (Eᵀ e_.j)_r a_rj^{q−1}; dφ = sin φ g_s − cos φ g_w (Riemannian flow on the circle).
-    const g1s = q * l0 * (r1s + e21 * r2s) * p1s, g1w = q * l1 * (r1w + e21 * r2w) * p1w;
-    const g2s = q * l0 * (e12 * r1s + r2s) * p2s, g2w = q * l1 * (e12 * r1w + r2w) * p2w;
+    const g1s = q * l0 * (r1s + e21 * r2s) * p1s,
+      g1w = q * l1 * (r1w + e21 * r2w) * p1w;
+    const g2s = q * l0 * (e12 * r1s + r2s) * p2s,
+      g2w = q * l1 * (e12 * r1w + r2w) * p2w;
     out[0] = s1 * g1s - c1 * g1w;
     out[1] = s2 * g2s - c2 * g2w;
     const etaE = P[ix.predictor] === kPredictorOn ? -P[ix.predictorLr] : 0;

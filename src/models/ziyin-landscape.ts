@@ -10,7 +10,18 @@
  * f64 twin of shaders/models/ziyin-landscape.wgsl.
  */
 import wgsl from '../../shaders/models/ziyin-landscape.wgsl?raw';
-import { numberParam, paramIndices, type ClassId, type Model, type OverlayCurve, type Param, type ParamVector, type Preset, type SettleVerdict, type SliceContext } from './types.js';
+import {
+  numberParam,
+  paramIndices,
+  type ClassId,
+  type Model,
+  type OverlayCurve,
+  type Param,
+  type ParamVector,
+  type Preset,
+  type SettleVerdict,
+  type SliceContext,
+} from './types.js';
 import { zeroContour } from './contour.js';
 
 const num = numberParam;
@@ -19,15 +30,52 @@ const DIRECTIONS = ['one', 'two', 'three', 'four'] as const;
 export const kDirections = DIRECTIONS.length;
 
 const params = [
-  num('dataVariance', 'a', 'data variance', 'Variance a₁ of the data along the leading direction; the others are a·(a_i/a₁).', 'param', 1, 0, 2),
+  num(
+    'dataVariance',
+    'a',
+    'data variance',
+    'Variance a₁ of the data along the leading direction; the others are a·(a_i/a₁).',
+    'param',
+    1,
+    0,
+    2,
+  ),
   num('augmentation', 's', 'augmentation variance', 'Variance of the augmentation noise, shared by every direction.', 'param', 0.2, 0, 10),
   num('weightDecay', 'γ', 'weight decay', 'Penalty (γ/2)‖W‖²_F.', 'param', 0, 0, 3),
-  num('invariance', 'κ', 'invariance weight', 'Weight of the alignment term; 0 for InfoNCE-like and spectral losses, 1/2 for distance InfoNCE with clean negatives, > 0 for an explicit invariance term.', 'param', 1, 0, 2),
+  num(
+    'invariance',
+    'κ',
+    'invariance weight',
+    'Weight of the alignment term; 0 for InfoNCE-like and spectral losses, 1/2 for distance InfoNCE with clean negatives, > 0 for an explicit invariance term.',
+    'param',
+    1,
+    0,
+    2,
+  ),
   num('ratio2', 'a₂/a₁', 'variance ratio of direction 2', 'Data variance of direction 2 relative to direction 1.', 'param', 0.6, 0, 2),
   num('ratio3', 'a₃/a₁', 'variance ratio of direction 3', 'Data variance of direction 3 relative to direction 1.', 'param', 0.3, 0, 2),
   num('ratio4', 'a₄/a₁', 'variance ratio of direction 4', 'Data variance of direction 4 relative to direction 1.', 'param', 0.1, 0, 2),
-  { kind: 'choice', id: 'directions', symbol: 'd', label: 'directions present', role: 'param', options: DIRECTIONS, default: 'four', description: 'How many of the four directions the data has (the first ones); absent directions stay at w = 0.' },
-  num('w0', 'w₀', 'initial weight', 'w_i at t = 0 in every present direction (never 0: w = 0 is invariant).', 'initial', 1e-2, 2e-3, 3, 'log'),
+  {
+    kind: 'choice',
+    id: 'directions',
+    symbol: 'd',
+    label: 'directions present',
+    role: 'param',
+    options: DIRECTIONS,
+    default: 'four',
+    description: 'How many of the four directions the data has (the first ones); absent directions stay at w = 0.',
+  },
+  num(
+    'w0',
+    'w₀',
+    'initial weight',
+    'w_i at t = 0 in every present direction (never 0: w = 0 is invariant).',
+    'initial',
+    1e-2,
+    2e-3,
+    3,
+    'log',
+  ),
 ] as const satisfies readonly Param[];
 const ix = paramIndices(params);
 
@@ -155,7 +203,8 @@ const presets: readonly Preset[] = [
   {
     id: 'p3-rank-staircase',
     title: 'P3 · rank staircase of a spectrum',
-    caption: 'Reconstruction: a = [1, .6, .3, .1], κ = 1; direction i is lost beyond γ = 2(a_i − s), so the rank steps down with γ (row s = 0.2 is the spec\'s).',
+    caption:
+      "Reconstruction: a = [1, .6, .3, .1], κ = 1; direction i is lost beyond γ = 2(a_i − s), so the rank steps down with γ (row s = 0.2 is the spec's).",
     spec: {
       params: { dataVariance: 1, ratio2: 0.6, ratio3: 0.3, ratio4: 0.1, invariance: 1, directions: 'four' },
       x: { param: 'weightDecay', min: 0, max: 2, n: 128 },
@@ -169,7 +218,12 @@ const presets: readonly Preset[] = [
 export const ziyinLandscape: Model = {
   id: 'ziyin-landscape',
   title: 'Ziyin et al. 2023 — per-direction SSL landscape (reconstruction)',
-  citation: { authors: 'L. Ziyin, E. S. Lubana, M. Ueda, H. Tanaka', title: 'What shapes the loss landscape of self-supervised learning?', venue: 'ICLR 2023', arxiv: '2210.00638' },
+  citation: {
+    authors: 'L. Ziyin, E. S. Lubana, M. Ueda, H. Tanaka',
+    title: 'What shapes the loss landscape of self-supervised learning?',
+    venue: 'ICLR 2023',
+    arxiv: '2210.00638',
+  },
   status: 'reconstruction',
   note: "Reconstruction: a linear model built for this spec from the abstract (the invariance weight κ is this spec's knob; the paper's constant is unknown); not the paper's equations.",
   version: 1,
@@ -178,7 +232,12 @@ export const ziyinLandscape: Model = {
   params,
   readouts: [
     { id: 'rank', symbol: 'rank', label: 'number of learned directions', units: 'directions' },
-    ...[1, 2, 3, 4].map((i) => ({ id: `lambda${i}`, symbol: `λ${'₁₂₃₄'[i - 1]}`, label: `eigenvalue w² of WᵀW along direction ${i}`, units: '' })),
+    ...[1, 2, 3, 4].map((i) => ({
+      id: `lambda${i}`,
+      symbol: `λ${'₁₂₃₄'[i - 1]}`,
+      label: `eigenvalue w² of WᵀW along direction ${i}`,
+      units: '',
+    })),
   ],
   classes: ['collapsed', 'partial', 'non-collapsed', 'diverged'],
   divergenceBound: 1e6,

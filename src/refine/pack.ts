@@ -22,7 +22,9 @@ export function packRefined(r: SweepResult): PackedRefined {
   const S = r.finalState.length / r.classes.length;
   const M = r.metrics.length / r.classes.length;
   const list: number[] = [];
-  r.computed.forEach((v, c) => { if (v) list.push(c); });
+  r.computed.forEach((v, c) => {
+    if (v) list.push(c);
+  });
   const cells = Uint32Array.from(list);
   const finalState = new Float32Array(cells.length * S);
   const metrics = new Float32Array(cells.length * M);
@@ -35,7 +37,12 @@ export function packRefined(r: SweepResult): PackedRefined {
 }
 
 /** The full-size grids of a packed result: NaN state and metrics, 0 codes and bits, wherever no cell was integrated. */
-export function unpackRefined(p: PackedRefined, cellCount: number, S: number, M: number): Pick<SweepResult, 'computed' | 'uncertain' | 'finalState' | 'metrics'> {
+export function unpackRefined(
+  p: PackedRefined,
+  cellCount: number,
+  S: number,
+  M: number,
+): Pick<SweepResult, 'computed' | 'uncertain' | 'finalState' | 'metrics'> {
   const computed = new Uint8Array(cellCount);
   const uncertain = p.uncertain ? new Uint8Array(cellCount) : undefined;
   const finalState = new Float32Array(cellCount * S).fill(NaN);

@@ -51,7 +51,14 @@ export interface RefineOptions {
    * accumulated result (its metrics NaN where not integrated yet) and the `computed` codes so far.
    * All three are the refinement's own arrays, changed by later rounds: copy what must be kept.
    */
-  onRound?: (r: { round: number; computed: number; newCells: number; classes: Uint8Array; result: SweepResult; computedCells: Uint8Array }) => void | Promise<void>;
+  onRound?: (r: {
+    round: number;
+    computed: number;
+    newCells: number;
+    classes: Uint8Array;
+    result: SweepResult;
+    computedCells: Uint8Array;
+  }) => void | Promise<void>;
 }
 
 interface Leaf {
@@ -75,7 +82,12 @@ export function cellRandom(seed: number, cell: number): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-export async function refineSweep(spec: ResolvedSpec, refine: ResolvedRefine, runCells: RunCells, opts: RefineOptions = {}): Promise<RefinedResult> {
+export async function refineSweep(
+  spec: ResolvedSpec,
+  refine: ResolvedRefine,
+  runCells: RunCells,
+  opts: RefineOptions = {},
+): Promise<RefinedResult> {
   const started = performance.now();
   const nx = spec.x.n;
   const ny = spec.y.n;
@@ -113,7 +125,14 @@ export async function refineSweep(spec: ResolvedSpec, refine: ResolvedRefine, ru
     }
     if (first) markNotIntegrated(acc, list, r0 * nx, r1 * nx);
     paintAll();
-    await opts.onRound?.({ round: rounds, computed: computedList.length, newCells: cells.length, classes: paint, result: acc, computedCells: computed });
+    await opts.onRound?.({
+      round: rounds,
+      computed: computedList.length,
+      newCells: cells.length,
+      classes: paint,
+      result: acc,
+      computedCells: computed,
+    });
   };
 
   // Every band cell: its own class if integrated, else its leaf's.
@@ -152,7 +171,12 @@ export async function refineSweep(spec: ResolvedSpec, refine: ResolvedRefine, ru
       }
       any = true;
       const h = l.s >> 1;
-      for (const [dx, dy] of [[0, 0], [h, 0], [0, h], [h, h]]) {
+      for (const [dx, dy] of [
+        [0, 0],
+        [h, 0],
+        [0, h],
+        [h, h],
+      ]) {
         if (l.x0 + dx < nx && l.y0 + dy < r1) next.push({ x0: l.x0 + dx, y0: l.y0 + dy, s: h, level: l.level + 1 });
       }
     }
@@ -205,8 +229,19 @@ export async function refineSweep(spec: ResolvedSpec, refine: ResolvedRefine, ru
   return Object.assign(result, {
     computed,
     refine: {
-      coarse: refine.coarse, block: B, levels, cells: bandCells, computed: computedList.length, inherited: bandCells - computedList.length,
-      computedPerLevel: perLevel, verify: refine.verify, seed: refine.seed, sampleSize, disagreements: disagreementCells.length, disagreementCells, rounds,
+      coarse: refine.coarse,
+      block: B,
+      levels,
+      cells: bandCells,
+      computed: computedList.length,
+      inherited: bandCells - computedList.length,
+      computedPerLevel: perLevel,
+      verify: refine.verify,
+      seed: refine.seed,
+      sampleSize,
+      disagreements: disagreementCells.length,
+      disagreementCells,
+      rounds,
     },
   });
 }

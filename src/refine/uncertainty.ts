@@ -37,7 +37,9 @@ export function finestCells(r: SweepResult): Uint32Array {
   if (!r.computed || !r.refine) throw new Error('the uncertainty check needs a refined result (computed and refine)');
   const finest = r.refine.levels;
   const cells: number[] = [];
-  r.computed.forEach((v, c) => { if (v === finest) cells.push(c); });
+  r.computed.forEach((v, c) => {
+    if (v === finest) cells.push(c);
+  });
   return Uint32Array.from(cells);
 }
 
@@ -58,7 +60,9 @@ async function probe(r: SweepResult, cells: Uint32Array, spec: ResolvedSpec, run
   const S = r.finalState.length / r.classes.length;
   const M = r.metrics.length / r.classes.length;
   const state = new Float64Array(cells.length * S);
-  cells.forEach((c, k) => { state.set(r.finalState.subarray(c * S, c * S + S), k * S); });
+  cells.forEach((c, k) => {
+    state.set(r.finalState.subarray(c * S, c * S + S), k * S);
+  });
   const metrics = Array.from(cells, (c) => Array.from(r.metrics.subarray(c * M, c * M + M)));
   const classes = Uint8Array.from(cells, (c) => r.classes[c]);
   const timings = { ...r.timings };
@@ -78,7 +82,10 @@ async function probe(r: SweepResult, cells: Uint32Array, spec: ResolvedSpec, run
  * (the stats) on it. `f64` is left out when the result is itself the f64 reference's.
  */
 export async function checkUncertainty<R extends SweepResult>(
-  r: R, u: ResolvedUncertainty, seed: number, runs: { tighter: RunInto; f64?: RunInto },
+  r: R,
+  u: ResolvedUncertainty,
+  seed: number,
+  runs: { tighter: RunInto; f64?: RunInto },
 ): Promise<R & { uncertain: Uint8Array; uncertainty: UncertaintyStats }> {
   const started = performance.now();
   const cells = finestCells(r);
@@ -110,9 +117,16 @@ export async function checkUncertainty<R extends SweepResult>(
   });
   const i = tight.integrator;
   const uncertainty: UncertaintyStats = {
-    tighten: u.tighten, tighter: i.adaptive ? { rtol: i.rtol, atol: i.atol } : { dt: i.dt },
-    checked: cells.length, flippedTolerance, noVerdict, f64Sample: sample.length, flippedPrecision,
-    uncertain: count, cells: listed, ms: performance.now() - started,
+    tighten: u.tighten,
+    tighter: i.adaptive ? { rtol: i.rtol, atol: i.atol } : { dt: i.dt },
+    checked: cells.length,
+    flippedTolerance,
+    noVerdict,
+    f64Sample: sample.length,
+    flippedPrecision,
+    uncertain: count,
+    cells: listed,
+    ms: performance.now() - started,
   };
   return Object.assign(r, { uncertain, uncertainty });
 }
@@ -122,8 +136,13 @@ export function mergeUncertaintyStats(parts: UncertaintyStats[]): UncertaintySta
   const sum = (f: (s: UncertaintyStats) => number) => parts.reduce((a, s) => a + f(s), 0);
   return {
     ...parts[0],
-    checked: sum((s) => s.checked), flippedTolerance: sum((s) => s.flippedTolerance), noVerdict: sum((s) => s.noVerdict),
-    f64Sample: sum((s) => s.f64Sample), flippedPrecision: sum((s) => s.flippedPrecision), uncertain: sum((s) => s.uncertain),
-    cells: parts.flatMap((s) => s.cells).slice(0, kListedCells), ms: sum((s) => s.ms),
+    checked: sum((s) => s.checked),
+    flippedTolerance: sum((s) => s.flippedTolerance),
+    noVerdict: sum((s) => s.noVerdict),
+    f64Sample: sum((s) => s.f64Sample),
+    flippedPrecision: sum((s) => s.flippedPrecision),
+    uncertain: sum((s) => s.uncertain),
+    cells: parts.flatMap((s) => s.cells).slice(0, kListedCells),
+    ms: sum((s) => s.ms),
   };
 }

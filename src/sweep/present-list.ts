@@ -23,7 +23,10 @@ export function presetMatches(preset: Preset, name: string): boolean {
  */
 export function presentList(list: string | null | undefined, models: readonly Model[] = registry): PresentEntry[] {
   const all = models.flatMap((model) => model.presets.map((preset) => ({ model, preset })));
-  const names = (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) return all;
   return names.flatMap((name) => {
     const [modelId, presetName] = name.split('/');
@@ -31,7 +34,8 @@ export function presentList(list: string | null | undefined, models: readonly Mo
     if (!model) throw new Error(`present: unknown model "${modelId}" in "${name}" (known: ${models.map((m) => m.id).join(', ')})`);
     if (presetName === undefined) return model.presets.map((preset) => ({ model, preset }));
     const preset = model.presets.find((p) => presetMatches(p, presetName));
-    if (!preset) throw new Error(`present: ${model.id} has no preset "${presetName}" (known: ${model.presets.map((p) => p.id).join(', ')})`);
+    if (!preset)
+      throw new Error(`present: ${model.id} has no preset "${presetName}" (known: ${model.presets.map((p) => p.id).join(', ')})`);
     return [{ model, preset }];
   });
 }

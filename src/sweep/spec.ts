@@ -3,10 +3,30 @@ import { models } from '../models/registry.js';
 import { DERIVED, type Model, type NumberParam, type Param } from '../models/types.js';
 import { isAdaptive, tableaus } from '../integrators/tableaus.js';
 import { isMap, MAP_METHOD, tableauOf } from '../integrators/map.js';
-import { SpecError, type ResolvedAxis, type ResolvedIntegrator, type ResolvedRefine, type ResolvedSettle, type ResolvedSpec, type ResolvedTimelapse, type ResolvedUncertainty } from '../engine/resolved-spec.js';
+import {
+  SpecError,
+  type ResolvedAxis,
+  type ResolvedIntegrator,
+  type ResolvedRefine,
+  type ResolvedSettle,
+  type ResolvedSpec,
+  type ResolvedTimelapse,
+  type ResolvedUncertainty,
+} from '../engine/resolved-spec.js';
 
 // The resolved spec lives one layer down (the runners take it); the spec's users import it from here.
-export { SpecError, axisValues, cellValues, type ResolvedAxis, type ResolvedIntegrator, type ResolvedRefine, type ResolvedSettle, type ResolvedSpec, type ResolvedTimelapse, type ResolvedUncertainty } from '../engine/resolved-spec.js';
+export {
+  SpecError,
+  axisValues,
+  cellValues,
+  type ResolvedAxis,
+  type ResolvedIntegrator,
+  type ResolvedRefine,
+  type ResolvedSettle,
+  type ResolvedSpec,
+  type ResolvedTimelapse,
+  type ResolvedUncertainty,
+} from '../engine/resolved-spec.js';
 import { echo, formatZodIssue } from '../util/messages.js';
 import { modelFileCompiler, modelFileOf } from '../user-model/sources.js';
 
@@ -54,7 +74,12 @@ const specShape = z.strictObject({
 });
 
 const uncertaintyShape = z.strictObject({ tighten: z.number().optional(), f64: z.number().optional() });
-const refineShape = z.strictObject({ coarse: z.number().optional(), verify: z.number().optional(), seed: z.number().optional(), uncertainty: z.union([z.literal(false), uncertaintyShape]).optional() });
+const refineShape = z.strictObject({
+  coarse: z.number().optional(),
+  verify: z.number().optional(),
+  seed: z.number().optional(),
+  uncertainty: z.union([z.literal(false), uncertaintyShape]).optional(),
+});
 
 const settleShape = z.strictObject({ tol: z.number().optional(), hold: z.number().optional() });
 
@@ -90,7 +115,8 @@ function checkValue(model: Model, field: string, p: Param, value: number | strin
     throw new SpecError(`${field}: expected a number, got "${echo(value)}"`);
   }
   if (!Number.isFinite(value)) throw new SpecError(`${field}: must be a finite number`);
-  if (p.integer && !Number.isInteger(value)) throw new SpecError(`${field}: ${model.id}.${p.id} must be a whole number (got ${fmt(value)})`);
+  if (p.integer && !Number.isInteger(value))
+    throw new SpecError(`${field}: ${model.id}.${p.id} must be a whole number (got ${fmt(value)})`);
   if (value < p.min || value > p.max) {
     throw new SpecError(`${field}: ${fmt(value)} is outside the range of ${model.id}.${p.id} [${fmt(p.min)}, ${fmt(p.max)}]`);
   }
@@ -99,9 +125,15 @@ function checkValue(model: Model, field: string, p: Param, value: number | strin
 
 function resolveAxis(model: Model, name: 'x' | 'y', a: z.infer<typeof axisShape>): ResolvedAxis {
   const p = findParam(model, a.param);
-  if (!p) throw new SpecError(`${name}.param: unknown parameter "${echo(a.param)}" of ${model.id} (known: ${model.params.map((q) => q.id).join(', ')})`);
+  if (!p)
+    throw new SpecError(
+      `${name}.param: unknown parameter "${echo(a.param)}" of ${model.id} (known: ${model.params.map((q) => q.id).join(', ')})`,
+    );
   if (p.kind === 'choice') throw new SpecError(`${name}.param: "${a.param}" is a choice (${p.options.join(', ')}) and cannot be an axis`);
-  if (p.structural) throw new SpecError(`${name}.param: "${a.param}" is structural (it sets the kernel's state size) and cannot be an axis; give it under "params"`);
+  if (p.structural)
+    throw new SpecError(
+      `${name}.param: "${a.param}" is structural (it sets the kernel's state size) and cannot be an axis; give it under "params"`,
+    );
   if (!Number.isInteger(a.n) || a.n < 2) throw new SpecError(`${name}.n: must be an integer ≥ 2 (got ${fmt(a.n)})`);
   if (!(a.min < a.max)) throw new SpecError(`${name}.min: must be less than ${name}.max (${fmt(a.min)} ≥ ${fmt(a.max)})`);
   const scale = a.scale ?? (p as NumberParam).scale;
@@ -122,7 +154,9 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
   const given = spec.model;
   if (given === undefined) throw new SpecError('model: required');
   if (typeof given !== 'string' && (typeof given !== 'object' || given === null || Array.isArray(given))) {
-    throw new SpecError(`model: expected a model id or a model file's contents (an object), got ${given === null ? 'null' : Array.isArray(given) ? 'an array' : typeof given}`);
+    throw new SpecError(
+      `model: expected a model id or a model file's contents (an object), got ${given === null ? 'null' : Array.isArray(given) ? 'an array' : typeof given}`,
+    );
   }
   const model = typeof given === 'string' ? available.find((m) => m.id === given) : userModel(given as Record<string, unknown>);
   if (!model) throw new SpecError(`model: unknown model "${echo(given as string)}" (known: ${available.map((m) => m.id).join(', ')})`);
@@ -131,10 +165,12 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
   const y = resolveAxis(model, 'y', spec.y);
   if (x.param === y.param) throw new SpecError(`y.param: "${y.param}" is already the x axis`);
 
-  const values = new Float64Array(model.params.map((p) => {
-    if (p.kind === 'choice') return p.options.indexOf(p.default);
-    return p.default === 'derived' ? DERIVED : p.default;
-  }));
+  const values = new Float64Array(
+    model.params.map((p) => {
+      if (p.kind === 'choice') return p.options.indexOf(p.default);
+      return p.default === 'derived' ? DERIVED : p.default;
+    }),
+  );
   for (const section of ['params', 'initial'] as const) {
     const parsedValues: Record<string, number | string> = spec[section] ?? {};
     // The raw input's own keys: zod's record drops "__proto__", which must be named like any unknown key.
@@ -145,7 +181,8 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
       if (!p) throw new SpecError(`${field}: unknown ${section === 'params' ? 'parameter' : 'initial condition'} of ${model.id}`);
       const want = p.role === 'initial' ? 'initial' : 'params';
       if (want !== section) throw new SpecError(`${field}: "${id}" belongs under "${want}"`);
-      if (id === x.param || id === y.param) throw new SpecError(`${field}: "${id}" is also the ${id === x.param ? 'x' : 'y'} axis; give one or the other`);
+      if (id === x.param || id === y.param)
+        throw new SpecError(`${field}: "${id}" is also the ${id === x.param ? 'x' : 'y'} axis; give one or the other`);
       values[model.params.indexOf(p)] = checkValue(model, field, p, parsedValues[id]);
     }
   }
@@ -166,9 +203,11 @@ const kTimelapseDecades = 3;
 
 function resolveTimelapse(input: { frames: number; from?: number }, it: ResolvedIntegrator, refined: boolean): ResolvedTimelapse {
   const { frames } = input;
-  if (!Number.isInteger(frames) || frames < 2 || frames > MAX_FRAMES) throw new SpecError(`timelapse.frames: must be an integer in [2, ${MAX_FRAMES}] (got ${fmt(frames)})`);
+  if (!Number.isInteger(frames) || frames < 2 || frames > MAX_FRAMES)
+    throw new SpecError(`timelapse.frames: must be an integer in [2, ${MAX_FRAMES}] (got ${fmt(frames)})`);
   // An inherited cell's class is its block's at tEnd; at earlier times the boundary is elsewhere.
-  if (refined) throw new SpecError('timelapse: needs every cell computed; a refined run (refine) infers cells from the boundary at tEnd only');
+  if (refined)
+    throw new SpecError('timelapse: needs every cell computed; a refined run (refine) infers cells from the boundary at tEnd only');
   const from = input.from ?? it.tEnd / 10 ** kTimelapseDecades;
   if (!(from > 0) || !(from < it.tEnd)) throw new SpecError(`timelapse.from: must lie in (0, tEnd = ${fmt(it.tEnd)}) (got ${fmt(from)})`);
   const logSpaced = Array.from({ length: frames }, (_, k) => (k === frames - 1 ? it.tEnd : from * (it.tEnd / from) ** (k / (frames - 1))));
@@ -193,10 +232,14 @@ function resolveIntegrator(model: Model, input: NonNullable<z.infer<typeof specS
   const dt = positive('integrator.dt', input.dt ?? model.defaults.dt);
   const tEnd = positive('integrator.tEnd', input.tEnd ?? model.defaults.tEnd);
   const adaptive = isAdaptive(tableaus[method]) && input.adaptive !== false;
-  if (input.adaptive === true && !adaptive) throw new SpecError(`integrator.adaptive: ${method} has no error estimate (adaptive methods: ${adaptiveMethods().join(', ')})`);
+  if (input.adaptive === true && !adaptive)
+    throw new SpecError(`integrator.adaptive: ${method} has no error estimate (adaptive methods: ${adaptiveMethods().join(', ')})`);
   if (!adaptive) {
     for (const key of ['rtol', 'atol', 'dtMin', 'dtMax', 'maxSteps'] as const) {
-      if (input[key] !== undefined) throw new SpecError(`integrator.${key}: only adaptive steps take it (${method} runs a fixed step here; adaptive methods: ${adaptiveMethods().join(', ')})`);
+      if (input[key] !== undefined)
+        throw new SpecError(
+          `integrator.${key}: only adaptive steps take it (${method} runs a fixed step here; adaptive methods: ${adaptiveMethods().join(', ')})`,
+        );
     }
     // The last step is shortened so that every cell ends exactly at tEnd.
     const steps = Math.ceil(tEnd / dt - 1e-9);
@@ -212,21 +255,27 @@ function resolveIntegrator(model: Model, input: NonNullable<z.infer<typeof specS
   const dtMin = positive('integrator.dtMin', input.dtMin ?? d.dtMinPerTEnd * tEnd);
   const dtMax = positive('integrator.dtMax', input.dtMax ?? d.dtMaxPerTEnd * tEnd);
   if (!(dtMin < dtMax)) throw new SpecError(`integrator.dtMin: must be less than integrator.dtMax (${fmt(dtMin)} ≥ ${fmt(dtMax)})`);
-  if (dt < dtMin || dt > dtMax) throw new SpecError(`integrator.dt: the first step must lie in [dtMin, dtMax] = [${fmt(dtMin)}, ${fmt(dtMax)}] (got ${fmt(dt)})`);
+  if (dt < dtMin || dt > dtMax)
+    throw new SpecError(`integrator.dt: the first step must lie in [dtMin, dtMax] = [${fmt(dtMin)}, ${fmt(dtMax)}] (got ${fmt(dt)})`);
   const steps = input.maxSteps ?? d.maxSteps;
-  if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) throw new SpecError(`integrator.maxSteps: must be an integer in [1, ${MAX_STEPS}] (got ${fmt(steps)})`);
+  if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS)
+    throw new SpecError(`integrator.maxSteps: must be an integer in [1, ${MAX_STEPS}] (got ${fmt(steps)})`);
   return { method, dt, tEnd, steps, adaptive, rtol, atol, dtMin, dtMax };
 }
 
 /** `{"method": "map", "tEnd": K}`: K training steps of the model's map, one per unit of time. */
 function resolveMap(model: Model, input: NonNullable<z.infer<typeof specShape>['integrator']>): ResolvedIntegrator {
   if (!model.map) {
-    throw new SpecError(`integrator.method: ${model.id} has no training-step map; "map" runs a model's discrete training step, and ${model.id} is a flow only (integrators: ${Object.keys(tableaus).join(', ')})`);
+    throw new SpecError(
+      `integrator.method: ${model.id} has no training-step map; "map" runs a model's discrete training step, and ${model.id} is a flow only (integrators: ${Object.keys(tableaus).join(', ')})`,
+    );
   }
   for (const key of ['rtol', 'atol', 'dtMin', 'dtMax', 'maxSteps', 'adaptive'] as const) {
-    if (input[key] !== undefined) throw new SpecError(`integrator.${key}: a map takes no ${key} (it applies one training step per unit of time)`);
+    if (input[key] !== undefined)
+      throw new SpecError(`integrator.${key}: a map takes no ${key} (it applies one training step per unit of time)`);
   }
-  if (input.dt !== undefined && input.dt !== 1) throw new SpecError(`integrator.dt: a map steps by exactly 1 (one training step per unit of time; got ${fmt(input.dt)})`);
+  if (input.dt !== undefined && input.dt !== 1)
+    throw new SpecError(`integrator.dt: a map steps by exactly 1 (one training step per unit of time; got ${fmt(input.dt)})`);
   const steps = input.tEnd ?? model.map.defaultSteps;
   if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) {
     throw new SpecError(`integrator.tEnd: a map runs a whole number of training steps in [1, ${MAX_STEPS}] (got ${fmt(steps)})`);
@@ -235,7 +284,9 @@ function resolveMap(model: Model, input: NonNullable<z.infer<typeof specShape>['
 }
 
 function adaptiveMethods(): string[] {
-  return Object.values(tableaus).filter(isAdaptive).map((t) => t.name);
+  return Object.values(tableaus)
+    .filter(isAdaptive)
+    .map((t) => t.name);
 }
 
 function resolveSettle(raw: unknown): ResolvedSettle | false {
@@ -244,7 +295,10 @@ function resolveSettle(raw: unknown): ResolvedSettle | false {
     throw new SpecError(`settle: expected false or an object (got ${Array.isArray(raw) ? 'an array' : String(raw)})`);
   }
   const parsed = settleShape.safeParse(raw ?? {}, { reportInput: true });
-  if (!parsed.success) throw new SpecError(formatZodIssue({ ...parsed.error.issues[0], path: ['settle', ...parsed.error.issues[0].path] } as z.core.$ZodIssue));
+  if (!parsed.success)
+    throw new SpecError(
+      formatZodIssue({ ...parsed.error.issues[0], path: ['settle', ...parsed.error.issues[0].path] } as z.core.$ZodIssue),
+    );
   const input = parsed.data;
   const tol = input?.tol ?? kSettleDefaults.tol;
   const hold = input?.hold ?? kSettleDefaults.hold;
@@ -259,23 +313,31 @@ function resolveRefine(raw: unknown, nx: number, ny: number): ResolvedRefine | f
     throw new SpecError(`refine: expected false or an object (got ${Array.isArray(raw) ? 'an array' : String(raw)})`);
   }
   const parsed = refineShape.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new SpecError(formatZodIssue({ ...parsed.error.issues[0], path: ['refine', ...parsed.error.issues[0].path] } as z.core.$ZodIssue));
+  if (!parsed.success)
+    throw new SpecError(
+      formatZodIssue({ ...parsed.error.issues[0], path: ['refine', ...parsed.error.issues[0].path] } as z.core.$ZodIssue),
+    );
   const { coarse = kRefineDefaults.coarse, verify = kRefineDefaults.verify, seed = kRefineDefaults.seed } = parsed.data;
   if (!Number.isInteger(coarse) || coarse < 1) throw new SpecError(`refine.coarse: must be an integer ≥ 1 (got ${fmt(coarse)})`);
   const block = nx / coarse;
   if (!Number.isInteger(block) || (block & (block - 1)) !== 0) {
-    throw new SpecError(`refine.coarse: x.n must be coarse times a power of two (x.n = ${nx}, coarse = ${coarse}, x.n / coarse = ${fmt(block)})`);
+    throw new SpecError(
+      `refine.coarse: x.n must be coarse times a power of two (x.n = ${nx}, coarse = ${coarse}, x.n / coarse = ${fmt(block)})`,
+    );
   }
-  if (ny % block !== 0) throw new SpecError(`refine.coarse: y.n must be a multiple of the block side x.n / coarse = ${block} (y.n = ${ny})`);
+  if (ny % block !== 0)
+    throw new SpecError(`refine.coarse: y.n must be a multiple of the block side x.n / coarse = ${block} (y.n = ${ny})`);
   if (!(verify >= 0 && verify <= 1)) throw new SpecError(`refine.verify: must lie in [0, 1] (got ${fmt(verify)})`);
-  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new SpecError(`refine.seed: must be an integer in [0, 2^32) (got ${fmt(seed)})`);
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
+    throw new SpecError(`refine.seed: must be an integer in [0, 2^32) (got ${fmt(seed)})`);
   return { coarse, verify, seed, block, uncertainty: resolveUncertainty(parsed.data.uncertainty) };
 }
 
 function resolveUncertainty(raw: z.infer<typeof uncertaintyShape> | false | undefined): ResolvedUncertainty | false {
   if (raw === false) return false;
   const { tighten = kUncertaintyDefaults.tighten, f64 = kUncertaintyDefaults.f64 } = raw ?? {};
-  if (!(tighten > 1) || !Number.isFinite(tighten)) throw new SpecError(`refine.uncertainty.tighten: must be a finite number > 1 (got ${fmt(tighten)})`);
+  if (!(tighten > 1) || !Number.isFinite(tighten))
+    throw new SpecError(`refine.uncertainty.tighten: must be a finite number > 1 (got ${fmt(tighten)})`);
   if (!Number.isInteger(f64) || f64 < 0) throw new SpecError(`refine.uncertainty.f64: must be an integer ≥ 0 (got ${fmt(f64)})`);
   return { tighten, f64 };
 }
@@ -303,7 +365,9 @@ function instantiate(family: Model, values: Float64Array): Model {
 }
 
 /** The spec back as plain JSON with every default filled in (for manifests and URLs). */
-export function specToJson(spec: ResolvedSpec): SweepSpecInput & { model: string | Record<string, unknown>; integrator: { method: string; dt: number; tEnd: number } } {
+export function specToJson(
+  spec: ResolvedSpec,
+): SweepSpecInput & { model: string | Record<string, unknown>; integrator: { method: string; dt: number; tEnd: number } } {
   const params: Record<string, number | string> = {};
   const initial: Record<string, number | string> = {};
   spec.model.params.forEach((p, k) => {
@@ -314,9 +378,19 @@ export function specToJson(spec: ResolvedSpec): SweepSpecInput & { model: string
   });
   const axis = (a: ResolvedAxis) => ({ param: a.param, min: a.min, max: a.max, n: a.n, scale: a.scale });
   const { method, dt, tEnd, adaptive, rtol, atol, dtMin, dtMax, steps } = spec.integrator;
-  const integrator = adaptive ? { method, dt, tEnd, rtol, atol, dtMin, dtMax, maxSteps: steps } : { method, dt, tEnd, ...(isAdaptive(tableauOf(method)) ? { adaptive: false } : {}) };
+  const integrator = adaptive
+    ? { method, dt, tEnd, rtol, atol, dtMin, dtMax, maxSteps: steps }
+    : { method, dt, tEnd, ...(isAdaptive(tableauOf(method)) ? { adaptive: false } : {}) };
   // A user model travels as its model file, so that the spec runs again anywhere (the page, a manifest).
-  const base = { model: modelFileOf(spec.model) ?? spec.model.id, params, initial, x: axis(spec.x), y: axis(spec.y), integrator, settle: spec.settle === false ? false as const : { ...spec.settle } };
+  const base = {
+    model: modelFileOf(spec.model) ?? spec.model.id,
+    params,
+    initial,
+    x: axis(spec.x),
+    y: axis(spec.y),
+    integrator,
+    settle: spec.settle === false ? (false as const) : { ...spec.settle },
+  };
   const out = spec.timelapse ? { ...base, timelapse: { frames: spec.timelapse.frames, from: spec.timelapse.from } } : base;
   if (!spec.refine) return out;
   const { coarse, verify, seed, uncertainty } = spec.refine;

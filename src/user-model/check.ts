@@ -9,7 +9,19 @@
  * tree is its k-th occurrence as a token (a tree's leaves come in source order).
  */
 import { create, parseDependencies, type MathNode } from 'mathjs';
-import { CONSTANTS, FUNCTIONS, children, kMaxIntegerPower, typeOf, type ArithOp, type Binding, type CompareOp, type Expr, type FunctionName, type Type } from './ir.js';
+import {
+  CONSTANTS,
+  FUNCTIONS,
+  children,
+  kMaxIntegerPower,
+  typeOf,
+  type ArithOp,
+  type Binding,
+  type CompareOp,
+  type Expr,
+  type FunctionName,
+  type Type,
+} from './ir.js';
 import { compileNumber, compileBoolean, newContext } from './f64.js';
 
 const { parse } = create({ parseDependencies });
@@ -163,7 +175,8 @@ export function checkExpression(text: string, scope: Scope, want: Type): Expr {
     if (b?.kind !== 'choice' || !isText(other)) {
       throw new ExprError(`a quoted option compares only with a choice parameter, as in target == "byol" (got ${shown(n)})`);
     }
-    if (n.fn !== 'equal' && n.fn !== 'unequal') throw new ExprError(`"${b.name}" is a choice (${b.options.join(', ')}): compare it with == or !=`);
+    if (n.fn !== 'equal' && n.fn !== 'unequal')
+      throw new ExprError(`"${b.name}" is a choice (${b.options.join(', ')}): compare it with == or !=`);
     columnOf(b.name);
     const option = String((other as unknown as { value: string }).value);
     const k = b.options.indexOf(option);
@@ -176,7 +189,8 @@ export function checkExpression(text: string, scope: Scope, want: Type): Expr {
     const at = columnOf(name);
     const b = scope.names.get(name);
     if (b) {
-      if (b.kind === 'choice') throw new ExprError(`"${name}"${at} is a choice (${b.options.join(', ')}): compare it, as in ${name} == "${b.options[0]}"`);
+      if (b.kind === 'choice')
+        throw new ExprError(`"${name}"${at} is a choice (${b.options.join(', ')}): compare it, as in ${name} == "${b.options[0]}"`);
       return { k: 'ref', b };
     }
     if (Object.hasOwn(CONSTANTS, name)) return { k: 'num', v: CONSTANTS[name as keyof typeof CONSTANTS] };
@@ -194,15 +208,20 @@ export function checkExpression(text: string, scope: Scope, want: Type): Expr {
     const name = (n.fn as unknown as { name: string }).name;
     const at = columnOf(name);
     if (!Object.hasOwn(FUNCTIONS, name)) {
-      if (scope.names.has(name) || scope.hidden.has(name)) throw new ExprError(`"${name}"${at} is not a function (write ${name} * (…) to multiply)`);
+      if (scope.names.has(name) || scope.hidden.has(name))
+        throw new ExprError(`"${name}"${at} is not a function (write ${name} * (…) to multiply)`);
       const guess = closest(name, Object.keys(FUNCTIONS));
-      throw new ExprError(`unknown function "${name}"${at} (${guess ? `did you mean "${guess}"?` : `known: ${Object.keys(FUNCTIONS).join(', ')}`})`);
+      throw new ExprError(
+        `unknown function "${name}"${at} (${guess ? `did you mean "${guess}"?` : `known: ${Object.keys(FUNCTIONS).join(', ')}`})`,
+      );
     }
     const fn = name as FunctionName;
     const arity = FUNCTIONS[fn];
     const count = n.args.length;
     if (arity === 'n' ? count < 2 : count !== arity) {
-      throw new ExprError(`${name}${at} takes ${arity === 'n' ? 'two or more arguments' : arity === 1 ? 'one argument' : `${arity} arguments`}, got ${count}`);
+      throw new ExprError(
+        `${name}${at} takes ${arity === 'n' ? 'two or more arguments' : arity === 1 ? 'one argument' : `${arity} arguments`}, got ${count}`,
+      );
     }
     const args = n.args.map((a) => num(a, `${name}()`));
     if (fn === 'pow') return power(args[0], args[1], n);
@@ -212,7 +231,8 @@ export function checkExpression(text: string, scope: Scope, want: Type): Expr {
 
   /** a^b: a whole-number constant exponent becomes exact multiplications, anything else pow(). */
   const power = (a: Expr, b: Expr, n: MathNode): Expr => {
-    if (b.k === 'num' && Number.isInteger(b.v) && Math.abs(b.v) <= kMaxIntegerPower) return fold(b.v === 1 ? a : { k: 'powi', a, n: b.v }, n);
+    if (b.k === 'num' && Number.isInteger(b.v) && Math.abs(b.v) <= kMaxIntegerPower)
+      return fold(b.v === 1 ? a : { k: 'powi', a, n: b.v }, n);
     return fold({ k: 'call', fn: 'pow', args: [a, b] }, n);
   };
 
@@ -224,7 +244,8 @@ export function checkExpression(text: string, scope: Scope, want: Type): Expr {
         const v = (n as unknown as { value: unknown }).value;
         if (typeof v === 'boolean') return { k: 'bool', v };
         if (typeof v === 'number') return fold({ k: 'num', v }, n);
-        if (typeof v === 'string') throw new ExprError(`a quoted option compares only with a choice parameter, as in target == "byol" (got ${shown(n)})`);
+        if (typeof v === 'string')
+          throw new ExprError(`a quoted option compares only with a choice parameter, as in target == "byol" (got ${shown(n)})`);
         throw new ExprError(`${shown(n)} is not a number`);
       }
       case 'SymbolNode':
@@ -239,7 +260,8 @@ export function checkExpression(text: string, scope: Scope, want: Type): Expr {
         if (o.fn === 'pow') return power(num(o.args[0], '"^"'), num(o.args[1], '"^"'), n);
         const cmp = kCompare[o.fn];
         if (cmp) return choiceTest(o) ?? fold({ k: 'cmp', op: cmp, a: num(o.args[0], `"${cmp}"`), b: num(o.args[1], `"${cmp}"`) }, n);
-        if (o.fn === 'and' || o.fn === 'or') return fold({ k: 'logic', op: o.fn, a: bool(o.args[0], `"${o.fn}"`), b: bool(o.args[1], `"${o.fn}"`) }, n);
+        if (o.fn === 'and' || o.fn === 'or')
+          return fold({ k: 'logic', op: o.fn, a: bool(o.args[0], `"${o.fn}"`), b: bool(o.args[1], `"${o.fn}"`) }, n);
         if (o.fn === 'not') return fold({ k: 'not', a: bool(o.args[0], '"not"') }, n);
         throw new ExprError(`operator "${o.op}" is not allowed (in ${shown(n)})`);
       }
@@ -278,7 +300,8 @@ function fold(e: Expr, n: MathNode): Expr {
   if (e.k !== 'num' && (operands.length === 0 || !operands.every((c) => c.k === 'num' || c.k === 'bool'))) return e;
   if (typeOf(e) === 'boolean') return { k: 'bool', v: compileBoolean(e)(emptyContext) };
   const v = compileNumber(e)(emptyContext);
-  if (!Number.isFinite(v) || Math.abs(v) > kF32Max) throw new ExprError(`the constant "${n.toString()}" is ${v}, not a finite 32-bit float (|x| ≤ 3.4e38)`);
+  if (!Number.isFinite(v) || Math.abs(v) > kF32Max)
+    throw new ExprError(`the constant "${n.toString()}" is ${v}, not a finite 32-bit float (|x| ≤ 3.4e38)`);
   return { k: 'num', v };
 }
 

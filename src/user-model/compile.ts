@@ -30,7 +30,21 @@ export class UserModelError extends Error {
 }
 
 /** Names an identifier may not take: the functions, the constants and mathjs's operator words. */
-const kReserved = new Set([...Object.keys(FUNCTIONS), ...Object.keys(CONSTANTS), 'and', 'or', 'not', 'xor', 'mod', 'to', 'in', 'true', 'false', 'null', 'undefined']);
+const kReserved = new Set([
+  ...Object.keys(FUNCTIONS),
+  ...Object.keys(CONSTANTS),
+  'and',
+  'or',
+  'not',
+  'xor',
+  'mod',
+  'to',
+  'in',
+  'true',
+  'false',
+  'null',
+  'undefined',
+]);
 
 export { modelFileOf } from './sources.js';
 
@@ -46,7 +60,9 @@ export function compileUserModel(input: unknown): Model {
   const parsed = modelFileShape.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserModelError([{ path: pathText(issue.path), message: formatZodIssue({ ...issue, path: [] } as z.core.$ZodIssue).replace(/^spec: /, '') }]);
+    throw new UserModelError([
+      { path: pathText(issue.path), message: formatZodIssue({ ...issue, path: [] } as z.core.$ZodIssue).replace(/^spec: /, '') },
+    ]);
   }
   const file = parsed.data;
   const issues: ModelIssue[] = [];
@@ -73,13 +89,25 @@ export function compileUserModel(input: unknown): Model {
 
   // Parameters, then initial conditions: the order of P.
   const params: Param[] = [];
-  const paramList = [...(file.params ?? []).map((p, i) => ({ p, path: `params[${i}]`, role: 'param' as const })), ...(file.initial ?? []).map((p, i) => ({ p, path: `initial[${i}]`, role: 'initial' as const }))];
+  const paramList = [
+    ...(file.params ?? []).map((p, i) => ({ p, path: `params[${i}]`, role: 'param' as const })),
+    ...(file.initial ?? []).map((p, i) => ({ p, path: `initial[${i}]`, role: 'initial' as const })),
+  ];
   for (const { p, path, role } of paramList) {
     const index = params.length;
     if ('options' in p) {
       if (!p.options.includes(p.default)) fail(`${path}.default`, `"${echo(p.default)}" is not one of ${p.options.join(', ')}`);
       declare(`${path}.id`, p.id, { binding: { kind: 'choice', name: p.id, index, options: p.options }, what: 'a choice parameter' });
-      params.push({ kind: 'choice', id: p.id, symbol: p.symbol, label: p.label ?? p.id, description: p.description ?? '', role, options: p.options, default: p.default });
+      params.push({
+        kind: 'choice',
+        id: p.id,
+        symbol: p.symbol,
+        label: p.label ?? p.id,
+        description: p.description ?? '',
+        role,
+        options: p.options,
+        default: p.default,
+      });
       continue;
     }
     const scale = p.scale ?? 'linear';
@@ -93,9 +121,19 @@ export function compileUserModel(input: unknown): Model {
     const what = role === 'param' ? 'a parameter' : 'an initial condition';
     declare(`${path}.id`, p.id, { binding: { kind: 'param', name: p.id, index, derived }, what });
     const param: NumberParam = {
-      kind: 'number', id: p.id, symbol: p.symbol, label: p.label ?? p.id, description: p.description ?? '', role,
-      default: derived ? 'derived' : (p.default as number), min: p.min, max: p.max, scale,
-      ...(derived ? { derivedAs: `${p.id} = ${p.default}` } : {}), ...(p.integer ? { integer: true } : {}), ...(p.units ? { units: p.units } : {}),
+      kind: 'number',
+      id: p.id,
+      symbol: p.symbol,
+      label: p.label ?? p.id,
+      description: p.description ?? '',
+      role,
+      default: derived ? 'derived' : (p.default as number),
+      min: p.min,
+      max: p.max,
+      scale,
+      ...(derived ? { derivedAs: `${p.id} = ${p.default}` } : {}),
+      ...(p.integer ? { integer: true } : {}),
+      ...(p.units ? { units: p.units } : {}),
     };
     params.push(param);
   }
@@ -123,12 +161,17 @@ export function compileUserModel(input: unknown): Model {
   });
   // Declared before the other fields are checked, so that they can say why a readout is out of their reach;
   // a readout reads the state and the lets, not the other readouts.
-  readouts.forEach((r) => { declare(r.path, r.id, { binding: r.binding, what: 'a readout', readout: true }); });
+  readouts.forEach((r) => {
+    declare(r.path, r.id, { binding: r.binding, what: 'a readout', readout: true });
+  });
 
   const initialState = file.state.map((s, i) => {
     const text = s.initial ?? (declared.get(`${s.id}0`)?.binding.kind === 'param' ? `${s.id}0` : undefined);
     if (text === undefined) {
-      fail(`state[${i}].initial`, `required: an expression of the parameters and initial conditions (there is no initial condition "${s.id}0")`);
+      fail(
+        `state[${i}].initial`,
+        `required: an expression of the parameters and initial conditions (there is no initial condition "${s.id}0")`,
+      );
       return { k: 'num', v: 0 } as Expr;
     }
     return check(`state[${i}].initial`, text, 'initialState', 'number');
@@ -136,7 +179,11 @@ export function compileUserModel(input: unknown): Model {
 
   const stateIds = file.state.map((s) => s.id);
   for (const key of Object.keys(file.rhs)) {
-    if (!stateIds.includes(key)) fail(`rhs.${echo(key)}`, `"${echo(key)}" is not a state variable${closest(key, stateIds) ? ` (did you mean "${closest(key, stateIds)}"?)` : ''}; one expression per state variable: ${stateIds.join(', ')}`);
+    if (!stateIds.includes(key))
+      fail(
+        `rhs.${echo(key)}`,
+        `"${echo(key)}" is not a state variable${closest(key, stateIds) ? ` (did you mean "${closest(key, stateIds)}"?)` : ''}; one expression per state variable: ${stateIds.join(', ')}`,
+      );
   }
   const rhs = file.state.map((s) => {
     if (!Object.hasOwn(file.rhs, s.id)) {
@@ -155,13 +202,24 @@ export function compileUserModel(input: unknown): Model {
   const overlays = (file.overlays ?? []).map((o, i) => {
     for (const axis of ['x', 'y'] as const) {
       const b = declared.get(o[axis])?.binding;
-      if (b?.kind !== 'param') fail(`overlays[${i}].${axis}`, `"${echo(o[axis])}" is not a number parameter or initial condition of this model`);
+      if (b?.kind !== 'param')
+        fail(`overlays[${i}].${axis}`, `"${echo(o[axis])}" is not a number parameter or initial condition of this model`);
     }
     return { ...o, curve: check(`overlays[${i}].curve`, o.curve, 'overlay', 'number') };
   });
   if (issues.length > 0) throw new UserModelError(issues);
 
-  const parts: ModelParts = { id: file.id, state: stateIds, initialState, rhs, readouts, classes, otherwise: file.otherwise, collapsed, settle };
+  const parts: ModelParts = {
+    id: file.id,
+    state: stateIds,
+    initialState,
+    rhs,
+    readouts,
+    classes,
+    otherwise: file.otherwise,
+    collapsed,
+    settle,
+  };
   const differentiator = new Differentiator(() => slots++);
   const jacobianEntries = rhs.map((f) => stateIds.map((_, j) => differentiator.d(f, j)));
   const model = buildModel(file, params, parts, slots, overlays);

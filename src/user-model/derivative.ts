@@ -51,7 +51,12 @@ export class Differentiator {
 
   d(e: Expr, j: number): Expr {
     switch (e.k) {
-      case 'num': case 'bool': case 'choice': case 'cmp': case 'not': case 'logic':
+      case 'num':
+      case 'bool':
+      case 'choice':
+      case 'cmp':
+      case 'not':
+      case 'logic':
         return num(0);
       case 'ref': {
         const b = e.b;
@@ -59,15 +64,20 @@ export class Differentiator {
         if (b.kind === 'named') return this.named(b, j);
         return num(0); // parameters (derived ones too: they depend on parameters only) and rates
       }
-      case 'neg': return neg(this.d(e.a, j));
+      case 'neg':
+        return neg(this.d(e.a, j));
       case 'arith': {
         const da = this.d(e.a, j);
         const db = this.d(e.b, j);
         switch (e.op) {
-          case '+': return add(da, db);
-          case '-': return sub(da, db);
-          case '*': return add(mul(da, e.b), mul(e.a, db));
-          case '/': return isNum(db, 0) ? div(da, e.b) : div(sub(mul(da, e.b), mul(e.a, db)), sq(e.b));
+          case '+':
+            return add(da, db);
+          case '-':
+            return sub(da, db);
+          case '*':
+            return add(mul(da, e.b), mul(e.a, db));
+          case '/':
+            return isNum(db, 0) ? div(da, e.b) : div(sub(mul(da, e.b), mul(e.a, db)), sq(e.b));
         }
         break;
       }
@@ -77,8 +87,10 @@ export class Differentiator {
         const lower: Expr = e.n - 1 === 1 ? e.a : e.n - 1 === 0 ? num(1) : { k: 'powi', a: e.a, n: e.n - 1 };
         return mul(mul(num(e.n), lower), da);
       }
-      case 'call': return this.call(e, j);
-      case 'cond': return cond(e.c, this.d(e.a, j), this.d(e.b, j));
+      case 'call':
+        return this.call(e, j);
+      case 'cond':
+        return cond(e.c, this.d(e.a, j), this.d(e.b, j));
     }
     throw new Error(`cannot differentiate ${(e as Expr).k}`);
   }
@@ -108,36 +120,62 @@ export class Differentiator {
       if (isNum(da, 0) && isNum(db, 0)) return num(0);
       switch (e.fn) {
         // atan2(a, b) = angle of (b, a): (b·da − a·db)/(a² + b²).
-        case 'atan2': return div(sub(mul(b, da), mul(a, db)), add(sq(a), sq(b)));
+        case 'atan2':
+          return div(sub(mul(b, da), mul(a, db)), add(sq(a), sq(b)));
         // a^b = exp(b ln a): b·a^(b−1)·da + a^b·ln a·db (a > 0, pow's domain).
-        case 'pow': return add(mul(mul(b, call('pow', a, sub(b, num(1)))), da), mul(mul(e, call('log', a)), db));
-        case 'min': return cond({ k: 'cmp', op: '<=', a, b }, da, db);
-        case 'max': return cond({ k: 'cmp', op: '>=', a, b }, da, db);
+        case 'pow':
+          return add(mul(mul(b, call('pow', a, sub(b, num(1)))), da), mul(mul(e, call('log', a)), db));
+        case 'min':
+          return cond({ k: 'cmp', op: '<=', a, b }, da, db);
+        case 'max':
+          return cond({ k: 'cmp', op: '>=', a, b }, da, db);
       }
     }
     if (isNum(da, 0)) return num(0);
     const outer = ((): Expr => {
       switch (e.fn) {
-        case 'sqrt': return div(num(0.5), e);
-        case 'exp': return e;
-        case 'log': return div(num(1), a);
-        case 'log2': return div(num(1 / Math.LN2), a);
-        case 'log10': return div(num(1 / Math.LN10), a);
-        case 'abs': return call('sign', a);
-        case 'sign': case 'floor': case 'ceil': return num(0);
-        case 'sin': return call('cos', a);
-        case 'cos': return neg(call('sin', a));
-        case 'tan': return div(num(1), sq(call('cos', a)));
-        case 'asin': return div(num(1), call('sqrt', sub(num(1), sq(a))));
-        case 'acos': return neg(div(num(1), call('sqrt', sub(num(1), sq(a)))));
-        case 'atan': return div(num(1), add(num(1), sq(a)));
-        case 'sinh': return call('cosh', a);
-        case 'cosh': return call('sinh', a);
-        case 'tanh': return sub(num(1), sq(e));
-        case 'asinh': return div(num(1), call('sqrt', add(sq(a), num(1))));
-        case 'acosh': return div(num(1), call('sqrt', sub(sq(a), num(1))));
-        case 'atanh': return div(num(1), sub(num(1), sq(a)));
-        default: throw new Error(`no derivative rule for ${e.fn}`);
+        case 'sqrt':
+          return div(num(0.5), e);
+        case 'exp':
+          return e;
+        case 'log':
+          return div(num(1), a);
+        case 'log2':
+          return div(num(1 / Math.LN2), a);
+        case 'log10':
+          return div(num(1 / Math.LN10), a);
+        case 'abs':
+          return call('sign', a);
+        case 'sign':
+        case 'floor':
+        case 'ceil':
+          return num(0);
+        case 'sin':
+          return call('cos', a);
+        case 'cos':
+          return neg(call('sin', a));
+        case 'tan':
+          return div(num(1), sq(call('cos', a)));
+        case 'asin':
+          return div(num(1), call('sqrt', sub(num(1), sq(a))));
+        case 'acos':
+          return neg(div(num(1), call('sqrt', sub(num(1), sq(a)))));
+        case 'atan':
+          return div(num(1), add(num(1), sq(a)));
+        case 'sinh':
+          return call('cosh', a);
+        case 'cosh':
+          return call('sinh', a);
+        case 'tanh':
+          return sub(num(1), sq(e));
+        case 'asinh':
+          return div(num(1), call('sqrt', add(sq(a), num(1))));
+        case 'acosh':
+          return div(num(1), call('sqrt', sub(sq(a), num(1))));
+        case 'atanh':
+          return div(num(1), sub(num(1), sq(a)));
+        default:
+          throw new Error(`no derivative rule for ${e.fn}`);
       }
     })();
     return mul(outer, da);

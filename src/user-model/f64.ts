@@ -28,7 +28,14 @@ export interface Context {
 }
 
 export function newContext(slots: number): Context {
-  return { y: new Float64Array(0), P: new Float64Array(0), dy: new Float64Array(0), v: new Float64Array(slots), stamp: new Uint32Array(slots), gen: 1 };
+  return {
+    y: new Float64Array(0),
+    P: new Float64Array(0),
+    dy: new Float64Array(0),
+    v: new Float64Array(slots),
+    stamp: new Uint32Array(slots),
+    gen: 1,
+  };
 }
 
 /** Starts a new call: every named slot is stale. */
@@ -61,9 +68,27 @@ export type NumberFn = (c: Context) => number;
 export type BooleanFn = (c: Context) => boolean;
 
 const unary: Record<Exclude<FunctionName, 'atan2' | 'pow' | 'min' | 'max'>, (x: number) => number> = {
-  sqrt: Math.sqrt, exp: Math.exp, log: Math.log, log2: Math.log2, log10: Math.log10, abs: Math.abs, sign: Math.sign,
-  floor: Math.floor, ceil: Math.ceil, sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos,
-  atan: Math.atan, sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, asinh: Math.asinh, acosh: Math.acosh, atanh: Math.atanh,
+  sqrt: Math.sqrt,
+  exp: Math.exp,
+  log: Math.log,
+  log2: Math.log2,
+  log10: Math.log10,
+  abs: Math.abs,
+  sign: Math.sign,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  asinh: Math.asinh,
+  acosh: Math.acosh,
+  atanh: Math.atanh,
 };
 
 /** pow with WGSL's domain: a^b for a ≥ 0 only. */
@@ -95,16 +120,20 @@ export function compileNumber(e: Expr, lazy = false): NumberFn {
     case 'ref': {
       const b = e.b;
       switch (b.kind) {
-        case 'state': return (c) => c.y[b.index];
-        case 'rate': return (c) => c.dy[b.index];
-        case 'named': return lazy ? namedFn(b) : (c) => c.v[b.slot];
+        case 'state':
+          return (c) => c.y[b.index];
+        case 'rate':
+          return (c) => c.dy[b.index];
+        case 'named':
+          return lazy ? namedFn(b) : (c) => c.v[b.slot];
         case 'param': {
           const i = b.index;
           if (!b.derived) return (c) => c.P[i];
           const derived = compileNumber(b.derived, lazy);
           return (c) => (c.P[i] === DERIVED ? derived(c) : c.P[i]);
         }
-        case 'choice': throw new Error(`choice ${b.name} used as a number`);
+        case 'choice':
+          throw new Error(`choice ${b.name} used as a number`);
       }
       break;
     }
@@ -118,27 +147,39 @@ export function compileNumber(e: Expr, lazy = false): NumberFn {
       const a = compileNumber(e.a, lazy);
       const b = compileNumber(e.b, lazy);
       switch (e.op) {
-        case '+': return (c) => a(c) + b(c);
-        case '-': return (c) => a(c) - b(c);
-        case '*': return (c) => a(c) * b(c);
-        case '/': return (c) => a(c) / b(c);
+        case '+':
+          return (c) => a(c) + b(c);
+        case '-':
+          return (c) => a(c) - b(c);
+        case '*':
+          return (c) => a(c) * b(c);
+        case '/':
+          return (c) => a(c) / b(c);
       }
       break;
     }
     case 'powi': {
       const a = compileNumber(e.a, lazy);
       const n = e.n;
-      if (n === 2) return (c) => { const x = a(c); return x * x; };
+      if (n === 2)
+        return (c) => {
+          const x = a(c);
+          return x * x;
+        };
       return (c) => powInt(a(c), n);
     }
     case 'call': {
       const args = e.args.map((x) => compileNumber(x, lazy));
       const [a, b] = args;
       switch (e.fn) {
-        case 'pow': return (c) => powReal(a(c), b(c));
-        case 'atan2': return (c) => Math.atan2(a(c), b(c));
-        case 'min': return (c) => Math.min(a(c), b(c));
-        case 'max': return (c) => Math.max(a(c), b(c));
+        case 'pow':
+          return (c) => powReal(a(c), b(c));
+        case 'atan2':
+          return (c) => Math.atan2(a(c), b(c));
+        case 'min':
+          return (c) => Math.min(a(c), b(c));
+        case 'max':
+          return (c) => Math.max(a(c), b(c));
         default: {
           const f = unary[e.fn];
           return (c) => f(a(c));
@@ -184,29 +225,41 @@ function arithOfLeaves(op: ArithOp, ea: Expr, eb: Expr, lazy: boolean): NumberFn
     const { from, i } = a as Exclude<Leaf, { from: 'const' }>;
     const v = b.v;
     switch (op) {
-      case '+': return (c) => c[from][i] + v;
-      case '-': return (c) => c[from][i] - v;
-      case '*': return (c) => c[from][i] * v;
-      case '/': return (c) => c[from][i] / v;
+      case '+':
+        return (c) => c[from][i] + v;
+      case '-':
+        return (c) => c[from][i] - v;
+      case '*':
+        return (c) => c[from][i] * v;
+      case '/':
+        return (c) => c[from][i] / v;
     }
   }
   if (a.from === 'const') {
     const { from, i } = b as Exclude<Leaf, { from: 'const' }>;
     const v = a.v;
     switch (op) {
-      case '+': return (c) => v + c[from][i];
-      case '-': return (c) => v - c[from][i];
-      case '*': return (c) => v * c[from][i];
-      case '/': return (c) => v / c[from][i];
+      case '+':
+        return (c) => v + c[from][i];
+      case '-':
+        return (c) => v - c[from][i];
+      case '*':
+        return (c) => v * c[from][i];
+      case '/':
+        return (c) => v / c[from][i];
     }
   }
   const { from: fa, i: ia } = a as Exclude<Leaf, { from: 'const' }>;
   const { from: fb, i: ib } = b as Exclude<Leaf, { from: 'const' }>;
   switch (op) {
-    case '+': return (c) => c[fa][ia] + c[fb][ib];
-    case '-': return (c) => c[fa][ia] - c[fb][ib];
-    case '*': return (c) => c[fa][ia] * c[fb][ib];
-    case '/': return (c) => c[fa][ia] / c[fb][ib];
+    case '+':
+      return (c) => c[fa][ia] + c[fb][ib];
+    case '-':
+      return (c) => c[fa][ia] - c[fb][ib];
+    case '*':
+      return (c) => c[fa][ia] * c[fb][ib];
+    case '/':
+      return (c) => c[fa][ia] / c[fb][ib];
   }
 }
 
@@ -233,12 +286,18 @@ export function compileBoolean(e: Expr, lazy = false): BooleanFn {
       const a = compileNumber(e.a, lazy);
       const b = compileNumber(e.b, lazy);
       switch (e.op) {
-        case '<': return (c) => a(c) < b(c);
-        case '>': return (c) => a(c) > b(c);
-        case '<=': return (c) => a(c) <= b(c);
-        case '>=': return (c) => a(c) >= b(c);
-        case '==': return (c) => a(c) === b(c);
-        case '!=': return (c) => a(c) !== b(c);
+        case '<':
+          return (c) => a(c) < b(c);
+        case '>':
+          return (c) => a(c) > b(c);
+        case '<=':
+          return (c) => a(c) <= b(c);
+        case '>=':
+          return (c) => a(c) >= b(c);
+        case '==':
+          return (c) => a(c) === b(c);
+        case '!=':
+          return (c) => a(c) !== b(c);
       }
       break;
     }

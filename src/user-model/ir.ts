@@ -6,9 +6,31 @@
 
 /** Functions a model file may call, with their arity (`min`, `max`: two or more arguments). */
 export const FUNCTIONS = {
-  sqrt: 1, exp: 1, log: 1, log2: 1, log10: 1, abs: 1, sign: 1, floor: 1, ceil: 1,
-  sin: 1, cos: 1, tan: 1, asin: 1, acos: 1, atan: 1, sinh: 1, cosh: 1, tanh: 1, asinh: 1, acosh: 1, atanh: 1,
-  atan2: 2, pow: 2, min: 'n', max: 'n',
+  sqrt: 1,
+  exp: 1,
+  log: 1,
+  log2: 1,
+  log10: 1,
+  abs: 1,
+  sign: 1,
+  floor: 1,
+  ceil: 1,
+  sin: 1,
+  cos: 1,
+  tan: 1,
+  asin: 1,
+  acos: 1,
+  atan: 1,
+  sinh: 1,
+  cosh: 1,
+  tanh: 1,
+  asinh: 1,
+  acosh: 1,
+  atanh: 1,
+  atan2: 2,
+  pow: 2,
+  min: 'n',
+  max: 'n',
 } as const satisfies Record<string, 1 | 2 | 'n'>;
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -52,19 +74,35 @@ export type Type = 'number' | 'boolean';
 
 export function typeOf(e: Expr): Type {
   switch (e.k) {
-    case 'bool': case 'choice': case 'cmp': case 'not': case 'logic': return 'boolean';
-    case 'cond': return typeOf(e.a);
-    default: return 'number';
+    case 'bool':
+    case 'choice':
+    case 'cmp':
+    case 'not':
+    case 'logic':
+      return 'boolean';
+    case 'cond':
+      return typeOf(e.a);
+    default:
+      return 'number';
   }
 }
 
 export function children(e: Expr): Expr[] {
   switch (e.k) {
-    case 'neg': case 'not': case 'powi': return [e.a];
-    case 'arith': case 'cmp': case 'logic': return [e.a, e.b];
-    case 'call': return e.args;
-    case 'cond': return [e.c, e.a, e.b];
-    default: return [];
+    case 'neg':
+    case 'not':
+    case 'powi':
+      return [e.a];
+    case 'arith':
+    case 'cmp':
+    case 'logic':
+      return [e.a, e.b];
+    case 'call':
+      return e.args;
+    case 'cond':
+      return [e.c, e.a, e.b];
+    default:
+      return [];
   }
 }
 
@@ -94,6 +132,11 @@ export function reads(e: Expr, kind: Binding['kind']): boolean {
 
 /** Arithmetic operations in an expression (for `flopsPerRhs`, read by the bench only). */
 export function countOps(e: Expr): number {
-  const own = e.k === 'arith' || e.k === 'neg' || e.k === 'call' || e.k === 'cmp' ? 1 : e.k === 'powi' ? Math.max(1, Math.ceil(Math.log2(Math.abs(e.n) + 1))) : 0;
+  const own =
+    e.k === 'arith' || e.k === 'neg' || e.k === 'call' || e.k === 'cmp'
+      ? 1
+      : e.k === 'powi'
+        ? Math.max(1, Math.ceil(Math.log2(Math.abs(e.n) + 1)))
+        : 0;
   return own + children(e).reduce((s, c) => s + countOps(c), 0);
 }

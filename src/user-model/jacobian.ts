@@ -36,7 +36,11 @@ export function userJacobian(model: Model): UserJacobian | undefined {
       for (let k = 0; k < named.length; k++) c.v[named[k].slot] = namedFns[k](c);
       for (let r = 0; r < S; r++) for (let q = 0; q < S; q++) out[r * S + q] = fns[r][q](c);
     },
-    wgsl: jacobianWgsl(model.state.map((s) => s.id), j.entries, model.wgsl),
+    wgsl: jacobianWgsl(
+      model.state.map((s) => s.id),
+      j.entries,
+      model.wgsl,
+    ),
     nonZero: j.entries.flatMap((row, r) => row.flatMap((e, q) => (e.k === 'num' && e.v === 0 ? [] : [[r, q] as [number, number]]))),
   };
 }

@@ -50,7 +50,12 @@ export function buildModel(file: ModelFile, params: Param[], parts: ModelParts, 
     id: file.id,
     variant: `file-${hashOf(JSON.stringify(file))}`,
     title: file.title,
-    citation: { authors: file.citation?.authors ?? '', title: file.citation?.title ?? '', venue: file.citation?.venue ?? '', arxiv: file.citation?.arxiv ?? '' },
+    citation: {
+      authors: file.citation?.authors ?? '',
+      title: file.citation?.title ?? '',
+      venue: file.citation?.venue ?? '',
+      arxiv: file.citation?.arxiv ?? '',
+    },
     status: 'user',
     note: file.note ?? 'Defined in a model file.',
     version: file.version ?? 1,
@@ -135,7 +140,14 @@ function overlayCurves(overlays: CheckedOverlay[], params: Param[], slice: Slice
     c.P = values;
     let run: Array<[number, number]> = [];
     const flush = () => {
-      if (run.length > 1) out.push({ id: out.some((q) => q.id === o.id) ? `${o.id}-${out.length}` : o.id, label: o.label, kind: o.kind ?? 'boundary', source: o.source ?? 'model file', points: run });
+      if (run.length > 1)
+        out.push({
+          id: out.some((q) => q.id === o.id) ? `${o.id}-${out.length}` : o.id,
+          label: o.label,
+          kind: o.kind ?? 'boundary',
+          source: o.source ?? 'model file',
+          points: run,
+        });
       run = [];
     };
     for (let k = 0; k < kOverlayPoints; k++) {

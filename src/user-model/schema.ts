@@ -72,32 +72,51 @@ const preset = z.strictObject({
 });
 
 export const modelFileShape = z.strictObject({
-  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and - (it names output folders)').max(60),
+  id: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and - (it names output folders)')
+    .max(60),
   title: text,
   citation: z.strictObject({ authors: text, title: text, venue: text.optional(), arxiv: z.string().max(40).optional() }).optional(),
   note: text.optional(),
   version: z.number().int().min(1).optional(),
-  state: z.array(z.strictObject({ id, symbol: z.string().max(40), label: text.optional(), initial: expression.optional() })).min(1).max(kModelLimits.state),
-  params: z.array(z.union([numberParam, choiceParam])).max(kModelLimits.params).optional(),
+  state: z
+    .array(z.strictObject({ id, symbol: z.string().max(40), label: text.optional(), initial: expression.optional() }))
+    .min(1)
+    .max(kModelLimits.state),
+  params: z
+    .array(z.union([numberParam, choiceParam]))
+    .max(kModelLimits.params)
+    .optional(),
   initial: z.array(numberParam).max(kModelLimits.params).optional(),
   /** Named subexpressions, in order; each may use those above it. */
   let: z.record(z.string(), expression).optional(),
   rhs: z.record(z.string(), expression),
-  readouts: z.array(z.strictObject({ id, symbol: z.string().max(40), label: text.optional(), units: z.string().max(40).optional(), value: expression })).max(kModelLimits.named).optional(),
+  readouts: z
+    .array(
+      z.strictObject({ id, symbol: z.string().max(40), label: text.optional(), units: z.string().max(40).optional(), value: expression }),
+    )
+    .max(kModelLimits.named)
+    .optional(),
   classes: z.array(z.strictObject({ class: ruleClass, when: expression })).max(kModelLimits.classes),
   otherwise: ruleClass,
   collapsed: expression.optional(),
   settle: z.strictObject({ stop: expression, continue: expression.optional(), description: text }).optional(),
-  overlays: z.array(z.strictObject({
-    id: z.string().regex(kOption, 'must start with a letter and hold only ASCII letters, digits, _ and -'),
-    label: text,
-    kind: z.enum(['boundary', 'reference']).optional(),
-    source: text.optional(),
-    x: z.string(),
-    y: z.string(),
-    /** The y parameter's value on the curve, an expression of the x parameter and the other parameters. */
-    curve: expression,
-  })).max(kModelLimits.overlays).optional(),
+  overlays: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(kOption, 'must start with a letter and hold only ASCII letters, digits, _ and -'),
+        label: text,
+        kind: z.enum(['boundary', 'reference']).optional(),
+        source: text.optional(),
+        x: z.string(),
+        y: z.string(),
+        /** The y parameter's value on the curve, an expression of the x parameter and the other parameters. */
+        curve: expression,
+      }),
+    )
+    .max(kModelLimits.overlays)
+    .optional(),
   divergenceBound: z.number().positive().optional(),
   defaults: z.strictObject({ dt: z.number().positive(), tEnd: z.number().positive() }),
   presets: z.array(preset).max(kModelLimits.presets).optional(),

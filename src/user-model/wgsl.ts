@@ -37,22 +37,32 @@ const namedVar = (name: string) => `um_${name}`;
 export function wgslExpr(e: Expr, powers: Set<number>): string {
   const w = (x: Expr) => wgslExpr(x, powers);
   switch (e.k) {
-    case 'num': return f32(e.v);
-    case 'bool': return String(e.v);
+    case 'num':
+      return f32(e.v);
+    case 'bool':
+      return String(e.v);
     case 'ref': {
       const b = e.b;
       switch (b.kind) {
-        case 'state': return `y[kS_${b.name}]`;
-        case 'rate': return `dy[kS_${b.name.slice(2)}]`;
-        case 'named': return namedVar(b.name);
-        case 'param': return b.derived ? `select(P[kP_${b.name}], ${w(b.derived)}, P[kP_${b.name}] == kDerived)` : `P[kP_${b.name}]`;
-        case 'choice': throw new Error(`choice ${b.name} used as a number`);
+        case 'state':
+          return `y[kS_${b.name}]`;
+        case 'rate':
+          return `dy[kS_${b.name.slice(2)}]`;
+        case 'named':
+          return namedVar(b.name);
+        case 'param':
+          return b.derived ? `select(P[kP_${b.name}], ${w(b.derived)}, P[kP_${b.name}] == kDerived)` : `P[kP_${b.name}]`;
+        case 'choice':
+          throw new Error(`choice ${b.name} used as a number`);
       }
       break;
     }
-    case 'choice': return `(P[kP_${e.param}] == kChoice_${e.param}_${e.optionName.replace(/-/g, '_')})`;
-    case 'neg': return `(-${w(e.a)})`;
-    case 'arith': return `(${w(e.a)} ${e.op} ${w(e.b)})`;
+    case 'choice':
+      return `(P[kP_${e.param}] == kChoice_${e.param}_${e.optionName.replace(/-/g, '_')})`;
+    case 'neg':
+      return `(-${w(e.a)})`;
+    case 'arith':
+      return `(${w(e.a)} ${e.op} ${w(e.b)})`;
     case 'powi': {
       if (e.n === 0) return '1.0';
       const m = Math.abs(e.n);
@@ -62,10 +72,14 @@ export function wgslExpr(e: Expr, powers: Set<number>): string {
     case 'call':
       if (e.fn === 'log10') return `(log(${w(e.args[0])}) * ${f32(Math.LOG10E)})`;
       return `${e.fn}(${e.args.map(w).join(', ')})`;
-    case 'cmp': return `(${w(e.a)} ${e.op} ${w(e.b)})`;
-    case 'not': return `(!${w(e.a)})`;
-    case 'logic': return `(${w(e.a)} ${e.op === 'and' ? '&&' : '||'} ${w(e.b)})`;
-    case 'cond': return `select(${w(e.b)}, ${w(e.a)}, ${w(e.c)})`;
+    case 'cmp':
+      return `(${w(e.a)} ${e.op} ${w(e.b)})`;
+    case 'not':
+      return `(!${w(e.a)})`;
+    case 'logic':
+      return `(${w(e.a)} ${e.op === 'and' ? '&&' : '||'} ${w(e.b)})`;
+    case 'cond':
+      return `select(${w(e.b)}, ${w(e.a)}, ${w(e.c)})`;
   }
   throw new Error(`cannot write ${(e as Expr).k} as WGSL`);
 }
@@ -99,20 +113,24 @@ export function modelWgsl(parts: ModelParts): string {
       ...parts.classes.map((c) => `  if (${expr(c.when)}) {\n    return ${classConst(c.class)};\n  }`),
       `  return ${classConst(parts.otherwise)};`,
     ]),
-    fn('isCollapsed(y: State, P: Params) -> bool', parts.collapsed ? [parts.collapsed] : [], [`  return ${parts.collapsed ? expr(parts.collapsed) : 'false'};`]),
-    fn('readouts(y: State, P: Params) -> Readouts', parts.readouts.map((r) => ({ k: 'ref', b: r.binding }) as Expr), [
-      '  var r: Readouts;',
-      ...parts.readouts.map((r) => `  r[kR_${r.id}] = ${namedVar(r.binding.name)};`),
-      '  return r;',
+    fn('isCollapsed(y: State, P: Params) -> bool', parts.collapsed ? [parts.collapsed] : [], [
+      `  return ${parts.collapsed ? expr(parts.collapsed) : 'false'};`,
     ]),
+    fn(
+      'readouts(y: State, P: Params) -> Readouts',
+      parts.readouts.map((r) => ({ k: 'ref', b: r.binding }) as Expr),
+      ['  var r: Readouts;', ...parts.readouts.map((r) => `  r[kR_${r.id}] = ${namedVar(r.binding.name)};`), '  return r;'],
+    ),
   ];
   if (parts.settle) {
     const { stop, continue: goOn } = parts.settle;
-    functions.push(fn('settleVerdict(y: State, dy: State, P: Params) -> u32', settleRoots, [
-      `  if (${expr(stop)}) {\n    return kSettle_stop;\n  }`,
-      ...(goOn ? [`  if (${expr(goOn)}) {\n    return kSettle_continue;\n  }`] : []),
-      '  return kSettle_generic;',
-    ]));
+    functions.push(
+      fn('settleVerdict(y: State, dy: State, P: Params) -> u32', settleRoots, [
+        `  if (${expr(stop)}) {\n    return kSettle_stop;\n  }`,
+        ...(goOn ? [`  if (${expr(goOn)}) {\n    return kSettle_continue;\n  }`] : []),
+        '  return kSettle_generic;',
+      ]),
+    );
   }
   const helpers = [...powers].sort((a, b) => a - b).map(powiHelper);
   const header = `// Generated from the model file "${parts.id}" by src/user-model/wgsl.ts; the f64 twin is src/user-model/f64.ts.`;
@@ -129,13 +147,27 @@ export function jacobianWgsl(state: readonly string[], entries: readonly Expr[][
   const roots = entries.flat();
   const lets = namedUses(roots).map((b) => `  let ${namedVar(b.name)} = ${wgslExpr(b.expr, powers)};`);
   const body: string[] = [];
-  entries.forEach((row, i) => { row.forEach((e, j) => {
-    if (!(e.k === 'num' && e.v === 0)) body.push(`  J[${i * S + j}] = ${wgslExpr(e, powers)};`);
-  }); });
+  entries.forEach((row, i) => {
+    row.forEach((e, j) => {
+      if (!(e.k === 'num' && e.v === 0)) body.push(`  J[${i * S + j}] = ${wgslExpr(e, powers)};`);
+    });
+  });
   const have = new Set([...modelText.matchAll(/fn umPowi_(\d+)\(/g)].map((m) => Number(m[1])));
-  const helpers = [...powers].filter((m) => !have.has(m)).sort((a, b) => a - b).map(powiHelper);
-  const fn = [`fn jacobian(y: State, P: Params) -> array<f32, ${S * S}> {`, ...lets, `  var J: array<f32, ${S * S}>;`, ...body, '  return J;', '}'].join('\n');
-  return [`// ∂f_i/∂y_j of the model file "rhs", differentiated symbolically by src/user-model/derivative.ts.`, ...helpers, fn].join('\n\n');
+  const helpers = [...powers]
+    .filter((m) => !have.has(m))
+    .sort((a, b) => a - b)
+    .map(powiHelper);
+  const fn = [
+    `fn jacobian(y: State, P: Params) -> array<f32, ${S * S}> {`,
+    ...lets,
+    `  var J: array<f32, ${S * S}>;`,
+    ...body,
+    '  return J;',
+    '}',
+  ].join('\n');
+  return [`// ∂f_i/∂y_j of the model file "rhs", differentiated symbolically by src/user-model/derivative.ts.`, ...helpers, fn].join(
+    '\n\n',
+  );
 }
 
 /** Class codes this model can produce: its rules' and default's, with collapsed and diverged always. */

@@ -28,10 +28,16 @@ export function formatZodIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `${path}: unknown field "${echo(issue.keys[0])}"`;
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return `${path}: required`;
-    const want = issue.expected === 'number' ? 'a finite number' : issue.expected === 'object' ? 'an object' : issue.expected === 'string' ? 'a string' : issue.expected;
+    const want =
+      issue.expected === 'number'
+        ? 'a finite number'
+        : issue.expected === 'object'
+          ? 'an object'
+          : issue.expected === 'string'
+            ? 'a string'
+            : issue.expected;
     return `${path}: expected ${want}, got ${kindOf(issue.input)}`;
   }
   if (issue.code === 'invalid_value') return `${path}: must be one of ${issue.values.map(String).join(', ')}`;
   return `${path}: ${issue.message}`;
 }
-

@@ -53,7 +53,8 @@ describe('collapse-atlas models', () => {
     for (const m of models) {
       expect(lines, m.id).toContain(`${m.id}: ${m.title}${m.status === 'reconstruction' ? '  [reconstruction]' : ''}`);
       expect(m.presets.length, m.id).toBeGreaterThan(0);
-      for (const p of m.presets) expect(lines, `${m.id}/${p.id}`).toContain(`    ${m.id}/${p.id}: ${p.title} (${p.spec.x.n}×${p.spec.y.n})`);
+      for (const p of m.presets)
+        expect(lines, `${m.id}/${p.id}`).toContain(`    ${m.id}/${p.id}: ${p.title} (${p.spec.x.n}×${p.spec.y.n})`);
     }
     for (const c of comparePresets) expect(lines, c.id).toContain(`  ${c.id}: ${c.title}`);
   });
@@ -77,14 +78,30 @@ describe.runIf(device)('collapse-atlas preset', () => {
     expect([presetRun.code, errorLines(presetRun)]).toEqual([0, []]);
     expect(entries(dir)).toEqual([`compare-${kCompare.id}`, folder]); // no partial folder
     expect(entries(out())).toEqual([
-      'class.npy', 'collapseTime.npy', 'figure.png', 'figure.svg', 'final.npy', 'grid.csv', 'manifest.json', 'raw.png', 's.npy', 'steps.npy', 'tSettled.npy', 'tauEff.npy',
+      'class.npy',
+      'collapseTime.npy',
+      'figure.png',
+      'figure.svg',
+      'final.npy',
+      'grid.csv',
+      'manifest.json',
+      'raw.png',
+      's.npy',
+      'steps.npy',
+      'tSettled.npy',
+      'tauEff.npy',
     ]);
     const m = manifestSchema.parse(JSON.parse(readFileSync(out('manifest.json'), 'utf8')));
     const preset = models.find((x) => x.id === kPreset.model)!.presets.find((p) => p.id === kPreset.id)!;
     expect(m.preset).toEqual({ model: kPreset.model, id: kPreset.id, title: preset.title, caption: preset.caption });
     expect(m.source).toBe(`preset ${kPreset.model}/${kPreset.id}`);
     expect([m.axes.x.length, m.axes.y.length]).toEqual([kPreset.n, kPreset.n]);
-    expect([m.axes.x[0], m.axes.x.at(-1), m.axes.y[0], m.axes.y.at(-1)]).toEqual([preset.spec.x.min, preset.spec.x.max, preset.spec.y.min, preset.spec.y.max]);
+    expect([m.axes.x[0], m.axes.x.at(-1), m.axes.y[0], m.axes.y.at(-1)]).toEqual([
+      preset.spec.x.min,
+      preset.spec.x.max,
+      preset.spec.y.min,
+      preset.spec.y.max,
+    ]);
     const cells = kPreset.n * kPreset.n;
     const classes = classesOf(out('class.npy'));
     expect(readNpy(out('class.npy')).shape).toEqual([kPreset.n, kPreset.n]);
@@ -122,7 +139,9 @@ describe.runIf(device)('collapse-atlas compare --preset', () => {
     expect(a).toHaveLength(kCompare.n * kCompare.n);
     const diff = readNpy(out('diff.npy'));
     expect(diff.shape).toEqual([kCompare.n, kCompare.n]);
-    const expected = Array.from(a, (ca, c) => (ca === CLASSES.diverged.code || b[c] === CLASSES.diverged.code ? DIFF.diverged : ca === b[c] ? DIFF.same : DIFF.differs));
+    const expected = Array.from(a, (ca, c) =>
+      ca === CLASSES.diverged.code || b[c] === CLASSES.diverged.code ? DIFF.diverged : ca === b[c] ? DIFF.same : DIFF.differs,
+    );
     expect(Array.from(diff.data as Uint8Array)).toEqual(expected);
     const json = JSON.parse(readFileSync(out('compare.json'), 'utf8'));
     expect(json.differing).toBe(expected.filter((d) => d === DIFF.differs).length);

@@ -60,7 +60,9 @@ describe.runIf(device)('collapse-atlas compare', () => {
     const b = readNpy(out('b', 'class.npy')).data as Uint8Array;
     const diff = readNpy(out('diff.npy'));
     expect(diff.shape).toEqual([5, 8]);
-    const expected = Array.from(a, (ca, c) => (ca === CLASSES.diverged.code || b[c] === CLASSES.diverged.code ? DIFF.diverged : ca === b[c] ? DIFF.same : DIFF.differs));
+    const expected = Array.from(a, (ca, c) =>
+      ca === CLASSES.diverged.code || b[c] === CLASSES.diverged.code ? DIFF.diverged : ca === b[c] ? DIFF.same : DIFF.differs,
+    );
     expect(Array.from(diff.data as Uint8Array)).toEqual(expected);
     const differing = expected.filter((d) => d === DIFF.differs).length;
     // A slow EMA (β = 0.05) rescues some cells SimSiam loses at this horizon, so the panels differ.

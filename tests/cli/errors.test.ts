@@ -51,15 +51,24 @@ describe('collapse-atlas exit codes', () => {
   it('a bad spec or argument exits 2 with a message naming the field', async () => {
     // One through a real process (the exit code as a shell sees it), the rest in-process: same main().
     const r = await cli(['run', 'range.json'], { cwd: dir });
-    expect([r.code, errorLines(r)]).toEqual([2, ['collapse-atlas: range.json: y.max: 3 is outside the range of tian-l2.weightDecay [0, 1]']]);
+    expect([r.code, errorLines(r)]).toEqual([
+      2,
+      ['collapse-atlas: range.json: y.max: 3 is outside the range of tian-l2.weightDecay [0, 1]'],
+    ]);
     const at = (name: string) => join(dir, name);
     const cases: Array<[string[], string]> = [
       [['run', at('axes.json')], `${at('axes.json')}[1]: x.min: must be less than x.max (0.9 ≥ 0.9)`],
       [['run', at('unknown.json')], `${at('unknown.json')}: params.weightdecay: unknown parameter of tian-l2`],
       [['run', at('small.json'), '--tile', '3/3'], '--tile: expected I/N with 0 ≤ I < N, e.g. 0/4 (got "3/3")'],
-      [['preset', 'tian-l2/nope'], 'preset: tian-l2 has no preset "nope" (known: weight-decay-threshold, augmentation-vs-weight-decay, fig3-basin-eta0, predictor-learning-rate, ema-rate)'],
+      [
+        ['preset', 'tian-l2/nope'],
+        'preset: tian-l2 has no preset "nope" (known: weight-decay-threshold, augmentation-vs-weight-decay, fig3-basin-eta0, predictor-learning-rate, ema-rate)',
+      ],
       [['run', at('small.json'), '--out', at('existing')], `--out ${at('existing')}: already exists; pass --force to replace it`],
-      [['run', at('small.json'), '--out', at('a-file/out')], `--out ${at('a-file/out')}: cannot create the folder there (EEXIST: file already exists, mkdir '${at('a-file')}')`],
+      [
+        ['run', at('small.json'), '--out', at('a-file/out')],
+        `--out ${at('a-file/out')}: cannot create the folder there (EEXIST: file already exists, mkdir '${at('a-file')}')`,
+      ],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = await inProcess(args);
@@ -75,18 +84,29 @@ describe('collapse-atlas exit codes', () => {
 
   it('a missing Chromium exits 3 and says what to install or pass', async () => {
     const r = await cli(['run', 'small.json', '--chromium', '/nonexistent/chromium', '--out', 'o'], { cwd: dir });
-    expect([r.code, errorLines(r)]).toEqual([3, ['collapse-atlas: Chromium not found at /nonexistent/chromium: install it (Debian: sudo apt-get install -y chromium libvulkan1) or pass --chromium PATH (or set CHROMIUM_PATH)']]);
+    expect([r.code, errorLines(r)]).toEqual([
+      3,
+      [
+        'collapse-atlas: Chromium not found at /nonexistent/chromium: install it (Debian: sudo apt-get install -y chromium libvulkan1) or pass --chromium PATH (or set CHROMIUM_PATH)',
+      ],
+    ]);
     expect(entries(dir)).toEqual(untouched);
   });
 
   it('a Chromium without a WebGPU adapter exits 3 and says what to install', async () => {
     const wrapper = join(dir, 'no-webgpu.sh');
-    writeFileSync(wrapper, `#!/bin/sh\nexec ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'} "$@" --disable-features=WebGPU,Vulkan --disable-gpu\n`, { mode: 0o755 });
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\nexec ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'} "$@" --disable-features=WebGPU,Vulkan --disable-gpu\n`,
+      { mode: 0o755 },
+    );
     const r = await cli(['run', 'small.json', '--chromium', wrapper, '--out', 'o', '--quiet'], { cwd: dir });
     rmSync(wrapper);
     expect(r.code).toBe(3);
     expect(errorLines(r)).toHaveLength(1);
-    expect(errorLines(r)[0]).toMatch(/^collapse-atlas: WebGPU (is not available here|is present but no adapter was found).*\. Chromium \(.*no-webgpu\.sh\) runs WebGPU on Vulkan: install the loader and a driver \(Debian: sudo apt-get install -y libvulkan1; .*\), or pass --chromium PATH to a Chromium with WebGPU$/);
+    expect(errorLines(r)[0]).toMatch(
+      /^collapse-atlas: WebGPU (is not available here|is present but no adapter was found).*\. Chromium \(.*no-webgpu\.sh\) runs WebGPU on Vulkan: install the loader and a driver \(Debian: sudo apt-get install -y libvulkan1; .*\), or pass --chromium PATH to a Chromium with WebGPU$/,
+    );
     expect(entries(dir)).toEqual(untouched);
   });
 });
@@ -94,19 +114,28 @@ describe('collapse-atlas exit codes', () => {
 describe.runIf(device)('collapse-atlas under faults', () => {
   it('a device lost once resumes on a fresh device (and --force replaces DIR); lost every time exits 4 after retries', async () => {
     // Also --force: the existing folder is replaced as a whole.
-    const once = await cli(['run', 'small.json', '--out', 'existing', '--force', '--quiet'], { cwd: dir, env: { COLLAPSE_ATLAS_FAULT: 'device-lost-once' } });
+    const once = await cli(['run', 'small.json', '--out', 'existing', '--force', '--quiet'], {
+      cwd: dir,
+      env: { COLLAPSE_ATLAS_FAULT: 'device-lost-once' },
+    });
     expect([once.code, errorLines(once)]).toEqual([0, []]);
     expect(JSON.parse(readFileSync(join(dir, 'existing', 'manifest.json'), 'utf8')).run.deviceLosses).toBe(1);
     expect(readNpy(join(dir, 'existing', 'class.npy')).shape).toEqual([12, 16]);
     expect(entries(join(dir, 'existing'))).not.toContain('keep.txt');
     const always = await cli(['run', 'small.json', '--out', 'lost', '--quiet'], { cwd: dir, env: { COLLAPSE_ATLAS_FAULT: 'device-lost' } });
-    expect([always.code, errorLines(always)]).toEqual([4, ['collapse-atlas: small.json: the GPU device was lost (destroyed): Device was destroyed.; gave up after 3 attempts']]);
+    expect([always.code, errorLines(always)]).toEqual([
+      4,
+      ['collapse-atlas: small.json: the GPU device was lost (destroyed): Device was destroyed.; gave up after 3 attempts'],
+    ]);
     expect(entries(dir)).toEqual(untouched);
   });
 
   it('a browser that crashes every time exits 4 after three starts, writing nothing', async () => {
     const r = await cli(['run', 'small.json', '--out', 'crash', '--quiet'], { cwd: dir, env: { COLLAPSE_ATLAS_FAULT: 'browser-crash' } });
-    expect([r.code, errorLines(r)]).toEqual([4, ['collapse-atlas: small.json: the browser closed or crashed during the run; gave up after 3 browser starts']]);
+    expect([r.code, errorLines(r)]).toEqual([
+      4,
+      ['collapse-atlas: small.json: the browser closed or crashed during the run; gave up after 3 browser starts'],
+    ]);
     expect(entries(dir)).toEqual(untouched);
   });
 

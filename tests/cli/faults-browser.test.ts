@@ -36,13 +36,19 @@ const run = (args: string[], env: Record<string, string> = {}, onStderr?: Parame
 
 /** Nothing left: the reaper of a killed CLI gets a moment to act. */
 async function expectNothingLeft(): Promise<void> {
-  const left = await settled(() => leftovers(tmp), (l) => l.processes.length === 0 && l.files.length === 0);
+  const left = await settled(
+    () => leftovers(tmp),
+    (l) => l.processes.length === 0 && l.files.length === 0,
+  );
   expect(left).toEqual({ processes: [], files: [] });
   expect(entries(dir)).toEqual(['long.json', 'small.json']);
 }
 
 /** Sends `signal` to the CLI once the sweep reports progress (the kernels are running). */
-function midRun(signal: NodeJS.Signals): { sent: () => boolean; onStderr: (text: string, child: import('node:child_process').ChildProcess) => void } {
+function midRun(signal: NodeJS.Signals): {
+  sent: () => boolean;
+  onStderr: (text: string, child: import('node:child_process').ChildProcess) => void;
+} {
   let sent = false;
   return {
     sent: () => sent,
@@ -58,14 +64,22 @@ function midRun(signal: NodeJS.Signals): { sent: () => boolean; onStderr: (text:
 describe.runIf(device)('fault catalogue: browser faults and signals', () => {
   it('a browser that dies before the sweep starts is retried, then exit 4', async () => {
     const r = await run(['run', 'small.json'], { COLLAPSE_ATLAS_FAULT: 'browser-crash-early' });
-    expect([r.code, errorLines(r)]).toEqual([4, ['collapse-atlas: small.json: the browser crashed before the sweep started; gave up after 3 browser starts']]);
-    expect(r.stderr.match(/out: the browser crashed before the sweep started \(.+\); restarting the browser \(start [23] of 3\)/g)).toHaveLength(2);
+    expect([r.code, errorLines(r)]).toEqual([
+      4,
+      ['collapse-atlas: small.json: the browser crashed before the sweep started; gave up after 3 browser starts'],
+    ]);
+    expect(
+      r.stderr.match(/out: the browser crashed before the sweep started \(.+\); restarting the browser \(start [23] of 3\)/g),
+    ).toHaveLength(2);
     await expectNothingLeft();
   });
 
   it('a frozen GPU process is a stall after COLLAPSE_ATLAS_STALL_S, retried, then exit 4', async () => {
     const r = await run(['run', 'long.json'], { COLLAPSE_ATLAS_FAULT: 'gpu-hang', COLLAPSE_ATLAS_STALL_S: '3' });
-    expect([r.code, errorLines(r)]).toEqual([4, ['collapse-atlas: long.json: no progress for 3 s (a hung GPU process or browser); gave up after 3 browser starts']]);
+    expect([r.code, errorLines(r)]).toEqual([
+      4,
+      ['collapse-atlas: long.json: no progress for 3 s (a hung GPU process or browser); gave up after 3 browser starts'],
+    ]);
     await expectNothingLeft();
   });
 

@@ -14,7 +14,12 @@ import { manifestSchema } from '../../src/export/manifest.js';
 import { entries, leftovers } from './support.js';
 import { inProcess } from './in-process.js';
 
-const specJson = { model: 'tian-l2', x: { param: 'p0', min: 0, max: 0.9, n: 4 }, y: { param: 'weightDecay', min: 0.02, max: 0.3, n: 4 }, integrator: { dt: 0.1, tEnd: 5 } };
+const specJson = {
+  model: 'tian-l2',
+  x: { param: 'p0', min: 0, max: 0.9, n: 4 },
+  y: { param: 'weightDecay', min: 0.02, max: 0.3, n: 4 },
+  integrator: { dt: 0.1, tEnd: 5 },
+};
 const spec = parseSpec(specJson);
 const S = spec.model.state.length;
 
@@ -29,8 +34,20 @@ async function writeTiles(json: object, base: string): Promise<void> {
   for (const index of [0, 1]) {
     const out = new AtomicDir(`${base}-${index}`, false);
     const rows = { start: 2 * index, end: 2 * index + 2 };
-    const figures = { startedMs: 0, kernelMs: 0, serverMs: 0, browserStartMs: 0, pageLoadMs: 0, deviceMs: 0, readbackMs: 0, deviceLosses: 0, browserAttempts: 1 };
-    await writeResult(out, '', r, { source: 'spec.json' }, { index, count: 2, rows }, figures, () => Promise.reject(new Error('a tile draws no figure')));
+    const figures = {
+      startedMs: 0,
+      kernelMs: 0,
+      serverMs: 0,
+      browserStartMs: 0,
+      pageLoadMs: 0,
+      deviceMs: 0,
+      readbackMs: 0,
+      deviceLosses: 0,
+      browserAttempts: 1,
+    };
+    await writeResult(out, '', r, { source: 'spec.json' }, { index, count: 2, rows }, figures, () =>
+      Promise.reject(new Error('a tile draws no figure')),
+    );
     out.commit();
   }
 }
@@ -60,23 +77,70 @@ const setManifest = (t: string, m: unknown) => writeFileSync(`${t}/manifest.json
 
 /** [name, what to break in tiles t-0 and t-1 (copies of good-0, good-1), the message (lazy where it reads a tile)]. */
 const cases: Array<[string, () => void, string | RegExp | (() => string)]> = [
-  ['final.npy cut short by 4 bytes', () => truncateSync('t-1/final.npy', readFileSync('t-1/final.npy').length - 4), `merge: t-1/final.npy: truncated: ${2 * 4 * S * 4 - 4} bytes of data, expected ${2 * 4 * S * 4} ${data([2, 4, S], 'float32')}`],
-  ['final.npy cut inside its header', () => truncateSync('t-0/final.npy', 20), () => `merge: t-0/final.npy: truncated inside the .npy header (20 bytes, the header alone needs ${finalHeaderBytes()})`],
+  [
+    'final.npy cut short by 4 bytes',
+    () => truncateSync('t-1/final.npy', readFileSync('t-1/final.npy').length - 4),
+    `merge: t-1/final.npy: truncated: ${2 * 4 * S * 4 - 4} bytes of data, expected ${2 * 4 * S * 4} ${data([2, 4, S], 'float32')}`,
+  ],
+  [
+    'final.npy cut inside its header',
+    () => truncateSync('t-0/final.npy', 20),
+    () => `merge: t-0/final.npy: truncated inside the .npy header (20 bytes, the header alone needs ${finalHeaderBytes()})`,
+  ],
   ['class.npy empty', () => writeFileSync('t-0/class.npy', ''), 'merge: t-0/class.npy: empty (0 bytes)'],
   ['steps.npy missing', () => rmSync('t-1/steps.npy'), 'merge: t-1/steps.npy: missing'],
-  ['class.npy not .npy', () => writeFileSync('t-0/class.npy', 'hello, world'), 'merge: t-0/class.npy: not an .npy file (no \\x93NUMPY magic at the start)'],
+  [
+    'class.npy not .npy',
+    () => writeFileSync('t-0/class.npy', 'hello, world'),
+    'merge: t-0/class.npy: not an .npy file (no \\x93NUMPY magic at the start)',
+  ],
   ['class.npy holding float32', () => cpSync('t-0/s.npy', 't-0/class.npy'), 'merge: t-0/class.npy: holds dtype <f4, expected |u1 (uint8)'],
-  ['final.npy of another shape', () => cpSync('t-0/s.npy', 't-0/final.npy'), `merge: t-0/final.npy: has shape [2, 4], expected [2, 4, ${S}]`],
-  ['bytes after the data', () => appendFileSync('t-1/tauEff.npy', Buffer.alloc(4)), `merge: t-1/tauEff.npy: 4 bytes after the data, expected exactly 32 ${data([2, 4], 'float32')}`],
+  [
+    'final.npy of another shape',
+    () => cpSync('t-0/s.npy', 't-0/final.npy'),
+    `merge: t-0/final.npy: has shape [2, 4], expected [2, 4, ${S}]`,
+  ],
+  [
+    'bytes after the data',
+    () => appendFileSync('t-1/tauEff.npy', Buffer.alloc(4)),
+    `merge: t-1/tauEff.npy: 4 bytes after the data, expected exactly 32 ${data([2, 4], 'float32')}`,
+  ],
   ['manifest.json cut short', () => truncateSync('t-0/manifest.json', 100), /^merge: t-0\/manifest\.json: not valid JSON \(.+\)$/],
   ['manifest.json null', () => writeFileSync('t-1/manifest.json', 'null'), 'merge: t-1/manifest.json: expected a JSON object, got null'],
-  ['manifest tile.index a string', () => setManifest('t-0', { ...manifest('t-0'), tile: { ...manifest('t-0').tile, index: '0' } }), 'merge: t-0/manifest.json: tile.index: expected a finite number, got "0"'],
+  [
+    'manifest tile.index a string',
+    () => setManifest('t-0', { ...manifest('t-0'), tile: { ...manifest('t-0').tile, index: '0' } }),
+    'merge: t-0/manifest.json: tile.index: expected a finite number, got "0"',
+  ],
   ['manifest without spec', () => setManifest('t-1', { ...manifest('t-1'), spec: undefined }), 'merge: t-1/manifest.json: spec: required'],
-  ['manifest without tile', () => setManifest('t-1', { ...manifest('t-1'), tile: undefined }), 'merge: t-1 is a whole grid, not a tile (its manifest has no "tile")'],
-  ['manifest legend colour missing', () => setManifest('t-1', { ...manifest('t-1'), legend: [{ ...manifest('t-1').legend[0], color: undefined }] }), 'merge: t-1/manifest.json: legend.0.color: required'],
-  ['manifest model.status unknown', () => setManifest('t-0', { ...manifest('t-0'), model: { ...manifest('t-0').model, status: 'guess' } }), 'merge: t-0/manifest.json: model.status: must be one of paper, reconstruction, user'],
-  ['manifest timings missing', () => setManifest('t-0', { ...manifest('t-0'), timings: undefined }), 'merge: t-0/manifest.json: timings: required'],
-  ['a spec the tiles share but parseSpec refuses', () => ['t-0', 't-1'].forEach((t) => { setManifest(t, { ...manifest(t), spec: { ...manifest(t).spec, x: { ...manifest(t).spec.x, n: 1 } } }); }), 't-0/manifest.json: x.n: must be an integer ≥ 2 (got 1)'],
+  [
+    'manifest without tile',
+    () => setManifest('t-1', { ...manifest('t-1'), tile: undefined }),
+    'merge: t-1 is a whole grid, not a tile (its manifest has no "tile")',
+  ],
+  [
+    'manifest legend colour missing',
+    () => setManifest('t-1', { ...manifest('t-1'), legend: [{ ...manifest('t-1').legend[0], color: undefined }] }),
+    'merge: t-1/manifest.json: legend.0.color: required',
+  ],
+  [
+    'manifest model.status unknown',
+    () => setManifest('t-0', { ...manifest('t-0'), model: { ...manifest('t-0').model, status: 'guess' } }),
+    'merge: t-0/manifest.json: model.status: must be one of paper, reconstruction, user',
+  ],
+  [
+    'manifest timings missing',
+    () => setManifest('t-0', { ...manifest('t-0'), timings: undefined }),
+    'merge: t-0/manifest.json: timings: required',
+  ],
+  [
+    'a spec the tiles share but parseSpec refuses',
+    () =>
+      ['t-0', 't-1'].forEach((t) => {
+        setManifest(t, { ...manifest(t), spec: { ...manifest(t).spec, x: { ...manifest(t).spec.x, n: 1 } } });
+      }),
+    't-0/manifest.json: x.n: must be an integer ≥ 2 (got 1)',
+  ],
 ];
 
 describe('fault catalogue: merge refuses broken tiles with exit 2, naming the file', () => {
@@ -130,7 +194,10 @@ describe('fault catalogue: a full disk', () => {
     }
     out.discard();
     expect(error).toBeInstanceOf(CliError);
-    expect([(error as CliError).exitCode, (error as CliError).message]).toEqual([2, `--out ${join(dir, 'full')}: cannot write class.npy: the disk is full (ENOSPC); nothing was written`]);
+    expect([(error as CliError).exitCode, (error as CliError).message]).toEqual([
+      2,
+      `--out ${join(dir, 'full')}: cannot write class.npy: the disk is full (ENOSPC); nothing was written`,
+    ]);
     expect(entries(dir)).not.toContain('full');
     expect(entries(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   });

@@ -19,7 +19,12 @@ const lorenz = JSON.parse(readFileSync(lorenzPath, 'utf8'));
 const nx = 8;
 const ny = 6;
 /** Lorenz on a small σ–ρ grid to t = 20: ρ < 1 reaches the origin (collapsed), ρ > 1 does not. */
-const grid = { x: { param: 'sigma', min: 5, max: 15, n: nx }, y: { param: 'rho', min: 0.1, max: 10, n: ny }, integrator: { method: 'rk4', dt: 0.01, tEnd: 20 }, settle: false };
+const grid = {
+  x: { param: 'sigma', min: 5, max: 15, n: nx },
+  y: { param: 'rho', min: 0.1, max: 10, n: ny },
+  integrator: { method: 'rk4', dt: 0.01, tEnd: 20 },
+  settle: false,
+};
 
 let dir = '';
 let run: CliRun;
@@ -42,13 +47,33 @@ describe('collapse-atlas models --model FILE', () => {
     expect(r.code).toBe(0);
     const listed = JSON.parse(r.stdout) as Array<Record<string, unknown> & { id: string }>;
     expect(listed.map((m) => m.id)).toEqual(['tian-l2', 'bao-cosine', 'halvagal-isoloss', 'wen-li', 'ziyin-landscape', 'lorenz']);
-    const m = listed[5] as unknown as { file: string; status: string; params: Array<{ id: string; default: number }>; initial: Array<{ id: string; default: number }>; state: Array<{ id: string }>; legend: Array<{ id: string; code: number }>; presets: Array<{ id: string; spec: { model: string } }> };
+    const m = listed[5] as unknown as {
+      file: string;
+      status: string;
+      params: Array<{ id: string; default: number }>;
+      initial: Array<{ id: string; default: number }>;
+      state: Array<{ id: string }>;
+      legend: Array<{ id: string; code: number }>;
+      presets: Array<{ id: string; spec: { model: string } }>;
+    };
     expect(m.file).toBe(lorenzPath);
     expect(m.status).toBe('user');
-    expect(m.params.map((p) => [p.id, p.default])).toEqual([['sigma', 10], ['rho', 28], ['beta', 8 / 3]]);
-    expect(m.initial.map((p) => [p.id, p.default])).toEqual([['x0', 1], ['y0', 0], ['z0', 0]]);
+    expect(m.params.map((p) => [p.id, p.default])).toEqual([
+      ['sigma', 10],
+      ['rho', 28],
+      ['beta', 8 / 3],
+    ]);
+    expect(m.initial.map((p) => [p.id, p.default])).toEqual([
+      ['x0', 1],
+      ['y0', 0],
+      ['z0', 0],
+    ]);
     expect(m.state.map((s) => s.id)).toEqual(['x', 'y', 'z']);
-    expect(m.legend.map((c) => [c.id, c.code])).toEqual([['collapsed', 0], ['non-collapsed', 1], ['diverged', 3]]);
+    expect(m.legend.map((c) => [c.id, c.code])).toEqual([
+      ['collapsed', 0],
+      ['non-collapsed', 1],
+      ['diverged', 3],
+    ]);
     expect(m.presets.map((p) => [p.id, p.spec.model])).toEqual([['lorenz/sigma-rho', lorenzPath]]);
   });
 
@@ -79,7 +104,7 @@ describe('collapse-atlas preset --model FILE', () => {
 });
 
 describe.runIf(device)('collapse-atlas run with a model file', () => {
-  it('runs a spec naming the file and a spec holding it, with the f64 reference\'s classes', () => {
+  it("runs a spec naming the file and a spec holding it, with the f64 reference's classes", () => {
     expect(errorLines(run)).toEqual([]);
     expect(run.code).toBe(0);
     const reference = runSweepCpu(parseSpec({ model: lorenz, ...grid }));

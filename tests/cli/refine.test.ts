@@ -37,7 +37,8 @@ beforeAll(async () => {
   run = await cli(['run', 'spec.json', '--refine=8', '--out', 'ref'], { cwd: dir });
   noCsv = await cli(['run', 'spec.json', '--no-csv', '--out', 'no-csv', '--quiet'], { cwd: dir });
   tiles = [];
-  for (const i of [0, 1]) tiles.push(await cli(['run', 'spec.json', '--refine=8', '--tile', `${i}/2`, '--out', `tile-${i}`, '--quiet'], { cwd: dir }));
+  for (const i of [0, 1])
+    tiles.push(await cli(['run', 'spec.json', '--refine=8', '--tile', `${i}/2`, '--out', `tile-${i}`, '--quiet'], { cwd: dir }));
   merged = await cli(['merge', 'tile-1', 'tile-0', '--out', 'merged', '--quiet'], { cwd: dir });
   if (device) {
     full = await runSweepGpu(device, parseSpec(spec));
@@ -51,7 +52,7 @@ const at = (...p: string[]) => join(dir, ...p);
 const npy = (...p: string[]) => readNpy(at(...p));
 
 describe.runIf(device)('collapse-atlas run --refine', () => {
-  it('writes computed.npy (u1) and the classes of the engine\'s refined run; NaN wherever a cell was not integrated', () => {
+  it("writes computed.npy (u1) and the classes of the engine's refined run; NaN wherever a cell was not integrated", () => {
     expect([run.code, errorLines(run)]).toEqual([0, []]);
     const computed = npy('ref', 'computed.npy');
     expect([computed.dtype, computed.shape]).toEqual(['u1', [ny, nx]]);
@@ -65,7 +66,10 @@ describe.runIf(device)('collapse-atlas run --refine', () => {
     }
     for (const id of ['s', 'tauEff', 'collapseTime', 'tSettled', 'steps']) {
       const grid = npy('ref', `${id}.npy`).data as Float32Array;
-      expect(grid.every((v, c) => Number.isNaN(v) === (mask[c] === 0)), id).toBe(true);
+      expect(
+        grid.every((v, c) => Number.isNaN(v) === (mask[c] === 0)),
+        id,
+      ).toBe(true);
     }
     const csv = readFileSync(at('ref', 'grid.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('p0,weightDecay,class,w,p,wa,s,tauEff,collapseTime,tSettled,steps,computed,uncertain');
@@ -89,8 +93,25 @@ describe.runIf(device)('collapse-atlas run --refine', () => {
     expect(m.uncertainty.checked).toBe(Array.from(refined.computed).filter((v) => v === refined.refine.levels).length);
     expect(m.uncertainty.checked).toBeGreaterThan(0);
     expect(m.uncertainty.f64Sample).toBe(Math.min(32, m.uncertainty.checked));
-    expect(m.files).toEqual(['class.npy', 'final.npy', 's.npy', 'tauEff.npy', 'collapseTime.npy', 'tSettled.npy', 'steps.npy', 'computed.npy', 'uncertain.npy', 'grid.csv', 'figure.svg', 'raw.png', 'figure.png', 'manifest.json']);
-    expect(run.stdout).toContain(`  uncertain: ${m.uncertainty.uncertain} cells (${m.uncertainty.flippedTolerance} flip at half the step of ${m.uncertainty.checked} finest cells`);
+    expect(m.files).toEqual([
+      'class.npy',
+      'final.npy',
+      's.npy',
+      'tauEff.npy',
+      'collapseTime.npy',
+      'tSettled.npy',
+      'steps.npy',
+      'computed.npy',
+      'uncertain.npy',
+      'grid.csv',
+      'figure.svg',
+      'raw.png',
+      'figure.png',
+      'manifest.json',
+    ]);
+    expect(run.stdout).toContain(
+      `  uncertain: ${m.uncertainty.uncertain} cells (${m.uncertainty.flippedTolerance} flip at half the step of ${m.uncertainty.checked} finest cells`,
+    );
     expect(m.refine.computed + m.refine.inherited).toBe(nx * ny);
     expect(m.ends.inherited).toBe(m.refine.inherited);
     expect(m.steps.total).toBe(refined.timings.instanceSteps);
@@ -102,10 +123,16 @@ describe.runIf(device)('collapse-atlas run --refine', () => {
   });
 
   it('each tile refines its own band; merge puts the masks side by side and sums the stats', () => {
-    expect(tiles.map((t) => [t.code, errorLines(t)])).toEqual([[0, []], [0, []]]);
+    expect(tiles.map((t) => [t.code, errorLines(t)])).toEqual([
+      [0, []],
+      [0, []],
+    ]);
     expect([merged.code, errorLines(merged)]).toEqual([0, []]);
     const parts = [0, 1].map((i) => npy(`tile-${i}`, 'computed.npy'));
-    expect(parts.map((p) => p.shape)).toEqual([[16, nx], [16, nx]]);
+    expect(parts.map((p) => p.shape)).toEqual([
+      [16, nx],
+      [16, nx],
+    ]);
     const whole = npy('merged', 'computed.npy');
     expect(Array.from(whole.data as Uint8Array)).toEqual([...(parts[0].data as Uint8Array), ...(parts[1].data as Uint8Array)]);
     const stats = [0, 1].map((i) => JSON.parse(readFileSync(at(`tile-${i}`, 'manifest.json'), 'utf8')).refine);
@@ -128,12 +155,29 @@ describe.runIf(device)('collapse-atlas run --refine', () => {
   it('--no-csv writes every file but grid.csv, and says so in the manifest', () => {
     expect([noCsv.code, errorLines(noCsv)]).toEqual([0, []]);
     const m = JSON.parse(readFileSync(at('no-csv', 'manifest.json'), 'utf8'));
-    expect(m.files).toEqual(['class.npy', 'final.npy', 's.npy', 'tauEff.npy', 'collapseTime.npy', 'tSettled.npy', 'steps.npy', 'figure.svg', 'raw.png', 'figure.png', 'manifest.json']);
+    expect(m.files).toEqual([
+      'class.npy',
+      'final.npy',
+      's.npy',
+      'tauEff.npy',
+      'collapseTime.npy',
+      'tSettled.npy',
+      'steps.npy',
+      'figure.svg',
+      'raw.png',
+      'figure.png',
+      'manifest.json',
+    ]);
     expect(() => readFileSync(at('no-csv', 'grid.csv'))).toThrow('ENOENT');
   });
 
-  it('rejects a coarse grid that does not divide x.n by a power of two, with the spec\'s message', async () => {
+  it("rejects a coarse grid that does not divide x.n by a power of two, with the spec's message", async () => {
     const bad = await cli(['run', 'spec.json', '--refine=48', '--out', 'bad'], { cwd: dir });
-    expect([bad.code, errorLines(bad)]).toEqual([2, ['collapse-atlas: spec.json with --refine: refine.coarse: x.n must be coarse times a power of two (x.n = 64, coarse = 48, x.n / coarse = 1.3333333333333333)']]);
+    expect([bad.code, errorLines(bad)]).toEqual([
+      2,
+      [
+        'collapse-atlas: spec.json with --refine: refine.coarse: x.n must be coarse times a power of two (x.n = 64, coarse = 48, x.n / coarse = 1.3333333333333333)',
+      ],
+    ]);
   });
 });

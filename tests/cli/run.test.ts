@@ -22,7 +22,12 @@ const small = {
   y: { param: 'weightDecay', min: 0.02, max: 0.3, n: ny },
   integrator: { dt: 0.1, tEnd: 200 },
 };
-const bao = { model: 'bao-cosine', x: { param: 'weightDecay', min: 0.05, max: 0.4, n: 6 }, y: { param: 'normRatio', min: 0.5, max: 1.5, n: 4 }, integrator: { tEnd: 50 } };
+const bao = {
+  model: 'bao-cosine',
+  x: { param: 'weightDecay', min: 0.05, max: 0.4, n: 6 },
+  y: { param: 'normRatio', min: 0.5, max: 1.5, n: 4 },
+  integrator: { tEnd: 50 },
+};
 
 let dir = '';
 let run: CliRun;
@@ -49,11 +54,24 @@ describe.runIf(device)('collapse-atlas run', () => {
     expect(run.code).toBe(0);
     expect(entries(join(dir, 'out'))).toEqual(['pair-1', 'pair-2', 'small']);
     expect(entries(out('small'))).toEqual([
-      'class.npy', 'collapseTime.npy', 'figure.png', 'figure.svg', 'final.npy', 'grid.csv', 'manifest.json', 'raw.png', 's.npy', 'steps.npy', 'tSettled.npy', 'tauEff.npy',
+      'class.npy',
+      'collapseTime.npy',
+      'figure.png',
+      'figure.svg',
+      'final.npy',
+      'grid.csv',
+      'manifest.json',
+      'raw.png',
+      's.npy',
+      'steps.npy',
+      'tSettled.npy',
+      'tauEff.npy',
     ]);
     expect(entries(dir)).toEqual(['out', 'pair.json', 'small.json']); // no partial folder left
     const total = totalSteps(engine);
-    const summary = run.stdout.match(/small: 192 cells, ([\d.e+]+) step attempts \(([\d.]+) per cell\) in [\d.]+ s: [\d.e+]+ instance-steps\/s overall, [\d.e+]+ in kernels/);
+    const summary = run.stdout.match(
+      /small: 192 cells, ([\d.e+]+) step attempts \(([\d.]+) per cell\) in [\d.]+ s: [\d.e+]+ instance-steps\/s overall, [\d.e+]+ in kernels/,
+    );
     expect(summary).not.toBeNull();
     expect(Number(summary![1])).toBeCloseTo(total, -Math.floor(Math.log10(total)) + 2);
     expect(Number(summary![2])).toBeCloseTo(total / 192, 1);
@@ -61,7 +79,7 @@ describe.runIf(device)('collapse-atlas run', () => {
     expect(run.stdout).toContain(`  cells: ${ends.settled} settled early, ${192 - ends.settled} ran to tEnd = 200, 0 diverged or stiff\n`);
   });
 
-  it('class.npy, final.npy and the metric grids have the engine\'s shapes, dtypes and values', () => {
+  it("class.npy, final.npy and the metric grids have the engine's shapes, dtypes and values", () => {
     const cls = readNpy(out('small', 'class.npy'));
     expect([cls.dtype, cls.shape]).toEqual(['u1', [ny, nx]]);
     expect(Array.from(cls.data as Uint8Array)).toEqual(Array.from(engine.classes));
@@ -136,13 +154,34 @@ describe.runIf(device)('collapse-atlas run', () => {
   });
 
   it('3 tiles run as separate processes, merged, equal the single run cell for cell', async () => {
-    const tiles = await Promise.all([0, 1, 2].map((i) => cli(['run', 'small.json', '--tile', `${i}/3`, '--out', `tile-${i}`, '--quiet'], { cwd: dir })));
-    expect(tiles.map((t) => [t.code, errorLines(t)])).toEqual([[0, []], [0, []], [0, []]]);
+    const tiles = await Promise.all(
+      [0, 1, 2].map((i) => cli(['run', 'small.json', '--tile', `${i}/3`, '--out', `tile-${i}`, '--quiet'], { cwd: dir })),
+    );
+    expect(tiles.map((t) => [t.code, errorLines(t)])).toEqual([
+      [0, []],
+      [0, []],
+      [0, []],
+    ]);
     expect(readNpy(join(dir, 'tile-1', 'class.npy')).shape).toEqual([4, nx]);
-    expect(JSON.parse(readFileSync(join(dir, 'tile-1', 'manifest.json'), 'utf8')).tile).toEqual({ index: 1, count: 3, rows: { start: 4, end: 8 } });
+    expect(JSON.parse(readFileSync(join(dir, 'tile-1', 'manifest.json'), 'utf8')).tile).toEqual({
+      index: 1,
+      count: 3,
+      rows: { start: 4, end: 8 },
+    });
     const merged = await cli(['merge', 'tile-2', 'tile-0', 'tile-1', '--out', 'merged'], { cwd: dir });
     expect([merged.code, errorLines(merged)]).toEqual([0, []]);
-    for (const f of ['class.npy', 'final.npy', 's.npy', 'tauEff.npy', 'collapseTime.npy', 'tSettled.npy', 'steps.npy', 'grid.csv', 'raw.png', 'figure.svg']) {
+    for (const f of [
+      'class.npy',
+      'final.npy',
+      's.npy',
+      'tauEff.npy',
+      'collapseTime.npy',
+      'tSettled.npy',
+      'steps.npy',
+      'grid.csv',
+      'raw.png',
+      'figure.svg',
+    ]) {
       expect(readFileSync(join(dir, 'merged', f)).equals(readFileSync(out('small', f))), f).toBe(true);
     }
     const single = JSON.parse(readFileSync(out('small', 'manifest.json'), 'utf8'));
@@ -155,7 +194,10 @@ describe.runIf(device)('collapse-atlas run', () => {
     writeFileSync(join(dir, 'other.json'), JSON.stringify({ ...small, integrator: { dt: 0.1, tEnd: 100 } }));
     await cli(['run', 'other.json', '--tile', '1/3', '--out', 'other-1', '--quiet'], { cwd: dir });
     const mixed = await cli(['merge', 'tile-0', 'other-1', 'tile-2', '--out', 'm3'], { cwd: dir });
-    expect([mixed.code, errorLines(mixed)]).toEqual([2, ['collapse-atlas: merge: other-1 comes from a different spec than tile-0 (spec.integrator.tEnd differs)']]);
+    expect([mixed.code, errorLines(mixed)]).toEqual([
+      2,
+      ['collapse-atlas: merge: other-1 comes from a different spec than tile-0 (spec.integrator.tEnd differs)'],
+    ]);
     expect(existsSync(join(dir, 'm2')) || existsSync(join(dir, 'm3'))).toBe(false);
   });
 });

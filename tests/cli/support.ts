@@ -13,9 +13,16 @@ export interface CliRun {
 }
 
 /** Runs the CLI as a user would (`node bin/collapse-atlas.mjs ...`), in `cwd`. */
-export function cli(args: string[], opts: { cwd: string; env?: Record<string, string>; onStderr?: (text: string, child: ChildProcess) => void }): Promise<CliRun> {
+export function cli(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string>; onStderr?: (text: string, child: ChildProcess) => void },
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [kBin, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [kBin, ...args], {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -49,7 +56,12 @@ export function leftovers(tmp: string): { processes: number[]; files: string[] }
   const processes: number[] = [];
   for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
-      if (!readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').some((v) => v.startsWith(`TMPDIR=${tmp}`))) continue;
+      if (
+        !readFileSync(`/proc/${name}/environ`, 'latin1')
+          .split('\0')
+          .some((v) => v.startsWith(`TMPDIR=${tmp}`))
+      )
+        continue;
       // The reaper of this very process (in-process CLI calls) lives as long as we do, by design.
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);

@@ -74,12 +74,20 @@ describe('collapse-atlas --timelapse', () => {
 
   it('names a bad frame count and the refine clash before anything runs', async () => {
     const bad = await cli(['preset', 'tian-l2/weight-decay-threshold', '--timelapse', '1'], { cwd: dir });
-    expect([bad.code, errorLines(bad)]).toEqual([2, ['collapse-atlas: preset tian-l2/weight-decay-threshold with --timelapse: timelapse.frames: must be an integer in [2, 256] (got 1)']]);
+    expect([bad.code, errorLines(bad)]).toEqual([
+      2,
+      ['collapse-atlas: preset tian-l2/weight-decay-threshold with --timelapse: timelapse.frames: must be an integer in [2, 256] (got 1)'],
+    ]);
     const both = await cli(['preset', 'tian-l2/weight-decay-threshold', '--n', '64', '--refine', '--timelapse'], { cwd: dir });
     expect(both.code).toBe(2);
-    expect(errorLines(both)[0]).toContain('timelapse: needs every cell computed; a refined run (refine) infers cells from the boundary at tEnd only');
+    expect(errorLines(both)[0]).toContain(
+      'timelapse: needs every cell computed; a refined run (refine) infers cells from the boundary at tEnd only',
+    );
     const size = await cli(['preset', 'tian-l2/weight-decay-threshold', '--timelapse', '--video-size', '641x480'], { cwd: dir });
-    expect([size.code, errorLines(size)]).toEqual([2, ['collapse-atlas: --video-size: video width: an even whole number of pixels in [16, 3840] (got 641)']]);
+    expect([size.code, errorLines(size)]).toEqual([
+      2,
+      ['collapse-atlas: --video-size: video width: an even whole number of pixels in [16, 3840] (got 641)'],
+    ]);
     const fps = await cli(['preset', 'tian-l2/weight-decay-threshold', '--timelapse', '--fps', '0'], { cwd: dir });
     expect([fps.code, errorLines(fps)]).toEqual([2, ['collapse-atlas: --fps: video fps: a number in (0, 120] (got 0)']]);
     const job = presetJob('tian-l2/weight-decay-threshold');

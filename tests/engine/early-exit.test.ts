@@ -30,7 +30,10 @@ function metric(r: SweepResult, id: string): number[] {
 }
 
 const oscillatorSpec = (integrator: object, settle: false | object = false, n = 3) =>
-  parseSpec({ model: 'oscillator', x: { param: 'omega', min: 0.5, max: 1, n }, y: { param: 'x0', min: 1, max: 2, n: 2 }, integrator, settle }, [oscillator]);
+  parseSpec(
+    { model: 'oscillator', x: { param: 'omega', min: 0.5, max: 1, n }, y: { param: 'x0', min: 1, max: 2, n: 2 }, integrator, settle },
+    [oscillator],
+  );
 
 describe.runIf(device)('active-cell compaction', () => {
   it.each(['rk4', 'dp5'])('each %s dispatch integrates exactly the cells that still have work, counted on the GPU', async (method) => {
@@ -128,7 +131,11 @@ describe.runIf(device)('steps', () => {
       const spec = oscillatorSpec({ method, dt: 0.01, tEnd: 20, rtol, atol: rtol * 1e-3 });
       const r = await withErrorScopes(device!, () => runSweepGpu(device!, spec));
       let worst = 0;
-      for (let c = 0; c < 6; c++) worst = Math.max(worst, Math.abs(r.finalState[2 * c] - exactPosition({ omega: 0.5 + 0.25 * (c % 3), x0: 1 + Math.floor(c / 3) }, 20)));
+      for (let c = 0; c < 6; c++)
+        worst = Math.max(
+          worst,
+          Math.abs(r.finalState[2 * c] - exactPosition({ omega: 0.5 + 0.25 * (c % 3), x0: 1 + Math.floor(c / 3) }, 20)),
+        );
       errors.push(worst);
       steps.push(metric(r, STEPS.id).reduce((a, b) => a + b) / 6);
       expect(worst / rtol, `rtol ${rtol}`).toBeGreaterThan(1e-3);
@@ -149,10 +156,16 @@ describe.runIf(device)('steps', () => {
     }
     // Explicit stability ends near ω·dt ≈ 3.3: at ω = 10 no step ≥ dtMin = 0.5 is accurate, at ω = 1
     // a 0.5 step meets rtol 1e-2 and the cell runs on.
-    const wide = parseSpec({
-      model: 'oscillator', x: { param: 'omega', min: 1, max: 10, n: 2 }, y: { param: 'x0', min: 1, max: 2, n: 2 },
-      integrator: { method: 'dp5', dt: 0.5, tEnd: 50, dtMin: 0.5, dtMax: 5, rtol: 1e-2 }, settle: false,
-    }, [oscillator]);
+    const wide = parseSpec(
+      {
+        model: 'oscillator',
+        x: { param: 'omega', min: 1, max: 10, n: 2 },
+        y: { param: 'x0', min: 1, max: 2, n: 2 },
+        integrator: { method: 'dp5', dt: 0.5, tEnd: 50, dtMin: 0.5, dtMax: 5, rtol: 1e-2 },
+        settle: false,
+      },
+      [oscillator],
+    );
     for (const r of [await runSweepGpu(device!, wide), runSweepCpu(wide)]) {
       expect(r.classes[1]).toBe(CLASSES.stiff.code);
       expect(r.classes[0]).toBe(CLASSES['non-collapsed'].code);

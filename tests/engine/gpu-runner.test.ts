@@ -33,10 +33,18 @@ function expectSameCells(listed: SweepResult, full: SweepResult, cells: Uint32Ar
   const S = full.finalState.length / full.classes.length;
   const M = full.metrics.length / full.classes.length;
   const inList = new Set(cells);
-  const pick = (r: SweepResult, c: number) => [r.classes[c], ...r.finalState.subarray(c * S, c * S + S), ...r.metrics.subarray(c * M, c * M + M)];
+  const pick = (r: SweepResult, c: number) => [
+    r.classes[c],
+    ...r.finalState.subarray(c * S, c * S + S),
+    ...r.metrics.subarray(c * M, c * M + M),
+  ];
   for (const c of cells) expect(pick(listed, c), `cell ${c}`).toEqual(pick(full, c));
   for (let c = 0; c < full.classes.length; c++) {
-    if (!inList.has(c)) expect(pick(listed, c).every((v) => v === 0), `cell ${c} untouched`).toBe(true);
+    if (!inList.has(c))
+      expect(
+        pick(listed, c).every((v) => v === 0),
+        `cell ${c} untouched`,
+      ).toBe(true);
   }
 }
 
@@ -45,7 +53,15 @@ describe.runIf(device)('GPU runner', () => {
     // The oscillator's eigenvalues ±iω lie on the imaginary axis, where RK4 is stable while ω·dt ≤ 2√2
     // (2.785 is the real-axis bound): with dt = 0.5 the cells with ω > 5.66 blow up. ω = 5.6
     // (ω·dt = 2.8, |R| ≈ 0.93 a step) sits between the two bounds and must stay bounded.
-    const spec = parseSpec({ model: 'oscillator', x: { param: 'omega', min: 0.1, max: 9.6, n: 20 }, y: { param: 'x0', min: 0.5, max: 1, n: 3 }, integrator: { dt: 0.5, tEnd: 50 } }, [oscillator]);
+    const spec = parseSpec(
+      {
+        model: 'oscillator',
+        x: { param: 'omega', min: 0.1, max: 9.6, n: 20 },
+        y: { param: 'x0', min: 0.5, max: 1, n: 3 },
+        integrator: { dt: 0.5, tEnd: 50 },
+      },
+      [oscillator],
+    );
     const gpu = await withErrorScopes(device!, () => runSweepGpu(device!, spec));
     const cpu = runSweepCpu(spec);
     let diverged = 0;
@@ -83,7 +99,10 @@ describe.runIf(device)('GPU runner', () => {
     const cells = spec.x.n * spec.y.n;
     const recordSize = 5; // tian-l2: s, τ, then the collapse time, tSettled and steps
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
-    const grid = { classes: device!.createBuffer({ size: 4 * cells, usage }), records: device!.createBuffer({ size: 4 * cells * recordSize, usage }) };
+    const grid = {
+      classes: device!.createBuffer({ size: 4 * cells, usage }),
+      records: device!.createBuffer({ size: 4 * cells * recordSize, usage }),
+    };
     const result = await withErrorScopes(device!, () => runSweepGpu(device!, spec, { maxCellsPerTile: 200, grid }));
     const read = async (src: GPUBuffer) => {
       const staging = device!.createBuffer({ size: src.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
@@ -102,14 +121,18 @@ describe.runIf(device)('GPU runner', () => {
     grid.records.destroy();
   });
 
-  it('a band of rows (the CLI\'s --tile) integrates exactly those rows of the full run and nothing else', async () => {
+  it("a band of rows (the CLI's --tile) integrates exactly those rows of the full run and nothing else", async () => {
     const spec = parseSpec(tianSpec);
     const full = await runSweepGpu(device!, spec);
     const band = await runSweepGpu(device!, spec, { rows: { start: 7, end: 15 }, maxCellsPerTile: 3 * 37 });
     const nx = 37;
     expect(Array.from(band.classes.subarray(7 * nx, 15 * nx))).toEqual(Array.from(full.classes.subarray(7 * nx, 15 * nx)));
-    expect(Array.from(band.finalState.subarray(7 * nx * 3, 15 * nx * 3))).toEqual(Array.from(full.finalState.subarray(7 * nx * 3, 15 * nx * 3)));
-    expect(band.classes.subarray(0, 7 * nx).every((c) => c === 0) && band.finalState.subarray(0, 7 * nx * 3).every((v) => v === 0)).toBe(true);
+    expect(Array.from(band.finalState.subarray(7 * nx * 3, 15 * nx * 3))).toEqual(
+      Array.from(full.finalState.subarray(7 * nx * 3, 15 * nx * 3)),
+    );
+    expect(band.classes.subarray(0, 7 * nx).every((c) => c === 0) && band.finalState.subarray(0, 7 * nx * 3).every((v) => v === 0)).toBe(
+      true,
+    );
     const stepsOf = (r: typeof full) => Array.from({ length: 8 * nx }, (_, k) => r.metrics[(7 * nx + k) * 5 + 4]);
     expect(band.timings.instanceSteps).toBe(stepsOf(full).reduce((a, b) => a + b, 0));
     expect(stepsOf(band)).toEqual(stepsOf(full));
@@ -120,7 +143,9 @@ describe.runIf(device)('GPU runner', () => {
     const full = await runSweepGpu(device!, spec);
     const cells = someCells(37 * 23, 150);
     const fractions: number[] = [];
-    const listed = await withErrorScopes(device!, () => runSweepGpu(device!, spec, { cells, maxCellsPerTile: 64, partialEveryMs: 1, onProgress: (p) => void fractions.push(p.fraction) }));
+    const listed = await withErrorScopes(device!, () =>
+      runSweepGpu(device!, spec, { cells, maxCellsPerTile: 64, partialEveryMs: 1, onProgress: (p) => void fractions.push(p.fraction) }),
+    );
     expectSameCells(listed, full, cells);
     expect(fractions.at(-1)).toBeCloseTo(1, 12);
     const stepsOf = (r: typeof full) => Array.from(cells, (c) => r.metrics[c * 5 + 4]);
@@ -132,7 +157,11 @@ describe.runIf(device)('GPU runner', () => {
 
   it('a cell-list run cancels between dispatches like a row run', async () => {
     const controller = new AbortController();
-    const run = runSweepGpu(device!, parseSpec(tianSpec), { cells: someCells(37 * 23, 300), signal: controller.signal, onProgress: (p) => (p.attempts > 0 ? controller.abort(new Error('stop: list cancelled')) : undefined) });
+    const run = runSweepGpu(device!, parseSpec(tianSpec), {
+      cells: someCells(37 * 23, 300),
+      signal: controller.signal,
+      onProgress: (p) => (p.attempts > 0 ? controller.abort(new Error('stop: list cancelled')) : undefined),
+    });
     await expect(run).rejects.toThrow('stop: list cancelled');
   });
 
@@ -148,7 +177,11 @@ describe.runIf(device)('GPU runner', () => {
     const reference = await runSweepGpu(device!, spec, { cells, maxCellsPerTile: 150 });
     const doomed = await freshDevice();
     const error = await runSweepGpu(doomed.device, spec, {
-      cells, maxCellsPerTile: 150, checkpointEveryMs: 1, initialStepsPerDispatch: 2, budgetMs: 1,
+      cells,
+      maxCellsPerTile: 150,
+      checkpointEveryMs: 1,
+      initialStepsPerDispatch: 2,
+      budgetMs: 1,
       onProgress: (p) => (p.tile === 0 && p.attempts >= 2 && p.activeCells > 0 ? doomed.device.destroy() : undefined),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeviceLostError);
@@ -185,39 +218,45 @@ describe.runIf(device)('GPU runner', () => {
 
   it('cancels between dispatches when the signal aborts', async () => {
     const controller = new AbortController();
-    const run = runSweepGpu(device!, parseSpec(tianSpec), { signal: controller.signal, onProgress: (p) => (p.attempts > 0 ? controller.abort(new Error('stop: control changed')) : undefined) });
+    const run = runSweepGpu(device!, parseSpec(tianSpec), {
+      signal: controller.signal,
+      onProgress: (p) => (p.attempts > 0 ? controller.abort(new Error('stop: control changed')) : undefined),
+    });
     await expect(run).rejects.toThrow('stop: control changed');
   });
 
-  it.each(['rk4', 'dp5'])('after a device loss, resumes from the checkpoint on a new device to the identical result (%s, early exit)', async (method) => {
-    const spec = parseSpec({ ...tianSpec, integrator: { ...tianSpec.integrator, method } });
-    const reference = await runSweepGpu(device!, spec, { maxCellsPerTile: 300 });
-    const doomed = await freshDevice();
-    let error: unknown;
-    try {
-      await runSweepGpu(doomed.device, spec, {
-        maxCellsPerTile: 300,
-        checkpointEveryMs: 1,
-        // Short dispatches, so tile 0 still has active cells after the first (the step count per
-        // dispatch carries over from tile to tile: a later tile may finish in one dispatch).
-        initialStepsPerDispatch: 2,
-        budgetMs: 1,
-        onProgress: (p) => (p.tile === 0 && p.attempts >= 2 && p.activeCells > 0 ? doomed.device.destroy() : undefined),
-      });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(DeviceLostError);
-    expect((error as Error).message).toMatch(/^the GPU device was lost \(destroyed\)/);
-    const checkpoint = (error as DeviceLostError).checkpoint as Checkpoint;
-    expect(checkpoint.tile).toBe(0);
-    expect(checkpoint.attempts).toBeGreaterThan(0);
-    const resumed = await runSweepGpu(device!, spec, { maxCellsPerTile: 300, resumeFrom: checkpoint });
-    expect(Array.from(resumed.classes)).toEqual(Array.from(reference.classes));
-    expect(Array.from(resumed.finalState)).toEqual(Array.from(reference.finalState));
-    // t_c, t_s and the step counts too: the controller's state (t, dt, PI memory, settle clock) came back whole.
-    expect(Array.from(resumed.metrics)).toEqual(Array.from(reference.metrics));
-  });
+  it.each(['rk4', 'dp5'])(
+    'after a device loss, resumes from the checkpoint on a new device to the identical result (%s, early exit)',
+    async (method) => {
+      const spec = parseSpec({ ...tianSpec, integrator: { ...tianSpec.integrator, method } });
+      const reference = await runSweepGpu(device!, spec, { maxCellsPerTile: 300 });
+      const doomed = await freshDevice();
+      let error: unknown;
+      try {
+        await runSweepGpu(doomed.device, spec, {
+          maxCellsPerTile: 300,
+          checkpointEveryMs: 1,
+          // Short dispatches, so tile 0 still has active cells after the first (the step count per
+          // dispatch carries over from tile to tile: a later tile may finish in one dispatch).
+          initialStepsPerDispatch: 2,
+          budgetMs: 1,
+          onProgress: (p) => (p.tile === 0 && p.attempts >= 2 && p.activeCells > 0 ? doomed.device.destroy() : undefined),
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DeviceLostError);
+      expect((error as Error).message).toMatch(/^the GPU device was lost \(destroyed\)/);
+      const checkpoint = (error as DeviceLostError).checkpoint as Checkpoint;
+      expect(checkpoint.tile).toBe(0);
+      expect(checkpoint.attempts).toBeGreaterThan(0);
+      const resumed = await runSweepGpu(device!, spec, { maxCellsPerTile: 300, resumeFrom: checkpoint });
+      expect(Array.from(resumed.classes)).toEqual(Array.from(reference.classes));
+      expect(Array.from(resumed.finalState)).toEqual(Array.from(reference.finalState));
+      // t_c, t_s and the step counts too: the controller's state (t, dt, PI memory, settle clock) came back whole.
+      expect(Array.from(resumed.metrics)).toEqual(Array.from(reference.metrics));
+    },
+  );
 
   it('a checkpoint taken at a tile boundary resumes with the next tile from its start', async () => {
     const spec = parseSpec(tianSpec);

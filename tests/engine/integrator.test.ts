@@ -25,7 +25,9 @@ describe('tableaus', () => {
     for (const t of Object.values(tableaus)) expect(() => validateTableau(t)).not.toThrow();
     expect(() => validateTableau({ ...rk4, b: [1 / 6, 1 / 3, 1 / 3, 1 / 3] })).toThrow('rk4: b sums to 1.1666666666666665, not 1');
     expect(() => validateTableau({ ...rk4, c: [0, 1 / 2, 1 / 3, 1] })).toThrow('rk4: c[2] = 0.3333333333333333 but a[2] sums to 0.5');
-    expect(() => validateTableau({ ...rk4, a: [[], [1 / 2, 0], [0, 1 / 2], [0, 0, 1]] })).toThrow('rk4: a[1] must have at most 1 entries (explicit method)');
+    expect(() => validateTableau({ ...rk4, a: [[], [1 / 2, 0], [0, 1 / 2], [0, 0, 1]] })).toThrow(
+      'rk4: a[1] must have at most 1 entries (explicit method)',
+    );
   });
 });
 
@@ -62,8 +64,11 @@ describe('RK4 convergence order', () => {
     for (const dt of dts) {
       const spec = parseSpec(
         {
-          model: 'oscillator', x: { param: 'omega', min: 0.5, max: 1, n: 4 }, y: { param: 'x0', min: 1, max: 2, n: 3 },
-          integrator: { method: tableau.name, dt, tEnd, ...(adaptive ? { adaptive: false } : {}) }, settle: false,
+          model: 'oscillator',
+          x: { param: 'omega', min: 0.5, max: 1, n: 4 },
+          y: { param: 'x0', min: 1, max: 2, n: 3 },
+          integrator: { method: tableau.name, dt, tEnd, ...(adaptive ? { adaptive: false } : {}) },
+          settle: false,
         },
         [oscillator],
       );
@@ -80,9 +85,9 @@ describe('RK4 convergence order', () => {
     }
     if (!adaptive) {
       for (const p of orders(errors)) {
-      expect(p).toBeGreaterThan(tableau.order - 0.4);
-      expect(p).toBeLessThan(tableau.order + 0.4);
-    }
+        expect(p).toBeGreaterThan(tableau.order - 0.4);
+        expect(p).toBeLessThan(tableau.order + 0.4);
+      }
       return;
     }
     // One least-squares slope of log error against log dt over the factor 2: the pairs' error

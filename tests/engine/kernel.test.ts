@@ -18,7 +18,14 @@ describe('buildKernel', () => {
     expect(prelude).toContain('const kS_v = 1u;');
     expect(prelude).toContain('const kR_energy = 0u;');
     expect(prelude).toContain('alias State = vec2<f32>;');
-    for (const line of ['const kA21 = 0.5;', 'const kA31 = 0.0;', 'const kA32 = 0.5;', 'const kA41 = 0.0;', 'const kA42 = 0.0;', 'const kA43 = 1.0;']) {
+    for (const line of [
+      'const kA21 = 0.5;',
+      'const kA31 = 0.0;',
+      'const kA32 = 0.5;',
+      'const kA41 = 0.0;',
+      'const kA42 = 0.0;',
+      'const kA43 = 1.0;',
+    ]) {
       expect(prelude).toContain(line);
     }
     expect(prelude).toContain('const kB1 = 0.1666666716337204;');
@@ -31,8 +38,12 @@ describe('buildKernel', () => {
     expect(kernelPrelude(wide(6), rk4)).toContain('alias State = array<f32, 6>;');
     // Up to 16 variables the state arithmetic is written out index by index, beyond that it loops.
     const six = buildKernel(wide(6), rk4).code;
-    expect(six).toContain('return State(y[0] + a * x[0], y[1] + a * x[1], y[2] + a * x[2], y[3] + a * x[3], y[4] + a * x[4], y[5] + a * x[5]);');
-    expect(six).toContain('return (abs(y[0]) <= bound) & (abs(y[1]) <= bound) & (abs(y[2]) <= bound) & (abs(y[3]) <= bound) & (abs(y[4]) <= bound) & (abs(y[5]) <= bound);');
+    expect(six).toContain(
+      'return State(y[0] + a * x[0], y[1] + a * x[1], y[2] + a * x[2], y[3] + a * x[3], y[4] + a * x[4], y[5] + a * x[5]);',
+    );
+    expect(six).toContain(
+      'return (abs(y[0]) <= bound) & (abs(y[1]) <= bound) & (abs(y[2]) <= bound) & (abs(y[3]) <= bound) & (abs(y[4]) <= bound) & (abs(y[5]) <= bound);',
+    );
     expect(six).toContain('return (a[0] == b[0]) & (a[1] == b[1]) & (a[2] == b[2]) & (a[3] == b[3]) & (a[4] == b[4]) & (a[5] == b[5]);');
     expect(buildKernel(wide(16), rk4).code).toContain('a * x[15]);');
     expect(buildKernel(wide(17), rk4).code).toContain('out[d] = y[d] + a * x[d];');
@@ -70,8 +81,30 @@ describe('buildKernel', () => {
       expect(offset(views.x.max)).toBe(16);
       expect(offset(views.y.param)).toBe(32);
       expect(offset(views.y.max)).toBe(48);
-      const scalars = ['rowOffset', 'cellCount', 'parity', 'listCapacity', 'stepCount', 'steps', 'dt', 'lastDt', 'tEnd', 'rtol', 'atol', 'dtMin', 'dtMax', 'settleOn', 'settleTol', 'settleHold', 'listed', 'frames', 'frameWords'];
-      scalars.forEach((name, k) => { expect(offset(views[name]), name).toBe(52 + 4 * k); });
+      const scalars = [
+        'rowOffset',
+        'cellCount',
+        'parity',
+        'listCapacity',
+        'stepCount',
+        'steps',
+        'dt',
+        'lastDt',
+        'tEnd',
+        'rtol',
+        'atol',
+        'dtMin',
+        'dtMax',
+        'settleOn',
+        'settleTol',
+        'settleHold',
+        'listed',
+        'frames',
+        'frameWords',
+      ];
+      scalars.forEach((name, k) => {
+        expect(offset(views[name]), name).toBe(52 + 4 * k);
+      });
       expect(offset(views.frameSteps)).toBe(128);
       expect(views.frameSteps.length).toBe(256);
       expect(offset(views.frameTimes)).toBe(1152);
@@ -107,17 +140,31 @@ describe('buildKernel', () => {
   it('reads axis parameters through override constants and constant indices only', () => {
     const prelude = kernelPrelude(oscillator, rk4);
     expect(prelude).toContain('override kAxisX: u32;');
-    expect(prelude).toContain('return Params(select(select(baseParams[0], yv, kAxisY == 0u), xv, kAxisX == 0u),\n    select(select(baseParams[1], yv, kAxisY == 1u), xv, kAxisX == 1u));');
+    expect(prelude).toContain(
+      'return Params(select(select(baseParams[0], yv, kAxisY == 0u), xv, kAxisX == 0u),\n    select(select(baseParams[1], yv, kAxisY == 1u), xv, kAxisX == 1u));',
+    );
   });
 
   it('a model without a settle rule gets the generic verdict; one with a rule brings its own; a map run uses the generic test', () => {
-    expect(buildKernel(oscillator, rk4).code).toContain('fn fateVerdict(y: State, dy: State, P: Params) -> u32 {\n  return kSettle_generic;');
+    expect(buildKernel(oscillator, rk4).code).toContain(
+      'fn fateVerdict(y: State, dy: State, P: Params) -> u32 {\n  return kSettle_generic;',
+    );
     expect(buildKernel(oscillator, rk4).code).not.toContain('settleVerdict');
-    const ruled = { ...oscillator, settle: { description: 'test', verdict: () => 'stop' as const }, wgsl: `${oscillator.wgsl}\nfn settleVerdict(y: State, dy: State, P: Params) -> u32 { return kSettle_stop; }` };
-    expect(buildKernel(ruled, rk4).code).toContain('fn fateVerdict(y: State, dy: State, P: Params) -> u32 {\n  return settleVerdict(y, dy, P);');
+    const ruled = {
+      ...oscillator,
+      settle: { description: 'test', verdict: () => 'stop' as const },
+      wgsl: `${oscillator.wgsl}\nfn settleVerdict(y: State, dy: State, P: Params) -> u32 { return kSettle_stop; }`,
+    };
+    expect(buildKernel(ruled, rk4).code).toContain(
+      'fn fateVerdict(y: State, dy: State, P: Params) -> u32 {\n  return settleVerdict(y, dy, P);',
+    );
     expect(buildKernel(ruled, rk4).code).toContain('fn stepRate(y: State, P: Params) -> State {\n  return rhs(y, P);');
     // A model's rule is a proof about its flow; a finite training step can overshoot it.
-    const ruledMap = { ...gradientStep, settle: ruled.settle, wgsl: `${gradientStep.wgsl}\nfn settleVerdict(y: State, dy: State, P: Params) -> u32 { return kSettle_stop; }` };
+    const ruledMap = {
+      ...gradientStep,
+      settle: ruled.settle,
+      wgsl: `${gradientStep.wgsl}\nfn settleVerdict(y: State, dy: State, P: Params) -> u32 { return kSettle_stop; }`,
+    };
     const mapCode = buildKernel(ruledMap, mapTableau).code;
     expect(mapCode).toContain('fn fateVerdict(y: State, dy: State, P: Params) -> u32 {\n  return kSettle_generic;');
     expect(mapCode).toContain('fn stepRate(y: State, P: Params) -> State {\n  return stateAxpy(mapStep(y, P), -1.0, y);');

@@ -26,7 +26,8 @@ function importSpecifiers(source: string): string[] {
 
 const sources = (dir: string): string[] =>
   readdirSync(join(kRoot, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|mjs|js)$/.test(e.name) ? [join(dir, e.name)] : []);
+    e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|mjs|js)$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 
 /** `file`'s relative imports that land in a folder `forbidden` names, as "file → target". */
 function violations(file: string, source: string, forbidden: string[]): string[] {
@@ -39,7 +40,8 @@ function violations(file: string, source: string, forbidden: string[]): string[]
 
 describe('layers', () => {
   it('finds every kind of import, so a violation cannot hide', () => {
-    const source = "import { a } from '../sweep/spec.js';\nimport type { B } from \"../cli/x.js\";\nexport { c } from '../export/grid.js';\nimport '../../web/main.js';\nconst m = await import('../refine/refine.js');\nimport { ok } from './result.js';";
+    const source =
+      "import { a } from '../sweep/spec.js';\nimport type { B } from \"../cli/x.js\";\nexport { c } from '../export/grid.js';\nimport '../../web/main.js';\nconst m = await import('../refine/refine.js');\nimport { ok } from './result.js';";
     expect(violations('src/engine/fake.ts', source, kForbidden['src/engine'])).toEqual([
       'src/engine/fake.ts → src/sweep/spec.js',
       'src/engine/fake.ts → src/cli/x.js',

@@ -29,23 +29,65 @@ function iterate(a: number, eta: number, w0: number, steps: number): number[] {
 }
 
 const grid = (integrator: object, settle: object | false = false) =>
-  parseSpec({ model: 'gradient-step', x: { param: 'a', min: -1, max: 1, n: 16 }, y: { param: 'eta', min: 0.05, max: 0.9, n: 8, scale: 'linear' }, integrator, settle }, available);
+  parseSpec(
+    {
+      model: 'gradient-step',
+      x: { param: 'a', min: -1, max: 1, n: 16 },
+      y: { param: 'eta', min: 0.05, max: 0.9, n: 8, scale: 'linear' },
+      integrator,
+      settle,
+    },
+    available,
+  );
 
 describe('integrator "map": a model\'s training step, one per unit of time', () => {
   it('is refused, with the model named, where a model has no map, and its own fields are checked', () => {
-    const spec = (model: string, integrator: object) => () => parseSpec({ model, x: { param: model === 'tian-l2' ? 'weightDecay' : 'a', min: 0, max: 1, n: 4 }, y: { param: model === 'tian-l2' ? 'augmentation' : 'w0', min: 0.1, max: 1, n: 4 }, integrator }, available);
-    expect(spec('tian-l2', { method: 'map' })).toThrow('integrator.method: tian-l2 has no training-step map; "map" runs a model\'s discrete training step, and tian-l2 is a flow only (integrators: rk4, rk38, dp5, tsit5)');
-    expect(spec('gradient-step', { method: 'map', tEnd: 2.5 })).toThrow('integrator.tEnd: a map runs a whole number of training steps in [1, ');
-    expect(spec('gradient-step', { method: 'map', dt: 0.5 })).toThrow('integrator.dt: a map steps by exactly 1 (one training step per unit of time; got 0.5)');
-    expect(spec('gradient-step', { method: 'map', rtol: 1e-6 })).toThrow('integrator.rtol: a map takes no rtol (it applies one training step per unit of time)');
-    expect(spec('gradient-step', { method: 'euler' })).toThrow('integrator.method: unknown integrator "euler" (known: rk4, rk38, dp5, tsit5, map)');
+    const spec = (model: string, integrator: object) => () =>
+      parseSpec(
+        {
+          model,
+          x: { param: model === 'tian-l2' ? 'weightDecay' : 'a', min: 0, max: 1, n: 4 },
+          y: { param: model === 'tian-l2' ? 'augmentation' : 'w0', min: 0.1, max: 1, n: 4 },
+          integrator,
+        },
+        available,
+      );
+    expect(spec('tian-l2', { method: 'map' })).toThrow(
+      'integrator.method: tian-l2 has no training-step map; "map" runs a model\'s discrete training step, and tian-l2 is a flow only (integrators: rk4, rk38, dp5, tsit5)',
+    );
+    expect(spec('gradient-step', { method: 'map', tEnd: 2.5 })).toThrow(
+      'integrator.tEnd: a map runs a whole number of training steps in [1, ',
+    );
+    expect(spec('gradient-step', { method: 'map', dt: 0.5 })).toThrow(
+      'integrator.dt: a map steps by exactly 1 (one training step per unit of time; got 0.5)',
+    );
+    expect(spec('gradient-step', { method: 'map', rtol: 1e-6 })).toThrow(
+      'integrator.rtol: a map takes no rtol (it applies one training step per unit of time)',
+    );
+    expect(spec('gradient-step', { method: 'euler' })).toThrow(
+      'integrator.method: unknown integrator "euler" (known: rk4, rk38, dp5, tsit5, map)',
+    );
     expect(() => buildKernel(oscillator, mapTableau)).toThrow('model oscillator has no training-step map: integrator "map" needs one');
-    expect(grid({ method: 'map' }).integrator).toEqual({ method: 'map', dt: 1, tEnd: 200, steps: 200, adaptive: false, rtol: 0, atol: 0, dtMin: 0, dtMax: 0 });
+    expect(grid({ method: 'map' }).integrator).toEqual({
+      method: 'map',
+      dt: 1,
+      tEnd: 200,
+      steps: 200,
+      adaptive: false,
+      rtol: 0,
+      atol: 0,
+      dtMin: 0,
+      dtMax: 0,
+    });
   });
 
   it('f64: applies the map exactly tEnd times, bit for bit, a sign flip included (η·a = 1.8)', () => {
     const spec = grid({ method: 'map', tEnd: 37 });
-    for (const [a, eta] of [[1, 0.3], [-0.5, 0.6], [1, 1.8]]) {
+    for (const [a, eta] of [
+      [1, 0.3],
+      [-0.5, 0.6],
+      [1, 1.8],
+    ]) {
       const out = integrateCell(gradientStep, Float64Array.of(a, eta, 0.1), spec);
       const ws = iterate(a, eta, 0.1, 37);
       expect(out.steps).toBe(37);

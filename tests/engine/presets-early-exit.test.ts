@@ -29,7 +29,8 @@ describe.runIf(device)('early exit against the fixed-horizon run, every preset a
     for (let c = 0; c < n * n; c++) {
       if (early.classes[c] === reference.classes[c]) continue;
       differ++;
-      if (!near[c]) off.push(`(${c % n}, ${Math.floor(c / n)}): ${CLASS_BY_CODE[early.classes[c]]} ≠ ${CLASS_BY_CODE[reference.classes[c]]}`);
+      if (!near[c])
+        off.push(`(${c % n}, ${Math.floor(c / n)}): ${CLASS_BY_CODE[early.classes[c]]} ≠ ${CLASS_BY_CODE[reference.classes[c]]}`);
     }
     expect(off, 'cells off the boundary whose class changed').toEqual([]);
     expect(differ / (n * n)).toBeLessThanOrEqual(0.001);

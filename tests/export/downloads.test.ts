@@ -19,7 +19,11 @@ describe('explorer export files', () => {
   it('the CSV has one row per cell with the grid class, x running fastest', () => {
     const f = csvExport(result);
     expect(f.name).toBe('tian-l2-p0-weightDecay.csv');
-    const rows = new TextDecoder().decode(f.bytes).trim().split('\n').map((l) => l.split(','));
+    const rows = new TextDecoder()
+      .decode(f.bytes)
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     expect(rows[0].slice(0, 3)).toEqual(['p0', 'weightDecay', 'class']);
     expect(rows.length).toBe(1 + 24);
     expect(rows.slice(1).map((r) => r[2])).toEqual(Array.from(result.classes, (c) => CLASS_BY_CODE[c]));
@@ -39,7 +43,9 @@ describe('explorer export files', () => {
     expect(steps.name).toBe('tian-l2-p0-weightDecay-steps.npy');
     expect((npy(steps.bytes).data as Float32Array)[23]).toBe(result.metrics[23 * 5 + 4]);
     expect((npy(npyExport(result, 'tSettled').bytes).data as Float32Array)[23]).toBe(Math.fround(result.metrics[23 * 5 + 3]));
-    expect(() => npyExport(result, 'speed')).toThrow('layer "speed" is neither "class" nor a metric of tian-l2 (s, tauEff, collapseTime, tSettled, steps)');
+    expect(() => npyExport(result, 'speed')).toThrow(
+      'layer "speed" is neither "class" nor a metric of tian-l2 (s, tauEff, collapseTime, tSettled, steps)',
+    );
   });
 
   it('the manifest spec parses back to the same sweep', () => {

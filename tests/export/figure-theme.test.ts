@@ -10,12 +10,14 @@ import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
 
 const nx = 10;
 const ny = 8;
-const tian = runSweepCpu(parseSpec({
-  model: 'tian-l2',
-  x: { param: 'p0', min: 0, max: 0.9, n: nx },
-  y: { param: 'weightDecay', min: 0.02, max: 0.3, n: ny },
-  integrator: { dt: 0.1, tEnd: 300 },
-}));
+const tian = runSweepCpu(
+  parseSpec({
+    model: 'tian-l2',
+    x: { param: 'p0', min: 0, max: 0.9, n: nx },
+    y: { param: 'weightDecay', min: 0.02, max: 0.3, n: ny },
+    integrator: { dt: 0.1, tEnd: 300 },
+  }),
+);
 
 /** Okabe & Ito (2008), "Color Universal Design": the eight colours of the set. */
 const kOkabeIto = ['#000000', '#e69f00', '#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7'];
@@ -64,7 +66,8 @@ describe('figureSvg theme and palette', () => {
     for (const palette of classPaletteIds) {
       const svg = figureSvg(tian, { layer: 'class', palette, theme: 'dark' });
       const px = heatmapPixels(svg);
-      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) expect(px.at(i, j)).toEqual(hexToRgb(classColor(CLASS_BY_CODE[tian.classes[j * nx + i]], palette)));
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++) expect(px.at(i, j)).toEqual(hexToRgb(classColor(CLASS_BY_CODE[tian.classes[j * nx + i]], palette)));
       for (const id of classes) expect(svg).toContain(`fill="${classColor(id, palette)}" stroke="${kFigureInk.dark.line}"`);
     }
   });

@@ -12,14 +12,17 @@ import { kNotComputedColor, kPendingColor } from '../../src/export/palette.js';
 
 const nx = 10;
 const ny = 8;
-const tian = runSweepCpu(parseSpec({
-  model: 'tian-l2',
-  x: { param: 'p0', min: 0, max: 0.9, n: nx },
-  y: { param: 'weightDecay', min: 0.02, max: 0.3, n: ny },
-  integrator: { dt: 0.1, tEnd: 300 },
-}));
+const tian = runSweepCpu(
+  parseSpec({
+    model: 'tian-l2',
+    x: { param: 'p0', min: 0, max: 0.9, n: nx },
+    y: { param: 'weightDecay', min: 0.02, max: 0.3, n: ny },
+    integrator: { dt: 0.1, tEnd: 300 },
+  }),
+);
 
-const texts = (svg: string, cls: string) => [...svg.matchAll(new RegExp(`<text [^>]*class="${cls}"[^>]*>([^<]*)</text>`, 'g'))].map((m) => m[1]);
+const texts = (svg: string, cls: string) =>
+  [...svg.matchAll(new RegExp(`<text [^>]*class="${cls}"[^>]*>([^<]*)</text>`, 'g'))].map((m) => m[1]);
 const rgbOf = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
 const attr = (tag: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(tag)![1];
 
@@ -50,7 +53,9 @@ describe('figureSvg', () => {
     // Plot rows span y0 = 86 … y1 = 620 − 58; the y domain runs half a cell beyond 0.02 and 0.3.
     const h = (0.5 * (0.3 - 0.02)) / (ny - 1);
     const expectedY = 562 - ((0.25 - (0.02 - h)) / (0.3 - 0.02 + 2 * h)) * (562 - 86);
-    const ys = attr(lines.find((l) => attr(l, 'data-id') === 'eta-c')!, 'points').split(' ').map((p) => Number(p.split(',')[1]));
+    const ys = attr(lines.find((l) => attr(l, 'data-id') === 'eta-c')!, 'points')
+      .split(' ')
+      .map((p) => Number(p.split(',')[1]));
     expect(ys.length).toBeGreaterThan(1);
     for (const y of ys) expect(y).toBeCloseTo(expectedY, 1);
   });
@@ -70,16 +75,20 @@ describe('figureSvg', () => {
     expect(texts(m, 'colorbar-tick').length).toBeGreaterThanOrEqual(3);
     expect(texts(m, 'legend-entry')).toEqual(['never applied']);
     expect(m).not.toContain('class="overlay"');
-    expect(() => figureSvg(tian, { layer: 'bogus' })).toThrow('layer "bogus" is neither "class" nor a metric of tian-l2 (s, tauEff, collapseTime, tSettled, steps)');
+    expect(() => figureSvg(tian, { layer: 'bogus' })).toThrow(
+      'layer "bogus" is neither "class" nor a metric of tian-l2 (s, tauEff, collapseTime, tSettled, steps)',
+    );
   });
 
   it('log axes get ticks at 1, 2 × 10^k; a reconstruction model gets the badge', () => {
-    const r = runSweepCpu(parseSpec({
-      model: 'bao-cosine',
-      x: { param: 'predictorLr', min: 0.1, max: 10, n: 4, scale: 'log' },
-      y: { param: 'weightDecay', min: 0.05, max: 0.3, n: 3 },
-      integrator: { dt: 0.1, tEnd: 5 },
-    }));
+    const r = runSweepCpu(
+      parseSpec({
+        model: 'bao-cosine',
+        x: { param: 'predictorLr', min: 0.1, max: 10, n: 4, scale: 'log' },
+        y: { param: 'weightDecay', min: 0.05, max: 0.3, n: 3 },
+        integrator: { dt: 0.1, tEnd: 5 },
+      }),
+    );
     const s = figureSvg(r, { layer: 'class' });
     expect(texts(s, 'tick-x')).toEqual(['0.1', '0.2', '1', '2', '10', '20']);
     // 1 is the geometric middle of 0.1 … 10: the middle of the plot (x0 = 78, x1 = 900 − 250 − 18).
@@ -104,7 +113,12 @@ describe('rawPng', () => {
   it('a metric maps its smallest value to viridis(0) and its largest to viridis(1)', () => {
     const png = decode(rawPng(tian, 's'));
     const s = Array.from({ length: nx * ny }, (_, c) => tian.metrics[c * 5]);
-    const at = (c: number) => { const i = c % nx; const j = (c - i) / nx; const k = ((ny - 1 - j) * nx + i) * 3; return Array.from(png.data.subarray(k, k + 3)); };
+    const at = (c: number) => {
+      const i = c % nx;
+      const j = (c - i) / nx;
+      const k = ((ny - 1 - j) * nx + i) * 3;
+      return Array.from(png.data.subarray(k, k + 3));
+    };
     expect(at(s.indexOf(Math.min(...s)))).toEqual([0x44, 0x01, 0x54]);
     expect(at(s.indexOf(Math.max(...s)))).toEqual([0xfd, 0xe7, 0x25]);
   });
@@ -118,7 +132,7 @@ describe('the export colours as the explorer does (src/export/palette.ts)', () =
     metrics.fill(NaN, 0, 5); // an inherited cell's metrics are NaN (refine.ts)
     const refined = { ...tian, computed, metrics };
     const png = decode(rawPng(refined, 's'));
-    const bottomLeft = ((ny - 1) * nx) * 3;
+    const bottomLeft = (ny - 1) * nx * 3;
     expect(Array.from(png.data.subarray(bottomLeft, bottomLeft + 3))).toEqual(rgbOf(kNotComputedColor));
     expect(texts(figureSvg(refined, { layer: 's' }), 'legend-entry')).toEqual(['not computed (inherited from its block)']);
     // The class map shows the class it inherited, as on screen.
@@ -146,7 +160,7 @@ describe('figure.png: the uncertainty hatch', () => {
     expect(figureSvg(tian, { layer: 'class' })).not.toContain('class="uncertain"');
   });
 
-  it('rasterised as the CLI\'s figure.png is, stripes fall inside the uncertain cells and nowhere else', async () => {
+  it("rasterised as the CLI's figure.png is, stripes fall inside the uncertain cells and nowhere else", async () => {
     browser = await puppeteer.launch({ executablePath: chromiumPath, args: chromiumFlags() });
     const page = await browser.newPage();
     await page.setViewport({ width: 900, height: 620, deviceScaleFactor: 1 });

@@ -30,11 +30,22 @@ describe('grid export', () => {
     expect(final.dtype).toBe('f4');
     expect(final.shape).toEqual([3, 5, 3]);
     expect((final.data as Float32Array)[(2 * 5 + 4) * 3 + 1]).toBeCloseTo(result.finalState[(2 * 5 + 4) * 3 + 1], 6);
-    expect(Object.keys(files).sort()).toEqual(['class.npy', 'collapseTime.npy', 'final.npy', 'grid.csv', 's.npy', 'steps.npy', 'tSettled.npy', 'tauEff.npy']);
+    expect(Object.keys(files).sort()).toEqual([
+      'class.npy',
+      'collapseTime.npy',
+      'final.npy',
+      'grid.csv',
+      's.npy',
+      'steps.npy',
+      'tSettled.npy',
+      'tauEff.npy',
+    ]);
     expect(read('s.npy').shape).toEqual([3, 5]);
     // The engine's metrics after the readouts: t_c, t_s (−1: ran to tEnd), step attempts.
     for (const [k, id] of ['collapseTime', 'tSettled', 'steps'].entries()) {
-      expect(Array.from(read(`${id}.npy`).data as Float32Array), id).toEqual(Array.from({ length: 15 }, (_, c) => Math.fround(result.metrics[c * 5 + 2 + k])));
+      expect(Array.from(read(`${id}.npy`).data as Float32Array), id).toEqual(
+        Array.from({ length: 15 }, (_, c) => Math.fround(result.metrics[c * 5 + 2 + k])),
+      );
     }
   });
 
@@ -63,7 +74,11 @@ describe('grid export', () => {
     const m = manifest(result, { packageVersion: '0.1.0', gitCommit: 'abc123' });
     expect(parseSpec(m.spec).values).toEqual(spec.values);
     expect(m.model).toMatchObject({ id: 'tian-l2', status: 'paper', version: 1 });
-    expect(m.legend.map((l) => [l.code, l.id])).toEqual([[0, 'collapsed'], [1, 'non-collapsed'], [3, 'diverged']]);
+    expect(m.legend.map((l) => [l.code, l.id])).toEqual([
+      [0, 'collapsed'],
+      [1, 'non-collapsed'],
+      [3, 'diverged'],
+    ]);
     expect(m.axes.x).toHaveLength(5);
     expect(m.axes.y[2]).toBeCloseTo(0.2, 12);
     expect(m.state.map((s) => s.id)).toEqual(['w', 'p', 'wa']);
@@ -98,7 +113,13 @@ describe('grid export', () => {
   it('the manifest of a plain and of a refined, uncertainty-checked run validates against manifestSchema after JSON', async () => {
     const plain = JSON.parse(JSON.stringify(manifest(result, { packageVersion: '0.1.0' })));
     expect(manifestSchema.parse(plain)).toEqual(plain);
-    const refinedSpec = parseSpec({ model: 'tian-l2', integrator: { dt: 0.1, tEnd: 300 }, x: { param: 'p0', min: 0.01, max: 0.3, n: 8 }, y: { param: 'weightDecay', min: 0.01, max: 0.2, n: 8 }, refine: { coarse: 2, uncertainty: { tighten: 10 } } });
+    const refinedSpec = parseSpec({
+      model: 'tian-l2',
+      integrator: { dt: 0.1, tEnd: 300 },
+      x: { param: 'p0', min: 0.01, max: 0.3, n: 8 },
+      y: { param: 'weightDecay', min: 0.01, max: 0.2, n: 8 },
+      refine: { coarse: 2, uncertainty: { tighten: 10 } },
+    });
     const refined = await runRefinedCpu(refinedSpec);
     const m = JSON.parse(JSON.stringify(manifest(refined, { packageVersion: '0.1.0' })));
     expect(m.refine.cells).toBe(64);

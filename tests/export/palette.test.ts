@@ -23,7 +23,8 @@ describe('palette', () => {
   it('lays out the colour buffer as the slots say: class codes, pending, ramp ends', () => {
     const data = paletteData();
     const at = (slot: number) => Array.from(data.subarray(4 * slot, 4 * slot + 3), (v) => Math.round(v * 255));
-    for (const id of CLASS_BY_CODE) expect(at(CLASSES[id].code)).toEqual([1, 3, 5].map((k) => parseInt(CLASSES[id].color.slice(k, k + 2), 16)));
+    for (const id of CLASS_BY_CODE)
+      expect(at(CLASSES[id].code)).toEqual([1, 3, 5].map((k) => parseInt(CLASSES[id].color.slice(k, k + 2), 16)));
     expect(at(kPaletteSlots.kPendingColor)).toEqual([0xe4, 0xe4, 0xe4]);
     expect(at(kPaletteSlots.kRampStart)).toEqual([0x44, 0x01, 0x54]);
     expect(at(kPaletteSlots.kRampStart + kPaletteSlots.kRampSize - 1)).toEqual([...kRamp[255]]);

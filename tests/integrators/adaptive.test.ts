@@ -93,7 +93,12 @@ describe.each(adaptive)('AdaptiveRkStepper with $name', (t) => {
     expect(r.t).toBe(20);
     expect(r.accepted).toBeGreaterThan(50);
     expect(r.rejected).toBeLessThan(r.accepted);
-    expect(integrateAdaptive(t, oscRhs, oscY0(), 1e-2, 0, settings(1e-6))).toMatchObject({ t: 0, accepted: 0, rejected: 0, status: 'done' });
+    expect(integrateAdaptive(t, oscRhs, oscY0(), 1e-2, 0, settings(1e-6))).toMatchObject({
+      t: 0,
+      accepted: 0,
+      rejected: 0,
+      status: 'done',
+    });
   });
 });
 
@@ -114,7 +119,10 @@ describe.each(adaptive)('adaptive $name: global error follows rtol', (t) => {
       expect(errors[k] / (rtol * Math.abs(exact))).toBeLessThan(100);
     });
     // Local error ∝ dt^5, so the step count grows like rtol^(−1/5).
-    const slope = logLogSlope(rtols, runs.map((r) => r.accepted));
+    const slope = logLogSlope(
+      rtols,
+      runs.map((r) => r.accepted),
+    );
     expect(slope).toBeLessThan(-0.15);
     expect(slope).toBeGreaterThan(-0.3);
   });
@@ -147,7 +155,9 @@ describe('adaptive integration never hangs', () => {
     expect(() => integrateAdaptive(dp5, oscRhs, [1, 0], 0, 1, settings(1e-6))).toThrow('dt0 must be > 0, got 0');
     expect(() => integrateAdaptive(dp5, oscRhs, [1, 0], 1e-2, Infinity, settings(1e-6))).toThrow('tEnd must be finite');
     expect(() => integrateAdaptive(dp5, oscRhs, [1, 0], 1e-2, 1, settings(1e-6, { dtMin: 0 }))).toThrow('dtMin must be > 0, got 0');
-    expect(() => integrateAdaptive(dp5, oscRhs, [1, 0], 1e-2, 1, settings(1e-6, { dtMax: 1e-13 }))).toThrow('dtMax (1e-13) must be ≥ dtMin (1e-12)');
+    expect(() => integrateAdaptive(dp5, oscRhs, [1, 0], 1e-2, 1, settings(1e-6, { dtMax: 1e-13 }))).toThrow(
+      'dtMax (1e-13) must be ≥ dtMin (1e-12)',
+    );
     expect(() => new AdaptiveRkStepper(rk4, 2)).toThrow('rk4: not an adaptive pair (no bHat), use RkStepper');
   });
 

@@ -11,10 +11,17 @@ import { sensitive } from '../fixtures/sensitive.js';
 
 const device = (await testDevice())?.device;
 const n = 8;
-const spec = parseSpec({
-  model: 'sensitive', params: { b: 0 }, x: { param: 'a', min: 0.5, max: 2, n }, y: { param: 'c', min: 0.05, max: 0.5, n },
-  integrator: { method: 'dp5', rtol: 1e-6, atol: 1e-9, tEnd: 40 }, settle: false,
-}, [sensitive]);
+const spec = parseSpec(
+  {
+    model: 'sensitive',
+    params: { b: 0 },
+    x: { param: 'a', min: 0.5, max: 2, n },
+    y: { param: 'c', min: 0.05, max: 0.5, n },
+    integrator: { method: 'dp5', rtol: 1e-6, atol: 1e-9, tEnd: 40 },
+    settle: false,
+  },
+  [sensitive],
+);
 const M = cellMetrics(sensitive).length;
 const exact = (c: number) => Math.log(1 / (0.05 + (0.45 * Math.floor(c / n)) / (n - 1))) / (0.5 + (1.5 * (c % n)) / (n - 1));
 
@@ -27,7 +34,7 @@ describe('collapseOffset', () => {
   });
 });
 
-describe('t_c of y\' = −a·y crossing c: ln(1/c)/a', () => {
+describe("t_c of y' = −a·y crossing c: ln(1/c)/a", () => {
   it('f64 runner: within 1e-4 relative, though a step spans several percent of t_c', () => {
     const r = runSweepCpu(spec);
     for (let c = 0; c < n * n; c++) {

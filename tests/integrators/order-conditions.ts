@@ -67,5 +67,9 @@ export function orderResiduals(t: Tableau, w: readonly number[], maxOrder: numbe
 
 /** Largest |residual| among the trees of exactly the given order. */
 export function worstResidual(t: Tableau, w: readonly number[], order: number): number {
-  return Math.max(...orderResiduals(t, w, order).filter((r) => r.tree.order === order).map((r) => Math.abs(r.residual)));
+  return Math.max(
+    ...orderResiduals(t, w, order)
+      .filter((r) => r.tree.order === order)
+      .map((r) => Math.abs(r.residual)),
+  );
 }

@@ -75,7 +75,11 @@ describe('tableau helpers', () => {
 
   it('registers the adaptive pairs beside the fixed-step ones', () => {
     expect(Object.keys(tableaus)).toEqual(['rk4', 'rk38', 'dp5', 'tsit5']);
-    expect(Object.values(tableaus).filter((t) => isAdaptive(t)).map((t) => t.name)).toEqual(['dp5', 'tsit5']);
+    expect(
+      Object.values(tableaus)
+        .filter((t) => isAdaptive(t))
+        .map((t) => t.name),
+    ).toEqual(['dp5', 'tsit5']);
   });
 
   it('refuses the adaptive helpers on fixed-step tableaus', () => {

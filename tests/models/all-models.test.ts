@@ -46,7 +46,11 @@ function presetAt(modelId: string, presetIndex: number, n: number, maxSteps = In
 
 describe.runIf(device).each(models)('$id on the GPU', (model) => {
   it('compiles without validation errors, fixed-step and adaptive', async () => {
-    for (const [method, adaptive] of [['rk4', false], ['dp5', true], ['tsit5', true]] as const) {
+    for (const [method, adaptive] of [
+      ['rk4', false],
+      ['dp5', true],
+      ['tsit5', true],
+    ] as const) {
       await withErrorScopes(device!, () => getSweepPipelines(device!, { model, method, adaptive, axes: { x: 0, y: 1 } }));
     }
   });
@@ -83,7 +87,9 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
       statesCompared++;
       for (let d = 0; d < S; d++) {
         const ref = cpu.finalState[cell * S + d];
-        expect(Math.abs(gpu.finalState[cell * S + d] - ref), `cell ${cell} ${spec.model.state[d].id}`).toBeLessThanOrEqual(2e-3 * (1 + Math.abs(ref)));
+        expect(Math.abs(gpu.finalState[cell * S + d] - ref), `cell ${cell} ${spec.model.state[d].id}`).toBeLessThanOrEqual(
+          2e-3 * (1 + Math.abs(ref)),
+        );
       }
       // The readouts and the collapse time t_c (−1: never crossed) of the same cell, as the f64 runner has them.
       for (let k = 0; k < M - 2; k++) {
@@ -94,15 +100,15 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
         else if (id === 'collapseTime') {
           if (c >= 0) collapseTimesCompared++;
           expect(Math.abs(g - c), `cell ${cell} t_c ${g} vs ${c}`).toBeLessThanOrEqual(c < 0 ? 0 : 0.01 * c);
-        }
-        else expect(Math.abs(g - c), `cell ${cell} ${id}`).toBeLessThanOrEqual(2e-3 * (1 + Math.abs(c)));
+        } else expect(Math.abs(g - c), `cell ${cell} ${id}`).toBeLessThanOrEqual(2e-3 * (1 + Math.abs(c)));
       }
     }
     expect(compared).toBeGreaterThan(0.8 * 64 * 64);
     expect(statesCompared).toBeGreaterThan(0.25 * 64 * 64);
     // The skip above (collapsed cells that stopped at different times) must not swallow every
     // collapse time: with rk4 every one is compared, with dp5 1–16 % (halvagal-isoloss fewest).
-    if (collapseTimes > 0) expect(collapseTimesCompared, `t_c compared on ${collapseTimesCompared} of ${collapseTimes} cells`).toBeGreaterThan(0);
+    if (collapseTimes > 0)
+      expect(collapseTimesCompared, `t_c compared on ${collapseTimesCompared} of ${collapseTimes} cells`).toBeGreaterThan(0);
   });
 
   it.each(referenceCases[model.id])('reference case $id on both runners', async (c) => {
@@ -155,7 +161,10 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
       presetsChecked++;
       const gpu = await runSweepGpu(device!, spec, { budgetMs: 200 });
       const wrong = away.filter((cell) => CLASS_BY_CODE[gpu.classes[cell]] !== predicted[cell]);
-      expect(wrong.map((cell) => `(${cell % 128}, ${Math.floor(cell / 128)})`), model.presets[k].id).toEqual([]);
+      expect(
+        wrong.map((cell) => `(${cell % 128}, ${Math.floor(cell / 128)})`),
+        model.presets[k].id,
+      ).toEqual([]);
       expect(gpu.classes.includes(CLASSES.diverged.code), `${model.presets[k].id} has diverged cells`).toBe(false);
     }
     expect(presetsChecked).toBeGreaterThan(0);

@@ -121,7 +121,19 @@ describe('bao-cosine reference trajectories (§5)', () => {
 describe('bao-cosine structure', () => {
   it('s − p²/α_p decays as e^{−2ηt}, frozen or relaxing, for any α_p', () => {
     for (const norms of ['frozen', 'relaxing']) {
-      const P = params({ weightDecay: 0.2, predictorLr: 2.5, augmentation: 1.3, normRatio: 1.7, meanCosine: 0.6, tau: 0.8, norm: 1.2, normFloor: 0.6, norms, p0: 0.4, s0: 0.9 });
+      const P = params({
+        weightDecay: 0.2,
+        predictorLr: 2.5,
+        augmentation: 1.3,
+        normRatio: 1.7,
+        meanCosine: 0.6,
+        tau: 0.8,
+        norm: 1.2,
+        normFloor: 0.6,
+        norms,
+        p0: 0.4,
+        s0: 0.9,
+      });
       const u0 = 0.9 - 0.4 ** 2 / 2.5;
       for (const t of [2, 10]) {
         const y = integrateFixed(rk4, (a, o) => model.rhs(a, P, o), model.initialState(P), 0.01, Math.round(t / 0.01));
@@ -174,7 +186,10 @@ describe('bao-cosine structure', () => {
 
   it('classify: a shrinking mode with s < 1e-4 is collapsed, a growing one is not', () => {
     const y = Float64Array.of(0.005, 2.5e-5, 1);
-    for (const [eta, expected] of [[0.05, 'collapsed'], [0.001, 'non-collapsed']] as const) {
+    for (const [eta, expected] of [
+      [0.05, 'collapsed'],
+      [0.001, 'non-collapsed'],
+    ] as const) {
       const P = params({ weightDecay: eta });
       const dy = new Float64Array(3);
       model.rhs(y, P, dy);
@@ -273,7 +288,12 @@ describe('bao-cosine overlays and presets', () => {
       let nonCollapsedBeyondStar = 0;
       for (const fx of [0.1, 0.5, 0.9]) {
         for (const fy of [0.1, 0.5, 0.9]) {
-          const P = params({ ...p.spec.params, ...p.spec.initial, [x.param]: x.min + fx * (x.max - x.min), [y.param]: y.min + fy * (y.max - y.min) });
+          const P = params({
+            ...p.spec.params,
+            ...p.spec.initial,
+            [x.param]: x.min + fx * (x.max - x.min),
+            [y.param]: y.min + fy * (y.max - y.min),
+          });
           const out = run(P, integrator!.tEnd!, integrator!.dt!);
           const predicted = model.predictClass(P);
           if (predicted) expect(out.cls, `${p.id} at (${fx}, ${fy})`).toBe(predicted);
@@ -293,7 +313,13 @@ describe('bao-cosine WGSL', () => {
     for (const [, id] of src.matchAll(/kS_(\w+)/g)) expect(model.state.map((s) => s.id)).toContain(id);
     for (const [, id] of src.matchAll(/kR_(\w+)/g)) expect(model.readouts.map((r) => r.id)).toContain(id);
     expect(src).toContain('kChoice_norms_relaxing');
-    for (const fn of ['initialState(P: Params) -> State', 'rhs(y: State, P: Params) -> State', 'classify(y: State, dy: State, P: Params) -> u32', 'isCollapsed(y: State, P: Params) -> bool', 'readouts(y: State, P: Params) -> Readouts']) {
+    for (const fn of [
+      'initialState(P: Params) -> State',
+      'rhs(y: State, P: Params) -> State',
+      'classify(y: State, dy: State, P: Params) -> u32',
+      'isCollapsed(y: State, P: Params) -> bool',
+      'readouts(y: State, P: Params) -> Readouts',
+    ]) {
       expect(src).toContain(`fn ${fn}`);
     }
     expect(src).not.toMatch(/@compute|fma\(/);
@@ -301,8 +327,19 @@ describe('bao-cosine WGSL', () => {
 });
 
 describe('bao-cosine settle rule (early exit)', () => {
-  const integrator = (tEnd: number) => parseSpec({ model: 'bao-cosine', x: { param: 'p0', min: 0, max: 1, n: 2 }, y: { param: 'weightDecay', min: 0, max: 1, n: 2 }, integrator: { dt: 0.1, tEnd } }).integrator;
-  const settleRun = (P: ParamVector, tEnd: number, y0?: number[], settle: false | { tol: number; hold: number } = { tol: 1e-6, hold: 0.5 }) => {
+  const integrator = (tEnd: number) =>
+    parseSpec({
+      model: 'bao-cosine',
+      x: { param: 'p0', min: 0, max: 1, n: 2 },
+      y: { param: 'weightDecay', min: 0, max: 1, n: 2 },
+      integrator: { dt: 0.1, tEnd },
+    }).integrator;
+  const settleRun = (
+    P: ParamVector,
+    tEnd: number,
+    y0?: number[],
+    settle: false | { tol: number; hold: number } = { tol: 1e-6, hold: 0.5 },
+  ) => {
     const m = y0 ? { ...model, initialState: () => Float64Array.from(y0) } : model;
     return integrateCell(m, P, { integrator: integrator(tEnd), settle });
   };
@@ -310,7 +347,11 @@ describe('bao-cosine settle rule (early exit)', () => {
     const yy = Float64Array.from(y);
     const dy = new Float64Array(3);
     model.rhs(yy, P, dy);
-    return { verdict: model.settle!.verdict(yy, dy, P), cls: model.classify(yy, dy, P), quiet: new QuietClock().settled(0, yy, dy, { tol: 1e-6, hold: 0.5 }) };
+    return {
+      verdict: model.settle!.verdict(yy, dy, P),
+      cls: model.classify(yy, dy, P),
+      quiet: new QuietClock().settled(0, yy, dy, { tol: 1e-6, hold: 0.5 }),
+    };
   };
 
   it('stops a collapsed state near the origin (both routes), not one that can still grow', () => {
@@ -338,7 +379,11 @@ describe('bao-cosine settle rule (early exit)', () => {
   });
 
   it('a collapsed cell stops far below tEnd with the fixed-horizon class', () => {
-    for (const over of [{ weightDecay: 0.05, p0: 0.99 * roots005.pMinus }, { weightDecay: 0.3, p0: 0.5 }, { weightDecay: 1.5 * etaStar1, p0: 0.1, norms: 'relaxing', normFloor: 0.5 }] as Values[]) {
+    for (const over of [
+      { weightDecay: 0.05, p0: 0.99 * roots005.pMinus },
+      { weightDecay: 0.3, p0: 0.5 },
+      { weightDecay: 1.5 * etaStar1, p0: 0.1, norms: 'relaxing', normFloor: 0.5 },
+    ] as Values[]) {
       const P = params(over);
       const early = settleRun(P, 5000);
       const full = settleRun(P, 5000, undefined, false);
@@ -353,8 +398,16 @@ describe('bao-cosine settle rule (early exit)', () => {
     const device = (await testDevice())?.device;
     if (!device) return;
     const specs = [
-      { params: { norms: 'frozen' }, x: { param: 'weightDecay', min: 0.001, max: 0.4, n: 12 }, y: { param: 'p0', min: 0.001, max: 0.6, n: 12 } },
-      { params: { norms: 'relaxing', norm: 1, normFloor: 0.5 }, x: { param: 'weightDecay', min: 0.05, max: 0.4, n: 10 }, y: { param: 'p0', min: 0.02, max: 0.8, n: 10 } },
+      {
+        params: { norms: 'frozen' },
+        x: { param: 'weightDecay', min: 0.001, max: 0.4, n: 12 },
+        y: { param: 'p0', min: 0.001, max: 0.6, n: 12 },
+      },
+      {
+        params: { norms: 'relaxing', norm: 1, normFloor: 0.5 },
+        x: { param: 'weightDecay', min: 0.05, max: 0.4, n: 10 },
+        y: { param: 'p0', min: 0.02, max: 0.8, n: 10 },
+      },
     ];
     for (const s of specs) {
       const spec = parseSpec({ model: 'bao-cosine', ...s, integrator: { dt: 0.1, tEnd: 3000 } });

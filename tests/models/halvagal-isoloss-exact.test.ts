@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import exactWgsl from '../../shaders/models/halvagal-isoloss-exact.wgsl?raw';
 import {
-  cosineDrift, cosineExpectations, exactQuadratureWgslConstants, kQuadratureStep, meanFieldExpectations, type QuadratureOptions, type ViewStatistics,
+  cosineDrift,
+  cosineExpectations,
+  exactQuadratureWgslConstants,
+  kQuadratureStep,
+  meanFieldExpectations,
+  type QuadratureOptions,
+  type ViewStatistics,
 } from '../../src/models/halvagal-isoloss-exact.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
 
@@ -166,8 +172,12 @@ function toyIncrement(u: Float64Array, N: number, samples: number, seed: number)
   const U = orthonormal(M, M);
   const V = orthonormal(N, M);
   const lambda = u.map((x) => x * x);
-  const W = Array.from({ length: M }, (_, i) => Float64Array.from({ length: N }, (_, j) => U.reduce((s, Uk, k) => s + Uk[i] * u[k] * V[k][j], 0)));
-  const WP = Array.from({ length: M }, (_, i) => Float64Array.from({ length: M }, (_, j) => U.reduce((s, Uk, k) => s + Uk[i] * lambda[k] * Uk[j], 0)));
+  const W = Array.from({ length: M }, (_, i) =>
+    Float64Array.from({ length: N }, (_, j) => U.reduce((s, Uk, k) => s + Uk[i] * u[k] * V[k][j], 0)),
+  );
+  const WP = Array.from({ length: M }, (_, i) =>
+    Float64Array.from({ length: M }, (_, j) => U.reduce((s, Uk, k) => s + Uk[i] * lambda[k] * Uk[j], 0)),
+  );
   const x1 = new Float64Array(N);
   const x2 = new Float64Array(N);
   const z1 = new Float64Array(M);
@@ -234,12 +244,18 @@ function toyIncrement(u: Float64Array, N: number, samples: number, seed: number)
   return { cos: stats(sums.cos), iso: stats(sums.iso), lambda };
 }
 
-describe('halvagal-isoloss: X7/X8 against the toy\'s own update rule (Monte Carlo, one step)', () => {
-  for (const [M, N, lo, hi] of [[2, 6, 0.01, 0.5], [10, 15, 0.02, 0.5]] as const) {
+describe("halvagal-isoloss: X7/X8 against the toy's own update rule (Monte Carlo, one step)", () => {
+  for (const [M, N, lo, hi] of [
+    [2, 6, 0.01, 0.5],
+    [10, 15, 0.02, 0.5],
+  ] as const) {
     it(`M = ${M}, N = ${N}, λ ∈ [${lo}, ${hi}]: the exact drift is within 4 standard errors on every mode; A4 is not`, () => {
       const { u } = spectrum(M, lo, hi);
       const toyMean = toyIncrement(u, N, 1_000_000, 11 + M);
-      for (const [loss, iso] of [['cos', false], ['iso', true]] as const) {
+      for (const [loss, iso] of [
+        ['cos', false],
+        ['iso', true],
+      ] as const) {
         const { mean, se } = toyMean[loss];
         const exact = terms(M, u, toyMean.lambda);
         const mf = { t1: new Float64Array(M), t2: new Float64Array(M) };
@@ -260,7 +276,12 @@ describe('halvagal-isoloss: X7/X8 against the toy\'s own update rule (Monte Carl
 
 describe('halvagal-isoloss: the WGSL (f32) twin of the exact expectation', () => {
   it.runIf(device)('matches the f64 rule to f32 accuracy for M = 1, 2, 10, 32 and ratios up to 3000, EMA target included', async () => {
-    for (const [M, ratio] of [[1, 1], [2, 50], [10, 3000], [32, 100]] as const) {
+    for (const [M, ratio] of [
+      [1, 1],
+      [2, 50],
+      [10, 3000],
+      [32, 100],
+    ] as const) {
       const { u, lambda } = spectrum(M, 0.01, 0.01 * ratio);
       const v = u.map((x, m) => x * (1 + 0.3 * Math.sin(m + 1))); // an EMA target lagging the online weights
       const gpu = await runExactOnGpu(device!, M, u, v, lambda);
@@ -292,7 +313,13 @@ async function runExactOnGpu(device: GPUDevice, M: number, u: Float64Array, v: F
     device.queue.writeBuffer(inBuf, 0, input);
     const outBuf = device.createBuffer({ size: 8 * M, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     const readBuf = device.createBuffer({ size: 8 * M, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: inBuf } }, { binding: 1, resource: { buffer: outBuf } }] });
+    const bind = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: inBuf } },
+        { binding: 1, resource: { buffer: outBuf } },
+      ],
+    });
     const enc = device.createCommandEncoder();
     const pass = enc.beginComputePass();
     pass.setPipeline(pipeline);

@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { halvagalIsoloss as family } from '../../src/models/halvagal-isoloss.js';
 import { ix, lambdaRef } from '../../src/models/halvagal-isoloss-flow.js';
 import {
-  euclideanReachTime, isoReachTime, lambdaRoots, logistic, totalCollapseWeightDecay,
+  euclideanReachTime,
+  isoReachTime,
+  lambdaRoots,
+  logistic,
+  totalCollapseWeightDecay,
 } from '../../src/models/halvagal-isoloss-closed-form.js';
 import { choiceIndex, type Model, type ParamVector } from '../../src/models/types.js';
 import { integrateCell } from '../../src/engine/cpu-runner.js';
@@ -24,7 +28,6 @@ const fixedRk4 = (dt: number, tEnd: number) => ({
   integrator: { method: 'rk4', dt, tEnd, steps: Math.round(tEnd / dt), adaptive: false, rtol: 0, atol: 0, dtMin: 0, dtMax: 0 },
   settle: false as const,
 });
-
 
 const device = (await testDevice())?.device;
 const lambda0s = [0.01, 0.05, 0.2, 0.5];
@@ -48,13 +51,21 @@ function run(over: Record<string, number | string>, tEnd: number, dt = 0.01) {
 }
 
 /** Integrates from an explicit λ0 set (modes = λ0.length), returning the final state and stepper access. */
-function fromLambdas(over: Record<string, number | string>, lambdas: number[], tEnd: number, dt: number, onStep?: (y: Float64Array) => void) {
+function fromLambdas(
+  over: Record<string, number | string>,
+  lambdas: number[],
+  tEnd: number,
+  dt: number,
+  onStep?: (y: Float64Array) => void,
+) {
   const P = values({ ...over, modes: lambdas.length });
   const model = sized(P);
   const M = lambdas.length;
   const alpha = P[ix.predictorExponent];
   const y = model.initialState(P);
-  lambdas.forEach((l, m) => { (y[m] = Math.log(l) / (2 * alpha)); });
+  lambdas.forEach((l, m) => {
+    y[m] = Math.log(l) / (2 * alpha);
+  });
   const stepper = new RkStepper(rk4, y.length);
   for (let n = 0; n < Math.round(tEnd / dt); n++) {
     stepper.step((a, o) => model.rhs(a, P, o), y, dt);
@@ -81,16 +92,22 @@ describe('halvagal-isoloss closed-form times (E12) and the logistic solution', (
       expect(Math.abs(run({ modes: 1, lambda0: l, loss: 'isoloss-euclidean' }, 5).reach[0] - want[m])).toBeLessThan(0.01);
     });
     const iso = fromLambdas({ loss: 'isoloss-euclidean' }, lambda0s, 1, 0.001);
-    iso.lam.forEach((l, m) => { expect(Math.abs(l - logistic(lambda0s[m], 1, 2, 1))).toBeLessThan(1e-10); });
+    iso.lam.forEach((l, m) => {
+      expect(Math.abs(l - logistic(lambda0s[m], 1, 2, 1))).toBeLessThan(1e-10);
+    });
     // d logit λ/dt = λ'/(λ(1 − λ)) with λ' = 2αλ dℓ/dt, at t = 1 (λ* = 1).
     const logitRate = (r: ReturnType<typeof fromLambdas>) => {
       const dy = new Float64Array(r.y.length);
       r.model.rhs(r.y, r.P, dy);
       return r.lam.map((l, m) => (2 * dy[m]) / (1 - l));
     };
-    logitRate(iso).forEach((rate) => { expect(rate).toBeCloseTo(2, 9); });
+    logitRate(iso).forEach((rate) => {
+      expect(rate).toBeCloseTo(2, 9);
+    });
     const euc = logitRate(fromLambdas({}, lambda0s, 1, 0.001));
-    [0.02, 0.11, 0.575, 1.565].forEach((w, m) => { expect(euc[m]).toBeCloseTo(w, 2); });
+    [0.02, 0.11, 0.575, 1.565].forEach((w, m) => {
+      expect(euc[m]).toBeCloseTo(w, 2);
+    });
   });
 
   it('case 10 (α = 0.5): Euclidean [105.68, 13.28], IsoLoss [6.79, 4.39] = closed form with r = 2αη s21 = 1', () => {
@@ -122,7 +139,9 @@ describe('halvagal-isoloss cosine conservation laws (cases 3, 4)', () => {
     let drift = 0;
     const r = fromLambdas({ loss: 'cosine' }, lambda0s, 100, 0.005, (y) => (drift = Math.max(drift, Math.abs(sumF(y, 4, 1) - 0.76))));
     expect(drift).toBeLessThan(1e-8);
-    r.lam.forEach((l) => { expect(l).toBeCloseTo(0.19, 8); });
+    r.lam.forEach((l) => {
+      expect(l).toBeCloseTo(0.19, 8);
+    });
     // The explicit λ0 set is not log-spaced, so λ* (carried in the state) is set from it.
     const withRef = fromLambdas({ loss: 'cosine' }, lambda0s, 0, 0.01);
     withRef.y[withRef.y.length - 1] = Math.log(0.9 * 0.19) / 2;
@@ -138,9 +157,17 @@ describe('halvagal-isoloss cosine conservation laws (cases 3, 4)', () => {
 
   it('IsoLoss-cosine: Σλf = Σf² conserved (0.2926), every λ → √(Σλ0²/4) = 0.270463', () => {
     let drift = 0;
-    const r = fromLambdas({ loss: 'isoloss-cosine' }, lambda0s, 50, 0.001, (y) => (drift = Math.max(drift, Math.abs(sumF(y, 4, 2) - 0.2926))));
+    const r = fromLambdas(
+      { loss: 'isoloss-cosine' },
+      lambda0s,
+      50,
+      0.001,
+      (y) => (drift = Math.max(drift, Math.abs(sumF(y, 4, 2) - 0.2926))),
+    );
     expect(drift).toBeLessThan(1e-8);
-    r.lam.forEach((l) => { expect(l).toBeCloseTo(0.270463, 6); });
+    r.lam.forEach((l) => {
+      expect(l).toBeCloseTo(0.270463, 6);
+    });
   });
 
   it('λ* of the cosine losses is the value the conservation law picks, for α ≠ 1 too', () => {
@@ -148,7 +175,9 @@ describe('halvagal-isoloss cosine conservation laws (cases 3, 4)', () => {
     const f0 = [0.04, 0.12, 0.36].map((l) => l ** 2); // f = λ^{1/α}
     expect(lambdaRef(P, 3)).toBeCloseTo(Math.sqrt((f0.reduce((s, f) => s + f ** 1.5, 0) / 3) ** (1 / 1.5)), 12);
     const r = fromLambdas({ loss: 'isoloss-cosine', predictorExponent: 0.5 }, [0.04, 0.12, 0.36], 400, 0.01);
-    r.lam.forEach((l) => { expect(l).toBeCloseTo(lambdaRef(P, 3), 5); });
+    r.lam.forEach((l) => {
+      expect(l).toBeCloseTo(lambdaRef(P, 3), 5);
+    });
   });
 });
 
@@ -168,7 +197,8 @@ describe('halvagal-isoloss weight decay (§3, cases 5, 6)', () => {
   });
 
   it('predictClass follows λ₋ mode by mode: collapsed, partial, non-collapsed; undefined with an EMA target', () => {
-    const at = (over: Record<string, number | string>) => family.predictClass(values({ weightDecay: 0.16, modes: 2, lambda0Ratio: 4, ...over }));
+    const at = (over: Record<string, number | string>) =>
+      family.predictClass(values({ weightDecay: 0.16, modes: 2, lambda0Ratio: 4, ...over }));
     expect(at({ lambda0: 0.04 })).toBe('collapsed');
     expect(at({ lambda0: 0.1 })).toBe('partial');
     expect(at({ lambda0: 0.3 })).toBe('non-collapsed');
@@ -180,7 +210,8 @@ describe('halvagal-isoloss weight decay (§3, cases 5, 6)', () => {
 
   it('overlays: λ0 = λ₋(wd) and λ₋/ρ₀ lie on s11λ² − s21λ + wd = 0, wd_c is a line; none but wd = s21 for IsoLoss', () => {
     const slice = (loss: string) => ({
-      x: { param: 'weightDecay', min: 0, max: 0.3 }, y: { param: 'lambda0', min: 0.005, max: 0.5 },
+      x: { param: 'weightDecay', min: 0, max: 0.3 },
+      y: { param: 'lambda0', min: 0.005, max: 0.5 },
       values: values({ loss, modes: 2, lambda0Ratio: 4 }),
     });
     const curves = family.overlays(slice('euclidean'));
@@ -188,7 +219,9 @@ describe('halvagal-isoloss weight decay (§3, cases 5, 6)', () => {
     for (const [wd, l] of curves[1].points) expect(l * l - l + wd).toBeCloseTo(0, 12);
     for (const [wd, l] of curves[2].points) expect(16 * l * l - 4 * l + wd).toBeCloseTo(0, 12);
     for (const [wd] of curves[0].points) expect(wd).toBe(0.25);
-    expect(family.overlays({ ...slice('isoloss-euclidean'), x: { param: 'weightDecay', min: 0, max: 1.2 } }).map((c) => c.id)).toEqual(['isoloss-total-collapse']);
+    expect(family.overlays({ ...slice('isoloss-euclidean'), x: { param: 'weightDecay', min: 0, max: 1.2 } }).map((c) => c.id)).toEqual([
+      'isoloss-total-collapse',
+    ]);
     expect(family.overlays(slice('cosine'))).toEqual([]);
   });
 });
@@ -196,13 +229,20 @@ describe('halvagal-isoloss weight decay (§3, cases 5, 6)', () => {
 describe('halvagal-isoloss sized kernels', () => {
   const spec = (modes: number, target = 'simsiam') =>
     parseSpec({
-      model: 'halvagal-isoloss', params: { modes, target, loss: 'isoloss-euclidean' }, initial: { lambda0Ratio: 20 },
-      x: { param: 'weightDecay', min: 0, max: 0.1, n: 2 }, y: { param: 'lambda0', min: 0.01, max: 0.02, n: 2 },
+      model: 'halvagal-isoloss',
+      params: { modes, target, loss: 'isoloss-euclidean' },
+      initial: { lambda0Ratio: 20 },
+      x: { param: 'weightDecay', min: 0, max: 0.1, n: 2 },
+      y: { param: 'lambda0', min: 0.01, max: 0.02, n: 2 },
       integrator: { dt: 0.02, tEnd: 6 },
     });
 
   it('structural values pick one memoised concrete model with 2M + 1 (+M with EMA) states and 2M + 3 readouts', () => {
-    for (const [M, target, S] of [[1, 'simsiam', 3], [4, 'ema', 13], [16, 'simsiam', 33]] as const) {
+    for (const [M, target, S] of [
+      [1, 'simsiam', 3],
+      [4, 'ema', 13],
+      [16, 'simsiam', 33],
+    ] as const) {
       const s = spec(M, target);
       expect([s.model.state.length, s.model.readouts.length, s.model.variant]).toEqual([S, 2 * M + 3, `modes=${M},target=${target}`]);
       expect(s.model.wgsl.startsWith(`const kModes = ${M}u;\nconst kEmaTarget = ${target === 'ema'};`)).toBe(true);
@@ -315,24 +355,29 @@ describe('halvagal-isoloss settle rule', () => {
 
   // tSettled: f32 and f64 adaptive step sequences part ways; one step near the stop is up to ~12 % of t.
   // Reach times: the clock's switch falls inside a step, so they agree to the steps' size there.
-  it.runIf(device).each(['weight-decay-euclidean', 'weight-decay-isoloss'])('%s on the GPU (WGSL verdict) against f64 (TS verdict): classes, tSettled within 20 %, reach times', async (id) => {
-    const p = family.presets.find((q) => q.id === id)!;
-    const spec = parseSpec({ model: family.id, ...p.spec, x: { ...p.spec.x, n: 8 }, y: { ...p.spec.y, n: 8 } });
-    const r = await gpuAgainstCpu(device!, spec);
-    expect(r.classDiffs).toEqual([]);
-    expect(r.oneSided).toEqual([]);
-    // The quiet test |dℓ| ≤ 1e-6·η sits near f32's rounding of dℓ (terms of size η cancel), so the
-    // f32 kernel meets it up to about a third of t_s apart from f64 (0.30 and 0.35 measured).
-    expect(r.worstSettle).toBeLessThanOrEqual(0.5);
-    expect(r.settled.length).toBeGreaterThanOrEqual(56);
-    const R = spec.model.readouts.length + 3;
-    for (let k = 0; k < 64; k++) expect(Math.abs(r.gpu.metrics[k * R] - r.cpu.metrics[k * R]), `cell ${k}`).toBeLessThanOrEqual(0.5);
-  });
+  it.runIf(device).each(['weight-decay-euclidean', 'weight-decay-isoloss'])(
+    '%s on the GPU (WGSL verdict) against f64 (TS verdict): classes, tSettled within 20 %, reach times',
+    async (id) => {
+      const p = family.presets.find((q) => q.id === id)!;
+      const spec = parseSpec({ model: family.id, ...p.spec, x: { ...p.spec.x, n: 8 }, y: { ...p.spec.y, n: 8 } });
+      const r = await gpuAgainstCpu(device!, spec);
+      expect(r.classDiffs).toEqual([]);
+      expect(r.oneSided).toEqual([]);
+      // The quiet test |dℓ| ≤ 1e-6·η sits near f32's rounding of dℓ (terms of size η cancel), so the
+      // f32 kernel meets it up to about a third of t_s apart from f64 (0.30 and 0.35 measured).
+      expect(r.worstSettle).toBeLessThanOrEqual(0.5);
+      expect(r.settled.length).toBeGreaterThanOrEqual(56);
+      const R = spec.model.readouts.length + 3;
+      for (let k = 0; k < 64; k++) expect(Math.abs(r.gpu.metrics[k * R] - r.cpu.metrics[k * R]), `cell ${k}`).toBeLessThanOrEqual(0.5);
+    },
+  );
 
   it.runIf(device)('cosine (8 modes, dp5) on the GPU against f64: classes, isotropic end, settled before tEnd/4', async () => {
     const spec = parseSpec({
-      model: family.id, params: { modes: 8, loss: 'cosine', learningRate: 0.1 },
-      x: { param: 'lambda0', min: 0.05, max: 1, n: 4, scale: 'log' }, y: { param: 'lambda0Ratio', min: 1, max: 10, n: 4, scale: 'log' },
+      model: family.id,
+      params: { modes: 8, loss: 'cosine', learningRate: 0.1 },
+      x: { param: 'lambda0', min: 0.05, max: 1, n: 4, scale: 'log' },
+      y: { param: 'lambda0Ratio', min: 1, max: 10, n: 4, scale: 'log' },
       integrator: { method: 'dp5', dt: 0.1, tEnd: 2000 },
     });
     const r = await gpuAgainstCpu(device!, spec);
@@ -354,11 +399,15 @@ describe('halvagal-isoloss: where the adaptive step fixes what a fixed step gets
   // conservation law Σλf makes every cell end isotropic (non-collapsed), but the rates grow like
   // 1/tr F (§3): at small λ0 the linear rate at isotropy is ~η/(M f*²)… far beyond rk4's stability at
   // dt = 0.05, so those cells oscillate (partial) or blow up (diverged).
-  const spec = (integrator: object, settle: boolean) => parseSpec({
-    model: family.id, params: { modes: 4, loss: 'isoloss-cosine', learningRate: 1, weightDecay: 0 },
-    x: { param: 'lambda0', min: 1e-3, max: 1, n: 12, scale: 'log' }, y: { param: 'lambda0Ratio', min: 1, max: 100, n: 12, scale: 'log' },
-    integrator, ...(settle ? {} : { settle: false }),
-  });
+  const spec = (integrator: object, settle: boolean) =>
+    parseSpec({
+      model: family.id,
+      params: { modes: 4, loss: 'isoloss-cosine', learningRate: 1, weightDecay: 0 },
+      x: { param: 'lambda0', min: 1e-3, max: 1, n: 12, scale: 'log' },
+      y: { param: 'lambda0Ratio', min: 1, max: 100, n: 12, scale: 'log' },
+      integrator,
+      ...(settle ? {} : { settle: false }),
+    });
   const count = (classes: Uint8Array) => {
     const c: Record<string, number> = {};
     for (const k of classes) c[k] = (c[k] ?? 0) + 1;

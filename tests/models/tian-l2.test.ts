@@ -3,7 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { tianL2 as model, kCollapsedS, kSlowCollapseS } from '../../src/models/tian-l2.js';
 import { etaC, etaStar, pStar, separatrixU } from '../../src/models/tian-l2-closed-form.js';
-import { CLASSES, CLASS_BY_CODE, DERIVED, paramIndex, type ClassId, type OverlayCurve, type ParamVector, type SliceContext } from '../../src/models/types.js';
+import {
+  CLASSES,
+  CLASS_BY_CODE,
+  DERIVED,
+  paramIndex,
+  type ClassId,
+  type OverlayCurve,
+  type ParamVector,
+  type SliceContext,
+} from '../../src/models/types.js';
 import { integrateCell, runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { runSweepGpu } from '../../src/engine/gpu-runner.js';
 import { QuietClock } from '../../src/engine/settle.js';
@@ -67,8 +76,10 @@ const cases: RefCase[] = [
   { id: 'G4', over: { target: 'byol', emaRate: 0.04, p0: 0.075, wa0: 0 }, end: 'origin', cls: 'collapsed' },
   { id: 'G5', over: { target: 'byol', emaRate: 0.04, p0: 0.082, wa0: 0 }, end: { w: pPlus, p: pPlus, wa: pPlus }, cls: 'non-collapsed' },
   {
-    id: 'G6', over: { target: 'byol', emaRate: 0.4, augmentation: 1, weightDecay: 0.1, p0: 0.5, wa0: 0 },
-    end: { w: 0.361803, p: 0.361803, wa: 0.361803, s: 0.130902 }, cls: 'non-collapsed',
+    id: 'G6',
+    over: { target: 'byol', emaRate: 0.4, augmentation: 1, weightDecay: 0.1, p0: 0.5, wa0: 0 },
+    end: { w: 0.361803, p: 0.361803, wa: 0.361803, s: 0.130902 },
+    cls: 'non-collapsed',
   },
   { id: 'K1', over: { target: 'fixed', tau: 0.5, p0: 0.11 }, end: { w: 0.4, p: 0.4, wa: 0.2, s: 0.16 }, cls: 'non-collapsed' },
   { id: 'K2', over: { target: 'fixed', tau: 0.5, p0: 0.09 }, end: 'origin', cls: 'collapsed' },
@@ -132,10 +143,13 @@ describe('tian-l2: state, readouts, classifier', () => {
     expect(model.wgsl).toMatch(/kTianSlowCollapseS = 1\.0e-4;/);
     expect([kCollapsedS, kSlowCollapseS]).toEqual([1e-8, 1e-4]);
     for (const sig of [
-      'fn initialState(P: Params) -> State', 'fn rhs(y: State, P: Params) -> State',
-      'fn classify(y: State, dy: State, P: Params) -> u32', 'fn isCollapsed(y: State, P: Params) -> bool',
+      'fn initialState(P: Params) -> State',
+      'fn rhs(y: State, P: Params) -> State',
+      'fn classify(y: State, dy: State, P: Params) -> u32',
+      'fn isCollapsed(y: State, P: Params) -> bool',
       'fn readouts(y: State, P: Params) -> Readouts',
-    ]) expect(model.wgsl).toContain(sig);
+    ])
+      expect(model.wgsl).toContain(sig);
     expect(model.wgsl).not.toMatch(/@compute|fma\(/);
   });
 });
@@ -184,8 +198,22 @@ function jacobian(y: number[], P: ParamVector): number[][] {
 }
 const det2 = (J: number[][]) => J[0][0] * J[1][1] - J[0][1] * J[1][0];
 const det3 = (J: number[][]) =>
-  J[0][0] * (J[1][1] * J[2][2] - J[1][2] * J[2][1]) - J[0][1] * (J[1][0] * J[2][2] - J[1][2] * J[2][0]) + J[0][2] * (J[1][0] * J[2][1] - J[1][1] * J[2][0]);
-const minors3 = (J: number[][]) => det2([[J[0][0], J[0][1]], [J[1][0], J[1][1]]]) + det2([[J[0][0], J[0][2]], [J[2][0], J[2][2]]]) + det2([[J[1][1], J[1][2]], [J[2][1], J[2][2]]]);
+  J[0][0] * (J[1][1] * J[2][2] - J[1][2] * J[2][1]) -
+  J[0][1] * (J[1][0] * J[2][2] - J[1][2] * J[2][0]) +
+  J[0][2] * (J[1][0] * J[2][1] - J[1][1] * J[2][0]);
+const minors3 = (J: number[][]) =>
+  det2([
+    [J[0][0], J[0][1]],
+    [J[1][0], J[1][1]],
+  ]) +
+  det2([
+    [J[0][0], J[0][2]],
+    [J[2][0], J[2][2]],
+  ]) +
+  det2([
+    [J[1][1], J[1][2]],
+    [J[2][1], J[2][2]],
+  ]);
 
 /** Stability from the Jacobian: (w, p) block for a frozen target (w_a is slaved), Routh–Hurwitz for BYOL. */
 function stableByJacobian(J: number[][], byol: boolean): boolean {
@@ -275,7 +303,10 @@ describe('tian-l2: closed forms through predictClass (§4)', () => {
 
   it('η = 0: collapse iff α_p s0 < p0² (p0 < 0) or < p0² − p*² (p0 > p*), checked by integration', () => {
     let checked = 0;
-    for (const base of [{ predictorLr: 1, augmentation: 0 }, { predictorLr: 10, augmentation: 1 }]) {
+    for (const base of [
+      { predictorLr: 1, augmentation: 0 },
+      { predictorLr: 10, augmentation: 1 },
+    ]) {
       const pS = 1 / (1 + base.augmentation);
       for (const p0 of [-0.8, -0.3, 0.2, 0.45, 0.7, 1.3]) {
         for (const u0 of [0.05, 0.3, 0.8, 1.4]) {
@@ -331,7 +362,13 @@ describe('tian-l2: numerical separatrix (§4)', () => {
 
   it('bisection reproduces the s0*(p0) table to its last digit', () => {
     const table: Array<[number, number]> = [
-      [-0.2, 0.051137], [-0.05, 0.0097997], [0, 0.0041872], [0.01, 0.0034435], [0.02, 0.0028063], [0.03, 0.0022661], [0.04, 0.0018132],
+      [-0.2, 0.051137],
+      [-0.05, 0.0097997],
+      [0, 0.0041872],
+      [0.01, 0.0034435],
+      [0.02, 0.0028063],
+      [0.03, 0.0022661],
+      [0.04, 0.0018132],
     ];
     for (const [p0, s] of table) expect(Math.abs(separatrixU(p0, 1, 1, 0.04)! - s), `p0 = ${p0}`).toBeLessThan(5.5e-8);
   });
@@ -345,7 +382,13 @@ describe('tian-l2: numerical separatrix (§4)', () => {
       const [a, b] = [c.points[k - 1], c.points[k]];
       return a[1] + ((b[1] - a[1]) * (p0 - a[0])) / (b[0] - a[0]);
     };
-    for (const [p0, s] of [[-0.2, 0.051137], [-0.05, 0.0097997], [0, 0.0041872], [0.02, 0.0028063], [0.04, 0.0018132]]) {
+    for (const [p0, s] of [
+      [-0.2, 0.051137],
+      [-0.05, 0.0097997],
+      [0, 0.0041872],
+      [0.02, 0.0028063],
+      [0.04, 0.0018132],
+    ]) {
       expect(Math.abs(at(p0) / s - 1), `p0 = ${p0}`).toBeLessThan(3e-3);
     }
   });
@@ -420,7 +463,15 @@ describe('tian-l2: settle rule (early exit)', () => {
   const settleRun = (P: ParamVector, y0?: number[], settle: false | { tol: number; hold: number } = { tol: 1e-6, hold: 0.5 }) => {
     // integrateCell from a hand-picked state: a model whose initialState returns y0.
     const m = y0 ? { ...model, initialState: () => Float64Array.from(y0) } : model;
-    return integrateCell(m, P, { integrator: parseSpec({ model: 'tian-l2', x: { param: 'p0', min: 0, max: 1, n: 2 }, y: { param: 's0', min: 0, max: 1, n: 2 }, integrator: { dt: 0.05, tEnd: 3000 } }).integrator, settle });
+    return integrateCell(m, P, {
+      integrator: parseSpec({
+        model: 'tian-l2',
+        x: { param: 'p0', min: 0, max: 1, n: 2 },
+        y: { param: 's0', min: 0, max: 1, n: 2 },
+        integrator: { dt: 0.05, tEnd: 3000 },
+      }).integrator,
+      settle,
+    });
   };
   const verdict = (y: number[], P: ParamVector) => {
     const dy = new Float64Array(3);
@@ -504,8 +555,17 @@ describe('tian-l2: settle rule (early exit)', () => {
     const specs = [
       // SimSiam P1 (η rows from 0 through η_c), P3 at η = 0 (conserved-quantity route), BYOL (V route).
       { x: { param: 'p0', min: 0, max: 1, n: 12 }, y: { param: 'weightDecay', min: 0, max: 0.3, n: 12 }, params: { target: 'simsiam' } },
-      { x: { param: 'p0', min: -1, max: 1.5, n: 12 }, y: { param: 's0', min: 0, max: 1.5, n: 12 }, params: { target: 'simsiam', weightDecay: 0 } },
-      { x: { param: 'emaRate', min: 0.1, max: 10, n: 10, scale: 'log' }, y: { param: 'p0', min: 0.03, max: 0.1, n: 10 }, params: { target: 'byol', weightDecay: 0.04 }, initial: { wa0: 0 } },
+      {
+        x: { param: 'p0', min: -1, max: 1.5, n: 12 },
+        y: { param: 's0', min: 0, max: 1.5, n: 12 },
+        params: { target: 'simsiam', weightDecay: 0 },
+      },
+      {
+        x: { param: 'emaRate', min: 0.1, max: 10, n: 10, scale: 'log' },
+        y: { param: 'p0', min: 0.03, max: 0.1, n: 10 },
+        params: { target: 'byol', weightDecay: 0.04 },
+        initial: { wa0: 0 },
+      },
     ];
     for (const s of specs) {
       const spec = parseSpec({ model: 'tian-l2', ...s, integrator: { dt: 0.05, tEnd: 3000 } });

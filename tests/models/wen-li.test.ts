@@ -17,14 +17,15 @@ const fixedRk4 = (dt: number, tEnd: number) => ({
   settle: false as const,
 });
 
-
 type Values = Record<string, number | string>;
 
 function params(over: Values = {}): ParamVector {
-  return Float64Array.from(model.params.map((p) => {
-    const v = over[p.id] ?? p.default;
-    return p.kind === 'choice' ? choiceIndex(model, p.id, String(v)) : Number(v);
-  }));
+  return Float64Array.from(
+    model.params.map((p) => {
+      const v = over[p.id] ?? p.default;
+      return p.kind === 'choice' ? choiceIndex(model, p.id, String(v)) : Number(v);
+    }),
+  );
 }
 
 function run(over: Values, tEnd = 2000, dt = 0.1, onStep?: (t: number, y: Float64Array) => void) {
@@ -38,7 +39,10 @@ function loss(y: number[], P: ParamVector, u: number[][]): number {
   const q = activationPower(P);
   const lam = [P[0], P[1]];
   const h = [y[0], y[1]].map((phi) => [Math.cos(phi), Math.sin(phi)].map((a) => Math.max(a, 0) ** q));
-  const E = [[1, y[2]], [y[3], 1]];
+  const E = [
+    [1, y[2]],
+    [y[3], 1],
+  ];
   let L = 0;
   for (let j = 0; j < 2; j++) {
     for (let r = 0; r < 2; r++) L += 0.5 * lam[j] * (E[r][0] * h[0][j] + E[r][1] * h[1][j] - u[r][j]) ** 2;
@@ -46,7 +50,7 @@ function loss(y: number[], P: ParamVector, u: number[][]): number {
   return L;
 }
 
-describe('wen-li: the flow is the spec\'s gradient flow', () => {
+describe("wen-li: the flow is the spec's gradient flow", () => {
   it.each(['q2', 'q3', 'q4'])('dφ = −∂L/∂φ and dE = −η_E ∂L/∂E with u = sg(h/N) (%s)', (q) => {
     const P = params({ activationPower: q, weakFeatureWeight: 0.23, predictorLr: 1.7 });
     const y = [0.41, 1.07, 0.31, -0.12];
@@ -74,8 +78,15 @@ describe('wen-li: the flow is the spec\'s gradient flow', () => {
       const y = Float64Array.of(0.3, 1.2, 0, 0);
       const dy = new Float64Array(4);
       model.rhs(y, P, dy);
-      const N = Math.sqrt(0.4 * (Math.cos(0.3) ** (2 * q) + Math.cos(1.2) ** (2 * q)) + 0.17 * (Math.sin(0.3) ** (2 * q) + Math.sin(1.2) ** (2 * q)));
-      const f = (phi: number) => Math.abs(1 - 1 / N) * q * Math.sin(phi) * Math.cos(phi) * (0.17 * Math.sin(phi) ** (2 * q - 2) - 0.4 * Math.cos(phi) ** (2 * q - 2));
+      const N = Math.sqrt(
+        0.4 * (Math.cos(0.3) ** (2 * q) + Math.cos(1.2) ** (2 * q)) + 0.17 * (Math.sin(0.3) ** (2 * q) + Math.sin(1.2) ** (2 * q)),
+      );
+      const f = (phi: number) =>
+        Math.abs(1 - 1 / N) *
+        q *
+        Math.sin(phi) *
+        Math.cos(phi) *
+        (0.17 * Math.sin(phi) ** (2 * q - 2) - 0.4 * Math.cos(phi) ** (2 * q - 2));
       expect(dy[0]).toBeCloseTo(f(0.3), 13);
       expect(dy[1]).toBeCloseTo(f(1.2), 13);
       expect(Math.abs(dy[2]) + Math.abs(dy[3])).toBe(0);
@@ -84,8 +95,13 @@ describe('wen-li: the flow is the spec\'s gradient flow', () => {
 });
 
 describe('wen-li: closed form without the predictor', () => {
-  it('θ_c = arctan((λ₀/λ₁)^{1/(2q−2)}) matches the spec\'s table (q = 2, λ₀ = 0.4)', () => {
-    const table: Array<[number, number]> = [[0.1, 1.10715], [0.2, 0.95532], [0.3, 0.85707], [0.4, 0.7854]];
+  it("θ_c = arctan((λ₀/λ₁)^{1/(2q−2)}) matches the spec's table (q = 2, λ₀ = 0.4)", () => {
+    const table: Array<[number, number]> = [
+      [0.1, 1.10715],
+      [0.2, 0.95532],
+      [0.3, 0.85707],
+      [0.4, 0.7854],
+    ];
     for (const [weak, thetaC] of table) expect(criticalAngle(0.4, weak, 2)).toBeCloseTo(thetaC, 5);
   });
 
@@ -122,7 +138,7 @@ describe('wen-li: with the predictor (spec "With predictor")', () => {
     expect(hit('off')).toBeCloseTo(6.241, 3);
   });
 
-  it('θ₂* brackets the spec\'s bisection: 1.1306 at λ₁ = 0.1 (the λ₁ = 0.2 row is in the reference cases)', () => {
+  it("θ₂* brackets the spec's bisection: 1.1306 at λ₁ = 0.1 (the λ₁ = 0.2 row is in the reference cases)", () => {
     expect(run({ weakFeatureWeight: 0.1, theta2: 1.1206 }).cls).toBe('partial');
     expect(run({ weakFeatureWeight: 0.1, theta2: 1.1406 }).cls).toBe('full');
   });
@@ -133,7 +149,8 @@ describe('wen-li: with the predictor (spec "With predictor")', () => {
     model.rhs(r.state, r.P, dy);
     for (const v of dy) expect(Math.abs(v)).toBeLessThan(1e-12);
     expect(r.state[2]).toBeGreaterThan(0.4);
-    for (const weak of [0.1, 0.2, 0.3, 0.4]) expect(run({ activationPower: 'q3', weakFeatureWeight: weak, theta2: 0.75 }, 1000, 0.5).cls, `λ₁ = ${weak}`).toBe('partial');
+    for (const weak of [0.1, 0.2, 0.3, 0.4])
+      expect(run({ activationPower: 'q3', weakFeatureWeight: weak, theta2: 0.75 }, 1000, 0.5).cls, `λ₁ = ${weak}`).toBe('partial');
   });
 });
 
@@ -170,18 +187,27 @@ describe('wen-li: classes, fixed points, overlays', () => {
           f(y, k);
           for (let d = 0; d < 4; d++) y[d] += 0.1 * k[d];
         }
-        y.forEach((v, d) => { expect(Math.abs(v - fp.state[d]), `${fp.label} [${d}]`).toBeLessThan(1e-3); });
+        y.forEach((v, d) => {
+          expect(Math.abs(v - fp.state[d]), `${fp.label} [${d}]`).toBeLessThan(1e-3);
+        });
       }
     }
   });
 
-  const slice = (x: SliceContext['x'], y: SliceContext['y'], over: Values): SliceContext => ({ x, y, values: params({ ...over, [x.param]: x.min, [y.param]: y.min }) });
+  const slice = (x: SliceContext['x'], y: SliceContext['y'], over: Values): SliceContext => ({
+    x,
+    y,
+    values: params({ ...over, [x.param]: x.min, [y.param]: y.min }),
+  });
 
   it('PW1: θ₂ = θ_c(λ₁) is a boundary without the predictor and a reference with it', () => {
     for (const preset of model.presets) {
       const { x, y, params: p, initial } = preset.spec;
       const curves = model.overlays(slice(x, y, { ...p, ...initial }));
-      expect(curves.map((c) => c.id), preset.id).toEqual(['theta-c-2']); // θ₁ = 0.55 < θ_c everywhere
+      expect(
+        curves.map((c) => c.id),
+        preset.id,
+      ).toEqual(['theta-c-2']); // θ₁ = 0.55 < θ_c everywhere
       const q = Number(String(p!.activationPower).slice(1));
       expect(curves[0].kind).toBe(p!.predictor === 'off' ? 'boundary' : 'reference');
       expect(curves[0].points.length).toBeGreaterThan(100);
@@ -190,7 +216,9 @@ describe('wen-li: classes, fixed points, overlays', () => {
   });
 
   it('(θ₁, θ₂): two straight lines at θ_c', () => {
-    const curves = model.overlays(slice({ param: 'theta1', min: 0.1, max: 1.5 }, { param: 'theta2', min: 0.1, max: 1.5 }, { predictor: 'off' }));
+    const curves = model.overlays(
+      slice({ param: 'theta1', min: 0.1, max: 1.5 }, { param: 'theta2', min: 0.1, max: 1.5 }, { predictor: 'off' }),
+    );
     const thetaC = criticalAngle(0.4, 0.2, 2);
     expect(curves.map((c) => c.id)).toEqual(['theta-c-1', 'theta-c-2']);
     for (const [x] of curves[0].points) expect(x).toBeCloseTo(thetaC, 9);
@@ -223,11 +251,19 @@ describe('wen-li settle rule', () => {
   });
 
   it('with the predictor: always the generic test', () => {
-    for (const y of [[0, half, 0, 0], [1e-7, 1e-7, 0.1, 0.1], [0.55, 1.0, 0, 0]]) expect(verdict({ predictor: 'on' }, y)).toBe('generic');
+    for (const y of [
+      [0, half, 0, 0],
+      [1e-7, 1e-7, 0.1, 0.1],
+      [0.55, 1.0, 0, 0],
+    ])
+      expect(verdict({ predictor: 'on' }, y)).toBe('generic');
   });
 
   it('early exit (rk4, dt 0.1) ends far before tEnd with the fixed-horizon class, collapse time and alignments (1e-5)', () => {
-    for (const [theta2, cls] of [[0.9453, 'collapsed'], [0.9653, 'full']] as const) {
+    for (const [theta2, cls] of [
+      [0.9453, 'collapsed'],
+      [0.9653, 'full'],
+    ] as const) {
       const over = { ...off, theta1: 0.55, theta2 };
       const P = params(over);
       const ref = run(over, 2000, 0.1);
@@ -242,18 +278,21 @@ describe('wen-li settle rule', () => {
   });
 
   // tSettled: f32 and f64 adaptive step sequences part ways; one step near the stop is up to ~12 % of t.
-  it.runIf(device).each(['pw1-no-predictor', 'pw2-predictor'])('%s on the GPU (WGSL verdict) against f64 (TS verdict): same classes, tSettled within 20 %', async (id) => {
-    const p = model.presets.find((q) => q.id === id)!;
-    const spec = parseSpec({ model: model.id, ...p.spec, x: { ...p.spec.x, n: 8 }, y: { ...p.spec.y, n: 8 } });
-    const r = await gpuAgainstCpu(device!, spec);
-    expect(r.classDiffs).toEqual([]);
-    // With the predictor the generic test decides; its tol (1e-6 of ‖y‖) is near f32 resolution, so a
-    // few slow cells settle in f64 only: bounded, not zero.
-    expect(r.oneSided.length).toBeLessThanOrEqual(id === 'pw2-predictor' ? 4 : 0);
-    expect(r.worstSettle).toBeLessThanOrEqual(0.2);
-    if (id === 'pw1-no-predictor') {
-      expect(r.settled.length).toBe(64);
-      expect(Math.max(...r.settled)).toBeLessThan(r.tEnd / 3);
-    }
-  });
+  it.runIf(device).each(['pw1-no-predictor', 'pw2-predictor'])(
+    '%s on the GPU (WGSL verdict) against f64 (TS verdict): same classes, tSettled within 20 %',
+    async (id) => {
+      const p = model.presets.find((q) => q.id === id)!;
+      const spec = parseSpec({ model: model.id, ...p.spec, x: { ...p.spec.x, n: 8 }, y: { ...p.spec.y, n: 8 } });
+      const r = await gpuAgainstCpu(device!, spec);
+      expect(r.classDiffs).toEqual([]);
+      // With the predictor the generic test decides; its tol (1e-6 of ‖y‖) is near f32 resolution, so a
+      // few slow cells settle in f64 only: bounded, not zero.
+      expect(r.oneSided.length).toBeLessThanOrEqual(id === 'pw2-predictor' ? 4 : 0);
+      expect(r.worstSettle).toBeLessThanOrEqual(0.2);
+      if (id === 'pw1-no-predictor') {
+        expect(r.settled.length).toBe(64);
+        expect(Math.max(...r.settled)).toBeLessThan(r.tEnd / 3);
+      }
+    },
+  );
 });

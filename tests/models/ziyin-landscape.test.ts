@@ -16,14 +16,15 @@ const fixedRk4 = (dt: number, tEnd: number) => ({
   settle: false as const,
 });
 
-
 type Values = Record<string, number | string>;
 
 function params(over: Values = {}): ParamVector {
-  return Float64Array.from(model.params.map((p) => {
-    const v = over[p.id] ?? p.default;
-    return p.kind === 'choice' ? choiceIndex(model, p.id, String(v)) : Number(v);
-  }));
+  return Float64Array.from(
+    model.params.map((p) => {
+      const v = over[p.id] ?? p.default;
+      return p.kind === 'choice' ? choiceIndex(model, p.id, String(v)) : Number(v);
+    }),
+  );
 }
 
 function run(over: Values, tEnd = 400, dt = 0.05) {
@@ -50,7 +51,11 @@ describe('ziyin-landscape: the full matrix flow (spec "Matrix check")', () => {
       return axpy(d, -0.1, W); // γ = 0.1
     };
     // A generic, non-diagonal start: the decoupled directions are reached by the flow, not assumed.
-    let W: Mat = [[0.011, -0.004, 0.007], [0.003, 0.009, -0.006], [-0.005, 0.002, 0.012]];
+    let W: Mat = [
+      [0.011, -0.004, 0.007],
+      [0.003, 0.009, -0.006],
+      [-0.005, 0.002, 0.012],
+    ];
     // The spec integrates to T = 3000; the slowest direction (m = 0.05) has settled to 1e-70 by T = 1000.
     const dt = 0.1;
     for (let n = 0; n < 1000 / dt; n++) {
@@ -148,7 +153,9 @@ describe('ziyin-landscape: per-direction flow and closed forms', () => {
       model.rhs(Float64Array.from(fp.state), P, dy);
       for (const v of dy) expect(Math.abs(v)).toBeLessThan(1e-14);
     }
-    expect(model.fixedPoints(params({ weightDecay: 3 }))).toEqual([{ label: 'complete collapse (origin)', state: [0, 0, 0, 0], stable: true }]);
+    expect(model.fixedPoints(params({ weightDecay: 3 }))).toEqual([
+      { label: 'complete collapse (origin)', state: [0, 0, 0, 0], stable: true },
+    ]);
   });
 });
 
@@ -182,7 +189,11 @@ describe('ziyin-landscape: overlays', () => {
   });
 
   it('no curve where the axes do not move m (w₀ against a variance ratio of an absent direction)', () => {
-    const slice: SliceContext = { x: { param: 'w0', min: 0.01, max: 1 }, y: { param: 'ratio2', min: 0, max: 1 }, values: params({ directions: 'one' }) };
+    const slice: SliceContext = {
+      x: { param: 'w0', min: 0.01, max: 1 },
+      y: { param: 'ratio2', min: 0, max: 1 },
+      values: params({ directions: 'one' }),
+    };
     expect(model.overlays(slice)).toEqual([]);
   });
 });
@@ -220,7 +231,7 @@ describe('ziyin-landscape settle rule', () => {
     expect(w.map((x) => x > 0)).toEqual([true, true, false, false]);
     expect(verdict(four, w)).toBe('stop');
     expect(verdict(four, [w[0], w[1], 0, 2e-3])).toBe('continue');
-    expect(verdict({ ...one, weightDecay: 0.7 }, [Math.sqrt(2 * 0.45 / 1.44), 0.5, 0.5, 0.5])).toBe('stop');
+    expect(verdict({ ...one, weightDecay: 0.7 }, [Math.sqrt((2 * 0.45) / 1.44), 0.5, 0.5, 0.5])).toBe('stop');
   });
 
   it('early exit ends far before tEnd with the fixed-horizon class, collapse time and λ (1e-4 relative)', () => {
@@ -238,14 +249,17 @@ describe('ziyin-landscape settle rule', () => {
   });
 
   // tSettled: f32 and f64 adaptive step sequences part ways; one step near the stop is up to ~12 % of t.
-  it.runIf(device)('P3 on the GPU (WGSL verdict) against f64 (TS verdict): same classes, tSettled within 20 %, most stopped far before tEnd', async () => {
-    const p = model.presets.find((q) => q.id === 'p3-rank-staircase')!;
-    const spec = parseSpec({ model: model.id, ...p.spec, x: { ...p.spec.x, n: 8 }, y: { ...p.spec.y, n: 8 } });
-    const r = await gpuAgainstCpu(device!, spec);
-    expect(r.classDiffs).toEqual([]);
-    expect(r.oneSided).toEqual([]);
-    expect(r.worstSettle).toBeLessThanOrEqual(0.2);
-    expect(r.settled.length).toBeGreaterThanOrEqual(48); // the rest sit near m = 0 (critical slowing down)
-    expect(r.settled.sort((a, b) => a - b)[r.settled.length >> 1]).toBeLessThan(r.tEnd / 8);
-  });
+  it.runIf(device)(
+    'P3 on the GPU (WGSL verdict) against f64 (TS verdict): same classes, tSettled within 20 %, most stopped far before tEnd',
+    async () => {
+      const p = model.presets.find((q) => q.id === 'p3-rank-staircase')!;
+      const spec = parseSpec({ model: model.id, ...p.spec, x: { ...p.spec.x, n: 8 }, y: { ...p.spec.y, n: 8 } });
+      const r = await gpuAgainstCpu(device!, spec);
+      expect(r.classDiffs).toEqual([]);
+      expect(r.oneSided).toEqual([]);
+      expect(r.worstSettle).toBeLessThanOrEqual(0.2);
+      expect(r.settled.length).toBeGreaterThanOrEqual(48); // the rest sit near m = 0 (critical slowing down)
+      expect(r.settled.sort((a, b) => a - b)[r.settled.length >> 1]).toBeLessThan(r.tEnd / 8);
+    },
+  );
 });

@@ -16,7 +16,17 @@ import { fullGridPath, presetAt, readFullGrid } from '../support/full-grid.js';
 const device = (await testDevice())?.device;
 
 const islandSpec = (refine: object | false) =>
-  parseSpec({ model: 'islands', x: { param: 'a', min: 0, max: 127, n: 128 }, y: { param: 'b', min: 0, max: 127, n: 128 }, integrator: { method: 'rk4', dt: 0.5, tEnd: 1 }, settle: false, refine }, [islands]);
+  parseSpec(
+    {
+      model: 'islands',
+      x: { param: 'a', min: 0, max: 127, n: 128 },
+      y: { param: 'b', min: 0, max: 127, n: 128 },
+      integrator: { method: 'rk4', dt: 0.5, tEnd: 1 },
+      settle: false,
+      refine,
+    },
+    [islands],
+  );
 
 const onIsland = (i: number, j: number) => kIslands.some(([a, b]) => (i - a) ** 2 + (j - b) ** 2 <= kIslandRadius2);
 
@@ -53,8 +63,20 @@ describe('refine spec', () => {
   it('resolves defaults, and false or absent means every cell', () => {
     expect(parseSpec(base).refine).toBe(false);
     expect(parseSpec({ ...base, refine: false }).refine).toBe(false);
-    expect(parseSpec({ ...base, refine: {} }).refine).toEqual({ coarse: 64, verify: 0.02, seed: 1, block: 4, uncertainty: { tighten: 100, f64: 32 } });
-    expect(parseSpec({ ...base, refine: { coarse: 2, verify: 0, seed: 7 } }).refine).toEqual({ coarse: 2, verify: 0, seed: 7, block: 128, uncertainty: { tighten: 100, f64: 32 } });
+    expect(parseSpec({ ...base, refine: {} }).refine).toEqual({
+      coarse: 64,
+      verify: 0.02,
+      seed: 1,
+      block: 4,
+      uncertainty: { tighten: 100, f64: 32 },
+    });
+    expect(parseSpec({ ...base, refine: { coarse: 2, verify: 0, seed: 7 } }).refine).toEqual({
+      coarse: 2,
+      verify: 0,
+      seed: 7,
+      block: 128,
+      uncertainty: { tighten: 100, f64: 32 },
+    });
   });
   it('round-trips through specToJson (manifests), and an unrefined spec writes no refine field', () => {
     const refined = parseSpec({ ...base, refine: { coarse: 32, verify: 0.1, seed: 3 } });
@@ -99,7 +121,8 @@ describe('refinement against the full run (f64 runner, island fixture)', () => {
     expect(Array.from(refined.classes)).toEqual(Array.from(full.classes));
     expect(refined.refine.disagreements).toBeGreaterThanOrEqual(kIslands.length);
     for (const [i, j] of refined.refine.disagreementCells) expect(onIsland(i, j), `(${i}, ${j})`).toBe(true);
-    for (const [a, b] of kIslands) expect(refined.refine.disagreementCells.some(([i, j]) => (i - a) ** 2 + (j - b) ** 2 <= kIslandRadius2)).toBe(true);
+    for (const [a, b] of kIslands)
+      expect(refined.refine.disagreementCells.some(([i, j]) => (i - a) ** 2 + (j - b) ** 2 <= kIslandRadius2)).toBe(true);
   });
 
   it('a band of rows refines on its own: blocks start at its first row, nothing outside it is touched', async () => {
@@ -111,7 +134,9 @@ describe('refinement against the full run (f64 runner, island fixture)', () => {
     expect(band.finalState.every((v, c) => inBand(Math.floor(c / 2)) || v === 0)).toBe(true);
     expect(band.refine.cells).toBe(48 * 128);
     // Rows 40 … 87: the line a + b = 190.5 and the island at (51, 83) are in it, and both are right.
-    const wrong = Array.from(band.classes.subarray(rows.start * 128, rows.end * 128)).filter((k, c) => k !== full.classes[rows.start * 128 + c]);
+    const wrong = Array.from(band.classes.subarray(rows.start * 128, rows.end * 128)).filter(
+      (k, c) => k !== full.classes[rows.start * 128 + c],
+    );
     expect(wrong).toEqual([]);
     // A representative of the band's first block row lies 8 rows into it (blocks start at row 40).
     expect(band.computed[48 * 128 + 8]).toBe(1);
@@ -152,10 +177,12 @@ describe.runIf(device)('refinement on the GPU', () => {
     expect(gpu.refine).toEqual(cpu.refine);
   });
 
-  it('tian-l2/weight-decay-threshold at 128²: integrated cells hold the full run\'s values bit for bit', async () => {
+  it("tian-l2/weight-decay-threshold at 128²: integrated cells hold the full run's values bit for bit", async () => {
     const preset = getModel('tian-l2')!.presets.find((p) => p.id === 'weight-decay-threshold')!;
     const full = await runSweepGpu(device!, parseSpec(presetAt('tian-l2', preset, 128, false)), { budgetMs: 200 });
-    const refined = await runRefinedGpu(device!, parseSpec(presetAt('tian-l2', preset, 128, { coarse: 32, uncertainty: false })), { budgetMs: 200 });
+    const refined = await runRefinedGpu(device!, parseSpec(presetAt('tian-l2', preset, 128, { coarse: 32, uncertainty: false })), {
+      budgetMs: 200,
+    });
     expectHonest(refined, full);
   });
 });
@@ -163,7 +190,9 @@ describe.runIf(device)('refinement on the GPU', () => {
 // Every preset at 256² against its full-grid reference (every cell integrated with the preset's own
 // integrator and early exit; scripts/refine-references.ts). halvagal-isoloss/spectrum-cosine has none:
 // its full grid takes minutes on SwiftShader (the closure issue).
-const references = models.flatMap((m) => m.presets.filter((p) => existsSync(fullGridPath(m.id, p.id))).map((preset) => ({ model: m.id, preset, key: `${m.id}/${preset.id}` })));
+const references = models.flatMap((m) =>
+  m.presets.filter((p) => existsSync(fullGridPath(m.id, p.id))).map((preset) => ({ model: m.id, preset, key: `${m.id}/${preset.id}` })),
+);
 
 describe.runIf(device)('every preset refined at 256²', () => {
   it('has a reference for every preset but spectrum-cosine', () => {
@@ -173,7 +202,9 @@ describe.runIf(device)('every preset refined at 256²', () => {
   it.each(references)('$key: equal off the boundary, ≤ 0.1 % overall, ≤ 15 % of cells integrated', async ({ model, preset }) => {
     const n = 256;
     const full = readFullGrid(model, preset.id);
-    const refined = await runRefinedGpu(device!, parseSpec(presetAt(model, preset, n, { coarse: 64, uncertainty: false })), { budgetMs: 200 });
+    const refined = await runRefinedGpu(device!, parseSpec(presetAt(model, preset, n, { coarse: 64, uncertainty: false })), {
+      budgetMs: 200,
+    });
     const near = nearClassChange(full.classes, n, n, 8);
     const off: string[] = [];
     let differ = 0;

@@ -15,15 +15,33 @@ const n = 64;
 const cells = (pred: (c: number) => boolean) => Array.from({ length: n * n }, (_, c) => c).filter(pred);
 
 // RK4 at dt = 0.5 over tEnd = 4 decays by 0.3 % too little, so near a = −ln(c)/4 its class is wrong; dt/2 moves the boundary.
-const toleranceSpec = (refine: object | false) => parseSpec({
-  model: 'sensitive', params: { b: 0 }, x: { param: 'a', min: 0.9, max: 1.1, n }, y: { param: 'c', min: Math.exp(-4.4), max: Math.exp(-3.6), n },
-  integrator: { method: 'rk4', dt: 0.5, tEnd: 4 }, settle: false, refine,
-}, [sensitive]);
+const toleranceSpec = (refine: object | false) =>
+  parseSpec(
+    {
+      model: 'sensitive',
+      params: { b: 0 },
+      x: { param: 'a', min: 0.9, max: 1.1, n },
+      y: { param: 'c', min: Math.exp(-4.4), max: Math.exp(-3.6), n },
+      integrator: { method: 'rk4', dt: 0.5, tEnd: 4 },
+      settle: false,
+      refine,
+    },
+    [sensitive],
+  );
 // y stays 1 + b: the f32 kernel rounds 1 + b and c to steps of 6e−8 to 1.2e−7, the f64 reference does not.
-const precisionSpec = (refine: object | false) => parseSpec({
-  model: 'sensitive', params: { a: 0 }, x: { param: 'b', min: -1e-7, max: 1e-7, n }, y: { param: 'c', min: 1 - 1e-7, max: 1 + 1e-7, n },
-  integrator: { method: 'rk4', dt: 0.5, tEnd: 4 }, settle: false, refine,
-}, [sensitive]);
+const precisionSpec = (refine: object | false) =>
+  parseSpec(
+    {
+      model: 'sensitive',
+      params: { a: 0 },
+      x: { param: 'b', min: -1e-7, max: 1e-7, n },
+      y: { param: 'c', min: 1 - 1e-7, max: 1 + 1e-7, n },
+      integrator: { method: 'rk4', dt: 0.5, tEnd: 4 },
+      settle: false,
+      refine,
+    },
+    [sensitive],
+  );
 
 describe('refine.uncertainty in the spec', () => {
   const base = { model: 'tian-l2', x: { param: 'p0', min: 0, max: 1, n: 64 }, y: { param: 'weightDecay', min: 0, max: 0.3, n: 64 } };
@@ -65,7 +83,15 @@ describe('the f64 runner', () => {
     expect(cells((c) => r.uncertain![c] !== 0)).toEqual(want);
     expect(want.length).toBeGreaterThanOrEqual(8);
     expect(r.uncertain!.every((b) => b === 0 || b === UNCERTAIN_TOLERANCE)).toBe(true);
-    expect(r.uncertainty).toMatchObject({ checked: finest.size, flippedTolerance: want.length, f64Sample: 0, flippedPrecision: 0, noVerdict: 0, uncertain: want.length, tighter: { dt: 0.25 } });
+    expect(r.uncertainty).toMatchObject({
+      checked: finest.size,
+      flippedTolerance: want.length,
+      f64Sample: 0,
+      flippedPrecision: 0,
+      noVerdict: 0,
+      uncertain: want.length,
+      tighter: { dt: 0.25 },
+    });
     // Each flagged cell: the coarse step called it non-collapsed where the exact decay e^{−4a} < c collapses it.
     for (const c of want) {
       const a = 0.9 + (0.2 * (c % n)) / (n - 1);
@@ -82,7 +108,9 @@ describe('the f64 runner', () => {
 
 describe.runIf(device)('on the GPU', () => {
   it('tolerance: the flagged cells are the finest whose class a full run at dt/2 changes', async () => {
-    const r = await withErrorScopes(device!, () => runRefinedGpu(device!, toleranceSpec({ coarse: 8, verify: 0 }), { maxCellsPerTile: 300 }));
+    const r = await withErrorScopes(device!, () =>
+      runRefinedGpu(device!, toleranceSpec({ coarse: 8, verify: 0 }), { maxCellsPerTile: 300 }),
+    );
     const full = await runSweepGpu(device!, toleranceSpec(false));
     const half = await runSweepGpu(device!, tighterSpec(toleranceSpec(false), 100));
     const finest = new Set(finestCells(r));
@@ -92,8 +120,10 @@ describe.runIf(device)('on the GPU', () => {
     expect(r.uncertainty!.flippedTolerance).toBe(tolerance.length);
   });
 
-  it('precision: the flagged cells are the f64 sample\'s cells where the f64 reference disagrees', async () => {
-    const r = await withErrorScopes(device!, () => runRefinedGpu(device!, precisionSpec({ coarse: 8, verify: 0, seed: 3, uncertainty: { f64: 64 } })));
+  it("precision: the flagged cells are the f64 sample's cells where the f64 reference disagrees", async () => {
+    const r = await withErrorScopes(device!, () =>
+      runRefinedGpu(device!, precisionSpec({ coarse: 8, verify: 0, seed: 3, uncertainty: { f64: 64 } })),
+    );
     const gpu = await runSweepGpu(device!, precisionSpec(false));
     const cpu = runSweepCpu(precisionSpec(false));
     const sample = new Set(f64Sample(finestCells(r), 64, 3));
@@ -102,7 +132,12 @@ describe.runIf(device)('on the GPU', () => {
     expect(precision.length).toBeGreaterThanOrEqual(3);
     expect(cells((c) => r.uncertain![c] !== 0)).toEqual(precision);
     expect(r.uncertain!.every((b) => b === 0 || b === UNCERTAIN_PRECISION)).toBe(true);
-    expect(r.uncertainty).toMatchObject({ f64Sample: 64, flippedPrecision: precision.length, flippedTolerance: 0, uncertain: precision.length });
+    expect(r.uncertainty).toMatchObject({
+      f64Sample: 64,
+      flippedPrecision: precision.length,
+      flippedTolerance: 0,
+      uncertain: precision.length,
+    });
     expect(r.uncertainty!.cells).toEqual(precision.map((c) => [c % n, Math.floor(c / n), UNCERTAIN_PRECISION]));
   });
 });

@@ -68,7 +68,24 @@ export function cellState(r: SweepResult, i: number, j: number): number[] {
 /** Cells whose class differs from a 4-neighbour's (or any of 8): where f32 and f64 may legitimately disagree. */
 export function nearClassChange(classes: Uint8Array, nx: number, ny: number, neighbours: 4 | 8 = 4): Uint8Array {
   const near = new Uint8Array(nx * ny);
-  const offsets = neighbours === 4 ? [[1, 0], [-1, 0], [0, 1], [0, -1]] : [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [1, -1], [-1, 1], [-1, -1]];
+  const offsets =
+    neighbours === 4
+      ? [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+        ]
+      : [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+          [1, 1],
+          [1, -1],
+          [-1, 1],
+          [-1, -1],
+        ];
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const c = classes[j * nx + i];

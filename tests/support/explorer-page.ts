@@ -11,7 +11,9 @@ export async function openExplorer(browser: Browser, url: string): Promise<{ pag
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   // web/main.ts loads the page's component on demand: wait until it has rendered once.
-  await page.waitForFunction(() => !!document.querySelector('atlas-explorer')?.shadowRoot || !!document.querySelector('atlas-compare')?.shadowRoot);
+  await page.waitForFunction(
+    () => !!document.querySelector('atlas-explorer')?.shadowRoot || !!document.querySelector('atlas-compare')?.shadowRoot,
+  );
   return { page, errors };
 }
 
@@ -19,7 +21,9 @@ export async function openExplorer(browser: Browser, url: string): Promise<{ pag
 export async function waitDone(page: Page, previousRunId = 0): Promise<number> {
   const handle = await page.waitForFunction(
     (prev) => {
-      const run = (window as unknown as { __atlas?: { sweep: { run?: { id: number; phase: string; timeline: { fullFrameAt?: number } } } } }).__atlas?.sweep.run;
+      const run = (
+        window as unknown as { __atlas?: { sweep: { run?: { id: number; phase: string; timeline: { fullFrameAt?: number } } } } }
+      ).__atlas?.sweep.run;
       return run && run.id > prev && run.phase === 'done' && run.timeline.fullFrameAt !== undefined ? run.id : 0;
     },
     { timeout: 120_000, polling: 100 },
@@ -29,10 +33,25 @@ export async function waitDone(page: Page, previousRunId = 0): Promise<number> {
 }
 
 /** The finished grid as the engine read it back: classes, final states and the axes' spec. */
-export async function finishedGrid(page: Page): Promise<{ nx: number; ny: number; classes: number[]; finalState: number[]; metrics: number[]; search: string }> {
+export async function finishedGrid(
+  page: Page,
+): Promise<{ nx: number; ny: number; classes: number[]; finalState: number[]; metrics: number[]; search: string }> {
   return page.evaluate(() => {
-    const r = (window as unknown as { __atlas: { sweep: { run: { result: { nx: number; ny: number; classes: Uint8Array; finalState: Float32Array; metrics: Float32Array } } } } }).__atlas.sweep.run.result;
-    return { nx: r.nx, ny: r.ny, classes: Array.from(r.classes), finalState: Array.from(r.finalState), metrics: Array.from(r.metrics), search: location.search };
+    const r = (
+      window as unknown as {
+        __atlas: {
+          sweep: { run: { result: { nx: number; ny: number; classes: Uint8Array; finalState: Float32Array; metrics: Float32Array } } };
+        };
+      }
+    ).__atlas.sweep.run.result;
+    return {
+      nx: r.nx,
+      ny: r.ny,
+      classes: Array.from(r.classes),
+      finalState: Array.from(r.finalState),
+      metrics: Array.from(r.metrics),
+      search: location.search,
+    };
   });
 }
 
@@ -51,11 +70,18 @@ export async function deep(page: Page, ...selectors: string[]): Promise<ElementH
 export const heatmapCanvas = (page: Page) => deep(page, 'atlas-heatmap', 'canvas');
 
 /** A screenshot of the heatmap canvas (drawImage of a WebGPU canvas reads blank in headless). */
-export async function canvasPixels(page: Page, savePath?: string): Promise<{ width: number; height: number; at: (x: number, y: number) => number[] }> {
+export async function canvasPixels(
+  page: Page,
+  savePath?: string,
+): Promise<{ width: number; height: number; at: (x: number, y: number) => number[] }> {
   const canvas = await heatmapCanvas(page);
   const png = decode(await canvas.screenshot({ type: 'png', ...(savePath ? { path: savePath } : {}) }));
   const c = png.channels;
-  return { width: png.width, height: png.height, at: (x, y) => Array.from(png.data.slice(c * (y * png.width + x), c * (y * png.width + x) + 3)) };
+  return {
+    width: png.width,
+    height: png.height,
+    at: (x, y) => Array.from(png.data.slice(c * (y * png.width + x), c * (y * png.width + x) + 3)),
+  };
 }
 
 /** Screen pixel of cell (i, j)'s centre within an image or element width × height (row 0 at the bottom). */
@@ -73,20 +99,40 @@ export async function textOf(page: Page, ...selectors: string[]): Promise<string
  * cell record) and the computed-cells overlay on or off: a condition, not a sleep.
  */
 export async function waitDrawn(page: Page, layer: 'class' | number, showComputed = false): Promise<void> {
-  await page.waitForFunction((l, on) => {
-    const explorer = document.querySelector('atlas-explorer') as unknown as { shadowRoot: ShadowRoot; sweep: { run?: { id: number; version: number } } } | null;
-    const heatmap = explorer?.shadowRoot.querySelector('atlas-heatmap') as unknown as { frame?: string } | null;
-    const [id, version, phase, drawn, , overlay] = (heatmap?.frame ?? '').split('/');
-    const run = explorer?.sweep.run;
-    return phase === 'done' && id === String(run?.id) && version === String(run?.version) && (l === 'class' ? drawn === 'class' : drawn?.startsWith(`${l}:`)) && overlay === String(on);
-  }, { polling: 50 }, layer, showComputed);
+  await page.waitForFunction(
+    (l, on) => {
+      const explorer = document.querySelector('atlas-explorer') as unknown as {
+        shadowRoot: ShadowRoot;
+        sweep: { run?: { id: number; version: number } };
+      } | null;
+      const heatmap = explorer?.shadowRoot.querySelector('atlas-heatmap') as unknown as { frame?: string } | null;
+      const [id, version, phase, drawn, , overlay] = (heatmap?.frame ?? '').split('/');
+      const run = explorer?.sweep.run;
+      return (
+        phase === 'done' &&
+        id === String(run?.id) &&
+        version === String(run?.version) &&
+        (l === 'class' ? drawn === 'class' : drawn?.startsWith(`${l}:`)) &&
+        overlay === String(on)
+      );
+    },
+    { polling: 50 },
+    layer,
+    showComputed,
+  );
 }
 
 export const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
 export const near = (a: number[], b: number[]) => a.every((v, k) => Math.abs(v - b[k]) <= 2);
 
 /** Cells whose painted colour is not the (default palette) colour of class `expected(i, j)`; undefined skips a cell. */
-export async function classMismatches(page: Page, nx: number, ny: number, expected: (i: number, j: number) => number | undefined, shot?: string): Promise<string[]> {
+export async function classMismatches(
+  page: Page,
+  nx: number,
+  ny: number,
+  expected: (i: number, j: number) => number | undefined,
+  shot?: string,
+): Promise<string[]> {
   const png = await canvasPixels(page, shot);
   const bad: string[] = [];
   for (let j = 0; j < ny; j++) {
@@ -94,7 +140,8 @@ export async function classMismatches(page: Page, nx: number, ny: number, expect
       const code = expected(i, j);
       if (code === undefined) continue;
       const painted = png.at(...cellCentre(png.width, png.height, nx, ny, i, j));
-      if (!near(painted, rgb(CLASSES[CLASS_BY_CODE[code]].color))) bad.push(`(${i}, ${j}): painted ${painted}, class ${CLASS_BY_CODE[code]}`);
+      if (!near(painted, rgb(CLASSES[CLASS_BY_CODE[code]].color)))
+        bad.push(`(${i}, ${j}): painted ${painted}, class ${CLASS_BY_CODE[code]}`);
     }
   }
   return bad;

@@ -16,7 +16,12 @@ export function fixedHorizonSpec(modelId: string, preset: Preset, n: number): Sw
     initial: s.initial,
     x: { ...s.x, n },
     y: { ...s.y, n },
-    integrator: { method: fixed.method, dt: fixed.dt, tEnd: s.integrator?.tEnd, ...(fixed.method === 'dp5' || fixed.method === 'tsit5' ? { adaptive: false } : {}) },
+    integrator: {
+      method: fixed.method,
+      dt: fixed.dt,
+      tEnd: s.integrator?.tEnd,
+      ...(fixed.method === 'dp5' || fixed.method === 'tsit5' ? { adaptive: false } : {}),
+    },
     settle: false,
   };
 }
@@ -34,7 +39,11 @@ export interface FixedHorizon {
 }
 
 export function readFixedHorizon(modelId: string, presetId: string): FixedHorizon {
-  const raw = JSON.parse(readFileSync(fixedHorizonPath(modelId, presetId), 'utf8')) as { spec: SweepSpecInput; adapter: string; classes: string[] };
+  const raw = JSON.parse(readFileSync(fixedHorizonPath(modelId, presetId), 'utf8')) as {
+    spec: SweepSpecInput;
+    adapter: string;
+    classes: string[];
+  };
   const ny = raw.classes.length;
   const nx = raw.classes[0].length;
   return { spec: raw.spec, adapter: raw.adapter, nx, ny, classes: Uint8Array.from(raw.classes.join(''), (c) => Number(c)) };

@@ -26,7 +26,7 @@ export async function gpuAgainstCpu(device: GPUDevice, spec: ResolvedSpec) {
   let worstSettle = 0;
   for (let k = 0; k < tg.length; k++) {
     if (gpu.classes[k] !== cpu.classes[k]) classDiffs.push(k);
-    if ((tg[k] < 0) !== (tc[k] < 0)) oneSided.push(k);
+    if (tg[k] < 0 !== tc[k] < 0) oneSided.push(k);
     else if (tc[k] >= 0) worstSettle = Math.max(worstSettle, Math.abs(tg[k] - tc[k]) / Math.max(1, tc[k]));
   }
   return { gpu, cpu, classDiffs, oneSided, worstSettle, settled: tc.filter((t) => t >= 0), tEnd: spec.integrator.tEnd };

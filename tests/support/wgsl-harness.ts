@@ -7,7 +7,14 @@ import type { Model } from '../../src/models/types.js';
  * computes from `y: State` and `P: Params` and stores `out(k, value)` for k < outputs. Inputs are
  * the points' states then parameters, each point state.length + params.length f32s.
  */
-export async function evaluateWgsl(device: GPUDevice, model: Model, extra: string, body: string, inputs: Float32Array<ArrayBuffer>, outputs: number): Promise<Float32Array> {
+export async function evaluateWgsl(
+  device: GPUDevice,
+  model: Model,
+  extra: string,
+  body: string,
+  inputs: Float32Array<ArrayBuffer>,
+  outputs: number,
+): Promise<Float32Array> {
   const S = model.state.length;
   const N = model.params.length;
   const stride = S + N;
@@ -44,13 +51,22 @@ ${body}
   const module = device.createShaderModule({ code });
   const errors = (await module.getCompilationInfo()).messages.filter((m) => m.type === 'error');
   if (errors.length) throw new Error(`WGSL failed to compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-  const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main', constants: { kAxisX: 0, kAxisY: 1 } } });
+  const pipeline = await device.createComputePipelineAsync({
+    layout: 'auto',
+    compute: { module, entryPoint: 'main', constants: { kAxisX: 0, kAxisY: 1 } },
+  });
   const input = device.createBuffer({ size: inputs.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(input, 0, inputs);
   const bytes = points * outputs * 4;
   const output = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const read = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: input } }, { binding: 1, resource: { buffer: output } }] });
+  const bind = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: input } },
+      { binding: 1, resource: { buffer: output } },
+    ],
+  });
   const enc = device.createCommandEncoder();
   const pass = enc.beginComputePass();
   pass.setPipeline(pipeline);
@@ -62,6 +78,8 @@ ${body}
   await read.mapAsync(GPUMapMode.READ);
   const out = new Float32Array(read.getMappedRange().slice(0));
   read.unmap();
-  [input, output, read].forEach((b) => { b.destroy(); });
+  [input, output, read].forEach((b) => {
+    b.destroy();
+  });
   return out;
 }

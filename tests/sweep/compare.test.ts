@@ -38,7 +38,9 @@ describe('compare specs', () => {
     expect(messageOf([])).toBe('compare: expected an object { a: spec, b: spec, title? }');
     expect(messageOf({ a: tian })).toBe('b: required');
     expect(messageOf({ a: tian, b: bao, c: bao })).toBe('compare: unknown field "c"');
-    expect(messageOf({ a: { ...tian, model: 'nope' }, b: bao })).toBe(`a.model: unknown model "nope" (known: ${models.map((m) => m.id).join(', ')})`);
+    expect(messageOf({ a: { ...tian, model: 'nope' }, b: bao })).toBe(
+      `a.model: unknown model "nope" (known: ${models.map((m) => m.id).join(', ')})`,
+    );
     expect(messageOf({ a: tian, b: { ...bao, x: { ...axes.x, n: 5 } } })).toBe(
       'b.x: must equal a.x to compare cell for cell (a: weightDecay [0, 0.2] × 4 linear; b: weightDecay [0, 0.2] × 5 linear)',
     );
@@ -107,7 +109,10 @@ describe('compareFigureSvg', () => {
       const small = parseCompareSpec(compareAtResolution(preset.spec, 16));
       for (const side of ['a', 'b'] as const) {
         expect([small[side].x.n, small[side].y.n], preset.id).toEqual([16, 16]);
-        expect({ ...small[side], x: { ...small[side].x, n: full[side].x.n }, y: { ...small[side].y, n: full[side].y.n } }, preset.id).toEqual(full[side]);
+        expect(
+          { ...small[side], x: { ...small[side].x, n: full[side].x.n }, y: { ...small[side].y, n: full[side].y.n } },
+          preset.id,
+        ).toEqual(full[side]);
       }
     }
   });

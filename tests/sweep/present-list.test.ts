@@ -19,7 +19,11 @@ describe('presentation list', () => {
   });
 
   it('names what it cannot find', () => {
-    expect(() => presentList('tian-l2/P9')).toThrow('present: tian-l2 has no preset "P9" (known: weight-decay-threshold, augmentation-vs-weight-decay, fig3-basin-eta0, predictor-learning-rate, ema-rate)');
-    expect(() => presentList('tian/P1')).toThrow(`present: unknown model "tian" in "tian/P1" (known: ${models.map((m) => m.id).join(', ')})`);
+    expect(() => presentList('tian-l2/P9')).toThrow(
+      'present: tian-l2 has no preset "P9" (known: weight-decay-threshold, augmentation-vs-weight-decay, fig3-basin-eta0, predictor-learning-rate, ema-rate)',
+    );
+    expect(() => presentList('tian/P1')).toThrow(
+      `present: unknown model "tian" in "tian/P1" (known: ${models.map((m) => m.id).join(', ')})`,
+    );
   });
 });

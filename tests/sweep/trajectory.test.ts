@@ -9,10 +9,16 @@ import { exactPosition, oscillator } from '../fixtures/oscillator.js';
 const tian = getModel('tian-l2')!;
 
 /** Parameter vector of a tian-l2 SimSiam cell on the parabola, and its run (integrator, settle) resolved by parseSpec. */
-function tianCell(weightDecay: number, p0: number, run: Pick<SweepSpecInput, 'integrator' | 'settle'> = {}): { P: Float64Array; run: CellRun } {
+function tianCell(
+  weightDecay: number,
+  p0: number,
+  run: Pick<SweepSpecInput, 'integrator' | 'settle'> = {},
+): { P: Float64Array; run: CellRun } {
   const spec = parseSpec({
-    model: 'tian-l2', params: { target: 'simsiam', augmentation: 0, predictorLr: 1 },
-    x: { param: 'p0', min: p0, max: p0 + 0.1, n: 2 }, y: { param: 'weightDecay', min: weightDecay, max: weightDecay + 0.1, n: 2 },
+    model: 'tian-l2',
+    params: { target: 'simsiam', augmentation: 0, predictorLr: 1 },
+    x: { param: 'p0', min: p0, max: p0 + 0.1, n: 2 },
+    y: { param: 'weightDecay', min: weightDecay, max: weightDecay + 0.1, n: 2 },
     ...run,
   });
   return { P: spec.values, run: { integrator: spec.integrator, settle: spec.settle } };
@@ -20,7 +26,10 @@ function tianCell(weightDecay: number, p0: number, run: Pick<SweepSpecInput, 'in
 
 /** The oscillator's run as parseSpec resolves it. */
 function oscillatorRun(integrator: NonNullable<SweepSpecInput['integrator']>, settle: SweepSpecInput['settle'] = false): CellRun {
-  const spec = parseSpec({ model: 'oscillator', x: { param: 'omega', min: 1, max: 2, n: 2 }, y: { param: 'x0', min: 0, max: 1, n: 2 }, integrator, settle }, [oscillator]);
+  const spec = parseSpec(
+    { model: 'oscillator', x: { param: 'omega', min: 1, max: 2, n: 2 }, y: { param: 'x0', min: 0, max: 1, n: 2 }, integrator, settle },
+    [oscillator],
+  );
   return { integrator: spec.integrator, settle: spec.settle };
 }
 
@@ -65,7 +74,9 @@ describe('cellTrajectory', () => {
     expect(tr.outcome.steps).toBe(60_000);
     const stable = tian.fixedPoints(P).find((f) => f.stable && f.state[0] > 0)!;
     expect(stable.state[1]).toBeCloseTo((1 + Math.sqrt(1 - 4 * 0.04)) / 2, 12);
-    tr.states.forEach((s, d) => { expect(s[last]).toBeCloseTo(stable.state[d], 6); });
+    tr.states.forEach((s, d) => {
+      expect(s[last]).toBeCloseTo(stable.state[d], 6);
+    });
     expect(tr.states[1][0]).toBe(0.3); // p(0) = p0
   });
 
@@ -85,7 +96,9 @@ describe('cellTrajectory', () => {
     for (let k = 1; k < tr.t.length; k++) expect(tr.t[k]).toBeGreaterThan(tr.t[k - 1]);
     // It stopped near the fixed point the fixed-horizon run reaches.
     const stable = tian.fixedPoints(P).find((f) => f.stable && f.state[0] > 0)!;
-    tr.states.forEach((s, d) => { expect(s[last]).toBeCloseTo(stable.state[d], 3); });
+    tr.states.forEach((s, d) => {
+      expect(s[last]).toBeCloseTo(stable.state[d], 3);
+    });
   });
 
   it('an adaptive run (dp5) keeps the outcome of integrateCell, steps and tSettled included', () => {
@@ -112,10 +125,15 @@ describe('cellTrajectory', () => {
   });
 
   it('samples follow the exact solution at the sampled times', () => {
-    const tr = cellTrajectory(oscillator, Float64Array.of(2, 1.5), { ...oscillatorRun({ method: 'rk4', dt: 0.001, tEnd: 20 }), maxPoints: 300 });
+    const tr = cellTrajectory(oscillator, Float64Array.of(2, 1.5), {
+      ...oscillatorRun({ method: 'rk4', dt: 0.001, tEnd: 20 }),
+      maxPoints: 300,
+    });
     expect(tr.t.length).toBeLessThanOrEqual(300);
     expect(tr.t[tr.t.length - 1]).toBe(20);
-    tr.t.forEach((t, k) => { expect(tr.states[0][k]).toBeCloseTo(exactPosition({ omega: 2, x0: 1.5 }, t), 9); });
+    tr.t.forEach((t, k) => {
+      expect(tr.states[0][k]).toBeCloseTo(exactPosition({ omega: 2, x0: 1.5 }, t), 9);
+    });
   });
 
   it('a diverged cell ends at its last finite state, where the runners latch it', () => {

@@ -64,44 +64,64 @@ describe('example model files', () => {
 
   // P5 (ema-rate) takes a fixed step of 0.01 to t = 5000 without a proved early exit: in f64 it runs
   // at 24² to t = 100 (the generated f64 functions are closures, ~20× slower than a hand-written rhs).
-  it.each(tianL2.presets.map((p, k) => [p.id, k, k === 4 ? 24 : 48, k === 4 ? 100 : 400] as const))('tian-l2 as data, preset %s: the same classes and end states in f64', (_id, k, n, tEnd) => {
-    const data = compileUserModel(files['tian-l2']);
-    const builtIn = runSweepCpu(presetSpec('tian-l2', tianL2.presets[k], n, tEnd));
-    const fromFile = runSweepCpu(presetSpec(files['tian-l2'], data.presets[k], n, tEnd));
-    expect(fromFile.spec.model.variant).toMatch(/^file-/);
-    expect([...fromFile.classes]).toEqual([...builtIn.classes]);
-    expect([...fromFile.finalState]).toEqual([...builtIn.finalState]);
-    // Both classes occur: the preset crosses its boundary even at 48².
-    expect(new Set(builtIn.classes).size).toBeGreaterThan(1);
-  });
+  it.each(tianL2.presets.map((p, k) => [p.id, k, k === 4 ? 24 : 48, k === 4 ? 100 : 400] as const))(
+    'tian-l2 as data, preset %s: the same classes and end states in f64',
+    (_id, k, n, tEnd) => {
+      const data = compileUserModel(files['tian-l2']);
+      const builtIn = runSweepCpu(presetSpec('tian-l2', tianL2.presets[k], n, tEnd));
+      const fromFile = runSweepCpu(presetSpec(files['tian-l2'], data.presets[k], n, tEnd));
+      expect(fromFile.spec.model.variant).toMatch(/^file-/);
+      expect([...fromFile.classes]).toEqual([...builtIn.classes]);
+      expect([...fromFile.finalState]).toEqual([...builtIn.finalState]);
+      // Both classes occur: the preset crosses its boundary even at 48².
+      expect(new Set(builtIn.classes).size).toBeGreaterThan(1);
+    },
+  );
 });
 
 describe.runIf(device)('example model files on the GPU', () => {
   it.each(Object.entries(files))('%s compiles without validation errors, fixed-step and adaptive', async (_name, file) => {
     const model = compileUserModel(file);
-    for (const [method, adaptive] of [['rk4', false], ['dp5', true]] as const) {
+    for (const [method, adaptive] of [
+      ['rk4', false],
+      ['dp5', true],
+    ] as const) {
       await withErrorScopes(device!, () => getSweepPipelines(device!, { model, method, adaptive, axes: { x: 0, y: 1 } }));
     }
   });
 
-  it('Lorenz: the generated WGSL (f32) follows the f64 functions on a 24² σ–ρ grid to t = 1 (the DiffEqGPU problem\'s span)', async () => {
+  it("Lorenz: the generated WGSL (f32) follows the f64 functions on a 24² σ–ρ grid to t = 1 (the DiffEqGPU problem's span)", async () => {
     const p = compileUserModel(files.lorenz).presets[0];
-    const spec = parseSpec({ model: files.lorenz, ...p.spec, x: { ...p.spec.x, n: 24 }, y: { ...p.spec.y, n: 24 }, integrator: { method: 'rk4', dt: 0.01, tEnd: 1 }, settle: false });
+    const spec = parseSpec({
+      model: files.lorenz,
+      ...p.spec,
+      x: { ...p.spec.x, n: 24 },
+      y: { ...p.spec.y, n: 24 },
+      integrator: { method: 'rk4', dt: 0.01, tEnd: 1 },
+      settle: false,
+    });
     const gpu = await withErrorScopes(device!, () => runSweepGpu(device!, spec));
     const cpu = runSweepCpu(spec);
     let worst = 0;
-    for (let k = 0; k < cpu.finalState.length; k++) worst = Math.max(worst, Math.abs(gpu.finalState[k] - cpu.finalState[k]) / (1 + Math.abs(cpu.finalState[k])));
+    for (let k = 0; k < cpu.finalState.length; k++)
+      worst = Math.max(worst, Math.abs(gpu.finalState[k] - cpu.finalState[k]) / (1 + Math.abs(cpu.finalState[k])));
     expect(worst).toBeLessThan(1e-4);
     // The readout r = |(x, y, z)| too, computed in the kernel.
     const M = spec.model.readouts.length + 3;
-    for (let cell = 0; cell < 24 * 24; cell++) expect(Math.abs(gpu.metrics[cell * M] - cpu.metrics[cell * M])).toBeLessThan(1e-3 * (1 + cpu.metrics[cell * M]));
+    for (let cell = 0; cell < 24 * 24; cell++)
+      expect(Math.abs(gpu.metrics[cell * M] - cpu.metrics[cell * M])).toBeLessThan(1e-3 * (1 + cpu.metrics[cell * M]));
   });
 
-  it.each(tianL2.presets.map((p, k) => [p.id, k] as const))('tian-l2 as data, preset %s at 48²: the same classes as the hand-written kernel', async (_id, k) => {
-    const data = compileUserModel(files['tian-l2']);
-    const builtIn = await withErrorScopes(device!, () => runSweepGpu(device!, presetSpec('tian-l2', tianL2.presets[k], 48)));
-    const fromFile = await withErrorScopes(device!, () => runSweepGpu(device!, presetSpec(files['tian-l2'], data.presets[k], 48)));
-    const differ = [...builtIn.classes].flatMap((c, cell) => (c === fromFile.classes[cell] ? [] : [`${cell}: ${CLASS_BY_CODE[c]} vs ${CLASS_BY_CODE[fromFile.classes[cell]]}`]));
-    expect(differ).toEqual([]);
-  });
+  it.each(tianL2.presets.map((p, k) => [p.id, k] as const))(
+    'tian-l2 as data, preset %s at 48²: the same classes as the hand-written kernel',
+    async (_id, k) => {
+      const data = compileUserModel(files['tian-l2']);
+      const builtIn = await withErrorScopes(device!, () => runSweepGpu(device!, presetSpec('tian-l2', tianL2.presets[k], 48)));
+      const fromFile = await withErrorScopes(device!, () => runSweepGpu(device!, presetSpec(files['tian-l2'], data.presets[k], 48)));
+      const differ = [...builtIn.classes].flatMap((c, cell) =>
+        c === fromFile.classes[cell] ? [] : [`${cell}: ${CLASS_BY_CODE[c]} vs ${CLASS_BY_CODE[fromFile.classes[cell]]}`],
+      );
+      expect(differ).toEqual([]);
+    },
+  );
 });

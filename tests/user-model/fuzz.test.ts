@@ -44,7 +44,7 @@ const kMaxMagnitude = 30;
 const kTieMargin = 1e-3;
 
 function generator(random: () => number) {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const note = (probe: Probe, v: number) => {
     probe.magnitude = Math.max(probe.magnitude, Math.abs(v));
     return v;
@@ -62,23 +62,68 @@ function generator(random: () => number) {
     const kind = pick(['add', 'sub', 'mul', 'div', 'neg', 'sq', 'cube', 'rpow', 'fn', 'fn', 'minmax', 'cond']);
     const a = num(d);
     switch (kind) {
-      case 'add': case 'sub': case 'mul': {
+      case 'add':
+      case 'sub':
+      case 'mul': {
         const b = num(d);
         const op = kind === 'add' ? '+' : kind === 'sub' ? '-' : '*';
-        return { text: `(${a.text}) ${op} (${b.text})`, eval: (e, p) => { const x = a.eval(e, p); const y = b.eval(e, p); return note(p, op === '+' ? x + y : op === '-' ? x - y : x * y); } };
+        return {
+          text: `(${a.text}) ${op} (${b.text})`,
+          eval: (e, p) => {
+            const x = a.eval(e, p);
+            const y = b.eval(e, p);
+            return note(p, op === '+' ? x + y : op === '-' ? x - y : x * y);
+          },
+        };
       }
       case 'div': {
         // A denominator kept ≥ 1: f32 and f64 then agree to a relative tolerance.
         const b = num(d);
-        return { text: `(${a.text}) / (1 + (${b.text})^2)`, eval: (e, p) => { const y = b.eval(e, p); return note(p, a.eval(e, p) / (1 + note(p, y * y))); } };
+        return {
+          text: `(${a.text}) / (1 + (${b.text})^2)`,
+          eval: (e, p) => {
+            const y = b.eval(e, p);
+            return note(p, a.eval(e, p) / (1 + note(p, y * y)));
+          },
+        };
       }
-      case 'neg': return { text: `-(${a.text})`, eval: (e, p) => -a.eval(e, p) };
-      case 'sq': return { text: `(${a.text})^2`, eval: (e, p) => { const x = a.eval(e, p); return note(p, x * x); } };
-      case 'cube': return { text: `(${a.text})^3`, eval: (e, p) => { const x = a.eval(e, p); return note(p, x * x * x); } };
-      case 'rpow': return { text: `abs(${a.text})^1.5`, eval: (e, p) => { const x = a.eval(e, p); if (Math.abs(x) < 1e-4) p.kink = true; return note(p, Math.abs(x) ** 1.5); } };
+      case 'neg':
+        return { text: `-(${a.text})`, eval: (e, p) => -a.eval(e, p) };
+      case 'sq':
+        return {
+          text: `(${a.text})^2`,
+          eval: (e, p) => {
+            const x = a.eval(e, p);
+            return note(p, x * x);
+          },
+        };
+      case 'cube':
+        return {
+          text: `(${a.text})^3`,
+          eval: (e, p) => {
+            const x = a.eval(e, p);
+            return note(p, x * x * x);
+          },
+        };
+      case 'rpow':
+        return {
+          text: `abs(${a.text})^1.5`,
+          eval: (e, p) => {
+            const x = a.eval(e, p);
+            if (Math.abs(x) < 1e-4) p.kink = true;
+            return note(p, Math.abs(x) ** 1.5);
+          },
+        };
       case 'fn': {
         const f = pick(['sin', 'cos', 'tanh', 'atan', 'abs', 'sqrtabs', 'log1p', 'gauss']);
-        const text = f === 'sqrtabs' ? `sqrt(abs(${a.text}))` : f === 'log1p' ? `log(1 + abs(${a.text}))` : f === 'gauss' ? `exp(-(${a.text})^2)` : `${f}(${a.text})`;
+        const text =
+          f === 'sqrtabs'
+            ? `sqrt(abs(${a.text}))`
+            : f === 'log1p'
+              ? `log(1 + abs(${a.text}))`
+              : f === 'gauss'
+                ? `exp(-(${a.text})^2)`
+                : `${f}(${a.text})`;
         return {
           text,
           eval: (e, p) => {
@@ -86,8 +131,14 @@ function generator(random: () => number) {
             if (f === 'sqrtabs' && Math.abs(x) < 1e-4) p.fragile = true;
             if ((f === 'abs' || f === 'sqrtabs' || f === 'log1p') && Math.abs(x) < 1e-4) p.kink = true;
             const fns: Record<string, (v: number) => number> = {
-              sin: Math.sin, cos: Math.cos, tanh: Math.tanh, atan: Math.atan, abs: Math.abs,
-              sqrtabs: (v) => Math.sqrt(Math.abs(v)), log1p: (v) => Math.log(1 + Math.abs(v)), gauss: (v) => Math.exp(-(v * v)),
+              sin: Math.sin,
+              cos: Math.cos,
+              tanh: Math.tanh,
+              atan: Math.atan,
+              abs: Math.abs,
+              sqrtabs: (v) => Math.sqrt(Math.abs(v)),
+              log1p: (v) => Math.log(1 + Math.abs(v)),
+              gauss: (v) => Math.exp(-(v * v)),
             };
             return note(p, fns[f](x));
           },
@@ -134,7 +185,14 @@ function generator(random: () => number) {
     if (kind === 'not') return { text: `not (${a.text})`, eval: (e, p) => !a.eval(e, p) };
     const b = bool(d);
     // Both sides are evaluated, so the probe sees every comparison WGSL might compute.
-    return { text: `(${a.text}) ${kind} (${b.text})`, eval: (e, p) => { const x = a.eval(e, p); const y = b.eval(e, p); return kind === 'and' ? x && y : x || y; } };
+    return {
+      text: `(${a.text}) ${kind} (${b.text})`,
+      eval: (e, p) => {
+        const x = a.eval(e, p);
+        const y = b.eval(e, p);
+        return kind === 'and' ? x && y : x || y;
+      },
+    };
   };
   return { num, bool };
 }
@@ -198,14 +256,24 @@ async function runHarness(dev: GPUDevice, code: string, inputs: Float32Array<Arr
   const module = dev.createShaderModule({ code });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
-  if (errors.length) throw new Error(`generated WGSL failed to compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-  const pipeline = await dev.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main', constants: { kAxisX: 0, kAxisY: 1 } } });
+  if (errors.length)
+    throw new Error(`generated WGSL failed to compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+  const pipeline = await dev.createComputePipelineAsync({
+    layout: 'auto',
+    compute: { module, entryPoint: 'main', constants: { kAxisX: 0, kAxisY: 1 } },
+  });
   const input = dev.createBuffer({ size: inputs.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   dev.queue.writeBuffer(input, 0, inputs);
   const outBytes = points * (kStates + 1) * 4;
   const output = dev.createBuffer({ size: outBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const read = dev.createBuffer({ size: outBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const bind = dev.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: input } }, { binding: 1, resource: { buffer: output } }] });
+  const bind = dev.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: input } },
+      { binding: 1, resource: { buffer: output } },
+    ],
+  });
   const enc = dev.createCommandEncoder();
   const pass = enc.beginComputePass();
   pass.setPipeline(pipeline);
@@ -217,7 +285,9 @@ async function runHarness(dev: GPUDevice, code: string, inputs: Float32Array<Arr
   await read.mapAsync(GPUMapMode.READ);
   const out = new Float32Array(read.getMappedRange().slice(0));
   read.unmap();
-  [input, output, read].forEach((b) => { b.destroy(); });
+  [input, output, read].forEach((b) => {
+    b.destroy();
+  });
   return out;
 }
 
@@ -281,7 +351,10 @@ describe('generated code, fuzzed', () => {
           for (let j = 0; j < kStates; j++) {
             // Only x, y, z appear in the expressions: the other columns are exact zeros.
             if (j >= 3) expect(Math.abs(J[i * kStates + j])).toBe(0);
-            expect(Math.abs(J[i * kStates + j] - fd[i * kStates + j]), `seed ${seed} point ${k} ∂f${i}/∂y${j}: ${rhs[i].text}`).toBeLessThan(1e-4 * (1 + Math.abs(fd[i * kStates + j])));
+            expect(
+              Math.abs(J[i * kStates + j] - fd[i * kStates + j]),
+              `seed ${seed} point ${k} ∂f${i}/∂y${j}: ${rhs[i].text}`,
+            ).toBeLessThan(1e-4 * (1 + Math.abs(fd[i * kStates + j])));
           }
         }
       }
@@ -310,12 +383,17 @@ describe('generated code, fuzzed', () => {
           if (probe.fragile || probe.magnitude > kMaxMagnitude) continue;
           compared++;
           const g = gpu[k * (kStates + 1) + d];
-          expect(Math.abs(g - dy[d]), `seed ${seed} point ${k} rhs ${d}: ${rhs[d].text} (f32 ${g}, f64 ${dy[d]})`).toBeLessThanOrEqual(2e-3 * (1 + Math.abs(dy[d])));
+          expect(Math.abs(g - dy[d]), `seed ${seed} point ${k} rhs ${d}: ${rhs[d].text} (f32 ${g}, f64 ${dy[d]})`).toBeLessThanOrEqual(
+            2e-3 * (1 + Math.abs(dy[d])),
+          );
         }
         // The class, where no rule or rate it reads is fragile (the rates come from f32 on the GPU).
         const probe: Probe = { magnitude: 0, fragile: false };
-        rules.forEach((r) => { r.eval(env, probe); });
-        if (!probe.fragile) expect(gpu[k * (kStates + 1) + kStates], `seed ${seed} point ${k} class`).toBe(CLASSES[model.classify(y, dy, P)].code);
+        rules.forEach((r) => {
+          r.eval(env, probe);
+        });
+        if (!probe.fragile)
+          expect(gpu[k * (kStates + 1) + kStates], `seed ${seed} point ${k} class`).toBe(CLASSES[model.classify(y, dy, P)].code);
       }
     }
     // Most values are compared (93 % with these seeds): the skipped ones are near a tie or past the magnitude bound.

@@ -21,11 +21,20 @@ describe('symbolic Jacobian of a model file', () => {
     const J = new Float64Array(9);
     jac.evaluate(Float64Array.of(x, y, z), Float64Array.of(sigma, rho, beta, 1, 0, 0), J);
     expect([...J]).toEqual([-sigma, sigma, 0, rho - z, -1, -x, y, x, -beta]);
-    expect(jac.nonZero).toEqual([[0, 0], [0, 1], [1, 0], [1, 1], [1, 2], [2, 0], [2, 1], [2, 2]]);
+    expect(jac.nonZero).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [1, 2],
+      [2, 0],
+      [2, 1],
+      [2, 2],
+    ]);
     expect(jac.wgsl).toContain('fn jacobian(y: State, P: Params) -> array<f32, 9> {');
   });
 
-  it('tian-l2 as data: the built-in right-hand side\'s finite differences, for each target', () => {
+  it("tian-l2 as data: the built-in right-hand side's finite differences, for each target", () => {
     const model = compileUserModel(read('tian-l2'));
     const jac = userJacobian(model)!;
     let random = 12345;
@@ -35,12 +44,23 @@ describe('symbolic Jacobian of a model file', () => {
     };
     for (const target of [0, 1, 2]) {
       for (let k = 0; k < 20; k++) {
-        const P = Float64Array.of(0.05 + 0.05 * next(), 0.5 + 0.5 * next(), 1.5 + next(), 0.5 + 0.4 * next(), 1 + 0.5 * next(), target, 0.3, -1e30, 0);
+        const P = Float64Array.of(
+          0.05 + 0.05 * next(),
+          0.5 + 0.5 * next(),
+          1.5 + next(),
+          0.5 + 0.4 * next(),
+          1 + 0.5 * next(),
+          target,
+          0.3,
+          -1e30,
+          0,
+        );
         const y = Float64Array.of(next(), next(), next());
         const J = new Float64Array(9);
         jac.evaluate(y, P, J);
         const fd = finiteDifferenceJacobian((s, out) => tianL2.rhs(s, P, out), y);
-        for (let e = 0; e < 9; e++) expect(Math.abs(J[e] - fd[e]), `target ${target} entry ${e}`).toBeLessThan(1e-7 * (1 + Math.abs(fd[e])));
+        for (let e = 0; e < 9; e++)
+          expect(Math.abs(J[e] - fd[e]), `target ${target} entry ${e}`).toBeLessThan(1e-7 * (1 + Math.abs(fd[e])));
       }
     }
   });
@@ -48,7 +68,9 @@ describe('symbolic Jacobian of a model file', () => {
   it('refuses identifiers with __, which the derivative definitions use', () => {
     const file = read('lorenz');
     expect(() => compileUserModel({ ...file, let: { e__d0: 'x' } })).toThrow(UserModelError);
-    expect(() => compileUserModel({ ...file, let: { e__d0: 'x' } })).toThrow('let.e__d0: "e__d0": names may not contain __ (kept for generated code)');
+    expect(() => compileUserModel({ ...file, let: { e__d0: 'x' } })).toThrow(
+      'let.e__d0: "e__d0": names may not contain __ (kept for generated code)',
+    );
   });
 });
 
@@ -69,7 +91,12 @@ describe.runIf(device)('symbolic Jacobian in WGSL', () => {
       for (let d = 0; d < S; d++) inputs[k * (S + N) + d] = 4 * next() - 2;
       model.params.forEach((p, q) => {
         // Each parameter inside its range (choices: every option), derived initial conditions derived.
-        const v = p.kind === 'choice' ? k % p.options.length : p.default === 'derived' ? -1e30 : p.min + (Math.min(p.max, p.min + 5) - p.min) * next();
+        const v =
+          p.kind === 'choice'
+            ? k % p.options.length
+            : p.default === 'derived'
+              ? -1e30
+              : p.min + (Math.min(p.max, p.min + 5) - p.min) * next();
         inputs[k * (S + N) + S + q] = v;
       });
     }
@@ -77,8 +104,13 @@ describe.runIf(device)('symbolic Jacobian in WGSL', () => {
     const gpu = await withErrorScopes(device!, () => evaluateWgsl(device!, model, jac.wgsl, body, inputs, S * S));
     const J = new Float64Array(S * S);
     for (let k = 0; k < points; k++) {
-      jac.evaluate(Float64Array.from(inputs.subarray(k * (S + N), k * (S + N) + S)), Float64Array.from(inputs.subarray(k * (S + N) + S, (k + 1) * (S + N))), J);
-      for (let e = 0; e < S * S; e++) expect(Math.abs(gpu[k * S * S + e] - J[e]), `point ${k} entry ${e}`).toBeLessThan(1e-4 * (1 + Math.abs(J[e])));
+      jac.evaluate(
+        Float64Array.from(inputs.subarray(k * (S + N), k * (S + N) + S)),
+        Float64Array.from(inputs.subarray(k * (S + N) + S, (k + 1) * (S + N))),
+        J,
+      );
+      for (let e = 0; e < S * S; e++)
+        expect(Math.abs(gpu[k * S * S + e] - J[e]), `point ${k} entry ${e}`).toBeLessThan(1e-4 * (1 + Math.abs(J[e])));
     }
   });
 });

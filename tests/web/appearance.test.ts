@@ -1,6 +1,13 @@
 // The explorer's appearance state (theme, class palette, side panel) in the URL, and the map's size.
 import { describe, expect, it } from 'vitest';
-import { appearanceFromQuery, kDefaultAppearance, nextChoice, resolveTheme, themeChoices, withAppearance } from '../../web/state/appearance.js';
+import {
+  appearanceFromQuery,
+  kDefaultAppearance,
+  nextChoice,
+  resolveTheme,
+  themeChoices,
+  withAppearance,
+} from '../../web/state/appearance.js';
 import { plotSize } from '../../web/controllers/plot-size-controller.js';
 
 describe('appearance in the URL', () => {
@@ -8,8 +15,12 @@ describe('appearance in the URL', () => {
     expect(appearanceFromQuery('?model=tian-l2')).toEqual({ appearance: kDefaultAppearance });
     const { appearance } = appearanceFromQuery('?theme=dark&palette=okabe-ito&panel=closed');
     expect(appearance).toEqual({ theme: 'dark', palette: 'okabe-ito', panel: 'closed' });
-    expect(withAppearance('?model=tian-l2&layer=class', appearance)).toBe('?model=tian-l2&layer=class&theme=dark&palette=okabe-ito&panel=closed');
-    expect(withAppearance('?model=tian-l2&theme=dark&panel=closed', { ...kDefaultAppearance, palette: 'okabe-ito' })).toBe('?model=tian-l2&palette=okabe-ito');
+    expect(withAppearance('?model=tian-l2&layer=class', appearance)).toBe(
+      '?model=tian-l2&layer=class&theme=dark&palette=okabe-ito&panel=closed',
+    );
+    expect(withAppearance('?model=tian-l2&theme=dark&panel=closed', { ...kDefaultAppearance, palette: 'okabe-ito' })).toBe(
+      '?model=tian-l2&palette=okabe-ito',
+    );
   });
 
   it('names a bad value and its choices, keeping the default for that field only', () => {
@@ -20,8 +31,18 @@ describe('appearance in the URL', () => {
   });
 
   it('auto follows the system; the t key cycles auto → light → dark → auto', () => {
-    expect([resolveTheme('auto', true), resolveTheme('auto', false), resolveTheme('light', true), resolveTheme('dark', false)]).toEqual(['dark', 'light', 'light', 'dark']);
-    expect([nextChoice(themeChoices, 'auto'), nextChoice(themeChoices, 'light'), nextChoice(themeChoices, 'dark'), nextChoice(themeChoices, 'auto', -1)]).toEqual(['light', 'dark', 'auto', 'dark']);
+    expect([resolveTheme('auto', true), resolveTheme('auto', false), resolveTheme('light', true), resolveTheme('dark', false)]).toEqual([
+      'dark',
+      'light',
+      'light',
+      'dark',
+    ]);
+    expect([
+      nextChoice(themeChoices, 'auto'),
+      nextChoice(themeChoices, 'light'),
+      nextChoice(themeChoices, 'dark'),
+      nextChoice(themeChoices, 'auto', -1),
+    ]).toEqual(['light', 'dark', 'auto', 'dark']);
   });
 });
 

@@ -33,7 +33,14 @@ beforeAll(async () => {
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${url}${query}`);
-  await page.waitForFunction(() => document.querySelector('atlas-compare')?.shadowRoot?.querySelector('[data-status=compare]')?.textContent?.includes('class differs in'), { timeout: 180_000 });
+  await page.waitForFunction(
+    () =>
+      document
+        .querySelector('atlas-compare')
+        ?.shadowRoot?.querySelector('[data-status=compare]')
+        ?.textContent?.includes('class differs in'),
+    { timeout: 180_000 },
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -41,10 +48,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-const pageGrids = () => page.evaluate(() => {
-  const c = (globalThis as unknown as { __atlasCompare: { results: Array<{ classes: Uint8Array }>; comparison: { diff: Uint8Array } } }).__atlasCompare;
-  return { a: Array.from(c.results[0].classes), b: Array.from(c.results[1].classes), diff: Array.from(c.comparison.diff) };
-});
+const pageGrids = () =>
+  page.evaluate(() => {
+    const c = (globalThis as unknown as { __atlasCompare: { results: Array<{ classes: Uint8Array }>; comparison: { diff: Uint8Array } } })
+      .__atlasCompare;
+    return { a: Array.from(c.results[0].classes), b: Array.from(c.results[1].classes), diff: Array.from(c.comparison.diff) };
+  });
 
 describe('compare view', () => {
   it('runs both sides as the engine does and marks exactly the cells whose class differs', async () => {
@@ -67,10 +76,16 @@ describe('compare view', () => {
     const grids = await pageGrids();
     const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
     for (const side of ['a', 'b'] as const) {
-      await page.waitForFunction((s) => {
-        const heatmap = document.querySelector('atlas-compare')!.shadowRoot!.querySelector(`section[data-side=${s}] atlas-heatmap`) as unknown as { frame: string };
-        return heatmap.frame.split('/')[2] === 'done';
-      }, {}, side);
+      await page.waitForFunction(
+        (s) => {
+          const heatmap = document
+            .querySelector('atlas-compare')!
+            .shadowRoot!.querySelector(`section[data-side=${s}] atlas-heatmap`) as unknown as { frame: string };
+          return heatmap.frame.split('/')[2] === 'done';
+        },
+        {},
+        side,
+      );
       const canvas = (await page.$(`atlas-compare >>> section[data-side=${side}] atlas-heatmap >>> canvas`))!;
       const png = decode(await canvas.screenshot({ type: 'png' }));
       const wrong: string[] = [];
@@ -95,7 +110,11 @@ describe('compare view', () => {
       return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data);
     });
     const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
-    const colour: Record<number, number[]> = { [DIFF.same]: rgb(DIFF_COLORS.same), [DIFF.differs]: rgb(DIFF_COLORS.differs), [DIFF.diverged]: rgb(DIFF_COLORS.diverged) };
+    const colour: Record<number, number[]> = {
+      [DIFF.same]: rgb(DIFF_COLORS.same),
+      [DIFF.differs]: rgb(DIFF_COLORS.differs),
+      [DIFF.diverged]: rgb(DIFF_COLORS.diverged),
+    };
     for (let j = 0; j < n; j++) {
       for (let i = 0; i < n; i++) {
         const p = 4 * ((n - 1 - j) * n + i); // row j is drawn upwards
@@ -144,7 +163,14 @@ describe('compare URLs', () => {
   it('the presets menu links each comparison in one click', async () => {
     const p = await browser.newPage();
     await p.goto(`${url}?model=tian-l2&preset=weight-decay-threshold&n=8`);
-    const href = await p.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('atlas-presets')?.shadowRoot?.querySelector('a[data-compare=l2-vs-cosine]')?.getAttribute('href'))
+    const href = await p
+      .waitForFunction(() =>
+        document
+          .querySelector('atlas-explorer')
+          ?.shadowRoot?.querySelector('atlas-presets')
+          ?.shadowRoot?.querySelector('a[data-compare=l2-vs-cosine]')
+          ?.getAttribute('href'),
+      )
       .then((h) => h.jsonValue());
     expect(href).toBe('?compare=l2-vs-cosine');
     await p.close();

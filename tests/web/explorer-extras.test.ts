@@ -55,7 +55,12 @@ async function clickCell(page: Page, i: number, j: number): Promise<void> {
 describe('explorer inspector and export', () => {
   const presetQuery = `?model=bao-cosine&preset=emergence&n=${n}`;
   const model = getModel('bao-cosine')!;
-  const spec0 = () => ({ model: model.id, ...model.presets.find((p) => p.id === 'emergence')!.spec, x: { ...model.presets[1].spec.x, n }, y: { ...model.presets[1].spec.y, n } });
+  const spec0 = () => ({
+    model: model.id,
+    ...model.presets.find((p) => p.id === 'emergence')!.spec,
+    x: { ...model.presets[1].spec.x, n },
+    y: { ...model.presets[1].spec.y, n },
+  });
   const spec = parseSpec(spec0());
   let page: Page;
   let grid: number[];
@@ -72,7 +77,8 @@ describe('explorer inspector and export', () => {
 
   it('a click on a cell opens the inspector with the f64 end state of that cell', async () => {
     // A cell inside a uniform 3×3 block, so the f32 map and the f64 inspector agree on its class.
-    const uniform = (i: number, j: number) => [-1, 0, 1].every((a) => [-1, 0, 1].every((b) => grid[(j + b) * n + i + a] === grid[j * n + i]));
+    const uniform = (i: number, j: number) =>
+      [-1, 0, 1].every((a) => [-1, 0, 1].every((b) => grid[(j + b) * n + i + a] === grid[j * n + i]));
     const cells: Array<[number, number]> = [];
     for (let j = 1; j < n - 1; j++) for (let i = 1; i < n - 1; i++) if (uniform(i, j)) cells.push([i, j]);
     const wanted = new Set(grid);
@@ -80,7 +86,9 @@ describe('explorer inspector and export', () => {
     for (const code of wanted) {
       const [i, j] = cells.find(([a, b]) => grid[b * n + a] === code)!;
       await clickCell(page, i, j);
-      await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')?.shadowRoot?.querySelector('[data-class]'));
+      await page.waitForFunction(() =>
+        document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')?.shadowRoot?.querySelector('[data-class]'),
+      );
       const shown = await page.evaluate(() => {
         const root = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')!.shadowRoot!;
         return {
@@ -99,7 +107,9 @@ describe('explorer inspector and export', () => {
       expect(shown.cls).toBe(CLASS_BY_CODE[code]);
       expect(ref.classCode).toBe(code);
       expect(shown.state).toHaveLength(model.state.length);
-      shown.state.forEach((v, d) => { expect(v).toBeCloseTo(ref.state[d], 12); });
+      shown.state.forEach((v, d) => {
+        expect(v).toBeCloseTo(ref.state[d], 12);
+      });
       expect(shown.tc).toBe(ref.collapseTime);
       expect(shown.ts).toBe(ref.tSettled);
       expect(shown.steps).toBe(ref.steps);
@@ -108,16 +118,31 @@ describe('explorer inspector and export', () => {
       expect(shown.plotted).toBeGreaterThan(0);
       await page.screenshot({ path: `${artifacts}/inspector-${CLASS_BY_CODE[code]}.png` });
       // Another state variable on the portrait's y axis: its label and its range follow.
-      const portraitY = () => page.evaluate(() => {
-        const svg = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')!.shadowRoot!.querySelector('atlas-phase-portrait')!.shadowRoot!;
-        return Array.from(svg.querySelectorAll('g.axis > text'), (t) => t.textContent).at(-1);
-      });
+      const portraitY = () =>
+        page.evaluate(() => {
+          const svg = document
+            .querySelector('atlas-explorer')!
+            .shadowRoot!.querySelector('atlas-inspector')!
+            .shadowRoot!.querySelector('atlas-phase-portrait')!.shadowRoot!;
+          return Array.from(svg.querySelectorAll('g.axis > text'), (t) => t.textContent).at(-1);
+        });
       expect(await portraitY()).toBe(model.state[1].symbol);
       await page.select(`${explorer} >>> atlas-inspector >>> select[data-axis=phaseY]`, '2');
-      await page.waitForFunction((s) => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')!.shadowRoot!.querySelector('atlas-phase-portrait')!.shadowRoot!.textContent!.includes(s), {}, model.state[2].symbol);
+      await page.waitForFunction(
+        (s) =>
+          document
+            .querySelector('atlas-explorer')!
+            .shadowRoot!.querySelector('atlas-inspector')!
+            .shadowRoot!.querySelector('atlas-phase-portrait')!
+            .shadowRoot!.textContent!.includes(s),
+        {},
+        model.state[2].symbol,
+      );
       expect(await portraitY()).toBe(model.state[2].symbol);
       await page.keyboard.press('Escape'); // closed before the next click, so no stale panel is read
-      expect(await page.evaluate(() => !!document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'))).toBe(false);
+      expect(await page.evaluate(() => !!document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'))).toBe(
+        false,
+      );
     }
   });
 
@@ -131,14 +156,23 @@ describe('explorer inspector and export', () => {
     // not the page's first may be held back by Chromium's multiple-downloads guard.
     // Off the map first: leaving it clears a hover readout, and the layout shift would move the buttons under the click.
     await page.mouse.move(1, 1);
-    await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-readout')!.shadowRoot!.textContent!.includes('hover over the map'));
+    await page.waitForFunction(() =>
+      document
+        .querySelector('atlas-explorer')!
+        .shadowRoot!.querySelector('atlas-readout')!
+        .shadowRoot!.textContent!.includes('hover over the map'),
+    );
     for (const [k, kind] of ['png', 'csv', 'npy', 'manifest'].entries()) {
       await page.click(`${explorer} >>> atlas-export >>> button[data-export=${kind}]`);
       for (let wait = 0; wait < 300 && !existsSync(join(dir, names[k])); wait++) await new Promise((r) => setTimeout(r, 100));
     }
     expect(readdirSync(dir).sort()).toEqual([...names].sort());
 
-    const rows = readFileSync(join(dir, `${stem}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = readFileSync(join(dir, `${stem}.csv`), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     expect(rows.map((r) => CLASSES[r[2] as keyof typeof CLASSES].code)).toEqual(grid);
     expect(Number(rows[n * n - 1][0])).toBeCloseTo(spec.x.max, 12);
     const npyBytes = readFileSync(join(dir, `${stem}-class.npy`));
@@ -162,10 +196,14 @@ describe('explorer inspector and export', () => {
       return pts.slice(1).map((q, k) => [pts[k], q]);
     });
     expect(segments.length).toBeGreaterThan(0);
-    const nearCurve = (x: number, y: number) => segments.some(([[ax, ay], [bx, by]]) => {
-      const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / Math.max((bx - ax) ** 2 + (by - ay) ** 2, 1e-12)));
-      return Math.hypot(x - ax - t * (bx - ax), y - ay - t * (by - ay)) <= 3;
-    });
+    const nearCurve = (x: number, y: number) =>
+      segments.some(([[ax, ay], [bx, by]]) => {
+        const t = Math.max(
+          0,
+          Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / Math.max((bx - ax) ** 2 + (by - ay) ** 2, 1e-12)),
+        );
+        return Math.hypot(x - ax - t * (bx - ax), y - ay - t * (by - ay)) <= 3;
+      });
     const wrong: string[] = [];
     let checked = 0;
     for (let j = 0; j < n; j++) {
@@ -187,7 +225,12 @@ describe('explorer inspector and export', () => {
     const ctl = (sel: string) => `${explorer} >>> atlas-controls >>> ${sel}`;
     const query = () => page.evaluate(() => Object.fromEntries(new URL(location.href).searchParams));
     const runId = () => page.evaluate(() => (window as unknown as { __atlas: { sweep: { run: { id: number } } } }).__atlas.sweep.run.id);
-    expect(await page.$$eval(ctl('select[name=method] option'), (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['rk4', 'rk38', 'dp5', 'tsit5']);
+    expect(await page.$$eval(ctl('select[name=method] option'), (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+      'rk4',
+      'rk38',
+      'dp5',
+      'tsit5',
+    ]);
     expect(await page.$(ctl('input[name=rtol]'))).toBeNull();
     let id = await runId();
     await page.select(ctl('select[name=method]'), 'dp5');
@@ -211,13 +254,23 @@ describe('explorer inspector and export', () => {
     // The inspector runs the same adaptive integrator and settle test: its outcome is the cell's.
     const [i, j] = [n / 2, n / 2];
     await clickCell(page, i, j);
-    await page.waitForFunction(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')?.shadowRoot?.querySelector('[data-steps]'));
+    await page.waitForFunction(() =>
+      document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')?.shadowRoot?.querySelector('[data-steps]'),
+    );
     const shown = await page.evaluate(() => {
       const root = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector')!.shadowRoot!;
-      return { steps: Number(root.querySelector('[data-steps]')!.getAttribute('data-steps')), ts: Number(root.querySelector('[data-t-settled]')!.getAttribute('data-t-settled')), title: root.querySelector('h2')!.textContent };
+      return {
+        steps: Number(root.querySelector('[data-steps]')!.getAttribute('data-steps')),
+        ts: Number(root.querySelector('[data-t-settled]')!.getAttribute('data-t-settled')),
+        title: root.querySelector('h2')!.textContent,
+      };
     });
     const adaptiveSpec = parseSpec({ ...spec0(), integrator: { ...spec0().integrator, method: 'dp5', rtol: 1e-5 } });
-    const ref = integrateCell(adaptiveSpec.model, cellValues(adaptiveSpec, axisValues(adaptiveSpec.x), axisValues(adaptiveSpec.y), i, j), adaptiveSpec);
+    const ref = integrateCell(
+      adaptiveSpec.model,
+      cellValues(adaptiveSpec, axisValues(adaptiveSpec.x), axisValues(adaptiveSpec.y), i, j),
+      adaptiveSpec,
+    );
     expect([shown.steps, shown.ts]).toEqual([ref.steps, ref.tSettled]);
     expect(shown.title).toContain('dp5, rtol = 0.00001');
     expect(adaptive.metrics[(j * n + i) * metrics.length + steps]).toBeGreaterThan(0);
@@ -239,19 +292,20 @@ describe('explorer inspector and export', () => {
 });
 
 describe('presentation mode', () => {
-  const caption = (page: Page) => page.evaluate(() => {
-    const host = document.querySelector('atlas-explorer')!;
-    const cap = host.shadowRoot!.querySelector('atlas-present-caption')?.shadowRoot;
-    const controls = Array.from(host.shadowRoot!.querySelectorAll('aside, .controls'), (e) => getComputedStyle(e).display);
-    return {
-      presenting: host.hasAttribute('presenting'),
-      title: cap?.querySelector('[data-caption-title]')?.textContent ?? null,
-      slide: cap?.querySelector('[data-slide]')?.textContent ?? null,
-      controls,
-      query: Object.fromEntries(new URL(location.href).searchParams),
-      fill: getComputedStyle(host).position,
-    };
-  });
+  const caption = (page: Page) =>
+    page.evaluate(() => {
+      const host = document.querySelector('atlas-explorer')!;
+      const cap = host.shadowRoot!.querySelector('atlas-present-caption')?.shadowRoot;
+      const controls = Array.from(host.shadowRoot!.querySelectorAll('aside, .controls'), (e) => getComputedStyle(e).display);
+      return {
+        presenting: host.hasAttribute('presenting'),
+        title: cap?.querySelector('[data-caption-title]')?.textContent ?? null,
+        slide: cap?.querySelector('[data-slide]')?.textContent ?? null,
+        controls,
+        query: Object.fromEntries(new URL(location.href).searchParams),
+        fill: getComputedStyle(host).position,
+      };
+    });
 
   it('hides the controls, fills the viewport and steps presets with the arrow keys; Esc leaves', async () => {
     const page = await browser.newPage();
@@ -275,7 +329,11 @@ describe('presentation mode', () => {
     c = await caption(page);
     expect(c.title).toBe('P1 · weight-decay threshold (Fig. 4 in 2-D)');
     expect(c.slide).toBe('2 / 3');
-    expect(c.query).toMatchObject({ model: 'tian-l2', preset: 'weight-decay-threshold', present: 'bao-cosine/emergence,tian-l2/P1,tian-l2/P2' });
+    expect(c.query).toMatchObject({
+      model: 'tian-l2',
+      preset: 'weight-decay-threshold',
+      present: 'bao-cosine/emergence,tian-l2/P1,tian-l2/P2',
+    });
     await page.keyboard.press('ArrowRight');
     expect((await caption(page)).query.preset).toBe('augmentation-vs-weight-decay');
     await page.keyboard.press('ArrowRight'); // wraps to the first slide
@@ -317,8 +375,12 @@ describe('presentation mode', () => {
     onTestFinished(() => page.close());
     await page.goto(`${url}?present=tian-l2/P9&n=8`);
     await page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('[role=alert]'));
-    const alert = await page.evaluate(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=alert]')!.textContent);
-    expect(alert).toBe('present: tian-l2 has no preset "P9" (known: weight-decay-threshold, augmentation-vs-weight-decay, fig3-basin-eta0, predictor-learning-rate, ema-rate)');
+    const alert = await page.evaluate(
+      () => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('[role=alert]')!.textContent,
+    );
+    expect(alert).toBe(
+      'present: tian-l2 has no preset "P9" (known: weight-decay-threshold, augmentation-vs-weight-decay, fig3-basin-eta0, predictor-learning-rate, ema-rate)',
+    );
     expect((await caption(page)).slide).toBe(`1 / ${presentList(null).length}`);
   });
 

@@ -22,7 +22,11 @@ const n = 32;
 const kQuery = `?preset=tian-l2/fig3-basin-eta0&n=${n}`;
 /** The palette test reads the canvas: no overlay curves drawn over the cells. */
 const kBareQuery = `${kQuery}&overlays=off`;
-const kSizes = [[1280, 720], [1440, 900], [1920, 1080]] as const;
+const kSizes = [
+  [1280, 720],
+  [1440, 900],
+  [1920, 1080],
+] as const;
 let url = '';
 let server: PreviewServer;
 let browser: Browser;
@@ -39,7 +43,12 @@ afterAll(async () => {
 });
 
 /** A page at `width` × `height` on `query`, its sweep finished and drawn; console errors collected. */
-async function openAt(query: string, width: number, height: number, before?: (page: Page) => Promise<void>): Promise<{ page: Page; errors: string[] }> {
+async function openAt(
+  query: string,
+  width: number,
+  height: number,
+  before?: (page: Page) => Promise<void>,
+): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   onTestFinished(() => page.close());
   await page.setViewport({ width, height, deviceScaleFactor: 1 });
@@ -62,13 +71,23 @@ function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const host = document.querySelector('atlas-explorer')!;
     const bad: string[] = [];
-    const name = (e: Element) => `${e.tagName.toLowerCase()}${e.getAttribute('name') ? `[name=${e.getAttribute('name')}]` : ''}${e.className && typeof e.className === 'string' ? `.${e.className}` : ''}`;
+    const name = (e: Element) =>
+      `${e.tagName.toLowerCase()}${e.getAttribute('name') ? `[name=${e.getAttribute('name')}]` : ''}${e.className && typeof e.className === 'string' ? `.${e.className}` : ''}`;
     const walk = (root: ParentNode, region: Element, inPanel: boolean) => {
       const box = region.getBoundingClientRect();
       for (const e of Array.from(root.querySelectorAll('*'))) {
         const r = e.getBoundingClientRect();
-        if (r.width > 0 && r.height > 0 && (r.left < box.left - 0.5 || r.right > box.right + 0.5)) bad.push(`${name(e)} [${r.left.toFixed(0)}, ${r.right.toFixed(0)}] outside ${name(region)} [${box.left.toFixed(0)}, ${box.right.toFixed(0)}]`);
-        if (inPanel && !e.matches('input, select, textarea') && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).display !== 'inline') bad.push(`${name(e)} scrollWidth ${e.scrollWidth} > clientWidth ${e.clientWidth}`);
+        if (r.width > 0 && r.height > 0 && (r.left < box.left - 0.5 || r.right > box.right + 0.5))
+          bad.push(
+            `${name(e)} [${r.left.toFixed(0)}, ${r.right.toFixed(0)}] outside ${name(region)} [${box.left.toFixed(0)}, ${box.right.toFixed(0)}]`,
+          );
+        if (
+          inPanel &&
+          !e.matches('input, select, textarea') &&
+          e.scrollWidth > e.clientWidth + 1 &&
+          getComputedStyle(e).display !== 'inline'
+        )
+          bad.push(`${name(e)} scrollWidth ${e.scrollWidth} > clientWidth ${e.clientWidth}`);
         if (e.shadowRoot) walk(e.shadowRoot, region, inPanel);
       }
     };
@@ -82,7 +101,15 @@ function overflowing(page: Page): Promise<string[]> {
   });
 }
 
-const canvasWidth = (page: Page) => page.evaluate(() => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-heatmap')!.shadowRoot!.querySelector('canvas')!.getBoundingClientRect().width);
+const canvasWidth = (page: Page) =>
+  page.evaluate(
+    () =>
+      document
+        .querySelector('atlas-explorer')!
+        .shadowRoot!.querySelector('atlas-heatmap')!
+        .shadowRoot!.querySelector('canvas')!
+        .getBoundingClientRect().width,
+  );
 const query = (page: Page) => page.evaluate(() => Object.fromEntries(new URL(location.href).searchParams));
 
 describe('layout', () => {
@@ -103,19 +130,39 @@ describe('layout', () => {
     const { page } = await openAt(kQuery, 1440, 900);
     const open = await canvasWidth(page);
     await page.keyboard.press('b');
-    await page.waitForFunction(() => getComputedStyle(document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('aside')!).display === 'none');
-    await page.waitForFunction((w) => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-heatmap')!.shadowRoot!.querySelector('canvas')!.getBoundingClientRect().width > w, {}, open);
+    await page.waitForFunction(
+      () => getComputedStyle(document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('aside')!).display === 'none',
+    );
+    await page.waitForFunction(
+      (w) =>
+        document
+          .querySelector('atlas-explorer')!
+          .shadowRoot!.querySelector('atlas-heatmap')!
+          .shadowRoot!.querySelector('canvas')!
+          .getBoundingClientRect().width > w,
+      {},
+      open,
+    );
     expect((await query(page)).panel).toBe('closed');
     expect(await overflowing(page)).toEqual([]);
     await page.screenshot({ path: `${kArtifacts}/layout-1440x900-collapsed.png` });
     await (await deep(page, 'button[name=panel]')).click();
-    await page.waitForFunction(() => getComputedStyle(document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('aside')!).display !== 'none');
+    await page.waitForFunction(
+      () => getComputedStyle(document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('aside')!).display !== 'none',
+    );
     expect((await query(page)).panel).toBeUndefined();
   });
 });
 
 /** A point in the main column's right padding, near the bottom of the window: the page's background. */
-const pagePoint = (page: Page) => page.evaluate(() => [document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('main')!.getBoundingClientRect().right - 8, innerHeight - 5] as [number, number]);
+const pagePoint = (page: Page) =>
+  page.evaluate(
+    () =>
+      [document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('main')!.getBoundingClientRect().right - 8, innerHeight - 5] as [
+        number,
+        number,
+      ],
+  );
 
 /** A screen pixel, as RGB. */
 async function pixel(page: Page, x: number, y: number): Promise<number[]> {
@@ -175,12 +222,18 @@ describe('colour-blind-safe class palette', () => {
     const classes = new Set((await finishedGrid(page)).classes.map((c) => CLASS_BY_CODE[c]));
     expect(classes).toEqual(new Set(['collapsed', 'non-collapsed']));
     expect(await paletteMismatches(page, 'okabe-ito', 'palette-okabe-ito.png')).toEqual([]);
-    const swatch = await (await deep(page, 'atlas-legend', '[data-class=collapsed] .swatch')).evaluate((e) => getComputedStyle(e).backgroundColor);
+    const swatch = await (await deep(page, 'atlas-legend', '[data-class=collapsed] .swatch')).evaluate(
+      (e) => getComputedStyle(e).backgroundColor,
+    );
     expect(swatch).toBe(`rgb(${hexToRgb('#0072b2').join(', ')})`);
     expect(await (await deep(page, 'atlas-export')).evaluate((e) => (e as unknown as { palette: string }).palette)).toBe('okabe-ito');
 
     await page.keyboard.press('k');
-    await page.waitForFunction(() => (document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-heatmap') as unknown as { frame: string }).frame.endsWith('/default'));
+    await page.waitForFunction(() =>
+      (document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-heatmap') as unknown as { frame: string }).frame.endsWith(
+        '/default',
+      ),
+    );
     expect((await query(page)).palette).toBeUndefined();
     expect(await paletteMismatches(page, 'default', 'palette-default.png')).toEqual([]);
     expect(errors).toEqual([]);
@@ -199,7 +252,8 @@ describe('exports follow the page', () => {
     for (let wait = 0; wait < 300 && !existsSync(join(dir, name)); wait++) await new Promise((r) => setTimeout(r, 100));
     copyFileSync(join(dir, name), `${kArtifacts}/export-dark-okabe-ito.png`);
     const png = decode(readFileSync(join(dir, name)));
-    const at = (x: number, y: number) => Array.from(png.data.slice(png.channels * (y * png.width + x), png.channels * (y * png.width + x) + 3));
+    const at = (x: number, y: number) =>
+      Array.from(png.data.slice(png.channels * (y * png.width + x), png.channels * (y * png.width + x) + 3));
     expect(at(2, 2)).toEqual(hexToRgb('#15181e'));
     // The figure is 900 × 620 at 2×; its heatmap spans x 78…632, y 86…562 (src/export/figure.ts).
     const bad: string[] = [];
@@ -222,7 +276,13 @@ describe('keyboard shortcuts', () => {
     await page.keyboard.type('?');
     const rows = await page.waitForFunction(() => {
       const list = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-shortcuts')?.shadowRoot;
-      return list && Array.from(list.querySelectorAll('tr[data-shortcut]'), (r) => [r.getAttribute('data-shortcut'), r.querySelector('kbd')!.textContent]);
+      return (
+        list &&
+        Array.from(list.querySelectorAll('tr[data-shortcut]'), (r) => [
+          r.getAttribute('data-shortcut'),
+          r.querySelector('kbd')!.textContent,
+        ])
+      );
     });
     expect(await rows.jsonValue()).toEqual(kShortcuts.map((s) => [s.action, s.keyName ?? s.key]));
     await page.screenshot({ path: `${kArtifacts}/shortcuts.png` });

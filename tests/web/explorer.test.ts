@@ -6,7 +6,19 @@ import type { Browser, Page } from 'puppeteer-core';
 import type { PreviewServer } from 'vite';
 import puppeteer from 'puppeteer-core';
 import { buildExplorer, chromiumPath, startExplorer } from '../support/browser.js';
-import { canvasPixels, cellCentre, classMismatches, deep, finishedGrid, heatmapCanvas, near, openExplorer, textOf, waitDone, waitDrawn } from '../support/explorer-page.js';
+import {
+  canvasPixels,
+  cellCentre,
+  classMismatches,
+  deep,
+  finishedGrid,
+  heatmapCanvas,
+  near,
+  openExplorer,
+  textOf,
+  waitDone,
+  waitDrawn,
+} from '../support/explorer-page.js';
 import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
 import { models } from '../../src/models/registry.js';
 import { axisValues, cellValues, type ResolvedSpec } from '../../src/sweep/spec.js';
@@ -44,8 +56,19 @@ const paintedMismatches = (page: Page, nx: number, ny: number, expected: (i: num
  * Cells whose painted colour differs from the colour the export (src/export/layer.ts: raw.png,
  * figure.png) gives the same result and layer: one colouring path, checked cell by cell.
  */
-async function exportMismatches(page: Page, grid: Awaited<ReturnType<typeof finishedGrid>>, layer: string, shot: string): Promise<string[]> {
-  const result = { spec: specOf(grid.search), nx: grid.nx, ny: grid.ny, classes: Uint8Array.from(grid.classes), metrics: Float32Array.from(grid.metrics) } as SweepResult;
+async function exportMismatches(
+  page: Page,
+  grid: Awaited<ReturnType<typeof finishedGrid>>,
+  layer: string,
+  shot: string,
+): Promise<string[]> {
+  const result = {
+    spec: specOf(grid.search),
+    nx: grid.nx,
+    ny: grid.ny,
+    classes: Uint8Array.from(grid.classes),
+    metrics: Float32Array.from(grid.metrics),
+  } as SweepResult;
   const { rgb: want } = layerColors(result, layer);
   const png = await canvasPixels(page, `${kArtifacts}/${shot}`);
   const bad: string[] = [];
@@ -53,7 +76,8 @@ async function exportMismatches(page: Page, grid: Awaited<ReturnType<typeof fini
     for (let i = 0; i < grid.nx; i++) {
       const k = ((grid.ny - 1 - j) * grid.nx + i) * 3;
       const painted = png.at(...cellCentre(png.width, png.height, grid.nx, grid.ny, i, j));
-      if (!near(painted, Array.from(want.subarray(k, k + 3)))) bad.push(`(${i}, ${j}): painted ${painted}, exported ${Array.from(want.subarray(k, k + 3))}`);
+      if (!near(painted, Array.from(want.subarray(k, k + 3))))
+        bad.push(`(${i}, ${j}): painted ${painted}, exported ${Array.from(want.subarray(k, k + 3))}`);
     }
   }
   return bad;
@@ -78,7 +102,8 @@ async function setField(page: Page, name: string, value: string): Promise<void> 
 }
 
 // Overlays off: the element screenshot would include the SVG curves drawn over the cells.
-const lastRunId = (page: Page) => page.evaluate(() => (window as unknown as { __atlas: { sweep: { run: { id: number } } } }).__atlas.sweep.run.id);
+const lastRunId = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __atlas: { sweep: { run: { id: number } } } }).__atlas.sweep.run.id);
 
 const kQuery = '?model=tian-l2&preset=weight-decay-threshold&n=48&tEnd=300&overlays=off';
 
@@ -99,7 +124,7 @@ describe('explorer page', () => {
     expect(errors).toEqual([]);
   });
 
-  it('paints every class code in its own colour, wen-li\'s `full` (code 4) included', async () => {
+  it("paints every class code in its own colour, wen-li's `full` (code 4) included", async () => {
     const wen = await openExplorer(browser, `${url}?model=wen-li&preset=pw1-predictor&n=24&tEnd=250&overlays=off`);
     await waitDone(wen.page);
     const grid = await finishedGrid(wen.page);
@@ -128,7 +153,12 @@ describe('explorer page', () => {
     let checked = 0;
     const clear = (i: number, j: number) => {
       const c = predicted(i, j);
-      const around = [[i - 1, j], [i + 1, j], [i, j - 1], [i, j + 1]].filter(([a, b]) => a >= 0 && b >= 0 && a < 48 && b < 48);
+      const around = [
+        [i - 1, j],
+        [i + 1, j],
+        [i, j - 1],
+        [i, j + 1],
+      ].filter(([a, b]) => a >= 0 && b >= 0 && a < 48 && b < 48);
       if (c === undefined || around.some(([a, b]) => predicted(a, b) !== c)) return undefined;
       checked++;
       return c;
@@ -147,7 +177,12 @@ describe('explorer page', () => {
     const box = (await (await heatmapCanvas(page)).boundingBox())!;
     const [px, py] = cellCentre(box.width, box.height, 48, 48, i, j);
     await page.mouse.move(box.x + px, box.y + py);
-    await page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('atlas-readout')?.shadowRoot?.querySelector('[data-readout=state]'));
+    await page.waitForFunction(() =>
+      document
+        .querySelector('atlas-explorer')
+        ?.shadowRoot?.querySelector('atlas-readout')
+        ?.shadowRoot?.querySelector('[data-readout=state]'),
+    );
     const axes = await textOf(page, 'atlas-readout', '[data-readout=axes]');
     expect(axes).toBe(`p₀ = ${formatValue(axisValues(spec.x)[i])}, η = ${formatValue(axisValues(spec.y)[j])}`);
     expect(await textOf(page, 'atlas-readout', '[data-readout=class]')).toBe(CLASSES[CLASS_BY_CODE[grid.classes[j * 48 + i]]].label);
@@ -155,12 +190,16 @@ describe('explorer page', () => {
     const k = j * 48 + i;
     const metrics = cellMetrics(spec.model);
     const ts = grid.metrics[k * metrics.length + metrics.findIndex((m) => m.id === 'tSettled')];
-    expect(state).toBe(`final state at ${ts >= 0 ? `t_s = ${formatValue(ts)} (settled)` : 't = 300'}: w = ${formatValue(grid.finalState[3 * k])}, p = ${formatValue(grid.finalState[3 * k + 1])}, w_a = ${formatValue(grid.finalState[3 * k + 2])}`);
+    expect(state).toBe(
+      `final state at ${ts >= 0 ? `t_s = ${formatValue(ts)} (settled)` : 't = 300'}: w = ${formatValue(grid.finalState[3 * k])}, p = ${formatValue(grid.finalState[3 * k + 1])}, w_a = ${formatValue(grid.finalState[3 * k + 2])}`,
+    );
     // A click (no drag) tells the page which cell was chosen, with its full parameter vector.
-    await page.evaluate(() => document.querySelector('atlas-explorer')!.addEventListener('cell-select', (e) => {
-      const d = (e as CustomEvent<{ i: number; j: number; values: Float64Array }>).detail;
-      (window as unknown as { __selected: unknown }).__selected = { i: d.i, j: d.j, values: Array.from(d.values) };
-    }));
+    await page.evaluate(() =>
+      document.querySelector('atlas-explorer')!.addEventListener('cell-select', (e) => {
+        const d = (e as CustomEvent<{ i: number; j: number; values: Float64Array }>).detail;
+        (window as unknown as { __selected: unknown }).__selected = { i: d.i, j: d.j, values: Array.from(d.values) };
+      }),
+    );
     await page.mouse.click(box.x + px, box.y + py);
     const selected = await page.evaluate(() => (window as unknown as { __selected: unknown }).__selected);
     expect(selected).toEqual({ i, j, values: Array.from(cellValues(spec, axisValues(spec.x), axisValues(spec.y), i, j)) });
@@ -169,7 +208,11 @@ describe('explorer page', () => {
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-inspector'));
     // And those numbers are the f64 reference's for that cell, to f32 accuracy.
-    const one = runSweepCpu({ ...spec, x: { ...spec.x, min: axisValues(spec.x)[i], max: axisValues(spec.x)[i] + 1e-12, n: 2 }, y: { ...spec.y, min: axisValues(spec.y)[j], max: axisValues(spec.y)[j] + 1e-12, n: 2 } });
+    const one = runSweepCpu({
+      ...spec,
+      x: { ...spec.x, min: axisValues(spec.x)[i], max: axisValues(spec.x)[i] + 1e-12, n: 2 },
+      y: { ...spec.y, min: axisValues(spec.y)[j], max: axisValues(spec.y)[j] + 1e-12, n: 2 },
+    });
     expect(grid.finalState[3 * k]).toBeCloseTo(one.finalState[0], 4);
     expect(grid.finalState[3 * k + 1]).toBeCloseTo(one.finalState[1], 4);
   });
@@ -179,20 +222,32 @@ describe('explorer page', () => {
     const grid = await finishedGrid(page);
     const model = specOf(grid.search).model;
     await pickLayer(page, 's');
-    await waitDrawn(page, cellMetrics(model).findIndex((m) => m.id === 's'));
+    await waitDrawn(
+      page,
+      cellMetrics(model).findIndex((m) => m.id === 's'),
+    );
     expect(await lastRunId(page)).toBe(before); // drawing only: no new sweep
     await page.screenshot({ path: `${kArtifacts}/metric-s.png` });
     expect(await exportMismatches(page, grid, 's', 'metric-s-canvas.png')).toEqual([]);
     expect(await textOf(page, 'atlas-legend', '[data-colorbar]')).toContain('s: final representation strength s = w²');
   });
 
-  it('the engine\'s tSettled and steps layers render as exported: steps in log colours, a tSettled of −1 (ran to t_end) as never applied', async () => {
+  it("the engine's tSettled and steps layers render as exported: steps in log colours, a tSettled of −1 (ran to t_end) as never applied", async () => {
     const grid = await finishedGrid(page);
     const model = specOf(grid.search).model;
-    const result = { spec: specOf(grid.search), nx: grid.nx, ny: grid.ny, classes: Uint8Array.from(grid.classes), metrics: Float32Array.from(grid.metrics) } as SweepResult;
+    const result = {
+      spec: specOf(grid.search),
+      nx: grid.nx,
+      ny: grid.ny,
+      classes: Uint8Array.from(grid.classes),
+      metrics: Float32Array.from(grid.metrics),
+    } as SweepResult;
     for (const id of ['steps', 'tSettled']) {
       await pickLayer(page, id);
-      await waitDrawn(page, cellMetrics(model).findIndex((m) => m.id === id));
+      await waitDrawn(
+        page,
+        cellMetrics(model).findIndex((m) => m.id === id),
+      );
       expect(await exportMismatches(page, grid, id, `metric-${id}-canvas.png`)).toEqual([]);
     }
     const steps = metricRange(result, 'steps');
@@ -203,7 +258,10 @@ describe('explorer page', () => {
     expect(tSettled.missing).toBeLessThan(48 * 48);
     expect(await textOf(page, 'atlas-legend')).toContain('never applied (ran to t_end)');
     await pickLayer(page, 'steps');
-    await waitDrawn(page, cellMetrics(model).findIndex((m) => m.id === 'steps'));
+    await waitDrawn(
+      page,
+      cellMetrics(model).findIndex((m) => m.id === 'steps'),
+    );
     expect(await textOf(page, 'atlas-legend', '[data-colorbar]')).toContain('log colour scale');
     // Back to the class map for the tests that follow.
     await pickLayer(page, 'class');
@@ -239,7 +297,8 @@ describe('explorer page', () => {
     await copy.close();
     // Zoom history: back recomputes the slice before the box, forward the box again, bit for bit.
     const click = async (name: string) => (await deep(page, `button[name="${name}"]`)).evaluate((b) => (b as HTMLButtonElement).click());
-    const enabled = async (name: string) => (await deep(page, `button[name="${name}"]`)).evaluate((b) => !(b as HTMLButtonElement).disabled);
+    const enabled = async (name: string) =>
+      (await deep(page, `button[name="${name}"]`)).evaluate((b) => !(b as HTMLButtonElement).disabled);
     expect([await enabled('zoom-back'), await enabled('zoom-forward')]).toEqual([true, false]);
     await click('zoom-back');
     runId = await waitDone(page, runId);
@@ -294,7 +353,11 @@ describe('explorer page', () => {
 
   it('the presets menu lists every preset of every model and choosing one sets the view', async () => {
     const { page: menu, errors: menuErrors } = await openExplorer(browser, `${url}${kQuery}`);
-    const buttons = await menu.evaluate(() => Array.from(document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-presets')!.shadowRoot!.querySelectorAll('button')).map((b) => b.dataset.preset));
+    const buttons = await menu.evaluate(() =>
+      Array.from(
+        document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-presets')!.shadowRoot!.querySelectorAll('button'),
+      ).map((b) => b.dataset.preset),
+    );
     expect(buttons).toEqual(models.flatMap((m) => m.presets.map((p) => `${m.id}/${p.id}`)));
     const last = models.at(-1)!;
     const preset = last.presets.at(-1)!;
@@ -303,8 +366,18 @@ describe('explorer page', () => {
     await button.evaluate((b) => (b as HTMLButtonElement).click());
     await menu.waitForFunction((id) => new URL(location.href).searchParams.get('model') === id, {}, last.id);
     const spec = specOf(await menu.evaluate(() => location.search));
-    expect([spec.x.param, spec.x.min, spec.x.max, spec.x.n]).toEqual([preset.spec.x.param, preset.spec.x.min, preset.spec.x.max, preset.spec.x.n]);
-    expect([spec.y.param, spec.y.min, spec.y.max, spec.y.n]).toEqual([preset.spec.y.param, preset.spec.y.min, preset.spec.y.max, preset.spec.y.n]);
+    expect([spec.x.param, spec.x.min, spec.x.max, spec.x.n]).toEqual([
+      preset.spec.x.param,
+      preset.spec.x.min,
+      preset.spec.x.max,
+      preset.spec.x.n,
+    ]);
+    expect([spec.y.param, spec.y.min, spec.y.max, spec.y.n]).toEqual([
+      preset.spec.y.param,
+      preset.spec.y.min,
+      preset.spec.y.max,
+      preset.spec.y.n,
+    ]);
     expect(spec.integrator.tEnd).toBe(preset.spec.integrator?.tEnd ?? last.defaults.tEnd);
     if (last.status === 'reconstruction') expect(await textOf(menu, '[data-status=reconstruction]')).toContain(last.note);
     expect(menuErrors).toEqual([]);
@@ -324,11 +397,16 @@ describe('explorer page', () => {
   });
 
   it('without WebGPU says what is missing and how to enable it', async () => {
-    const plain = await puppeteer.launch({ executablePath: chromiumPath, args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-features=WebGPU,Vulkan', '--no-first-run'] });
+    const plain = await puppeteer.launch({
+      executablePath: chromiumPath,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-features=WebGPU,Vulkan', '--no-first-run'],
+    });
     try {
       const page = await plain.newPage();
       await page.goto(url);
-      await page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('[role=alert]'), { timeout: 60_000 });
+      await page.waitForFunction(() => document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('[role=alert]'), {
+        timeout: 60_000,
+      });
       const alert = await textOf(page, '[role=alert]');
       expect(alert).toMatch(/^WebGPU (is not available in this browser|is present but no adapter was found)/);
       expect(alert).toContain('--enable-unsafe-webgpu');

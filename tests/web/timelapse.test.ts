@@ -34,7 +34,15 @@ interface Recorded {
 /** The time-lapse the page's engine recorded for the finished run. */
 const recorded = (page: Page): Promise<Recorded> =>
   page.evaluate(() => {
-    const r = (window as unknown as { __atlas: { sweep: { run: { result: { classes: Uint8Array; nx: number; ny: number; timelapse: { times: Float64Array; classes: Uint8Array } } } } } }).__atlas.sweep.run.result;
+    const r = (
+      window as unknown as {
+        __atlas: {
+          sweep: {
+            run: { result: { classes: Uint8Array; nx: number; ny: number; timelapse: { times: Float64Array; classes: Uint8Array } } };
+          };
+        };
+      }
+    ).__atlas.sweep.run.result;
     const cells = r.nx * r.ny;
     const K = r.timelapse.times.length;
     return {
@@ -92,7 +100,10 @@ describe('explorer time-lapse', () => {
   it('play runs to the end state and stops there; space starts it; the end drops frame= from the URL', async () => {
     await page.keyboard.press(' ');
     await page.waitForFunction(() => new URLSearchParams(location.search).get('frame') === null, { timeout: 30_000, polling: 50 });
-    await page.waitForFunction(() => !(document.querySelector('atlas-explorer') as unknown as { timelapse: { playing: boolean } }).timelapse.playing, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => !(document.querySelector('atlas-explorer') as unknown as { timelapse: { playing: boolean } }).timelapse.playing,
+      { timeout: 10_000 },
+    );
     await waitDrawn(page, 'class');
     expect(await classMismatches(page, n, n, (i, j) => tl.final[j * n + i])).toEqual([]);
     expect(await textOf(page, 'atlas-timelapse')).toContain('frame 64/64');
@@ -102,7 +113,9 @@ describe('explorer time-lapse', () => {
   it('a refined run has no time-lapse and says why', async () => {
     const refined = await openExplorer(browser, `${url}?model=tian-l2&preset=weight-decay-threshold&n=64&tEnd=300&refine=on`);
     await waitDone(refined.page);
-    expect(await textOf(refined.page, 'atlas-timelapse')).toBe('time-lapse: not for a refined run (its inherited cells know only t_end); set refine off to record one');
+    expect(await textOf(refined.page, 'atlas-timelapse')).toBe(
+      'time-lapse: not for a refined run (its inherited cells know only t_end); set refine off to record one',
+    );
     await refined.page.close();
     await page.close();
   });

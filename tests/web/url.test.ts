@@ -9,7 +9,15 @@ describe('explorer URL state', () => {
   for (const model of models) {
     for (const preset of model.presets) {
       it(`${model.id}/${preset.id}: the view survives a URL round trip, zoom and layer included`, () => {
-        const view: View = { ...viewFromPreset(model, preset), layer: 'collapseTime', overlays: false, zoom: { x: [preset.spec.x.min, (preset.spec.x.min + preset.spec.x.max) / 3], y: [preset.spec.y.min * 1.1 + 1e-3, preset.spec.y.max / 1.7] } };
+        const view: View = {
+          ...viewFromPreset(model, preset),
+          layer: 'collapseTime',
+          overlays: false,
+          zoom: {
+            x: [preset.spec.x.min, (preset.spec.x.min + preset.spec.x.max) / 3],
+            y: [preset.spec.y.min * 1.1 + 1e-3, preset.spec.y.max / 1.7],
+          },
+        };
         const back = viewFromQuery(viewToQuery(view));
         expect(back.error).toBeUndefined();
         const axisIds = [view.x.param, view.y.param];
@@ -25,7 +33,11 @@ describe('explorer URL state', () => {
     const base = viewFromPreset(model, model.presets[0]);
     const views: View[] = [
       { ...base, integrator: { method: 'dp5', dt: 0.05, tEnd: 3000, rtol: 1e-5, atol: 1e-8 }, settle: false },
-      { ...base, integrator: { method: 'tsit5', dt: 0.05, tEnd: 3000, rtol: 1e-6, atol: 1e-9, dtMin: 1e-6, dtMax: 10, maxSteps: 50_000 }, settle: { tol: 1e-5, hold: 1 } },
+      {
+        ...base,
+        integrator: { method: 'tsit5', dt: 0.05, tEnd: 3000, rtol: 1e-6, atol: 1e-9, dtMin: 1e-6, dtMax: 10, maxSteps: 50_000 },
+        settle: { tol: 1e-5, hold: 1 },
+      },
       { ...base, integrator: { method: 'dp5', dt: 0.05, tEnd: 3000, adaptive: false }, settle: { tol: 1e-7 } },
       { ...base, integrator: { method: 'rk38', dt: 0.05, tEnd: 3000 }, settle: { tol: 1e-6 } },
     ];
@@ -58,7 +70,12 @@ describe('explorer URL state', () => {
         expect(byId.view).toEqual(viewFromQuery(`?model=${model.id}&preset=${preset.id}&n=32`).view);
       }
     }
-    expect(viewFromQuery('?preset=tian-l2/fig3-basin-eta0').view).toEqual(viewFromPreset(models.find((q) => q.id === 'tian-l2')!, models.find((q) => q.id === 'tian-l2')!.presets.find((p) => p.id === 'fig3-basin-eta0')!));
+    expect(viewFromQuery('?preset=tian-l2/fig3-basin-eta0').view).toEqual(
+      viewFromPreset(
+        models.find((q) => q.id === 'tian-l2')!,
+        models.find((q) => q.id === 'tian-l2')!.presets.find((p) => p.id === 'fig3-basin-eta0')!,
+      ),
+    );
   });
 
   it('the older ?model=&preset=&n= still works', () => {
@@ -78,19 +95,31 @@ describe('explorer URL state', () => {
     [`?model=${m.id}&${axis}&dt=fast`, 'URL: dt: "fast" is not a number'],
     [`?model=${m.id}&${axis}&overlays=maybe`, 'URL: overlays: must be on or off, got "maybe"'],
     [`?model=${m.id}&${axis}&zoom=0:1:2`, 'URL: zoom: expected xmin:xmax:ymin:ymax, got "0:1:2"'],
-    [`?model=${m.id}&${axis}&layer=colour`, `URL: layer: unknown layer "colour" of ${m.id} (known: class, ${[...m.readouts.map((r) => r.id), 'collapseTime', 'tSettled', 'steps'].join(', ')})`],
+    [
+      `?model=${m.id}&${axis}&layer=colour`,
+      `URL: layer: unknown layer "colour" of ${m.id} (known: class, ${[...m.readouts.map((r) => r.id), 'collapseTime', 'tSettled', 'steps'].join(', ')})`,
+    ],
     [`?model=${m.id}&${axis}&method=dp5&rtol=tight`, 'URL: rtol: "tight" is not a number'],
     [`?model=${m.id}&${axis}&method=dp5&atol=`, 'URL: atol: "" is not a number'],
     [`?model=${m.id}&${axis}&method=dp5&rtol=2`, 'URL: integrator.rtol: must be < 1 (got 2)'],
-    [`?model=${m.id}&${axis}&method=rk4&rtol=0.001`, 'URL: integrator.rtol: only adaptive steps take it (rk4 runs a fixed step here; adaptive methods: dp5, tsit5)'],
+    [
+      `?model=${m.id}&${axis}&method=rk4&rtol=0.001`,
+      'URL: integrator.rtol: only adaptive steps take it (rk4 runs a fixed step here; adaptive methods: dp5, tsit5)',
+    ],
     [`?model=${m.id}&${axis}&method=rk5`, 'URL: integrator.method: unknown integrator "rk5" (known: rk4, rk38, dp5, tsit5)'],
     [`?model=${m.id}&${axis}&method=dp5&adaptive=maybe`, 'URL: adaptive: must be on or off, got "maybe"'],
     [`?model=${m.id}&${axis}&settle=soon`, 'URL: settle: "soon" is not a number'],
     [`?model=${m.id}&${axis}&settle=1e-6:0.5:2`, 'URL: settle: expected off, tol or tol:hold, got "1e-6:0.5:2"'],
     [`?model=${m.id}&${axis}&settle=1e-6:long`, 'URL: settle.hold: "long" is not a number'],
     [`?model=${m.id}&${axis}&settle=2`, 'URL: settle.tol: must lie in (0, 1) (got 2)'],
-    [`?model=${m.id}&preset=${m.presets[0].id}&v.augmentaton=5`, `URL: v.augmentaton: unknown parameter "augmentaton" of ${m.id} (known: ${m.params.map((p) => p.id).join(', ')})`],
-    [`?model=bao-cosine&preset=${m.id}/${m.presets[0].id}`, `URL: preset: "${m.id}/${m.presets[0].id}" is a preset of ${m.id}, but model=bao-cosine`],
+    [
+      `?model=${m.id}&preset=${m.presets[0].id}&v.augmentaton=5`,
+      `URL: v.augmentaton: unknown parameter "augmentaton" of ${m.id} (known: ${m.params.map((p) => p.id).join(', ')})`,
+    ],
+    [
+      `?model=bao-cosine&preset=${m.id}/${m.presets[0].id}`,
+      `URL: preset: "${m.id}/${m.presets[0].id}" is a preset of ${m.id}, but model=bao-cosine`,
+    ],
     [`?preset=${m.id}/nope`, `URL: preset: ${m.id} has no preset "nope" (known: ${m.presets.map((p) => p.id).join(', ')})`],
     [`?preset=${m.id}/a/b`, 'URL: preset: expected PRESET or MODEL/PRESET, got "tian-l2/a/b"'],
   ])('%s is named and falls back to the defaults', (query, message) => {
@@ -107,14 +136,38 @@ describe('refinement in the view', () => {
 
   it('is on by default above 256² cells, with the coarsest grid the size allows', () => {
     expect(viewToSpec(at(256).view).spec!.refine).toBe(false);
-    expect(viewToSpec(at(512).view).spec!.refine).toEqual({ coarse: 64, verify: 0.02, seed: 1, block: 8, uncertainty: { tighten: 100, f64: 32 } });
-    expect(viewToSpec(at(300, '&refine=on').view).spec!.refine).toEqual({ coarse: 75, verify: 0.02, seed: 1, block: 4, uncertainty: { tighten: 100, f64: 32 } });
-    expect(viewToSpec(at(257, '&refine=on').view).spec!.refine).toEqual({ coarse: 257, verify: 0.02, seed: 1, block: 1, uncertainty: { tighten: 100, f64: 32 } });
+    expect(viewToSpec(at(512).view).spec!.refine).toEqual({
+      coarse: 64,
+      verify: 0.02,
+      seed: 1,
+      block: 8,
+      uncertainty: { tighten: 100, f64: 32 },
+    });
+    expect(viewToSpec(at(300, '&refine=on').view).spec!.refine).toEqual({
+      coarse: 75,
+      verify: 0.02,
+      seed: 1,
+      block: 4,
+      uncertainty: { tighten: 100, f64: 32 },
+    });
+    expect(viewToSpec(at(257, '&refine=on').view).spec!.refine).toEqual({
+      coarse: 257,
+      verify: 0.02,
+      seed: 1,
+      block: 1,
+      uncertainty: { tighten: 100, f64: 32 },
+    });
     expect(viewToSpec(at(1024, '&refine=off').view).spec!.refine).toBe(false);
-    expect(viewToSpec(at(64, '&refine=8:0.1:7').view).spec!.refine).toEqual({ coarse: 8, verify: 0.1, seed: 7, block: 8, uncertainty: { tighten: 100, f64: 32 } });
+    expect(viewToSpec(at(64, '&refine=8:0.1:7').view).spec!.refine).toEqual({
+      coarse: 8,
+      verify: 0.1,
+      seed: 7,
+      block: 8,
+      uncertainty: { tighten: 100, f64: 32 },
+    });
   });
 
-  it('round-trips auto, off, on and coarse:verify:seed, and a preset\'s own refine is kept', () => {
+  it("round-trips auto, off, on and coarse:verify:seed, and a preset's own refine is kept", () => {
     for (const refine of ['auto', false, {}, { coarse: 8, verify: 0.1, seed: 7 }] as const) {
       const view: View = { ...viewFromPreset(model, preset), refine };
       expect(viewFromQuery(viewToQuery(view)).view.refine).toEqual(refine);

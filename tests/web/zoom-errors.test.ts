@@ -14,7 +14,11 @@ describe('zoom box errors', () => {
   });
 
   it('other fields keep their names under a zoom, and the axes theirs without one', () => {
-    expect(viewFromQuery('?model=tian-l2&x=p0:0:0.9:1:linear&y=weightDecay:0.02:0.3:12:linear&zoom=0.1:0.5:0.05:0.2').error).toBe('URL: x.n: must be an integer ≥ 2 (got 1)');
-    expect(viewFromQuery('?model=tian-l2&x=p0:0.9:0.9:16:linear&y=weightDecay:0.02:0.3:12:linear').error).toBe('URL: x.min: must be less than x.max (0.9 ≥ 0.9)');
+    expect(viewFromQuery('?model=tian-l2&x=p0:0:0.9:1:linear&y=weightDecay:0.02:0.3:12:linear&zoom=0.1:0.5:0.05:0.2').error).toBe(
+      'URL: x.n: must be an integer ≥ 2 (got 1)',
+    );
+    expect(viewFromQuery('?model=tian-l2&x=p0:0.9:0.9:16:linear&y=weightDecay:0.02:0.3:12:linear').error).toBe(
+      'URL: x.min: must be less than x.max (0.9 ≥ 0.9)',
+    );
   });
 });

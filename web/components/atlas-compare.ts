@@ -139,6 +139,8 @@ export class AtlasCompare extends LitElement {
           </p>
         </section>
       </div>
-      <div>${Object.values(CLASSES).filter((k) => used.has(k.code)).map((k) => html`<span class="swatch" style="background:${k.color}"></span>${k.label}`)}</div>`;
+      <div>${Object.values(CLASSES)
+        .filter((k) => used.has(k.code))
+        .map((k) => html`<span class="swatch" style="background:${k.color}"></span>${k.label}`)}</div>`;
   }
 }

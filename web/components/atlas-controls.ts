@@ -5,7 +5,15 @@ import type { NumberParam, Param } from '../../src/models/types.js';
 import { isAdaptive, tableaus } from '../../src/integrators/tableaus.js';
 import { kSettleDefaults } from '../../src/sweep/spec.js';
 import { controlStyles } from './control-styles.js';
-import { defaultView, normalizeIntegrator, refines, stepsAdaptively, type AxisView, type View, type ViewIntegrator } from '../state/view.js';
+import {
+  defaultView,
+  normalizeIntegrator,
+  refines,
+  stepsAdaptively,
+  type AxisView,
+  type View,
+  type ViewIntegrator,
+} from '../state/view.js';
 
 const kSliderSteps = 1000;
 
@@ -35,7 +43,9 @@ function fromSlider(p: NumberParam, k: number): number {
  */
 @customElement('atlas-controls')
 export class AtlasControls extends LitElement {
-  static override styles = [controlStyles, css`
+  static override styles = [
+    controlStyles,
+    css`
     :host { display: block; font-size: 13px; }
     /* min-width 0: a fieldset is min-content wide by default, which let long selects overflow the panel. */
     fieldset { border: 1px solid var(--atlas-border); border-radius: 8px; margin: 0 0 10px; padding: 6px 8px 8px; min-width: 0; }
@@ -54,7 +64,8 @@ export class AtlasControls extends LitElement {
     .row > *, .axis > * { min-width: 0; }
     .method { grid-template-columns: 56px minmax(0, 1fr) auto; }
     label { white-space: nowrap; }
-  `];
+  `,
+  ];
 
   @property({ attribute: false }) view!: View;
 
@@ -77,7 +88,9 @@ export class AtlasControls extends LitElement {
 
   private axisRow(name: 'x' | 'y', params: readonly Param[]) {
     const a = this.view[name];
-    const num = (field: 'min' | 'max' | 'n') => html`<input type="number" name="${name}.${field}" title="${name} ${field}" .value=${String(a[field])} step="any"
+    const num = (
+      field: 'min' | 'max' | 'n',
+    ) => html`<input type="number" name="${name}.${field}" title="${name} ${field}" .value=${String(a[field])} step="any"
       @change=${(e: Event) => this.setAxis(name, { [field]: numberOrText((e.target as HTMLInputElement).value) as number })}>`;
     return html`<div class="axis">
       <span class="sym">${name}</span>
@@ -102,10 +115,11 @@ export class AtlasControls extends LitElement {
         </select><span>${p.label}</span></div>`;
     }
     const derived = v === 'derived';
-    const derivedBox = p.default === 'derived'
-      ? html`<label class="derived"><input type="checkbox" name="${p.id}.derived" .checked=${derived}
+    const derivedBox =
+      p.default === 'derived'
+        ? html`<label class="derived"><input type="checkbox" name="${p.id}.derived" .checked=${derived}
           @change=${(e: Event) => this.setValue(p.id, (e.target as HTMLInputElement).checked ? 'derived' : p.min)}> derived: ${p.derivedAs}</label>`
-      : '';
+        : '';
     if (derived) return html`<div class="row"><span class="sym" title=${title}>${p.symbol}</span>${derivedBox}</div>`;
     const numeric = typeof v === 'number' && Number.isFinite(v);
     return html`<div class="row"><span class="sym" title=${title}>${p.symbol}</span>
@@ -122,7 +136,8 @@ export class AtlasControls extends LitElement {
     const { integrator, settle } = this.view;
     const adaptive = stepsAdaptively(integrator);
     const capable = Object.hasOwn(tableaus, integrator.method) && isAdaptive(tableaus[integrator.method]);
-    const setIntegrator = (change: Partial<ViewIntegrator>) => this.patch({ integrator: normalizeIntegrator({ ...integrator, ...change }) });
+    const setIntegrator = (change: Partial<ViewIntegrator>) =>
+      this.patch({ integrator: normalizeIntegrator({ ...integrator, ...change }) });
     const numberRow = (field: 'dt' | 'tEnd' | 'rtol' | 'atol', label: string, units: string) => html`<div class="row"><span>${label}</span>
       <input type="number" name=${field} step="any" .value=${String(integrator[field])}
         @change=${(e: Event) => this.patch({ integrator: { ...integrator, [field]: numberOrText((e.target as HTMLInputElement).value) as number } })}><span>${units}</span></div>`;
@@ -138,8 +153,12 @@ export class AtlasControls extends LitElement {
       <fieldset><legend>Integrator</legend>
         <div class="row method"><span>method</span><select name="method" @change=${(e: Event) => setIntegrator({ method: (e.target as HTMLSelectElement).value, adaptive: undefined })}>
           ${Object.entries(tableaus).map(([k, t]) => html`<option value=${k} ?selected=${k === integrator.method}>${k}${isAdaptive(t) ? ' (adaptive)' : ''}</option>`)}</select>
-          ${capable ? html`<label title="off: the tableau's solution weights with the fixed step dt"><input type="checkbox" name="adaptive" .checked=${adaptive}
-            @change=${(e: Event) => setIntegrator({ adaptive: (e.target as HTMLInputElement).checked ? undefined : false })}> adaptive</label>` : html`<span>fixed step</span>`}</div>
+          ${
+            capable
+              ? html`<label title="off: the tableau's solution weights with the fixed step dt"><input type="checkbox" name="adaptive" .checked=${adaptive}
+            @change=${(e: Event) => setIntegrator({ adaptive: (e.target as HTMLInputElement).checked ? undefined : false })}> adaptive</label>`
+              : html`<span>fixed step</span>`
+          }</div>
         ${numberRow('dt', adaptive ? 'first step' : 'dt', 'flow time')}
         ${numberRow('tEnd', 't_end', 'flow time')}
         ${adaptive ? html`${numberRow('rtol', 'rtol', 'relative')}${numberRow('atol', 'atol', 'absolute')}` : ''}
@@ -148,10 +167,12 @@ export class AtlasControls extends LitElement {
         <div class="row"><label title="stop a cell once its fate is decided (‖f(y)‖∞ ≤ tol·‖y‖∞ held, or the model's rule); off: every cell runs to t_end">
           <input type="checkbox" name="settle" .checked=${settle !== false}
             @change=${(e: Event) => this.patch({ settle: (e.target as HTMLInputElement).checked ? { tol: kSettleDefaults.tol } : false })}> settle</label>
-          ${settle === false
-            ? html`<span>off: fixed horizon</span><span></span>`
-            : html`<input type="number" name="settleTol" step="any" .value=${String(settle.tol)}
-                @change=${(e: Event) => this.patch({ settle: { ...settle, tol: numberOrText((e.target as HTMLInputElement).value) as number } })}><span>tol</span>`}
+          ${
+            settle === false
+              ? html`<span>off: fixed horizon</span><span></span>`
+              : html`<input type="number" name="settleTol" step="any" .value=${String(settle.tol)}
+                @change=${(e: Event) => this.patch({ settle: { ...settle, tol: numberOrText((e.target as HTMLInputElement).value) as number } })}><span>tol</span>`
+          }
         </div>
         <div class="row"><label title="integrate coarse blocks first, then split them 2×2 only where the class changes; a seeded sample of the inherited cells checks them">
           <input type="checkbox" name="refine" .checked=${refines(this.view)}

@@ -34,14 +34,19 @@ import { PresentationController } from '../controllers/presentation-controller.j
 /** Fields of a view that only change how the grid is drawn, not what is computed. */
 const kDrawOnly = new Set(['layer', 'overlays', 'computedOverlay']);
 /** What the palette menu calls each class palette. */
-const kPaletteNames: Record<(typeof classPaletteIds)[number], string> = { default: 'default colours', 'okabe-ito': 'colour-blind safe (Okabe–Ito)' };
+const kPaletteNames: Record<(typeof classPaletteIds)[number], string> = {
+  default: 'default colours',
+  'okabe-ito': 'colour-blind safe (Okabe–Ito)',
+};
 /** Every preset of every model, in the presets menu's order (the `n` and `p` keys step through it). */
 const kAllPresets = models.flatMap((m) => m.presets.map((p) => ({ model: m.id, preset: p.id })));
 
 /** Where in kAllPresets a URL's `preset` (`id` of `model`, or `model/id`) is; −1 for none. */
 function presetIndex(search: string): number {
   const q = new URLSearchParams(search);
-  const [model, preset] = (q.get('preset') ?? '').includes('/') ? q.get('preset')!.split('/') : [q.get('model') ?? models[0].id, q.get('preset')];
+  const [model, preset] = (q.get('preset') ?? '').includes('/')
+    ? q.get('preset')!.split('/')
+    : [q.get('model') ?? models[0].id, q.get('preset')];
   return kAllPresets.findIndex((p) => p.model === model && p.preset === preset);
 }
 
@@ -52,7 +57,9 @@ function presetIndex(search: string): number {
  */
 @customElement('atlas-explorer')
 export class AtlasExplorer extends LitElement {
-  static override styles = [controlStyles, css`
+  static override styles = [
+    controlStyles,
+    css`
     /* The map is the page: a side panel of controls (collapsible, scrolling on its own) and a main column the map fills. */
     :host { display: grid; grid-template-columns: clamp(300px, 24vw, 380px) minmax(0, 1fr); min-height: 100vh; }
     :host([panel='closed']) { grid-template-columns: minmax(0, 1fr); }
@@ -74,7 +81,8 @@ export class AtlasExplorer extends LitElement {
     :host([presenting]) { position: fixed; inset: 0; z-index: 4; background: var(--atlas-bg); grid-template-columns: 1fr; padding: 2vh 2vw; font-size: 20px; }
     :host([presenting]) :is(aside, .zoom, .controls, atlas-readout, [name='panel'], [name='help']) { display: none; }
     :host([presenting]) main { max-width: 62vw; }
-  `];
+  `,
+  ];
 
   @state() view!: View;
   /** A malformed URL, named; the page falls back to defaults. */
@@ -110,7 +118,8 @@ export class AtlasExplorer extends LitElement {
     palette: () => this.setAppearance({ palette: nextChoice(classPaletteIds, this.appearance.palette) }),
     play: () => this.timelapse.toggle(this.sweep.run),
     nextFrame: () => this.timelapse.show(this.sweep.run, (this.timelapse.frame ?? Infinity) + 1),
-    previousFrame: () => this.timelapse.show(this.sweep.run, (this.timelapse.frame ?? this.timelapse.times(this.sweep.run)?.length ?? 1) - 1),
+    previousFrame: () =>
+      this.timelapse.show(this.sweep.run, (this.timelapse.frame ?? this.timelapse.times(this.sweep.run)?.length ?? 1) - 1),
   });
   /** The time-lapse frame on screen, kept in the URL as `frame=` (absent: the end state). */
   private readonly timelapse = new TimelapseController(this, (frame) => history.replaceState(null, '', withFrame(location.search, frame)));
@@ -164,7 +173,11 @@ export class AtlasExplorer extends LitElement {
     this.specError = checked.error;
     // A new sweep starts at its end state; a redraw keeps the frame on screen.
     if (checked.spec && sweep) this.timelapse.reset();
-    history.replaceState(null, '', withFrame(withAppearance(viewToQuery(view), this.appearance), first ? this.pendingFrame : this.timelapse.frame));
+    history.replaceState(
+      null,
+      '',
+      withFrame(withAppearance(viewToQuery(view), this.appearance), first ? this.pendingFrame : this.timelapse.frame),
+    );
     if (checked.spec && sweep) this.sweep.start(checked.spec);
   }
 
@@ -175,7 +188,10 @@ export class AtlasExplorer extends LitElement {
       this.apply(patch as View, true);
       return;
     }
-    this.apply({ ...this.view, ...patch }, Object.keys(patch).some((k) => !kDrawOnly.has(k)));
+    this.apply(
+      { ...this.view, ...patch },
+      Object.keys(patch).some((k) => !kDrawOnly.has(k)),
+    );
   }
 
   private onPreset(e: CustomEvent<{ model: string; preset: string }>): void {
@@ -309,8 +325,12 @@ export class AtlasExplorer extends LitElement {
             ${classPaletteIds.map((p) => html`<option value=${p} ?selected=${p === this.appearance.palette}>${kPaletteNames[p]}</option>`)}</select></label>
           <button data-present @click=${() => this.presentation.enter({ model: view.model, preset: new URLSearchParams(location.search).get('preset') })}>present</button>
         </p>
-        ${this.inspected && this.result ? html`<atlas-inspector .model=${this.result.spec.model} .values=${this.inspected.values} .palette=${this.appearance.palette}
-          .run=${this.result.spec} @inspector-close=${() => (this.inspected = undefined)}></atlas-inspector>` : ''}
+        ${
+          this.inspected && this.result
+            ? html`<atlas-inspector .model=${this.result.spec.model} .values=${this.inspected.values} .palette=${this.appearance.palette}
+          .run=${this.result.spec} @inspector-close=${() => (this.inspected = undefined)}></atlas-inspector>`
+            : ''
+        }
         ${this.presentation.entry ? html`<atlas-present-caption .entry=${this.presentation.entry} .index=${this.presentation.index} .count=${this.presentation.entries.length}></atlas-present-caption>` : ''}
         ${this.presentation.error ? html`<p class="error" role="alert">${this.presentation.error}</p>` : ''}
       </main>

@@ -35,10 +35,13 @@ export function svgToPng(file: ExportFile & { width: number; height: number }, s
  */
 @customElement('atlas-export')
 export class AtlasExport extends LitElement {
-  static override styles = [controlStyles, css`
+  static override styles = [
+    controlStyles,
+    css`
     :host { display: inline-flex; flex-wrap: wrap; gap: 6px; align-items: center; }
     .error { color: var(--atlas-error, #b00020); }
-  `];
+  `,
+  ];
 
   @property({ attribute: false }) result?: SweepResult;
   @property() layer: LayerId = 'class';
@@ -63,16 +66,25 @@ export class AtlasExport extends LitElement {
     }
   }
 
-  private readonly png = () => this.save(async (r) => {
-    const svg = figureExport(r, { layer: this.layer, overlays: this.overlays, title: this.figureTitle, subtitle: this.subtitle, theme: this.theme, palette: this.palette });
-    return { name: svg.name.replace(/\.svg$/, '.png'), blob: await svgToPng(svg) };
-  });
+  private readonly png = () =>
+    this.save(async (r) => {
+      const svg = figureExport(r, {
+        layer: this.layer,
+        overlays: this.overlays,
+        title: this.figureTitle,
+        subtitle: this.subtitle,
+        theme: this.theme,
+        palette: this.palette,
+      });
+      return { name: svg.name.replace(/\.svg$/, '.png'), blob: await svgToPng(svg) };
+    });
 
   private file(make: (r: SweepResult) => ExportFile) {
-    return () => this.save(async (r) => {
-      const f = make(r);
-      return { name: f.name, blob: new Blob([f.bytes as BlobPart], { type: f.type }) };
-    });
+    return () =>
+      this.save(async (r) => {
+        const f = make(r);
+        return { name: f.name, blob: new Blob([f.bytes as BlobPart], { type: f.type }) };
+      });
   }
 
   override render() {

@@ -68,7 +68,11 @@ export class AtlasHeatmap extends LitElement {
   @state() private drag?: { x0: number; y0: number; x1: number; y1: number };
 
   private renderer?: HeatmapRenderer;
-  private readonly frames = new FrameController(this, () => this.frameKey(), () => this.paint());
+  private readonly frames = new FrameController(
+    this,
+    () => this.frameKey(),
+    () => this.paint(),
+  );
 
   private lastPaint = { at: -Infinity, gpuMs: 0 };
 
@@ -193,7 +197,10 @@ export class AtlasHeatmap extends LitElement {
       </g>
       <g class="overlays" clip-path="url(#plot-clip)">
         ${this.overlays.map((c, k) => {
-          const d = c.points.filter(([x, y]) => Number.isFinite(sx(x)) && Number.isFinite(sy(y))).map(([x, y], n) => `${n ? 'L' : 'M'}${sx(x).toFixed(2)},${sy(y).toFixed(2)}`).join('');
+          const d = c.points
+            .filter(([x, y]) => Number.isFinite(sx(x)) && Number.isFinite(sy(y)))
+            .map(([x, y], n) => `${n ? 'L' : 'M'}${sx(x).toFixed(2)},${sy(y).toFixed(2)}`)
+            .join('');
           return svg`<path class="halo" d=${d}></path><path class="curve" data-overlay=${c.id} stroke-dasharray=${kDashes[k % kDashes.length]} d=${d}></path>`;
         })}
       </g>`;
@@ -208,9 +215,19 @@ export class AtlasHeatmap extends LitElement {
       <svg width=${w + kMargin.left + kMargin.right} height=${h + kMargin.top + kMargin.bottom}>
         <g transform="translate(${kMargin.left} ${kMargin.top})">
           <clipPath id="plot-clip"><rect width=${w} height=${h}></rect></clipPath>
-          ${this.run && this.uncertain?.length === this.run.spec.x.n * this.run.spec.y.n
-            ? unsafeSVG(uncertainHatch(this.uncertain, this.run.spec.x.n, this.run.spec.y.n, { x: 0, y: 0, width: w, height: h }, 'uncertain-hatch'))
-            : ''}
+          ${
+            this.run && this.uncertain?.length === this.run.spec.x.n * this.run.spec.y.n
+              ? unsafeSVG(
+                  uncertainHatch(
+                    this.uncertain,
+                    this.run.spec.x.n,
+                    this.run.spec.y.n,
+                    { x: 0, y: 0, width: w, height: h },
+                    'uncertain-hatch',
+                  ),
+                )
+              : ''
+          }
           ${this.run ? this.axes() : ''}
           <rect class="frame" width=${w} height=${h} fill="none"></rect>
           ${d ? svg`<rect class="box" x=${Math.min(d.x0, d.x1)} y=${Math.min(d.y0, d.y1)} width=${Math.abs(d.x1 - d.x0)} height=${Math.abs(d.y1 - d.y0)}></rect>` : ''}

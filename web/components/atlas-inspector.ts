@@ -119,11 +119,14 @@ export class AtlasInspector extends LitElement {
     const { model, values } = this;
     const tr = this.trajectory.trajectory;
     if (!model || !values) return html``;
-    if (!tr) return html`<header><h2>Cell trajectory</h2>${this.closeButton()}</header>
+    if (!tr)
+      return html`<header><h2>Cell trajectory</h2>${this.closeButton()}</header>
       ${this.trajectory.error ? html`<p role="alert">${this.trajectory.error}</p>` : html`<p>integrating this cell (f64)…</p>`}`;
     const out = tr.outcome;
     const cls = CLASSES[CLASS_BY_CODE[out.classCode]];
-    const fixed = model.fixedPoints(values).map((f) => ({ label: f.label, stable: f.stable, x: f.state[this.phaseX], y: f.state[this.phaseY] }));
+    const fixed = model
+      .fixedPoints(values)
+      .map((f) => ({ label: f.label, stable: f.stable, x: f.state[this.phaseX], y: f.state[this.phaseY] }));
     const select = (which: 'phaseX' | 'phaseY') => html`
       <select data-axis=${which} @change=${(e: Event) => (this[which] = Number((e.target as HTMLSelectElement).value))}>
         ${model.state.map((s, k) => html`<option value=${k} ?selected=${k === this[which]}>${s.symbol} (${s.label})</option>`)}

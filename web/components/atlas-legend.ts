@@ -3,7 +3,15 @@ import { customElement, property } from 'lit/decorators.js';
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { CLASSES, T_SETTLED, cellMetrics, type Model, type OverlayCurve } from '../../src/models/types.js';
 import type { MetricStyle } from '../render/heatmap-renderer.js';
-import { classColor, kInheritedFade, kMissingColor, kNotComputedColor, kPendingColor, rampColor, type ClassPaletteId } from '../../src/export/palette.js';
+import {
+  classColor,
+  kInheritedFade,
+  kMissingColor,
+  kNotComputedColor,
+  kPendingColor,
+  rampColor,
+  type ClassPaletteId,
+} from '../../src/export/palette.js';
 import { controlStyles } from './control-styles.js';
 import type { RefineStats } from '../../src/engine/result.js';
 import { hatchPattern, uncertainCount } from '../../src/export/hatch.js';
@@ -19,7 +27,9 @@ const kBarWidth = 240;
  */
 @customElement('atlas-legend')
 export class AtlasLegend extends LitElement {
-  static override styles = [controlStyles, css`
+  static override styles = [
+    controlStyles,
+    css`
     :host { display: block; font-size: 13px; }
     .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: middle; border: 1px solid #0003; }
     .entry { display: inline-block; margin-right: 12px; }
@@ -29,7 +39,8 @@ export class AtlasLegend extends LitElement {
     svg { vertical-align: middle; }
     .legend { margin: 4px 0; }
     small { color: var(--atlas-muted); }
-  `];
+  `,
+  ];
 
   @property({ attribute: false }) model!: Model;
   @property() layer = 'class';
@@ -90,20 +101,26 @@ export class AtlasLegend extends LitElement {
         ${metrics.map((m) => html`<option value=${m.id} ?selected=${m.id === this.layer}>${m.symbol} · ${m.label}</option>`)}
       </select></label>
       <div class="legend">
-        ${this.layer === 'class'
-          ? html`${this.model.classes.map((c) => html`<span class="entry" data-class=${c}><i class="swatch" style="background:${classColor(c, this.palette)}"></i>${CLASSES[c].label}</span>`)}
+        ${
+          this.layer === 'class'
+            ? html`${this.model.classes.map((c) => html`<span class="entry" data-class=${c}><i class="swatch" style="background:${classColor(c, this.palette)}"></i>${CLASSES[c].label}</span>`)}
             <span class="entry"><i class="swatch" style="background:${kPendingColor}"></i>pending</span>`
-          : this.colorbar()}
+            : this.colorbar()
+        }
       </div>
       ${this.refinement()}
       ${this.uncertainty()}
-      ${this.curves.length
-        ? html`<div class="overlays">
+      ${
+        this.curves.length
+          ? html`<div class="overlays">
             <label><input type="checkbox" name="overlays" .checked=${this.overlays} @change=${(e: Event) => this.patch({ overlays: (e.target as HTMLInputElement).checked })}> closed-form overlays</label>
-            ${this.curves.map((c, k) => html`<div class="entry" title=${c.source}>
+            ${this.curves.map(
+              (c, k) => html`<div class="entry" title=${c.source}>
               <svg width="28" height="10"><line x1="0" y1="5" x2="28" y2="5" stroke="var(--atlas-fg, #111)" stroke-width="2" stroke-dasharray=${kDashes[k % kDashes.length]}></line></svg>
-              ${c.label} <small>(${c.source})</small></div>`)}
+              ${c.label} <small>(${c.source})</small></div>`,
+            )}
           </div>`
-        : html`<div class="overlays"><small>no closed-form overlay for these axes</small></div>`}`;
+          : html`<div class="overlays"><small>no closed-form overlay for these axes</small></div>`
+      }`;
   }
 }

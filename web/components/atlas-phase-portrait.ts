@@ -53,8 +53,24 @@ export class AtlasPhasePortrait extends LitElement {
   override render() {
     const { xs, ys } = this;
     if (!xs || !ys) return html``;
-    const x = scaleLinear().domain(this.domain(xs, this.fixedPoints.map((f) => f.x))).range([kMargin.left, this.width - kMargin.right]).nice();
-    const y = scaleLinear().domain(this.domain(ys, this.fixedPoints.map((f) => f.y))).range([this.height - kMargin.bottom, kMargin.top]).nice();
+    const x = scaleLinear()
+      .domain(
+        this.domain(
+          xs,
+          this.fixedPoints.map((f) => f.x),
+        ),
+      )
+      .range([kMargin.left, this.width - kMargin.right])
+      .nice();
+    const y = scaleLinear()
+      .domain(
+        this.domain(
+          ys,
+          this.fixedPoints.map((f) => f.y),
+        ),
+      )
+      .range([this.height - kMargin.bottom, kMargin.top])
+      .nice();
     let d = '';
     for (let k = 0; k < xs.length; k++) d += `${k ? 'L' : 'M'}${x(xs[k]).toFixed(1)},${y(ys[k]).toFixed(1)}`;
     const last = xs.length - 1;

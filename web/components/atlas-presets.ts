@@ -26,13 +26,19 @@ export class AtlasPresets extends LitElement {
     const pick = (model: string, preset: string) =>
       this.dispatchEvent(new CustomEvent('preset-select', { detail: { model, preset }, bubbles: true, composed: true }));
     return html`<details><summary>Presets</summary>
-      ${models.map((m) => html`<h4>${m.title}${m.status === 'reconstruction' ? ' (reconstruction)' : ''}</h4>
-        ${m.presets.map((p) => html`<button data-preset="${m.id}/${p.id}" @click=${() => pick(m.id, p.id)}>
-          <div>${p.title}</div><div class="caption">${p.caption}</div></button>`)}`)}
+      ${models.map(
+        (m) => html`<h4>${m.title}${m.status === 'reconstruction' ? ' (reconstruction)' : ''}</h4>
+        ${m.presets.map(
+          (p) => html`<button data-preset="${m.id}/${p.id}" @click=${() => pick(m.id, p.id)}>
+          <div>${p.title}</div><div class="caption">${p.caption}</div></button>`,
+        )}`,
+      )}
     </details>
     <details><summary>Comparisons</summary>
-      ${comparePresets.map((c) => html`<a class="compare" data-compare=${c.id} href="?compare=${c.id}">
-        <div>${c.title}</div><div class="caption">${c.caption}</div></a>`)}
+      ${comparePresets.map(
+        (c) => html`<a class="compare" data-compare=${c.id} href="?compare=${c.id}">
+        <div>${c.title}</div><div class="caption">${c.caption}</div></a>`,
+      )}
     </details>`;
   }
 }

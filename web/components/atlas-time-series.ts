@@ -42,17 +42,21 @@ export class AtlasTimeSeries extends LitElement {
     const from = this.logTime ? this.t.findIndex((t) => t > 0) : 0;
     if (from < 0) return;
     const data: uPlot.AlignedData = [this.t.subarray(from), ...this.vars.map((v) => v.values.subarray(from))];
-    this.plot = new uPlot({
-      width: this.width,
-      height: this.height,
-      scales: { x: { time: false, distr: this.logTime ? 3 : 1, range: (_u, min, max) => [min, max] } }, // no padding to whole decades
-      axes: [{ label: this.logTime ? 'flow time t (log)' : 'flow time t' }, { label: 'state' }],
-      series: [
-        { label: 't' },
-        ...this.vars.map((v, k) => ({ label: v.label, stroke: schemeTableau10[k % 10], width: 1.5, points: { show: false } })),
-      ],
-      legend: { live: true },
-    }, data, host);
+    this.plot = new uPlot(
+      {
+        width: this.width,
+        height: this.height,
+        scales: { x: { time: false, distr: this.logTime ? 3 : 1, range: (_u, min, max) => [min, max] } }, // no padding to whole decades
+        axes: [{ label: this.logTime ? 'flow time t (log)' : 'flow time t' }, { label: 'state' }],
+        series: [
+          { label: 't' },
+          ...this.vars.map((v, k) => ({ label: v.label, stroke: schemeTableau10[k % 10], width: 1.5, points: { show: false } })),
+        ],
+        legend: { live: true },
+      },
+      data,
+      host,
+    );
   }
 
   override render() {

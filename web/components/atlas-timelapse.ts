@@ -11,11 +11,14 @@ import { controlStyles } from './control-styles.js';
  */
 @customElement('atlas-timelapse')
 export class AtlasTimelapse extends LitElement {
-  static override styles = [controlStyles, css`
+  static override styles = [
+    controlStyles,
+    css`
     :host { display: flex; align-items: center; gap: 8px; font-size: 13px; color: var(--atlas-muted); font-variant-numeric: tabular-nums; }
     input[type='range'] { flex: 1 1 auto; min-width: 80px; }
     .t { min-width: 14ch; white-space: nowrap; }
-  `];
+  `,
+  ];
 
   /** Flow time of each frame; undefined: nothing recorded. */
   @property({ attribute: false }) times?: Float64Array;

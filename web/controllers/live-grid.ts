@@ -29,7 +29,10 @@ export function makeGrid(device: GPUDevice, spec: ResolvedSpec, from?: SweepResu
   return { nx, ny, recordSize, classes, records, computed };
 }
 
-export const destroyGrid = (g?: GridBuffers) => [g?.classes, g?.records, g?.computed].forEach((b) => { b?.destroy(); });
+export const destroyGrid = (g?: GridBuffers) =>
+  [g?.classes, g?.records, g?.computed].forEach((b) => {
+    b?.destroy();
+  });
 
 /** One refinement round into the grid the heatmap draws: painted classes, records (NaN where inherited), computed codes. */
 export function uploadRound(device: GPUDevice, grid: GridBuffers, classes: Uint8Array, result: SweepResult, computed: Uint8Array): void {
@@ -45,7 +48,10 @@ export function uploadRound(device: GPUDevice, grid: GridBuffers, classes: Uint8
  * 200000000000-byte grid buffer (20 bytes per cell); this GPU holds at most 2147483648 bytes per
  * buffer (about 10362 × 10362 cells)`.
  */
-export function gridLimitError(spec: ResolvedSpec, limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'>): string | undefined {
+export function gridLimitError(
+  spec: ResolvedSpec,
+  limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'>,
+): string | undefined {
   const perCell = 4 * cellMetrics(spec.model).length;
   const bytes = spec.x.n * spec.y.n * perCell;
   const limit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
@@ -53,4 +59,3 @@ export function gridLimitError(spec: ResolvedSpec, limits: Pick<GPUSupportedLimi
   const side = Math.floor(Math.sqrt(limit / perCell));
   return `x.n: ${spec.x.n} × ${spec.y.n} cells need a ${bytes}-byte grid buffer (${perCell} bytes per cell); this GPU holds at most ${limit} bytes per buffer (about ${side} × ${side} cells)`;
 }
-

@@ -62,7 +62,10 @@ export class PresentationController implements ReactiveController {
    * Starts presenting at `at` (or the first slide), with the list and resolution of `query`; call
    * from a user gesture to get real full screen.
    */
-  enter(at: { model: string | null; preset: string | null } = { model: null, preset: null }, query = new URLSearchParams(location.search)): void {
+  enter(
+    at: { model: string | null; preset: string | null } = { model: null, preset: null },
+    query = new URLSearchParams(location.search),
+  ): void {
     this.list = query.get('present') ?? '';
     const n = Number(query.get('n'));
     this.options = Number.isInteger(n) && n >= 2 ? { n } : {};

@@ -2,9 +2,23 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 /** What a shortcut does; the host maps each to an action. */
 export type ShortcutAction =
-  | 'help' | 'nextLayer' | 'previousLayer' | 'classMap' | 'overlays' | 'computedOverlay'
-  | 'nextPreset' | 'previousPreset' | 'zoomBack' | 'zoomForward' | 'zoomReset' | 'panel' | 'theme' | 'palette'
-  | 'play' | 'nextFrame' | 'previousFrame';
+  | 'help'
+  | 'nextLayer'
+  | 'previousLayer'
+  | 'classMap'
+  | 'overlays'
+  | 'computedOverlay'
+  | 'nextPreset'
+  | 'previousPreset'
+  | 'zoomBack'
+  | 'zoomForward'
+  | 'zoomReset'
+  | 'panel'
+  | 'theme'
+  | 'palette'
+  | 'play'
+  | 'nextFrame'
+  | 'previousFrame';
 
 export interface Shortcut {
   /** KeyboardEvent.key (so `?` and `L` are what the keyboard layout types). */

@@ -9,7 +9,8 @@ import { destroyGrid, gridLimitError, makeGrid, uploadRound } from './live-grid.
 import { kExplorerFrames } from './timelapse-controller.js';
 
 /** How to turn WebGPU on, shown whenever it is missing. */
-export const kEnableWebGpu = 'Use Chrome or Edge 113 or later. On Linux, start Chrome with --enable-unsafe-webgpu --enable-features=Vulkan, or enable chrome://flags/#enable-unsafe-webgpu and restart; check chrome://gpu for "WebGPU: Hardware accelerated". Firefox: WebGPU is on from version 141 on Windows, else set dom.webgpu.enabled in about:config. Safari: Develop → Feature Flags → WebGPU.';
+export const kEnableWebGpu =
+  'Use Chrome or Edge 113 or later. On Linux, start Chrome with --enable-unsafe-webgpu --enable-features=Vulkan, or enable chrome://flags/#enable-unsafe-webgpu and restart; check chrome://gpu for "WebGPU: Hardware accelerated". Firefox: WebGPU is on from version 141 on Windows, else set dom.webgpu.enabled in about:config. Safari: Develop → Feature Flags → WebGPU.';
 
 /** Grid points per axis of the coarse pass that paints first. */
 export const kCoarseN = 32;
@@ -64,13 +65,22 @@ export function progressText(p: PassProgress, tEnd: number): string {
   return `${p.cellsFinished} / ${p.cells} cells settled · ${p.activeCells} active · slowest at t = ${t} / ${tEnd}`;
 }
 
-const startProgress = (spec: ResolvedSpec): PassProgress => ({ cellsFinished: 0, cells: spec.x.n * spec.y.n, activeCells: 0, t: 0, fraction: 0 });
+const startProgress = (spec: ResolvedSpec): PassProgress => ({
+  cellsFinished: 0,
+  cells: spec.x.n * spec.y.n,
+  activeCells: 0,
+  t: 0,
+  fraction: 0,
+});
 
 function coarseOf(spec: ResolvedSpec): ResolvedSpec | undefined {
   // A refined run paints its own coarse blocks first.
   if (spec.refine || (spec.x.n <= kCoarseN && spec.y.n <= kCoarseN)) return undefined;
   const json = specToJson(spec);
-  return parseSpec({ ...json, refine: false, x: { ...json.x, n: Math.min(kCoarseN, spec.x.n) }, y: { ...json.y, n: Math.min(kCoarseN, spec.y.n) } }, [spec.model]);
+  return parseSpec(
+    { ...json, refine: false, x: { ...json.x, n: Math.min(kCoarseN, spec.x.n) }, y: { ...json.y, n: Math.min(kCoarseN, spec.y.n) } },
+    [spec.model],
+  );
 }
 
 /**
@@ -125,18 +135,30 @@ export class SweepController implements ReactiveController {
     this.abort = abort;
     const old = this.run;
     const coarseSpec = coarseOf(view);
-    const spec = view.refine || view.timelapse ? view : parseSpec({ ...specToJson(view), timelapse: { frames: kExplorerFrames } }, [view.model]);
-    const run: LiveRun = { id: this.nextId++, spec, coarseSpec, phase: 'starting', version: 0, progress: startProgress(coarseSpec ?? spec), timeline: { startedAt: performance.now() } };
+    const spec =
+      view.refine || view.timelapse ? view : parseSpec({ ...specToJson(view), timelapse: { frames: kExplorerFrames } }, [view.model]);
+    const run: LiveRun = {
+      id: this.nextId++,
+      spec,
+      coarseSpec,
+      phase: 'starting',
+      version: 0,
+      progress: startProgress(coarseSpec ?? spec),
+      timeline: { startedAt: performance.now() },
+    };
     this.run = run;
     this.error = undefined;
     // The old run may have one dispatch in flight that writes its grids: free them once it stops.
     const previous = this.pending ?? Promise.resolve();
     const freeOld = () => [old?.fine, old?.coarse].forEach(destroyGrid);
-    this.pending = previous.then(() => this.execute(run, abort.signal)).catch((e: unknown) => {
-      if (abort.signal.aborted) return;
-      run.phase = 'failed';
-      this.error = e instanceof WebGpuUnavailableError ? `${e.message}. ${kEnableWebGpu}` : (e as Error).message;
-    }).finally(() => this.host.requestUpdate());
+    this.pending = previous
+      .then(() => this.execute(run, abort.signal))
+      .catch((e: unknown) => {
+        if (abort.signal.aborted) return;
+        run.phase = 'failed';
+        this.error = e instanceof WebGpuUnavailableError ? `${e.message}. ${kEnableWebGpu}` : (e as Error).message;
+      })
+      .finally(() => this.host.requestUpdate());
     void previous.finally(freeOld);
     this.host.requestUpdate();
   }

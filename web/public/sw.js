@@ -4,13 +4,15 @@
 const kCache = 'collapse-atlas';
 
 self.addEventListener('install', (event) => {
-  event.waitUntil((async () => {
-    const files = await (await fetch('precache.json', { cache: 'no-store' })).json();
-    await caches.delete(kCache);
-    const cache = await caches.open(kCache);
-    await cache.addAll(['./', ...files]);
-    await self.skipWaiting();
-  })());
+  event.waitUntil(
+    (async () => {
+      const files = await (await fetch('precache.json', { cache: 'no-store' })).json();
+      await caches.delete(kCache);
+      const cache = await caches.open(kCache);
+      await cache.addAll(['./', ...files]);
+      await self.skipWaiting();
+    })(),
+  );
 });
 
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
@@ -18,20 +20,22 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
-  event.respondWith((async () => {
-    try {
-      const response = await fetch(request);
-      if (response.ok) {
-        const copy = response.clone();
-        event.waitUntil(caches.open(kCache).then((cache) => cache.put(request, copy)));
+  event.respondWith(
+    (async () => {
+      try {
+        const response = await fetch(request);
+        if (response.ok) {
+          const copy = response.clone();
+          event.waitUntil(caches.open(kCache).then((cache) => cache.put(request, copy)));
+        }
+        return response;
+      } catch (offline) {
+        // Any URL of the page (?model=…&present=…) is the same document; ignoreVary because the
+        // server's `Vary: Origin` would otherwise keep a module script from matching its precached copy.
+        const hit = await caches.match(request, { ignoreSearch: request.mode === 'navigate', ignoreVary: true });
+        if (hit) return hit;
+        throw offline;
       }
-      return response;
-    } catch (offline) {
-      // Any URL of the page (?model=…&present=…) is the same document; ignoreVary because the
-      // server's `Vary: Origin` would otherwise keep a module script from matching its precached copy.
-      const hit = await caches.match(request, { ignoreSearch: request.mode === 'navigate', ignoreVary: true });
-      if (hit) return hit;
-      throw offline;
-    }
-  })());
+    })(),
+  );
 });

@@ -48,9 +48,17 @@ export class HeatmapRenderer {
       primitive: { topology: 'triangle-list' },
     });
     this.uniforms = makeStructuredView(makeShaderDataDefinitions(code).uniforms.u);
-    this.uniformBuffer = device.createBuffer({ label: 'heatmap uniforms', size: this.uniforms.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniformBuffer = device.createBuffer({
+      label: 'heatmap uniforms',
+      size: this.uniforms.arrayBuffer.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     const palette = paletteData(this.palette);
-    this.colors = device.createBuffer({ label: 'heatmap colours', size: palette.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.colors = device.createBuffer({
+      label: 'heatmap colours',
+      size: palette.byteLength,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(this.colors, 0, palette);
   }
 
@@ -76,7 +84,14 @@ export class HeatmapRenderer {
   }
 
   /** `showComputed`: the "computed cells" overlay (inherited cells faded by kInheritedFade). */
-  draw(fine: GridBuffers, coarse: GridBuffers | undefined, metric: MetricStyle | undefined, width: number, height: number, showComputed = false): void {
+  draw(
+    fine: GridBuffers,
+    coarse: GridBuffers | undefined,
+    metric: MetricStyle | undefined,
+    width: number,
+    height: number,
+    showComputed = false,
+  ): void {
     this.uniforms.set({
       fine: { nx: fine.nx, ny: fine.ny },
       coarse: { nx: coarse?.nx ?? 1, ny: coarse?.ny ?? 0 },
@@ -93,7 +108,9 @@ export class HeatmapRenderer {
     this.device.queue.writeBuffer(this.uniformBuffer, 0, this.uniforms.arrayBuffer);
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginRenderPass({
-      colorAttachments: [{ view: this.context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0.9, 0.9, 0.9, 1] }],
+      colorAttachments: [
+        { view: this.context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0.9, 0.9, 0.9, 1] },
+      ],
     });
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, this.groupFor(fine, coarse));

@@ -9,11 +9,16 @@ export async function svgToPngBlob(svg: string | Uint8Array, width: number, heig
     const image = new Image();
     image.src = url;
     await image.decode();
-    const canvas = Object.assign(document.createElement('canvas'), { width: Math.round(width * scale), height: Math.round(height * scale) });
+    const canvas = Object.assign(document.createElement('canvas'), {
+      width: Math.round(width * scale),
+      height: Math.round(height * scale),
+    });
     const ctx = canvas.getContext('2d')!;
     ctx.imageSmoothingEnabled = false; // one figure pixel per cell: keep cell edges crisp
     ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas produced no PNG'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas produced no PNG'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }

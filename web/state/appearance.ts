@@ -20,7 +20,11 @@ export type ThemeChoice = 'auto' | FigureTheme;
 export const themeChoices: readonly ThemeChoice[] = ['auto', 'light', 'dark'];
 export const kDefaultAppearance: Appearance = { theme: 'auto', palette: 'default', panel: 'open' };
 
-const kChoices: { [K in keyof Appearance]: readonly Appearance[K][] } = { theme: themeChoices, palette: classPaletteIds, panel: ['open', 'closed'] };
+const kChoices: { [K in keyof Appearance]: readonly Appearance[K][] } = {
+  theme: themeChoices,
+  palette: classPaletteIds,
+  panel: ['open', 'closed'],
+};
 
 /**
  * The appearance a query string asks for; an unknown value gives `error` naming the field and the

@@ -1,5 +1,15 @@
 import { models, getModel } from '../../src/models/registry.js';
-import { defaultView, normalizeIntegrator, viewFromPreset, viewToSpec, type AxisView, type View, type ViewIntegrator, type ViewRefine, type ViewSettle } from './view.js';
+import {
+  defaultView,
+  normalizeIntegrator,
+  viewFromPreset,
+  viewToSpec,
+  type AxisView,
+  type View,
+  type ViewIntegrator,
+  type ViewRefine,
+  type ViewSettle,
+} from './view.js';
 
 /**
  * The view in a query string, every number written with String() so it reads back bit for bit:
@@ -32,7 +42,10 @@ export function viewToQuery(view: View): string {
     if (v !== undefined) q.set(key, String(v));
   }
   if (view.integrator.adaptive !== undefined) q.set('adaptive', view.integrator.adaptive ? 'on' : 'off');
-  q.set('settle', view.settle === false ? 'off' : [view.settle.tol, ...(view.settle.hold !== undefined ? [view.settle.hold] : [])].map(String).join(':'));
+  q.set(
+    'settle',
+    view.settle === false ? 'off' : [view.settle.tol, ...(view.settle.hold !== undefined ? [view.settle.hold] : [])].map(String).join(':'),
+  );
   q.set('layer', view.layer);
   q.set('overlays', view.overlays ? 'on' : 'off');
   q.set('computed', view.computedOverlay ? 'on' : 'off');
@@ -122,7 +135,8 @@ function presetRef(q: URLSearchParams): { modelId: string | null; presetId: stri
   if (preset === null || !preset.includes('/')) return { modelId, presetId: preset };
   const [fromPreset, presetId, extra] = preset.split('/');
   if (extra !== undefined) throw new UrlError(`preset: expected PRESET or MODEL/PRESET, got "${preset}"`);
-  if (modelId !== null && modelId !== fromPreset) throw new UrlError(`preset: "${preset}" is a preset of ${fromPreset}, but model=${modelId}`);
+  if (modelId !== null && modelId !== fromPreset)
+    throw new UrlError(`preset: "${preset}" is a preset of ${fromPreset}, but model=${modelId}`);
   return { modelId: fromPreset, presetId };
 }
 
@@ -133,7 +147,8 @@ function parseQuery(q: URLSearchParams): View {
   let view = defaultView(model);
   if (presetId !== null) {
     const preset = model.presets.find((p) => p.id === presetId);
-    if (!preset) throw new UrlError(`preset: ${model.id} has no preset "${presetId}" (known: ${model.presets.map((p) => p.id).join(', ')})`);
+    if (!preset)
+      throw new UrlError(`preset: ${model.id} has no preset "${presetId}" (known: ${model.presets.map((p) => p.id).join(', ')})`);
     view = viewFromPreset(model, preset);
   }
   const x = q.get('x');
@@ -146,7 +161,8 @@ function parseQuery(q: URLSearchParams): View {
   for (const [key, text] of q) {
     if (!key.startsWith('v.')) continue;
     // A misspelt name would otherwise be dropped without a word (and stay in the URL).
-    if (!model.params.some((p) => p.id === key.slice(2))) throw new UrlError(`${key}: unknown parameter "${key.slice(2)}" of ${model.id} (known: ${model.params.map((p) => p.id).join(', ')})`);
+    if (!model.params.some((p) => p.id === key.slice(2)))
+      throw new UrlError(`${key}: unknown parameter "${key.slice(2)}" of ${model.id} (known: ${model.params.map((p) => p.id).join(', ')})`);
     const v = text.trim() === '' ? NaN : Number(text);
     values[key.slice(2)] = Number.isFinite(v) ? v : text;
   }
@@ -157,7 +173,16 @@ function parseQuery(q: URLSearchParams): View {
   const computed = q.get('computed') ?? 'off';
   if (computed !== 'on' && computed !== 'off') throw new UrlError(`computed: must be on or off, got "${computed}"`);
   const refine = q.has('refine') ? parseRefine(q.get('refine')!) : view.refine;
-  view = { ...view, values, integrator, settle, layer: q.get('layer') ?? 'class', overlays: overlays === 'on', computedOverlay: computed === 'on', refine };
+  view = {
+    ...view,
+    values,
+    integrator,
+    settle,
+    layer: q.get('layer') ?? 'class',
+    overlays: overlays === 'on',
+    computedOverlay: computed === 'on',
+    refine,
+  };
   const zoom = q.get('zoom');
   if (zoom !== null) {
     const z = zoom.split(':').map((t, k) => number(`zoom[${k}]`, t));

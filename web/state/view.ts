@@ -1,7 +1,15 @@
 import { models, getModel } from '../../src/models/registry.js';
 import { cellMetrics, type IntegratorInput, type Model, type Preset, type Scale, type SettleInput } from '../../src/models/types.js';
 import { isAdaptive, tableaus } from '../../src/integrators/tableaus.js';
-import { kAdaptiveDefaults, kRefineDefaults, kSettleDefaults, parseSpec, SpecError, type ResolvedSpec, type SweepSpecInput } from '../../src/sweep/spec.js';
+import {
+  kAdaptiveDefaults,
+  kRefineDefaults,
+  kSettleDefaults,
+  parseSpec,
+  SpecError,
+  type ResolvedSpec,
+  type SweepSpecInput,
+} from '../../src/sweep/spec.js';
 
 /**
  * The explorer's whole view as plain data: what the URL stores and what the controls edit. A view
@@ -118,7 +126,12 @@ export function viewFromPreset(model: Model, preset: Preset): View {
     x: axis(spec.x),
     y: axis(spec.y),
     values: { ...schemaValues(model), ...spec.params, ...spec.initial },
-    integrator: normalizeIntegrator({ ...spec.integrator, method: spec.integrator?.method ?? 'rk4', dt: spec.integrator?.dt ?? model.defaults.dt, tEnd: spec.integrator?.tEnd ?? model.defaults.tEnd }),
+    integrator: normalizeIntegrator({
+      ...spec.integrator,
+      method: spec.integrator?.method ?? 'rk4',
+      dt: spec.integrator?.dt ?? model.defaults.dt,
+      tEnd: spec.integrator?.tEnd ?? model.defaults.tEnd,
+    }),
     settle: viewSettle(spec.settle),
     layer: 'class',
     overlays: true,
@@ -135,7 +148,18 @@ export function defaultView(model: Model = models[0]): View {
     const p = numbers[k];
     return p.kind === 'number' ? { param: p.id, min: p.min, max: p.max, n: 64, scale: p.scale } : (undefined as never);
   };
-  return { model: model.id, x: axis(0), y: axis(1), values: schemaValues(model), integrator: { method: 'rk4', ...model.defaults }, settle: viewSettle(undefined), layer: 'class', overlays: true, computedOverlay: false, refine: 'auto' };
+  return {
+    model: model.id,
+    x: axis(0),
+    y: axis(1),
+    values: schemaValues(model),
+    integrator: { method: 'rk4', ...model.defaults },
+    settle: viewSettle(undefined),
+    layer: 'class',
+    overlays: true,
+    computedOverlay: false,
+    refine: 'auto',
+  };
 }
 
 export function specInput(view: View): SweepSpecInput {
@@ -171,7 +195,11 @@ export function viewToSpec(view: View): { spec: ResolvedSpec; error?: undefined 
   try {
     const spec = parseSpec(specInput(view));
     if (view.layer !== 'class' && !cellMetrics(spec.model).some((m) => m.id === view.layer)) {
-      return { error: `layer: unknown layer "${view.layer}" of ${spec.model.id} (known: class, ${cellMetrics(spec.model).map((m) => m.id).join(', ')})` };
+      return {
+        error: `layer: unknown layer "${view.layer}" of ${spec.model.id} (known: class, ${cellMetrics(spec.model)
+          .map((m) => m.id)
+          .join(', ')})`,
+      };
     }
     return { spec };
   } catch (e) {
