@@ -14,6 +14,7 @@ import type { Model } from '../src/models/types.js';
 import { fmaFlops } from './fma.js';
 import { benchPresets } from './presets.js';
 import { benchRefine } from './refine.js';
+import { benchLorenz } from './lorenz.js';
 
 const args = process.argv.slice(2);
 const maxLog2 = Number(args.find((a) => a.startsWith('--max-log2='))?.split('=')[1] ?? 20);
@@ -30,9 +31,11 @@ const unknown = only?.filter((id) => !models.some((m) => m.id === id)) ?? [];
 if (unknown.length) throw new Error(`--models: unknown model ${unknown.join(', ')} (known: ${models.map((m) => m.id).join(', ')})`);
 const benched = only ? models.filter((m) => only.includes(m.id)) : models;
 // `--section=throughput|presets|refine` runs one part only (default: throughput and presets; refine only when asked, it takes long).
-const section = args.find((a) => a.startsWith('--section='))?.split('=')[1] ?? 'all';
-if (!['all', 'throughput', 'presets', 'refine'].includes(section))
-  throw new Error(`--section: "${section}" is not one of all, throughput, presets, refine`);
+const section = args.includes('--lorenz') ? 'lorenz' : (args.find((a) => a.startsWith('--section='))?.split('=')[1] ?? 'all');
+if (!['all', 'throughput', 'presets', 'refine', 'lorenz'].includes(section))
+  throw new Error(`--section: "${section}" is not one of all, throughput, presets, refine, lorenz`);
+// Lorenz section: N = 2^--lorenz-min-log2 … 2^--lorenz-max-log2 trajectories (the paper goes to 2^23; SwiftShader takes minutes beyond 2^16).
+const lorenzLog2 = [3, 16].map((d, k) => Number(args.find((a) => a.startsWith(`--lorenz-${k ? 'max' : 'min'}-log2=`))?.split('=')[1] ?? d));
 // Refinement section: presets at --refine-n² (default 1024); --refined-only skips the full grids.
 const refineN = Number(args.find((a) => a.startsWith('--refine-n='))?.split('=')[1] ?? 1024);
 const refinedOnly = args.includes('--refined-only');
@@ -85,6 +88,12 @@ function printTable(rows: string[][]): void {
   console.log(`\n${rows.map((r) => r.map((v, c) => v.padEnd(widths[c])).join('  ')).join('\n')}\n`);
 }
 
+if (section === 'lorenz') {
+  console.log("\nLorenz ρ-sweep (the DiffEqGPU paper's problem), f32, models/lorenz.json as a user model; kernel time, best of 3");
+  printTable(await benchLorenz(device, { minLog2: lorenzLog2[0], maxLog2: lorenzLog2[1], repeats: 3 }));
+  device.destroy();
+  process.exit(0);
+}
 if (section === 'refine') {
   console.log(
     `\nRefinement per preset: ${refineN}² cells, coarse 64, verify 0.02, uncertainty check on; the full grid with every cell integrated beside it`,

@@ -103,7 +103,8 @@ const kSettle_stop = 1u;
 const kSettle_continue = 2u;
 
 fn axisValue(a: Axis, i: u32) -> f32 {
-  let f = f32(i) / f32(a.n - 1u);
+  // A one-point axis (the y of a 1-D sweep, which is x itself) is its min.
+  let f = select(0.0, f32(i) / f32(a.n - 1u), a.n > 1u);
   if (a.logScale != 0u) {
     return a.min * pow(a.max / a.min, f);
   }

@@ -107,7 +107,8 @@ export interface ResolvedSettle {
 export function axisValues(a: Pick<ResolvedAxis, 'min' | 'max' | 'n' | 'scale'>): Float64Array {
   const out = new Float64Array(a.n);
   for (let i = 0; i < a.n; i++) {
-    const f = i / (a.n - 1);
+    // A one-point axis (the y of a 1-D sweep) is its min.
+    const f = a.n > 1 ? i / (a.n - 1) : 0;
     out[i] = a.scale === 'log' ? a.min * (a.max / a.min) ** f : a.min + f * (a.max - a.min);
   }
   return out;
@@ -123,7 +124,8 @@ export function cellValues(
   out = new Float64Array(spec.values.length),
 ): Float64Array {
   out.set(spec.values);
-  out[spec.x.index] = xs[i];
+  // y first: in a 1-D sweep y is x's own parameter at one point, and x wins (as the kernel's cellParams).
   out[spec.y.index] = ys[j];
+  out[spec.x.index] = xs[i];
   return out;
 }

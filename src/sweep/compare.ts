@@ -23,7 +23,7 @@ export interface ResolvedCompare {
 
 /** Both sides on an n×n grid instead of their own (`?compare=ID&n=48`, `compare --preset ID --n 48`). */
 export function compareAtResolution(input: CompareSpecInput, n: number): CompareSpecInput {
-  const side = (s: SweepSpecInput) => ({ ...s, x: { ...s.x, n }, y: { ...s.y, n } });
+  const side = (s: SweepSpecInput) => ({ ...s, x: { ...s.x, n }, ...(s.y ? { y: { ...s.y, n } } : {}) });
   return { ...input, a: side(input.a), b: side(input.b) };
 }
 

@@ -52,7 +52,8 @@ const specShape = z.strictObject({
   params: valueShape.optional(),
   initial: valueShape.optional(),
   x: axisShape,
-  y: axisShape,
+  // Absent: a 1-D sweep, one row along x (y is then x itself at one point).
+  y: axisShape.optional(),
   integrator: z
     .strictObject({
       method: z.string().optional(),
@@ -123,6 +124,19 @@ function checkValue(model: Model, field: string, p: Param, value: number | strin
   return value;
 }
 
+/**
+ * The y axis of a 1-D sweep: x's own parameter at a single point (x.min), so every cell's values come
+ * from x alone and the grid is one row; specToJson leaves it out again.
+ */
+function rowOf(x: ResolvedAxis): ResolvedAxis {
+  return { ...x, max: x.min, n: 1 };
+}
+
+/** Whether `spec` is a 1-D sweep (its y axis is rowOf(x)). */
+export function isRow(spec: Pick<ResolvedSpec, 'x' | 'y'>): boolean {
+  return spec.y.n === 1 && spec.y.index === spec.x.index;
+}
+
 function resolveAxis(model: Model, name: 'x' | 'y', a: z.infer<typeof axisShape>): ResolvedAxis {
   const p = findParam(model, a.param);
   if (!p)
@@ -162,8 +176,8 @@ export function parseSpec(input: unknown, available: readonly Model[] = models):
   if (!model) throw new SpecError(`model: unknown model "${echo(given as string)}" (known: ${available.map((m) => m.id).join(', ')})`);
 
   const x = resolveAxis(model, 'x', spec.x);
-  const y = resolveAxis(model, 'y', spec.y);
-  if (x.param === y.param) throw new SpecError(`y.param: "${y.param}" is already the x axis`);
+  const y = spec.y ? resolveAxis(model, 'y', spec.y) : rowOf(x);
+  if (spec.y && x.param === y.param) throw new SpecError(`y.param: "${y.param}" is already the x axis`);
 
   const values = new Float64Array(
     model.params.map((p) => {
@@ -387,7 +401,7 @@ export function specToJson(
     params,
     initial,
     x: axis(spec.x),
-    y: axis(spec.y),
+    ...(isRow(spec) ? {} : { y: axis(spec.y) }),
     integrator,
     settle: spec.settle === false ? (false as const) : { ...spec.settle },
   };

@@ -81,6 +81,8 @@ export class AtlasExplorer extends LitElement {
     :host([presenting]) { position: fixed; inset: 0; z-index: 4; background: var(--atlas-bg); grid-template-columns: 1fr; padding: 2vh 2vw; font-size: 20px; }
     :host([presenting]) :is(aside, .zoom, .controls, atlas-readout, [name='panel'], [name='help']) { display: none; }
     :host([presenting]) main { max-width: 62vw; }
+    /* The time scrubber stays, readable from the back of the room. */
+    :host([presenting]) atlas-timelapse { font-size: 22px; }
   `,
   ];
 
