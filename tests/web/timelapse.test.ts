@@ -6,6 +6,24 @@ import type { Browser, Page } from 'puppeteer-core';
 import type { PreviewServer } from 'vite';
 import { buildExplorer, startExplorer } from '../support/browser.js';
 import { classMismatches, deep, openExplorer, textOf, waitDone, waitDrawn } from '../support/explorer-page.js';
+import { parseSpec, specToJson } from '../../src/sweep/spec.js';
+import { runSweepCpu } from '../../src/engine/cpu-runner.js';
+import { viewFromQuery } from '../../web/state/url.js';
+import { viewToSpec } from '../../web/state/view.js';
+
+/** Cells whose 8 neighbours share their class (where the grid resolves it). */
+function interior(classes: Uint8Array, nx: number, ny: number): number[] {
+  const out: number[] = [];
+  for (let j = 1; j < ny - 1; j++) {
+    for (let i = 1; i < nx - 1; i++) {
+      let same = true;
+      for (let dj = -1; dj <= 1; dj++)
+        for (let di = -1; di <= 1; di++) if (classes[(j + dj) * nx + i + di] !== classes[j * nx + i]) same = false;
+      if (same) out.push(j * nx + i);
+    }
+  }
+  return out;
+}
 
 const kArtifacts = 'test-artifacts/timelapse';
 const kQuery = '?model=tian-l2&preset=weight-decay-threshold&n=32&tEnd=300&overlays=off&refine=off';
@@ -110,10 +128,49 @@ describe('explorer time-lapse', () => {
     expect(errors).toEqual([]);
   });
 
+  it('animates a parameter off the axes: each frame is the sweep at that value, painted cell for cell', async () => {
+    const form = await deep(page, 'atlas-timelapse', 'form');
+    await form.evaluate((f) => {
+      const set = (name: string, v: string) => {
+        (f.querySelector(`[name=${name}]`) as HTMLInputElement).value = v;
+      };
+      set('param', 'augmentation');
+      set('from', '0');
+      set('to', '1.5');
+      set('frames', '4');
+      (f as HTMLFormElement).requestSubmit();
+    });
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('atlas-explorer') as unknown as { animation: { animation?: { classes: unknown[] } } }).animation.animation
+          ?.classes.length === 4,
+      { timeout: 60_000, polling: 100 },
+    );
+    const frames = await page.evaluate(() =>
+      (
+        document.querySelector('atlas-explorer') as unknown as { animation: { animation: { classes: Uint8Array[]; values: number[] } } }
+      ).animation.animation.classes.map((c) => Array.from(c)),
+    );
+    await chooseFrame(page, 3);
+    await waitDrawn(page, 'class');
+    expect(await classMismatches(page, n, n, (i, j) => frames[3][j * n + i], `${kArtifacts}/animation.png`)).toEqual([]);
+    expect(await textOf(page, 'atlas-timelapse')).toContain('σ² = 1.5000 · frame 4/4');
+    // The frame is the engine's sweep at σ² = 1.5: the f64 runner agrees wherever the grid resolves the class.
+    const spec = viewToSpec(viewFromQuery(kQuery).view).spec!;
+    const json = specToJson(spec);
+    const f64 = runSweepCpu(parseSpec({ ...json, params: { ...json.params, augmentation: 1.5 } })).classes;
+    const inside = interior(f64, n, n);
+    expect(inside.length).toBeGreaterThan(n * n * 0.7);
+    for (const cell of inside) expect(frames[3][cell]).toBe(f64[cell]);
+    expect(frames[3].filter((c, k) => c !== frames[0][k]).length).toBeGreaterThan(10); // the basin moved
+    expect(await frameParam(page)).toBe(null); // animation frames are not time-lapse frames in the URL
+    expect(errors).toEqual([]);
+  });
+
   it('a refined run has no time-lapse and says why', async () => {
     const refined = await openExplorer(browser, `${url}?model=tian-l2&preset=weight-decay-threshold&n=64&tEnd=300&refine=on`);
     await waitDone(refined.page);
-    expect(await textOf(refined.page, 'atlas-timelapse')).toBe(
+    expect(await textOf(refined.page, 'atlas-timelapse', '[data-timelapse=off]')).toBe(
       'time-lapse: not for a refined run (its inherited cells know only t_end); set refine off to record one',
     );
     await refined.page.close();

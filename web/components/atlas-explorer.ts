@@ -27,7 +27,8 @@ import './atlas-export.js';
 import './atlas-present-caption.js';
 import './atlas-shortcuts.js';
 import './atlas-timelapse.js';
-import { TimelapseController, timelapseReason } from '../controllers/timelapse-controller.js';
+import { TimelapseController, animationSource, timelapseReason, timelapseSource } from '../controllers/timelapse-controller.js';
+import { AnimationController, animatable, type AnimationRequest } from '../controllers/animation-controller.js';
 import { frameFromQuery, withFrame } from '../state/frame.js';
 import { PresentationController } from '../controllers/presentation-controller.js';
 
@@ -121,10 +122,16 @@ export class AtlasExplorer extends LitElement {
     play: () => this.timelapse.toggle(this.sweep.run),
     nextFrame: () => this.timelapse.show(this.sweep.run, (this.timelapse.frame ?? Infinity) + 1),
     previousFrame: () =>
-      this.timelapse.show(this.sweep.run, (this.timelapse.frame ?? this.timelapse.times(this.sweep.run)?.length ?? 1) - 1),
+      this.timelapse.show(this.sweep.run, (this.timelapse.frame ?? this.timelapse.source(this.sweep.run)?.count ?? 1) - 1),
   });
   /** The time-lapse frame on screen, kept in the URL as `frame=` (absent: the end state). */
-  private readonly timelapse = new TimelapseController(this, (frame) => history.replaceState(null, '', withFrame(location.search, frame)));
+  /** A parameter animation of the run on screen (its frames replace the time-lapse's until dropped). */
+  private readonly animation = new AnimationController(this);
+  private readonly timelapse = new TimelapseController(
+    this,
+    (run) => animationSource(run, this.animation.animation) ?? timelapseSource(run),
+    (frame, source) => history.replaceState(null, '', withFrame(location.search, source.kind === 'time' ? frame : undefined)),
+  );
   /** A `frame=` of the URL, shown once the first sweep has finished. */
   private pendingFrame?: number;
   /** The latest finished full-resolution result (the inspector and exports read it). */
@@ -174,7 +181,10 @@ export class AtlasExplorer extends LitElement {
     const checked = viewToSpec(view);
     this.specError = checked.error;
     // A new sweep starts at its end state; a redraw keeps the frame on screen.
-    if (checked.spec && sweep) this.timelapse.reset();
+    if (checked.spec && sweep) {
+      this.timelapse.reset();
+      this.animation.cancel();
+    }
     history.replaceState(
       null,
       '',
@@ -212,6 +222,17 @@ export class AtlasExplorer extends LitElement {
   private stepPreset(delta: number): void {
     const from = this.presetAt >= 0 ? this.presetAt : kAllPresets.findIndex((p) => p.model === this.view.model) - (delta > 0 ? 1 : 0);
     this.showPreset((from + delta + kAllPresets.length) % kAllPresets.length);
+  }
+
+  /** Computes a parameter animation of the run on screen (undefined: drops it, back to the time-lapse). */
+  private async animateParameter(request: AnimationRequest | undefined): Promise<void> {
+    const run = this.sweep.run;
+    this.timelapse.reset();
+    this.animation.cancel();
+    this.timelapse.show(run, undefined);
+    if (!request) return;
+    await this.animation.start(run, request);
+    if (this.animation.animation && this.sweep.run === run) this.timelapse.show(run, 0);
   }
 
   private stepLayer(delta: number): void {
@@ -265,7 +286,7 @@ export class AtlasExplorer extends LitElement {
   override updated(): void {
     const run = this.sweep.run;
     if (run?.phase === 'done' && run.result) this.result = run.result;
-    if (run?.phase === 'done' && this.pendingFrame !== undefined && this.timelapse.times(run)) {
+    if (run?.phase === 'done' && this.pendingFrame !== undefined && this.timelapse.source(run)) {
       const k = this.pendingFrame;
       this.pendingFrame = undefined;
       this.timelapse.show(run, k);
@@ -310,8 +331,10 @@ export class AtlasExplorer extends LitElement {
           .size=${this.presentation.active ? Math.round(Math.min(innerHeight * 0.7, innerWidth * 0.5)) : 480}
           .plotWidth=${this.presentation.active || !this.plot.width ? undefined : this.plot.width} .plotHeight=${this.presentation.active || !this.plot.height ? undefined : this.plot.height} .overlays=${view.overlays ? curves : []}
           @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
-        <atlas-timelapse .times=${this.timelapse.times(run)} .frame=${this.timelapse.frame} ?playing=${this.timelapse.playing} .reason=${timelapseReason(run)}
-          @frame-change=${(e: CustomEvent<number>) => this.timelapse.show(run, e.detail)} @play-toggle=${() => this.timelapse.toggle(run)}></atlas-timelapse>
+        <atlas-timelapse .source=${this.timelapse.source(run)} .frame=${this.timelapse.frame} ?playing=${this.timelapse.playing} .reason=${timelapseReason(run)}
+          .params=${run?.phase === 'done' ? animatable(run) : []} .computing=${this.animation.progress()} .error=${this.animation.error}
+          @frame-change=${(e: CustomEvent<number>) => this.timelapse.show(run, e.detail)} @play-toggle=${() => this.timelapse.toggle(run)}
+          @animate=${(e: CustomEvent<AnimationRequest>) => this.animateParameter(e.detail)} @animate-off=${() => this.animateParameter(undefined)}></atlas-timelapse>
         <p class="status" data-status="progress">${statusLine(run)}</p>
         <div class="below">
           <atlas-legend .model=${current?.model ?? model} .layer=${view.layer} .metric=${metric} .curves=${curves} .overlays=${view.overlays} .palette=${this.appearance.palette}
