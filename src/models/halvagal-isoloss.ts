@@ -10,7 +10,7 @@
  */
 import wgslBody from '../../shaders/models/halvagal-isoloss.wgsl?raw';
 import type { Metric, Model, ParamVector, Preset, StateVar } from './types.js';
-import { collapsedModes, flow, initialState, ix, params, readout, settleVerdict, TARGETS } from './halvagal-isoloss-flow.js';
+import { blownUp, collapsedModes, flow, initialState, ix, params, readout, settleVerdict, TARGETS } from './halvagal-isoloss-flow.js';
 import { fixedPoints, overlays, predictClass } from './halvagal-isoloss-closed-form.js';
 
 const n = 128;
@@ -92,7 +92,7 @@ function sized(M: number, ema: boolean): Model {
     Array.from({ length: M }, (_, m) => ({ id: `${prefix}${m}`, symbol: `${symbol}${m}`, label: `${label} of mode ${m}` }));
   const state = [
     ...block('logU', 'ℓ', 'log online std ln u'),
-    ...block('clock', 'c', 'time spent below 0.9 λ*'),
+    ...block('clock', 'c', 'time spent below 0.9 λ* (−1: started at or above)'),
     ...(ema ? block('logV', 'ℓ_v', 'log target std ln v') : []),
     { id: 'reachLog', symbol: 'ℓ*', label: 'ln u at 0.9 λ* (constant)' },
   ];
@@ -131,6 +131,7 @@ function sized(M: number, ema: boolean): Model {
     initialState: (P) => initialState(P, M, ema),
     rhs: (y, P, out) => flow(y, P, M, ema, out),
     classify(y, _dy, P) {
+      if (blownUp(y, P, M)) return 'diverged';
       const low = collapsedModes(y, P, M);
       return low === M ? 'collapsed' : low > 0 ? 'partial' : 'non-collapsed';
     },
