@@ -3,7 +3,8 @@
 // losses, in the log-std form of §6. The f64 twin is src/models/halvagal-isoloss-flow.ts; keep the two
 // term for term. `kModes` and `kEmaTarget` are prepended by instantiate (src/models/halvagal-isoloss.ts).
 //
-// State: [0, M) ℓ_m = ln u_m (λ_m = e^{2αℓ_m}); [M, 2M) clocks c_m, running while λ_m < 0.9 λ*;
+// State: [0, M) ℓ_m = ln u_m (λ_m = e^{2αℓ_m}); [M, 2M) clocks c_m, running while λ_m < 0.9 λ* (−1 and
+// stopped for a mode starting at or above: see the TS twin);
 // [2M, 3M) ln v_m of the EMA target (kEmaTarget only); last, the constant ln √(0.9 λ*)^{1/α} the clocks
 // compare with (carried in the state so rhs need not recompute λ*, which was 4× the step on SwiftShader).
 // Readouts: [0, M) reach times, [M, 2M) final λ_m, then kR_reachSpread, kR_effectiveRank, kR_lambdaRef.
@@ -11,10 +12,10 @@
 const kHvClockBase = kModes;
 const kHvTargetBase = 2u * kModes;
 const kHvReachIndex = kStateSize - 1u;
-// §6 suggested thresholds (kCollapsedLambda, kReachFraction, kNormEps in the TS twin).
+// §6 suggested thresholds (kCollapsedLambda, kReachFraction, kDivergedLambda in the TS twin).
 const kHvCollapsedLambda = 1.0e-3;
 const kHvReachFraction = 0.9;
-const kHvNormEps = 1.0e-8;
+const kHvDivergedLambda = 1.0e6;
 const kHvMissing = -1.0;
 
 fn hvIsCosine(P: Params) -> bool {
@@ -59,39 +60,81 @@ fn hvReachLog(P: Params) -> f32 {
 fn initialState(P: Params) -> State {
   var y: State;
   let twoAlpha = 2.0 * P[kP_predictorExponent];
+  let logReach = hvReachLog(P);
   for (var m = 0u; m < kModes; m++) {
     let l = log(hvInitialLambda(P, m)) / twoAlpha;
     y[m] = l;
-    y[kHvClockBase + m] = 0.0;
+    y[kHvClockBase + m] = select(-1.0, 0.0, l < logReach);
     if (kEmaTarget) {
       y[kHvTargetBase + m] = l;  // W_t(0) = W(0), A3
     }
   }
-  y[kHvReachIndex] = hvReachLog(P);
+  y[kHvReachIndex] = logReach;
   return y;
 }
 
-// Mean-field norms (A4): Np² = s11 Σ λ²u², Nz² = s22 Σ v², C = s21 Σ λuv; returns (η/(Np Nz), C s11/Np²).
-fn hvCosineGainPull(y: State, P: Params) -> vec2<f32> {
-  let twoAlpha = 2.0 * P[kP_predictorExponent];
-  var np2 = 0.0;
-  var nz2 = 0.0;
-  var c = 0.0;
-  for (var m = 0u; m < kModes; m++) {
-    let u = exp(y[m]);
-    let lam = exp(twoAlpha * y[m]);
-    var v = u;
-    if (kEmaTarget) {
-      v = exp(y[kHvTargetBase + m]);
-    }
-    np2 += lam * lam * u * u;
-    nz2 += v * v;
-    c += lam * u * v;
+// The cosine losses' mean-field factors (A4) in log space (cosineTerms in the TS twin): with
+// a_m = ln(λ_m u_m), b_m = ln v_m, shifts sa = max a, sb = max b and shifted sums Sa = Σ e^{2(a−sa)},
+// Sb = Σ e^{2(b−sb)}, Sc = Σ e^{a−sa+b−sb} (terms ≤ 1: no f32 under- or overflow), E7/E8's drift is
+// K (e^{x_m} − (Sc/Sa) e^{y_m}) with K = η s21/√(s11 s22 Sa Sb), x_m = μ_m + ℓv_m − ℓ_m − sa − sb,
+// y_m = μ_m + 2αℓ_m − 2sa, μ_m = 2αℓ_m (cosine) or 0 (IsoLoss). K = 0 where hvDriftDropped (the
+// trace law stays exact: the loss drift adds nothing to it). unit = η/(Np Nz).
+struct HvCosine {
+  K: f32,
+  pull: f32,
+  sa: f32,
+  sb: f32,
+  unit: f32,
+}
+
+fn hvLnV(y: State, m: u32) -> f32 {
+  if (kEmaTarget) {
+    return y[kHvTargetBase + m];
   }
-  // A floor, not an added ε: keeps the conservation laws exact at ordinary norms (§3).
-  let np = max(sqrt(P[kP_s11] * np2), kHvNormEps);
-  let nz = max(sqrt(P[kP_s22] * nz2), kHvNormEps);
-  return vec2<f32>(P[kP_learningRate] / (np * nz), P[kP_s21] * c * P[kP_s11] / (np * np));
+  return y[m];
+}
+
+fn hvCosineTerms(y: State, P: Params) -> HvCosine {
+  let twoAlpha = 2.0 * P[kP_predictorExponent];
+  var sa = (twoAlpha + 1.0) * y[0];
+  var sb = hvLnV(y, 0u);
+  for (var m = 1u; m < kModes; m++) {
+    sa = max(sa, (twoAlpha + 1.0) * y[m]);
+    sb = max(sb, hvLnV(y, m));
+  }
+  var sumA = 0.0;
+  var sumB = 0.0;
+  var sumC = 0.0;
+  for (var m = 0u; m < kModes; m++) {
+    let a = (twoAlpha + 1.0) * y[m] - sa;
+    let b = hvLnV(y, m) - sb;
+    sumA += exp(2.0 * a);
+    sumB += exp(2.0 * b);
+    sumC += exp(a + b);
+  }
+  let root = sqrt(P[kP_s11] * P[kP_s22] * sumA * sumB);
+  let K = select(P[kP_learningRate] * P[kP_s21] / root, 0.0, !kEmaTarget && hvDriftDropped(y, P));
+  return HvCosine(K, sumC / sumA, sa, sb, P[kP_learningRate] * exp(-sa - sb) / root);
+}
+
+// Spread max ℓ − min ℓ under which a SimSiam cosine spectrum with wd counts as isotropic.
+const kHvIsotropicLogSpread = 1.0e-4;
+
+// SimSiam cosine losses (driftDropped in the TS twin): with wd > 0 the loss drift, which only moves modes
+// toward the weighted mean λ̄ = Σλ²f/Σλf ≤ max λ at a rate ∝ 1/tr F growing like e^{2η·wd·t}, is
+// dropped once every λ_m < 1e-3 (max λ never rises: collapsed for good) or once the spectrum is
+// isotropic to kHvIsotropicLogSpread (on the isotropic line every mode follows −η·wd exactly).
+fn hvDriftDropped(y: State, P: Params) -> bool {
+  if (!(P[kP_weightDecay] > 0.0)) {
+    return false;
+  }
+  var lo = y[0];
+  var hi = y[0];
+  for (var m = 1u; m < kModes; m++) {
+    lo = min(lo, y[m]);
+    hi = max(hi, y[m]);
+  }
+  return hvCollapsedModes(y, P) == kModes || hi - lo <= kHvIsotropicLogSpread;
 }
 
 // dℓ_m/dt = (du_m/dt)/u_m of E5 (Euclidean), E6 (IsoLoss), E7/E8 (cosine, mean-field norms A4),
@@ -108,35 +151,46 @@ fn rhs(y: State, P: Params) -> State {
   let cosine = hvIsCosine(P);
   let noStopGrad = loss == kChoice_loss_no_stop_grad;
   let logReach = y[kHvReachIndex];
-  var gp = vec2<f32>(0.0);
+  var cs = HvCosine(0.0, 0.0, 0.0, 0.0, 0.0);
   if (cosine) {
-    gp = hvCosineGainPull(y, P);
+    cs = hvCosineTerms(y, P);
   }
-  let gain = gp.x;
-  let pull = gp.y;
   var dy: State;  // zero-initialised: the carried constant stays put
   for (var m = 0u; m < kModes; m++) {
     let l = y[m];
     let lam = exp(twoAlpha * l);
-    var ratio = 1.0;  // v_m/u_m
-    if (kEmaTarget) {
-      ratio = exp(y[kHvTargetBase + m] - l);
-    }
     // IsoLoss drops the W_Pᵀ factor: the mode's own λ_m no longer multiplies η (§2).
     let multiplier = select(lam, 1.0, iso);
-    var d = -eta * multiplier * (s11 * lam - s21 * ratio);
+    let mu = select(twoAlpha * l, 0.0, iso);  // ln multiplier
+    // ln(multiplier · v_m/u_m) as one exponent: as u collapses under wd faster than v can follow
+    // (η·wd·τ_ema > 1), λ → 0 met v/u → ∞ as 0·∞ = NaN.
+    var drive = mu;
+    if (kEmaTarget) {
+      drive = mu + (y[kHvTargetBase + m] - l);
+    }
+    var d = -eta * (s11 * multiplier * lam - s21 * exp(drive));
     if (cosine) {
-      d = gain * multiplier * (s21 * ratio - pull * lam);
+      d = cs.K * (exp(drive - cs.sa - cs.sb) - cs.pull * exp(mu + twoAlpha * l - 2.0 * cs.sa));
     } else if (noStopGrad) {
       d = eta * ((s21 * lam - s22) - lam * (s11 * lam - s21));
     }
     dy[m] = d - eta * wd;
-    dy[kHvClockBase + m] = select(0.0, 1.0, l < logReach);
+    dy[kHvClockBase + m] = select(0.0, 1.0, l < logReach && y[kHvClockBase + m] >= 0.0);
     if (kEmaTarget) {
       dy[kHvTargetBase + m] = (exp(l - y[kHvTargetBase + m]) - 1.0) / P[kP_emaTime];
     }
   }
   return dy;
+}
+
+// Some λ_m above kHvDivergedLambda: a numerical blow-up (§6 "diverged"); the engine's bound acts on ln u.
+fn hvBlownUp(y: State, P: Params) -> bool {
+  let twoAlpha = 2.0 * P[kP_predictorExponent];
+  var up = false;
+  for (var m = 0u; m < kModes; m++) {
+    up = up || twoAlpha * y[m] > log(kHvDivergedLambda);
+  }
+  return up;
 }
 
 fn hvCollapsedModes(y: State, P: Params) -> u32 {
@@ -149,6 +203,9 @@ fn hvCollapsedModes(y: State, P: Params) -> u32 {
 }
 
 fn classify(y: State, dy: State, P: Params) -> u32 {
+  if (hvBlownUp(y, P)) {
+    return kClass_diverged;
+  }
   let n = hvCollapsedModes(y, P);
   if (n == kModes) {
     return kClass_collapsed;
@@ -196,7 +253,8 @@ fn readouts(y: State, P: Params) -> Readouts {
 }
 
 // The settle rule (settleVerdict in halvagal-isoloss-flow.ts, term for term); never the generic test
-// (the clocks and the linear fall of collapsed ℓ defeat it). A mode at or above 0.9 λ* is done when
+// (the clocks and the linear fall of collapsed ℓ defeat it). First the whole cell: a blown-up state
+// stops, and so does a SimSiam cosine cell with every λ below 1e-3 (max λ never rises). A mode at or above 0.9 λ* is done when
 // |dℓ_m| ≤ 1e-6 × rate unit (η, or η/(Np Nz) for cosine; the EMA target too); a mode below is done only
 // if it provably collapses: λ < 1e-6 and dℓ/dt = a0 + a1 λ + a2 λ² < 0 on all of [0, λ] (SimSiam,
 // non-cosine). All modes done: stop; otherwise continue.
@@ -208,9 +266,16 @@ fn settleVerdict(y: State, dy: State, P: Params) -> u32 {
   let twoAlpha = 2.0 * P[kP_predictorExponent];
   let loss = P[kP_loss];
   let cosine = hvIsCosine(P);
+  if (hvBlownUp(y, P)) {
+    return kSettle_stop;  // fate decided: classify says diverged
+  }
+  // SimSiam cosine: max λ never rises (hvDriftDropped), so every mode below 1e-3 stays there.
+  if (cosine && !kEmaTarget && hvCollapsedModes(y, P) == kModes) {
+    return kSettle_stop;
+  }
   var unit = eta;
   if (cosine) {
-    unit = hvCosineGainPull(y, P).x;
+    unit = hvCosineTerms(y, P).unit;
   }
   let quiet = kHvQuietRate * unit;
   let wd = P[kP_weightDecay];

@@ -5,7 +5,10 @@
  *
  * State, for M modes (log-std form of §6: λ_m = 0 is unreachable, collapse is ℓ → −∞ linearly):
  *   [0, M)    ℓ_m = ln u_m, u_m = √f_m the online std of mode m, λ_m = u_m^{2α} = e^{2αℓ_m}
- *   [M, 2M)   c_m, a clock that runs while λ_m < 0.9 λ* (so c_m = the time mode m reached 0.9 λ*)
+ *   [M, 2M)   c_m, a clock that runs while λ_m < 0.9 λ* (so c_m = the time mode m reached 0.9 λ*); −1,
+ *             and stopped for good, for a mode that starts at or above 0.9 λ*: switched on from 0 as
+ *             such a mode falls below (cosine with wd), the clock's jump met an error tolerance of
+ *             atol alone, which f32 time cannot resolve (the cell went `stiff` there on the GPU)
  *   [2M, 3M)  ln v_m, the EMA target's std (only with target = ema)
  *   last      ln u at which λ = 0.9 λ*, a constant carried in the state so that rhs need not recompute
  *             λ* (that made the WGSL step four times slower on SwiftShader)
@@ -22,10 +25,11 @@ export const kCollapsedLambda = 1e-3;
 /** The level whose first-passage time is the per-mode metric: 0.9 λ*. */
 export const kReachFraction = 0.9;
 /**
- * Floor of the mean-field norms against 0/0 when every mode has collapsed (§6; the toy code adds 1e-8).
- * A floor rather than an added ε keeps the cosine conservation laws exact at ordinary norms.
+ * §6: the classification's blow-up level, "diverged: λ > 1e6 or NaN". The engine's divergence bound
+ * acts on ln u (and the clocks), where λ = 1e6 is only ln u = 6.9/α, so the model tests λ itself
+ * (classify and settleVerdict); no legitimate end state comes near (λ* ≤ s21/s11 ≤ 1e3).
  */
-export const kNormEps = 1e-8;
+export const kDivergedLambda = 1e6;
 
 const num = (
   id: string,
@@ -190,31 +194,78 @@ export const stateSize = (M: number, ema: boolean) => (ema ? 3 : 2) * M + 1;
 
 export function initialState(P: ParamVector, M: number, ema: boolean): Float64Array {
   const y = new Float64Array(stateSize(M, ema));
+  const logReach = reachLog(P, M);
   for (let m = 0; m < M; m++) {
     y[m] = Math.log(initialLambda(P, m, M)) / (2 * P[ix.predictorExponent]);
+    y[M + m] = y[m] < logReach ? 0 : -1;
     if (ema) y[2 * M + m] = y[m]; // W_t(0) = W(0), A3
   }
-  y[y.length - 1] = reachLog(P, M);
+  y[y.length - 1] = logReach;
   return y;
 }
 
-/** Mean-field norms (A4): Np² = s11 Σ λ²u², Nz² = s22 Σ v², C = s21 Σ λ u v; returns [η/(Np Nz), C s11/Np²]. */
-function cosineGainPull(y: Float64Array, P: ParamVector, M: number, ema: boolean): [number, number] {
-  const alpha = P[ix.predictorExponent];
-  let np2 = 0;
-  let nz2 = 0;
-  let c = 0;
-  for (let m = 0; m < M; m++) {
-    const u = Math.exp(y[m]);
-    const lam = Math.exp(2 * alpha * y[m]);
-    const v = ema ? Math.exp(y[2 * M + m]) : u;
-    np2 += lam * lam * u * u;
-    nz2 += v * v;
-    c += lam * u * v;
+/**
+ * The cosine losses' mean-field factors (A4) in log space. With a_m = ln(λ_m u_m), b_m = ln v_m, the
+ * shifts sa = max a, sb = max b and the shifted sums Sa = Σ e^{2(a−sa)}, Sb = Σ e^{2(b−sb)}, Sc =
+ * Σ e^{a−sa+b−sb} (each term ≤ 1, so neither sum under- nor overflows in f32):
+ *   Np = √(s11 Sa) e^{sa}, Nz = √(s22 Sb) e^{sb}, C/s21 = Sc e^{sa+sb},
+ * and E7/E8's per-mode drift gain·mult·(s21 v/u − pull λ) becomes
+ *   K (e^{x_m} − (Sc/Sa) e^{y_m}),  K = η s21/√(s11 s22 Sa Sb),
+ *   x_m = μ_m + ℓv_m − ℓ_m − sa − sb,  y_m = μ_m + 2αℓ_m − 2sa,  μ_m = 2αℓ_m (cosine) or 0 (IsoLoss),
+ * one exponential per term: no λ²u² that underflows to a zero norm. Returns [K, Sc/Sa, sa, sb, unit]
+ * with unit = η/(Np Nz) (the settle rule's rate unit).
+ *
+ * K is 0 (the loss drift dropped, leaving −η·wd) where the SimSiam drift can only equalise: see
+ * driftDropped. The trace law stays exact, since the loss drift adds nothing to Q.
+ */
+function cosineTerms(y: Float64Array, P: ParamVector, M: number, ema: boolean): [number, number, number, number, number] {
+  const twoAlpha = 2 * P[ix.predictorExponent];
+  const lnV = (m: number) => (ema ? y[2 * M + m] : y[m]);
+  let sa = (twoAlpha + 1) * y[0];
+  let sb = lnV(0);
+  for (let m = 1; m < M; m++) {
+    sa = Math.max(sa, (twoAlpha + 1) * y[m]);
+    sb = Math.max(sb, lnV(m));
   }
-  const np = Math.max(Math.sqrt(P[ix.s11] * np2), kNormEps);
-  const nz = Math.max(Math.sqrt(P[ix.s22] * nz2), kNormEps);
-  return [P[ix.learningRate] / (np * nz), (P[ix.s21] * c * P[ix.s11]) / (np * np)];
+  let Sa = 0;
+  let Sb = 0;
+  let Sc = 0;
+  for (let m = 0; m < M; m++) {
+    const a = (twoAlpha + 1) * y[m] - sa;
+    const b = lnV(m) - sb;
+    Sa += Math.exp(2 * a);
+    Sb += Math.exp(2 * b);
+    Sc += Math.exp(a + b);
+  }
+  const root = Math.sqrt(P[ix.s11] * P[ix.s22] * Sa * Sb);
+  const K = !ema && driftDropped(y, P, M) ? 0 : (P[ix.learningRate] * P[ix.s21]) / root;
+  return [K, Sc / Sa, sa, sb, (P[ix.learningRate] * Math.exp(-sa - sb)) / root];
+}
+
+/** Spread max ℓ − min ℓ under which a SimSiam cosine spectrum with wd counts as isotropic (λ within 2α·1e-4). */
+export const kIsotropicLogSpread = 1e-4;
+
+/**
+ * SimSiam cosine losses (v = u), whether the loss drift is dropped. That drift is gain·mult·s21·(1 −
+ * λ_m/λ̄) with λ̄ = Σλ²f/Σλf ≤ max λ (E11c/d): it moves modes toward the weighted mean only, adds
+ * nothing to the trace law's Q, and contracts the spread at a rate ∝ 1/tr F (∝ 1/(tr F·λ) for
+ * IsoLoss-cosine). With wd that rate grows like e^{2η·wd·t} as the trace law shrinks F, until no
+ * explicit step can follow it (the old 1e-8 norm floor then threw the state back up to λ ≈ 1e5). So
+ * with wd > 0 it is dropped
+ * - once every λ_m < kCollapsedLambda: max λ never rises (its drift is ≤ 0 at λ ≥ λ̄), so the cell is
+ *   collapsed for good (settleVerdict stops it there);
+ * - once the spectrum is isotropic to kIsotropicLogSpread: on the isotropic line the flow is exactly
+ *   dℓ_m/dt = −η·wd for every mode, and the transverse drift left would only correct that spread.
+ */
+export function driftDropped(y: Float64Array, P: ParamVector, M: number): boolean {
+  if (!(P[ix.weightDecay] > 0)) return false;
+  let lo = y[0];
+  let hi = y[0];
+  for (let m = 1; m < M; m++) {
+    lo = Math.min(lo, y[m]);
+    hi = Math.max(hi, y[m]);
+  }
+  return collapsedModes(y, P, M) === M || hi - lo <= kIsotropicLogSpread;
 }
 
 /** dy/dt, §2 in log-std form: dℓ/dt = (du/dt)/u of E5–E8, E10; the EMA target by E9. */
@@ -230,22 +281,33 @@ export function flow(y: Float64Array, P: ParamVector, M: number, ema: boolean, o
   const cosine = loss === kCosine || loss === kIsoCosine;
   const logReach = y[y.length - 1];
   out[y.length - 1] = 0;
-  let gain = 0;
+  let K = 0;
   let pull = 0;
-  if (cosine) [gain, pull] = cosineGainPull(y, P, M, ema);
+  let sa = 0;
+  let sb = 0;
+  if (cosine) [K, pull, sa, sb] = cosineTerms(y, P, M, ema);
   for (let m = 0; m < M; m++) {
     const l = y[m];
     const lam = Math.exp(2 * alpha * l);
-    const ratio = ema ? Math.exp(y[2 * M + m] - l) : 1; // v_m/u_m
     const multiplier = iso ? 1 : lam; // IsoLoss drops the W_Pᵀ factor λ_m (§2)
+    const mu = iso ? 0 : 2 * alpha * l; // ln multiplier
+    // ln(multiplier · v_m/u_m) as one exponent: as u collapses under wd faster than v can follow
+    // (η·wd·τ_ema > 1), λ → 0 met v/u → ∞ in f32 as 0·∞ = NaN.
+    const drive = mu + (ema ? y[2 * M + m] - l : 0);
     let d: number;
-    if (cosine) d = gain * multiplier * (s21 * ratio - pull * lam);
+    if (cosine) d = K * (Math.exp(drive - sa - sb) - pull * Math.exp(mu + 2 * alpha * l - 2 * sa));
     else if (loss === kNoStopGrad) d = eta * (s21 * lam - s22 - lam * (s11 * lam - s21));
-    else d = -eta * multiplier * (s11 * lam - s21 * ratio);
+    else d = -eta * (s11 * multiplier * lam - s21 * Math.exp(drive));
     out[m] = d - eta * wd;
-    out[M + m] = l < logReach ? 1 : 0;
+    out[M + m] = l < logReach && y[M + m] >= 0 ? 1 : 0;
     if (ema) out[2 * M + m] = (Math.exp(l - y[2 * M + m]) - 1) / P[ix.emaTime];
   }
+}
+
+/** Whether some λ_m is above kDivergedLambda (a numerical blow-up: §6's "diverged"). */
+export function blownUp(y: Float64Array, P: ParamVector, M: number): boolean {
+  for (let m = 0; m < M; m++) if (2 * P[ix.predictorExponent] * y[m] > Math.log(kDivergedLambda)) return true;
+  return false;
 }
 
 /** Every λ_m below 1e-3: collapsed; some: partial; none: non-collapsed (§6 thresholds). */
@@ -298,7 +360,9 @@ export const kQuietRate = 1e-6;
  * The settle rule (WGSL `settleVerdict`, term for term). Never 'generic': the state carries the reach
  * clocks (dc/dt = 1 below 0.9 λ*, so ‖f‖ ≥ 1 while ‖y‖ grows like t, and once every mode has reached,
  * the clock values inflate ‖y‖ and loosen the test on ℓ) and collapsed modes have ℓ → −∞ at a constant
- * rate −η·wd. Instead, mode by mode:
+ * rate −η·wd. Instead, first the whole cell: a blown-up state (some λ > kDivergedLambda) stops, and so
+ * does a SimSiam cosine cell with every λ below 1e-3, where max λ never rises (driftDropped).
+ * Then mode by mode:
  * - a mode at or above 0.9 λ* (reached, or started above) is done when quiet, |dℓ_m| ≤ 1e-6 × rate
  *   unit (and its target's |dℓv_m| with EMA): then every mode sits at a fixed point, the reach times are
  *   fixed and the final λ are decided to ≈ 1e-6/λ* relative;
@@ -306,7 +370,7 @@ export const kQuietRate = 1e-6;
  *   whole of [0, λ_m] (SimSiam target, non-cosine losses, where dℓ_m/dt = a0 + a1 λ + a2 λ² depends on
  *   λ_m alone with a2 ≤ 0, so its maximum on [0, λ_m] is at the clamped vertex): ℓ_m then falls for
  *   ever, never reaches, and its λ readout is final to 1e-6. Cosine modes are coupled and EMA modes
- *   two-dimensional, so there a mode below 0.9 λ* keeps the cell running.
+ *   two-dimensional, so there (short of all of them below 1e-3) a mode below 0.9 λ* keeps the cell running.
  * Every mode done: 'stop'; otherwise 'continue'.
  */
 export function settleVerdict(y: Float64Array, dy: Float64Array, P: ParamVector, M: number, ema: boolean): SettleVerdict {
@@ -314,7 +378,10 @@ export function settleVerdict(y: Float64Array, dy: Float64Array, P: ParamVector,
   const alpha = P[ix.predictorExponent];
   const loss = P[ix.loss];
   const cosine = loss === kCosine || loss === kIsoCosine;
-  const unit = cosine ? cosineGainPull(y, P, M, ema)[0] : eta;
+  if (blownUp(y, P, M)) return 'stop'; // fate decided: classify says diverged
+  // SimSiam cosine: max λ never rises (driftDropped), so every mode below 1e-3 stays there.
+  if (cosine && !ema && collapsedModes(y, P, M) === M) return 'stop';
+  const unit = cosine ? cosineTerms(y, P, M, ema)[4] : eta;
   const quiet = kQuietRate * unit;
   const wd = P[ix.weightDecay];
   const s11 = P[ix.s11];

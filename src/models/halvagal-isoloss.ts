@@ -10,7 +10,7 @@
  */
 import wgslBody from '../../shaders/models/halvagal-isoloss.wgsl?raw';
 import type { Metric, Model, ParamVector, Preset, StateVar } from './types.js';
-import { collapsedModes, flow, initialState, ix, params, readout, settleVerdict, TARGETS } from './halvagal-isoloss-flow.js';
+import { blownUp, collapsedModes, flow, initialState, ix, params, readout, settleVerdict, TARGETS } from './halvagal-isoloss-flow.js';
 import { fixedPoints, overlays, predictClass } from './halvagal-isoloss-closed-form.js';
 
 const n = 128;
@@ -93,7 +93,7 @@ function sized(M: number, ema: boolean): Model {
     Array.from({ length: M }, (_, m) => ({ id: `${prefix}${m}`, symbol: `${symbol}${m}`, label: `${label} of mode ${m}` }));
   const state = [
     ...block('logU', 'ℓ', 'log online std ln u'),
-    ...block('clock', 'c', 'time spent below 0.9 λ*'),
+    ...block('clock', 'c', 'time spent below 0.9 λ* (−1: started at or above)'),
     ...(ema ? block('logV', 'ℓ_v', 'log target std ln v') : []),
     { id: 'reachLog', symbol: 'ℓ*', label: 'ln u at 0.9 λ* (constant)' },
   ];
@@ -130,20 +130,24 @@ function sized(M: number, ema: boolean): Model {
     },
     status: 'reconstruction',
     note: "Reconstruction from the authors' toy code (paper text unavailable): Euclidean ODEs exact in expectation, cosine ones mean-field (qualitative only); weight-decay thresholds derived, not the paper's.",
-    version: 1,
+    // 2: cosine norms and the EMA drive in log space, the SimSiam cosine drift dropped once isotropic or
+    // collapsed under wd, clocks −1 for modes starting above 0.9 λ*, λ > 1e6 classified diverged.
+    version: 2,
     wgsl: `const kModes = ${M}u;\nconst kEmaTarget = ${ema};\n\n${wgslBody}`,
     state,
     params,
     readouts,
     classes: ['collapsed', 'partial', 'non-collapsed', 'diverged'],
     // Covers the clocks (≤ tEnd) and the log-stds; a numerical blow-up overflows λ = e^{2αℓ} within a
-    // step or two and trips it (the ODEs themselves never blow up).
+    // step or two in f32 and trips it, while f64 holds it in ln u: classify and the settle rule catch
+    // λ > kDivergedLambda = 1e6 (§6) themselves (the ODEs never blow up).
     divergenceBound: 1e6,
     defaults: { dt: 0.05, tEnd: 400 },
     flopsPerRhs: 16 * M + 12, // Euclidean path of rhs: per mode 2 exp (as 1 each), ~10 mul/add, clock compare
     initialState: (P) => initialState(P, M, ema),
     rhs: (y, P, out) => flow(y, P, M, ema, out),
     classify(y, _dy, P) {
+      if (blownUp(y, P, M)) return 'diverged';
       const low = collapsedModes(y, P, M);
       return low === M ? 'collapsed' : low > 0 ? 'partial' : 'non-collapsed';
     },
@@ -162,7 +166,9 @@ function sized(M: number, ema: boolean): Model {
         'stops once every mode is done: at or above 0.9 λ* and quiet (|d ln u/dt| ≤ 1e-6 η, or 1e-6 η/(Np Nz) for cosine; EMA ' +
         'targets too), so reach times are recorded and final λ decided; or, below 0.9 λ*, provably collapsing (λ < 1e-6 with ' +
         'd ln u/dt < 0 on all of [0, λ], exact for the SimSiam Euclidean, IsoLoss and no-stop-grad flows, one mode at a time). ' +
-        'Cosine and EMA modes below 0.9 λ* keep the cell running (coupled or two-dimensional: no such proof).',
+        'Cosine and EMA modes below 0.9 λ* keep the cell running (coupled or two-dimensional: no such proof), except that a ' +
+        'SimSiam cosine cell stops once every λ < 1e-3 (max λ never rises: its drift is ≤ 0 at λ ≥ λ̄). A blown-up state ' +
+        '(some λ > 1e6) stops and is classified diverged.',
       verdict: (y, dy, P) => settleVerdict(y, dy, P, M, ema),
     },
   };

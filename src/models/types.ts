@@ -213,7 +213,10 @@ export interface Model {
   initialState(P: ParamVector): Float64Array;
   /** f64 right-hand side: writes dy/dt into `out`. Must match the WGSL `rhs` term for term. */
   rhs(y: Float64Array, P: ParamVector, out: Float64Array): void;
-  /** End-state class (never `diverged`: the engine latches that). `dy` is rhs at y. */
+  /**
+   * End-state class. `dy` is rhs at y. `diverged` is normally the engine's latch; a model returns it
+   * only for a blown-up state its divergence bound cannot see (a state in logarithms: halvagal-isoloss).
+   */
   classify(y: Float64Array, dy: Float64Array, P: ParamVector): ClassId;
   /** True while the state counts as collapsed; the engine latches the first time it becomes true. */
   isCollapsed(y: Float64Array, P: ParamVector): boolean;

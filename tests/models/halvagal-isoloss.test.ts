@@ -312,9 +312,15 @@ describe('halvagal-isoloss settle rule', () => {
     expect(verdictAt({ loss: 'isoloss-euclidean', weightDecay: 0.16 }, [5e-7])).toBe('continue');
     // No stop-grad (E10): every mode falls.
     expect(verdictAt({ loss: 'no-stop-grad' }, [5e-7])).toBe('stop');
-    // Cosine modes are coupled and EMA modes two-dimensional: no such proof, the cell keeps running.
-    expect(verdictAt({ loss: 'cosine', weightDecay: 0.05 }, [5e-7, 5e-7])).toBe('continue');
+    // EMA modes are two-dimensional: no such proof, the cell keeps running. Cosine (SimSiam) modes are
+    // coupled, but max λ never rises: every mode below 1e-3 stops, one above keeps the cell running.
     expect(verdictAt({ target: 'ema', weightDecay: 0.16 }, [5e-7])).toBe('continue');
+    expect(verdictAt({ loss: 'cosine', weightDecay: 0.05 }, [5e-7, 9e-4])).toBe('stop');
+    expect(verdictAt({ loss: 'isoloss-cosine', weightDecay: 0.05 }, [5e-7, 9e-4])).toBe('stop');
+    expect(verdictAt({ loss: 'cosine', weightDecay: 0.05 }, [5e-7, 2e-3])).toBe('continue');
+    expect(verdictAt({ loss: 'cosine', weightDecay: 0.05, target: 'ema' }, [5e-7, 9e-4])).toBe('continue');
+    // A blown-up state (λ > 1e6) stops, and classify calls it diverged.
+    expect(verdictAt({}, [2e6])).toBe('stop');
   });
 
   it('cosine: stops at isotropy (every mode at the conserved λ*); EMA: the target must be quiet too', () => {
@@ -416,9 +422,10 @@ describe('halvagal-isoloss: where the adaptive step fixes what a fixed step gets
 
   // dp5 runs with the early exit: held at the stiff isotropic point to t = 100 its step would be
   // stability-bound (≈ 3/κ, κ up to ~1e5 at λ0 = 1e-3) and spend its step budget there.
-  it('rk4 at dt 0.05 (to tEnd) labels 25 of 144 cells (17 %) partial or diverged; dp5 labels all 144 non-collapsed', () => {
+  // Blown-up rk4 cells (λ > 1e6, kDivergedLambda) are diverged, not partial: 25 of the 27.
+  it('rk4 at dt 0.05 (to tEnd) labels 27 of 144 cells (19 %) partial or diverged; dp5 labels all 144 non-collapsed', () => {
     const rk4 = runSweepCpu(spec({ method: 'rk4', dt: 0.05, tEnd: 100 }, false));
-    expect(count(rk4.classes)).toEqual({ [CLASSES['non-collapsed'].code]: 119, [CLASSES.partial.code]: 15, [CLASSES.diverged.code]: 10 });
+    expect(count(rk4.classes)).toEqual({ [CLASSES['non-collapsed'].code]: 117, [CLASSES.partial.code]: 2, [CLASSES.diverged.code]: 25 });
     const dp5 = runSweepCpu(spec({ method: 'dp5', dt: 0.05, tEnd: 100 }, true));
     expect(count(dp5.classes)).toEqual({ [CLASSES['non-collapsed'].code]: 144 });
     expect(dp5.timings.instanceSteps).toBeLessThan(rk4.timings.instanceSteps / 5);
