@@ -4,7 +4,7 @@
  * overlay curves built on them. Everything here is f64 and needs no integration.
  */
 import type { ClassId, OverlayCurve, ParamVector, SliceContext } from './types.js';
-import { ix, initialLambda, kCollapsedLambda, lambdaRef, lossOf, reachLog, TARGETS } from './halvagal-isoloss-flow.js';
+import { ix, initialLambda, params, kCollapsedLambda, lambdaRef, lossOf, reachLog, TARGETS } from './halvagal-isoloss-flow.js';
 
 /** E12, Euclidean: time for λ to go from λ0 to qλ* under dλ/dt = rλ²(1 − λ/λ*). */
 export function euclideanReachTime(lambda0: number, lambdaStar: number, r: number, q = 0.9): number {
@@ -113,9 +113,11 @@ export function overlays(slice: SliceContext, M: number): OverlayCurve[] {
   const inRange = (a: Axis, v: number) => v >= a.min && v <= a.max;
   const source = 'closed form, halvagal-isoloss.md §3 (derived there, reconstruction)';
   const out: OverlayCurve[] = [];
+  // The other axis is named at run time: looked up, not through the typed index.
+  const otherIndex = params.findIndex((p) => p.id === other.param);
   const valuesAt = (v: number) => {
     const P = Float64Array.from(slice.values);
-    P[ix[other.param]] = v;
+    P[otherIndex] = v;
     return P;
   };
   const line = (id: string, label: string, wdOf: (P: ParamVector) => number) => {

@@ -14,7 +14,7 @@
  *             λ* (that made the WGSL step four times slower on SwiftShader)
  * Convention (§6 pitfall): W_P is built from F = W Wᵀ without s11, as the authors' code does.
  */
-import type { Param, ParamVector, SettleVerdict } from './types.js';
+import { numberParam, paramIndices, type Param, type ParamVector, type SettleVerdict } from './types.js';
 
 export const LOSSES = ['euclidean', 'cosine', 'isoloss-euclidean', 'isoloss-cosine', 'no-stop-grad'] as const;
 export const TARGETS = ['simsiam', 'ema'] as const;
@@ -31,20 +31,9 @@ export const kReachFraction = 0.9;
  */
 export const kDivergedLambda = 1e6;
 
-const num = (
-  id: string,
-  symbol: string,
-  label: string,
-  description: string,
-  role: 'param' | 'initial',
-  def: number,
-  min: number,
-  max: number,
-  scale: 'linear' | 'log',
-  extra: Partial<Param> = {},
-): Param => ({ kind: 'number', id, symbol, label, description, role, default: def, min, max, scale, ...extra }) as Param;
+const num = numberParam;
 
-export const params: readonly Param[] = [
+export const params = [
   num(
     'modes',
     'M',
@@ -148,9 +137,10 @@ export const params: readonly Param[] = [
     10000,
     'log',
   ),
-];
+] as const satisfies readonly Param[];
 
-export const ix = Object.fromEntries(params.map((p, i) => [p.id, i])) as Record<string, number>;
+/** Parameter indices by id: a misspelt id does not compile. */
+export const ix = paramIndices(params);
 const kCosine = LOSSES.indexOf('cosine');
 const kIsoEuclidean = LOSSES.indexOf('isoloss-euclidean');
 const kIsoCosine = LOSSES.indexOf('isoloss-cosine');
