@@ -6,6 +6,7 @@ import type { SweepResult } from '../../src/engine/result.js';
 import { gradientStep } from '../fixtures/gradient-step.js';
 import { models } from '../../src/models/registry.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
+import { interior } from '../support/cells.js';
 
 const device = (await testDevice())?.device;
 
@@ -24,24 +25,6 @@ const p1 = (integrator: object, timelapse: object | undefined = { frames: 12 }, 
 function frame(r: SweepResult, k: number): Uint8Array {
   const cells = r.nx * r.ny;
   return r.timelapse!.classes.subarray(k * cells, (k + 1) * cells);
-}
-
-/** Cells whose 8 neighbours all share their class in `classes` (where the grid resolves the answer). */
-function interior(classes: Uint8Array, nx: number, ny: number): number[] {
-  const out: number[] = [];
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      let same = true;
-      for (let dj = -1; dj <= 1; dj++)
-        for (let di = -1; di <= 1; di++) {
-          const a = i + di;
-          const b = j + dj;
-          if (a >= 0 && a < nx && b >= 0 && b < ny && classes[b * nx + a] !== classes[j * nx + i]) same = false;
-        }
-      if (same) out.push(j * nx + i);
-    }
-  }
-  return out;
 }
 
 describe("time-lapse: every cell's class at log-spaced flow times", () => {

@@ -98,3 +98,9 @@ export function nearClassChange(classes: Uint8Array, nx: number, ny: number, nei
   }
   return near;
 }
+
+/** Cells whose 8 neighbours all share their class in `classes` (where the grid resolves the answer). */
+export function interior(classes: Uint8Array, nx: number, ny: number): number[] {
+  const near = nearClassChange(classes, nx, ny, 8);
+  return Array.from(near.keys()).filter((cell) => near[cell] === 0);
+}

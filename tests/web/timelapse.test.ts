@@ -10,20 +10,7 @@ import { parseSpec, specToJson } from '../../src/sweep/spec.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { viewFromQuery } from '../../web/state/url.js';
 import { viewToSpec } from '../../web/state/view.js';
-
-/** Cells whose 8 neighbours share their class (where the grid resolves it). */
-function interior(classes: Uint8Array, nx: number, ny: number): number[] {
-  const out: number[] = [];
-  for (let j = 1; j < ny - 1; j++) {
-    for (let i = 1; i < nx - 1; i++) {
-      let same = true;
-      for (let dj = -1; dj <= 1; dj++)
-        for (let di = -1; di <= 1; di++) if (classes[(j + dj) * nx + i + di] !== classes[j * nx + i]) same = false;
-      if (same) out.push(j * nx + i);
-    }
-  }
-  return out;
-}
+import { interior } from '../support/cells.js';
 
 const kArtifacts = 'test-artifacts/timelapse';
 const kQuery = '?model=tian-l2&preset=weight-decay-threshold&n=32&tEnd=300&overlays=off&refine=off';
