@@ -113,7 +113,7 @@ export interface UncertaintyStats {
   tighten: number;
   /** What the tolerance re-run used. */
   tighter: { rtol: number; atol: number } | { dt: number };
-  /** Cells re-run at the tighter tolerance: every cell integrated at the finest level. */
+  /** Cells re-run at the tighter tolerance: every cell integrated at the finest level (none for a map, which has no step to tighten). */
   checked: number;
   flippedTolerance: number;
   /** Re-runs (either kind) that ended stiff or diverged where the run had not: no verdict. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../../src/sweep/spec.js';
 import { integrateCell, runSweepCpu } from '../../src/engine/cpu-runner.js';
+import { runRefinedCpu } from '../../src/refine/runners.js';
 import { runSweepGpu } from '../../src/engine/gpu-runner.js';
 import { buildKernel } from '../../src/engine/kernel.js';
 import { integrateFixed } from '../../src/integrators/stepper.js';
@@ -126,6 +127,25 @@ describe('integrator "map": a model\'s training step, one per unit of time', () 
     expect(Math.max(ws[2000], ws[1999])).toBeGreaterThan(1);
     expect(Math.abs(ws[2000] - ws[1998])).toBeLessThan(1e-9);
     expect(exactFlow(1, 1.2, 0.1, 2000)).toBeCloseTo(1, 12);
+  });
+
+  it('refines like a flow; the uncertainty check re-runs nothing at a "tighter tolerance" (a map has none)', async () => {
+    const spec = parseSpec(
+      {
+        model: 'gradient-step',
+        x: { param: 'a', min: -1, max: 1, n: 32 },
+        y: { param: 'eta', min: 0.05, max: 0.9, n: 32, scale: 'linear' },
+        integrator: { method: 'map', tEnd: 300 },
+        refine: { coarse: 8 },
+      },
+      available,
+    );
+    const refined = await runRefinedCpu(spec);
+    const full = runSweepCpu({ ...spec, refine: false });
+    expect(Array.from(refined.classes)).toEqual(Array.from(full.classes));
+    expect(refined.refine.computed).toBeLessThan(32 * 32);
+    expect(refined.uncertainty?.checked).toBe(0);
+    expect(refined.uncertainty?.uncertain).toBe(0);
   });
 
   it.runIf(device)('WGSL (f32) runs the same map: classes, states, readouts and t_c of the f64 runner on a 16×8 grid', async () => {

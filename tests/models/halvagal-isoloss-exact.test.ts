@@ -10,6 +10,7 @@ import {
   type ViewStatistics,
 } from '../../src/models/halvagal-isoloss-exact.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
+import { runCompute } from '../support/wgsl-harness.js';
 
 const device = (await testDevice())?.device;
 
@@ -305,33 +306,8 @@ async function runExactOnGpu(device: GPUDevice, M: number, u: Float64Array, v: F
   let r = cosineExpectations(u, v, lambda, input[3u * kModes], input[3u * kModes + 1u], input[3u * kModes + 2u]);
   for (var k = 0u; k < kModes; k++) { output[k] = r.t1[k]; output[kModes + k] = r.t2[k]; }
 }`;
-  return withErrorScopes(device, async () => {
-    const module = device.createShaderModule({ code });
-    const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-    const input = Float32Array.from([...u, ...v, ...lambda, toy.s11, toy.s21, toy.s22]);
-    const inBuf = device.createBuffer({ size: input.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    device.queue.writeBuffer(inBuf, 0, input);
-    const outBuf = device.createBuffer({ size: 8 * M, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-    const readBuf = device.createBuffer({ size: 8 * M, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const bind = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: inBuf } },
-        { binding: 1, resource: { buffer: outBuf } },
-      ],
-    });
-    const enc = device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bind);
-    pass.dispatchWorkgroups(1);
-    pass.end();
-    enc.copyBufferToBuffer(outBuf, 0, readBuf, 0, 8 * M);
-    device.queue.submit([enc.finish()]);
-    await readBuf.mapAsync(GPUMapMode.READ);
-    const out = new Float32Array(readBuf.getMappedRange().slice(0));
-    readBuf.unmap();
-    for (const b of [inBuf, outBuf, readBuf]) b.destroy();
-    return { t1: Float64Array.from(out.subarray(0, M)), t2: Float64Array.from(out.subarray(M)) };
-  });
+  const out = await withErrorScopes(device, () =>
+    runCompute(device, code, Float32Array.from([...u, ...v, ...lambda, toy.s11, toy.s21, toy.s22]), 2 * M, 1),
+  );
+  return { t1: Float64Array.from(out.subarray(0, M)), t2: Float64Array.from(out.subarray(M)) };
 }

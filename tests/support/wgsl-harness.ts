@@ -48,16 +48,29 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
 ${body}
 }`,
   ].join('\n\n');
+  return runCompute(device, code, inputs, points * outputs, Math.ceil(points / 64), { kAxisX: 0, kAxisY: 1 });
+}
+
+/**
+ * Compiles `code` (entry point `main`, input at binding 0, output at binding 1), dispatches
+ * `workgroups` workgroups and returns `outputFloats` f32 of the output; a compile error fails with
+ * the messages. Inside the caller's error scopes, if any.
+ */
+export async function runCompute(
+  device: GPUDevice,
+  code: string,
+  inputs: Float32Array<ArrayBuffer>,
+  outputFloats: number,
+  workgroups: number,
+  constants: Record<string, number> = {},
+): Promise<Float32Array> {
   const module = device.createShaderModule({ code });
   const errors = (await module.getCompilationInfo()).messages.filter((m) => m.type === 'error');
   if (errors.length) throw new Error(`WGSL failed to compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-  const pipeline = await device.createComputePipelineAsync({
-    layout: 'auto',
-    compute: { module, entryPoint: 'main', constants: { kAxisX: 0, kAxisY: 1 } },
-  });
+  const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main', constants } });
   const input = device.createBuffer({ size: inputs.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(input, 0, inputs);
-  const bytes = points * outputs * 4;
+  const bytes = outputFloats * 4;
   const output = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const read = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const bind = device.createBindGroup({
@@ -71,15 +84,13 @@ ${body}
   const pass = enc.beginComputePass();
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bind);
-  pass.dispatchWorkgroups(Math.ceil(points / 64));
+  pass.dispatchWorkgroups(workgroups);
   pass.end();
   enc.copyBufferToBuffer(output, 0, read, 0, bytes);
   device.queue.submit([enc.finish()]);
   await read.mapAsync(GPUMapMode.READ);
   const out = new Float32Array(read.getMappedRange().slice(0));
   read.unmap();
-  [input, output, read].forEach((b) => {
-    b.destroy();
-  });
+  for (const b of [input, output, read]) b.destroy();
   return out;
 }

@@ -9,6 +9,7 @@ import { kernelPrelude } from '../../src/engine/kernel.js';
 import { tableaus } from '../../src/integrators/tableaus.js';
 import { CLASSES, type Model } from '../../src/models/types.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
+import { runCompute } from '../support/wgsl-harness.js';
 
 const device = (await testDevice())?.device;
 
@@ -252,43 +253,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   ].join('\n\n');
 }
 
-async function runHarness(dev: GPUDevice, code: string, inputs: Float32Array<ArrayBuffer>, points: number): Promise<Float32Array> {
-  const module = dev.createShaderModule({ code });
-  const info = await module.getCompilationInfo();
-  const errors = info.messages.filter((m) => m.type === 'error');
-  if (errors.length)
-    throw new Error(`generated WGSL failed to compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-  const pipeline = await dev.createComputePipelineAsync({
-    layout: 'auto',
-    compute: { module, entryPoint: 'main', constants: { kAxisX: 0, kAxisY: 1 } },
-  });
-  const input = dev.createBuffer({ size: inputs.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-  dev.queue.writeBuffer(input, 0, inputs);
-  const outBytes = points * (kStates + 1) * 4;
-  const output = dev.createBuffer({ size: outBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-  const read = dev.createBuffer({ size: outBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const bind = dev.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [
-      { binding: 0, resource: { buffer: input } },
-      { binding: 1, resource: { buffer: output } },
-    ],
-  });
-  const enc = dev.createCommandEncoder();
-  const pass = enc.beginComputePass();
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bind);
-  pass.dispatchWorkgroups(Math.ceil(points / 64));
-  pass.end();
-  enc.copyBufferToBuffer(output, 0, read, 0, outBytes);
-  dev.queue.submit([enc.finish()]);
-  await read.mapAsync(GPUMapMode.READ);
-  const out = new Float32Array(read.getMappedRange().slice(0));
-  read.unmap();
-  [input, output, read].forEach((b) => {
-    b.destroy();
-  });
-  return out;
+function runHarness(dev: GPUDevice, code: string, inputs: Float32Array<ArrayBuffer>, points: number): Promise<Float32Array> {
+  return runCompute(dev, code, inputs, points * (kStates + 1), Math.ceil(points / 64), { kAxisX: 0, kAxisY: 1 });
 }
 
 const kModels = 64;
