@@ -46,7 +46,6 @@ describe('collapse-atlas --timelapse', () => {
     // The frames are the f64 runner's, up to cells decided right at a boundary.
     const f64 = runSweepCpu(spec).timelapse!.classes;
     expect(frames.filter((c, k) => c !== f64[k]).length / frames.length).toBeLessThan(0.01);
-    expect(new Set(frames.subarray(0, 576)).size).toBeGreaterThanOrEqual(1);
     expect(frames.subarray(0, 576).some((c, k) => c !== classes[k])).toBe(true); // early frames differ from the end
   });
 
