@@ -81,7 +81,7 @@ fn cosineExpectations(u: ModeArray, v: ModeArray, lambda: ModeArray, s11: f32, s
     sumGammaT1 += g[k] * out.t1[k];
     sumAlphaT2 += a[k] * out.t2[k];
   }
-  if (sumAlphaT2 > 0.0) {
+  if (sumAlphaT2 != 0.0) {
     for (var k = 0u; k < kModes; k++) {
       out.t2[k] *= sumGammaT1 / sumAlphaT2;
     }

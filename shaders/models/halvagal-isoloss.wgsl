@@ -1,16 +1,19 @@
 // Halvagal, Laborieux & Zenke (NeurIPS 2023), a RECONSTRUCTION (shared/science/halvagal-isoloss.md
 // §2): M decoupled eigenmodes of a linear SimSiam/BYOL net under the Euclidean, cosine and IsoLoss
 // losses, in the log-std form of §6. The f64 twin is src/models/halvagal-isoloss-flow.ts; keep the two
-// term for term. `kModes` and `kEmaTarget` are prepended by instantiate (src/models/halvagal-isoloss.ts).
+// term for term. `kModes`, `kEmaTarget` and `kHvExact` are prepended by instantiate
+// (src/models/halvagal-isoloss.ts), with the exact quadrature (halvagal-isoloss-exact.wgsl) or its stub.
 //
 // State: [0, M) ℓ_m = ln u_m (λ_m = e^{2αℓ_m}); [M, 2M) clocks c_m, running while λ_m < 0.9 λ* (−1 and
 // stopped for a mode starting at or above: see the TS twin);
-// [2M, 3M) ln v_m of the EMA target (kEmaTarget only); last, the constant ln √(0.9 λ*)^{1/α} the clocks
+// [2M, 3M) ln |v_m| of the EMA target and [3M, 4M) σ_m = sign(v_m/u_m) (kEmaTarget only; the map flips
+// it); last, the constant ln √(0.9 λ*)^{1/α} the clocks
 // compare with (carried in the state so rhs need not recompute λ*, which was 4× the step on SwiftShader).
 // Readouts: [0, M) reach times, [M, 2M) final λ_m, then kR_reachSpread, kR_effectiveRank, kR_lambdaRef.
 
 const kHvClockBase = kModes;
 const kHvTargetBase = 2u * kModes;
+const kHvSignBase = 3u * kModes;
 const kHvReachIndex = kStateSize - 1u;
 // §6 suggested thresholds (kCollapsedLambda, kReachFraction, kDivergedLambda in the TS twin).
 const kHvCollapsedLambda = 1.0e-3;
@@ -22,8 +25,12 @@ fn hvIsCosine(P: Params) -> bool {
   return P[kP_loss] == kChoice_loss_cosine || P[kP_loss] == kChoice_loss_isoloss_cosine;
 }
 
-// λ_m(0) = λ₀ ρ₀^{m/(M−1)}: log-spaced initial eigenvalues.
+// λ_m(0) = λ₀ ρ₀^{m/(M−1)}: log-spaced initial eigenvalues; or (s₀² e_m)^α from the Gaussian spectrum
+// drawn in TS (hvUnitSpectrum, prepended with kHvGaussian).
 fn hvInitialLambda(P: Params, m: u32) -> f32 {
+  if (kHvGaussian) {
+    return pow(P[kP_initScale] * P[kP_initScale] * hvUnitSpectrum[m], P[kP_predictorExponent]);
+  }
   let span = max(f32(kModes) - 1.0, 1.0);
   return P[kP_lambda0] * pow(P[kP_lambda0Ratio], f32(m) / span);
 }
@@ -67,21 +74,23 @@ fn initialState(P: Params) -> State {
     y[kHvClockBase + m] = select(-1.0, 0.0, l < logReach);
     if (kEmaTarget) {
       y[kHvTargetBase + m] = l;  // W_t(0) = W(0), A3
+      y[kHvSignBase + m] = 1.0;
     }
   }
   y[kHvReachIndex] = logReach;
   return y;
 }
 
-// The cosine losses' mean-field factors (A4) in log space (cosineTerms in the TS twin): with
-// a_m = ln(λ_m u_m), b_m = ln v_m, shifts sa = max a, sb = max b and shifted sums Sa = Σ e^{2(a−sa)},
-// Sb = Σ e^{2(b−sb)}, Sc = Σ e^{a−sa+b−sb} (terms ≤ 1: no f32 under- or overflow), E7/E8's drift is
-// K (e^{x_m} − (Sc/Sa) e^{y_m}) with K = η s21/√(s11 s22 Sa Sb), x_m = μ_m + ℓv_m − ℓ_m − sa − sb,
-// y_m = μ_m + 2αℓ_m − 2sa, μ_m = 2αℓ_m (cosine) or 0 (IsoLoss). K = 0 where hvDriftDropped (the
-// trace law stays exact: the loss drift adds nothing to it). unit = η/(Np Nz).
+// The cosine losses' drift coefficients in log space (src/models/halvagal-isoloss-cosine.ts, term for
+// term): with a_m = ln(λ_m u_m), b_m = ln |v_m|, shifts sa = max a, sb = max b and shifted sums
+// Sa = Σ e^{2(a−sa)}, Sb = Σ e^{2(b−sb)}, Sc = Σ σ e^{a−sa+b−sb}, the drift of mode m is
+// k1_m σ_m e^{x_m} − k2_m e^{y_m} with x_m = μ_m + ℓv_m − ℓ_m − sa − sb, y_m = μ_m + 2αℓ_m − 2sa,
+// μ_m = 2αℓ_m (cosine) or 0 (IsoLoss). Mean-field (E7/E8): k1 = K = η s21/√(s11 s22 Sa Sb), k2 = K Sc/Sa;
+// exact (X7/X8): η times the quadrature's T1, T2 at the shifted scales u' = e^{a−sa}, v' = σ e^{b−sb},
+// λ' = 1. Zero where hvDriftDropped and `drop` (the trace law stays exact). unit = η/(Np Nz).
 struct HvCosine {
-  K: f32,
-  pull: f32,
+  k1: ModeArray,
+  k2: ModeArray,
   sa: f32,
   sb: f32,
   unit: f32,
@@ -94,7 +103,14 @@ fn hvLnV(y: State, m: u32) -> f32 {
   return y[m];
 }
 
-fn hvCosineTerms(y: State, P: Params) -> HvCosine {
+fn hvSign(y: State, m: u32) -> f32 {
+  if (kEmaTarget) {
+    return y[kHvSignBase + m];
+  }
+  return 1.0;
+}
+
+fn hvCosineTerms(y: State, P: Params, drop: bool, unitOnly: bool) -> HvCosine {
   let twoAlpha = 2.0 * P[kP_predictorExponent];
   var sa = (twoAlpha + 1.0) * y[0];
   var sb = hvLnV(y, 0u);
@@ -105,16 +121,42 @@ fn hvCosineTerms(y: State, P: Params) -> HvCosine {
   var sumA = 0.0;
   var sumB = 0.0;
   var sumC = 0.0;
+  var u: ModeArray;
+  var v: ModeArray;
+  var ones: ModeArray;
   for (var m = 0u; m < kModes; m++) {
     let a = (twoAlpha + 1.0) * y[m] - sa;
     let b = hvLnV(y, m) - sb;
     sumA += exp(2.0 * a);
     sumB += exp(2.0 * b);
-    sumC += exp(a + b);
+    sumC += hvSign(y, m) * exp(a + b);
+    u[m] = exp(a);
+    v[m] = hvSign(y, m) * exp(b);
+    ones[m] = 1.0;
   }
+  let eta = P[kP_learningRate];
   let root = sqrt(P[kP_s11] * P[kP_s22] * sumA * sumB);
-  let K = select(P[kP_learningRate] * P[kP_s21] / root, 0.0, !kEmaTarget && hvDriftDropped(y, P));
-  return HvCosine(K, sumC / sumA, sa, sb, P[kP_learningRate] * exp(-sa - sb) / root);
+  var out: HvCosine;  // zero-initialised: k1 = k2 = 0 where the drift is dropped
+  out.sa = sa;
+  out.sb = sb;
+  out.unit = eta * exp(-sa - sb) / root;
+  if (unitOnly || (drop && !kEmaTarget && hvDriftDropped(y, P))) {
+    return out;
+  }
+  if (kHvExact) {
+    let t = cosineExpectations(u, v, ones, P[kP_s11], P[kP_s21], P[kP_s22]);
+    for (var m = 0u; m < kModes; m++) {
+      out.k1[m] = eta * t.t1[m];
+      out.k2[m] = eta * t.t2[m];
+    }
+  } else {
+    let K = eta * P[kP_s21] / root;
+    for (var m = 0u; m < kModes; m++) {
+      out.k1[m] = K;
+      out.k2[m] = K * sumC / sumA;
+    }
+  }
+  return out;
 }
 
 // Spread max ℓ − min ℓ under which a SimSiam cosine spectrum with wd counts as isotropic.
@@ -137,9 +179,14 @@ fn hvDriftDropped(y: State, P: Params) -> bool {
   return hvCollapsedModes(y, P) == kModes || hi - lo <= kHvIsotropicLogSpread;
 }
 
-// dℓ_m/dt = (du_m/dt)/u_m of E5 (Euclidean), E6 (IsoLoss), E7/E8 (cosine, mean-field norms A4),
-// E10 (no stop-grad, v = u); weight decay adds −η wd; the EMA target follows E9.
 fn rhs(y: State, P: Params) -> State {
+  return hvFlow(y, P, true);
+}
+
+// dℓ_m/dt = (du_m/dt)/u_m of E5 (Euclidean), E6 (IsoLoss), E7/E8 or X7/X8 (cosine), E10 (no
+// stop-grad, v = u); weight decay adds −η wd; the EMA target follows E9. `drop` = false keeps the
+// SimSiam cosine drift everywhere (the training step: see flow in the TS twin).
+fn hvFlow(y: State, P: Params, drop: bool) -> State {
   let eta = P[kP_learningRate];
   let twoAlpha = 2.0 * P[kP_predictorExponent];
   let wd = P[kP_weightDecay];
@@ -151,9 +198,9 @@ fn rhs(y: State, P: Params) -> State {
   let cosine = hvIsCosine(P);
   let noStopGrad = loss == kChoice_loss_no_stop_grad;
   let logReach = y[kHvReachIndex];
-  var cs = HvCosine(0.0, 0.0, 0.0, 0.0, 0.0);
+  var cs: HvCosine;
   if (cosine) {
-    cs = hvCosineTerms(y, P);
+    cs = hvCosineTerms(y, P, drop, false);
   }
   var dy: State;  // zero-initialised: the carried constant stays put
   for (var m = 0u; m < kModes; m++) {
@@ -168,19 +215,49 @@ fn rhs(y: State, P: Params) -> State {
     if (kEmaTarget) {
       drive = mu + (y[kHvTargetBase + m] - l);
     }
-    var d = -eta * (s11 * multiplier * lam - s21 * exp(drive));
+    let sign = hvSign(y, m);
+    var d = -eta * (s11 * multiplier * lam - s21 * sign * exp(drive));
     if (cosine) {
-      d = cs.K * (exp(drive - cs.sa - cs.sb) - cs.pull * exp(mu + twoAlpha * l - 2.0 * cs.sa));
+      d = cs.k1[m] * sign * exp(drive - cs.sa - cs.sb) - cs.k2[m] * exp(mu + twoAlpha * l - 2.0 * cs.sa);
     } else if (noStopGrad) {
       d = eta * ((s21 * lam - s22) - lam * (s11 * lam - s21));
     }
     dy[m] = d - eta * wd;
     dy[kHvClockBase + m] = select(0.0, 1.0, l < logReach && y[kHvClockBase + m] >= 0.0);
     if (kEmaTarget) {
-      dy[kHvTargetBase + m] = (exp(l - y[kHvTargetBase + m]) - 1.0) / P[kP_emaTime];
+      dy[kHvTargetBase + m] = (sign * exp(l - y[kHvTargetBase + m]) - 1.0) / P[kP_emaTime];
     }
   }
   return dy;
+}
+
+// The training step (trainingStep in src/models/halvagal-isoloss-map.ts, term for term): ℓ ← ℓ + ln|1 + r|
+// with r the flow's dℓ/dt (explicit Euler in u, dt = 1); 1 + r < 0 carries u through zero and flips σ;
+// the EMA target then follows the updated online weights, v ← v + (u_new − v)/τ_ema; each ln u_m gets
+// the symmetry-breaking ε·(2m/(M−1) − 1).
+const kHvStepFloor = 1.0e-30;
+
+fn mapStep(y: State, P: Params) -> State {
+  let r = hvFlow(y, P, false);
+  var next = y;
+  let tau = P[kP_emaTime];
+  for (var m = 0u; m < kModes; m++) {
+    let factor = 1.0 + r[m];
+    next[m] = y[m] + log(max(abs(factor), kHvStepFloor));
+    if (kModes > 1u) {
+      // Symmetry breaking (see the TS twin): ε·(2m/(M−1) − 1), standing for the toy's sampling noise.
+      next[m] += P[kP_symmetryBreaking] * (2.0 * f32(m) / f32(kModes - 1u) - 1.0);
+    }
+    next[kHvClockBase + m] = y[kHvClockBase + m] + r[kHvClockBase + m];
+    if (kEmaTarget) {
+      let sign = select(y[kHvSignBase + m], -y[kHvSignBase + m], factor < 0.0);
+      let top = max(next[m], y[kHvTargetBase + m]);
+      let v = (1.0 - 1.0 / tau) * sign * exp(y[kHvTargetBase + m] - top) + exp(next[m] - top) / tau;
+      next[kHvTargetBase + m] = top + log(max(abs(v), kHvStepFloor));
+      next[kHvSignBase + m] = select(1.0, -1.0, v < 0.0);
+    }
+  }
+  return next;
 }
 
 // Some λ_m above kHvDivergedLambda: a numerical blow-up (§6 "diverged"); the engine's bound acts on ln u.
@@ -275,7 +352,7 @@ fn settleVerdict(y: State, dy: State, P: Params) -> u32 {
   }
   var unit = eta;
   if (cosine) {
-    unit = hvCosineTerms(y, P).unit;
+    unit = hvCosineTerms(y, P, true, true).unit;
   }
   let quiet = kHvQuietRate * unit;
   let wd = P[kP_weightDecay];

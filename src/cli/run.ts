@@ -1,3 +1,4 @@
+import { dynamicsLabel, isMap } from '../integrators/map.js';
 import { basename } from 'node:path';
 import type { SweepResult, UncertaintyStats } from '../engine/result.js';
 import { cellMetrics } from '../models/types.js';
@@ -115,6 +116,14 @@ export function uncertaintyLine(u: UncertaintyStats): string {
   return `  uncertain: ${u.uncertain} cells (${u.flippedTolerance} flip at ${how} of ${u.checked} finest cells, ${u.flippedPrecision} in f64 of ${u.f64Sample} sampled, ${u.noVerdict} re-runs without a verdict)`;
 }
 
+/** `  dynamics: training step, η = 0.1 (one step of …)` for a model with a training step (dynamicsLabel). */
+function dynamicsLine(r: SweepResult): string[] {
+  const { model, integrator, values, x, y } = r.spec;
+  const label = dynamicsLabel(model, integrator.method, values, [x.index, y.index]);
+  if (!label) return [];
+  return [`  dynamics: ${label}${isMap(integrator.method) && model.map ? ` (${model.map.description})` : ''}`];
+}
+
 /**
  * The lines printed after a sweep, e.g.
  *   small: 192 cells, 1.234e+5 step attempts (643 per cell) in 3.21 s: 3.844e+4 instance-steps/s overall, 1.1e+6 in kernels (0.11 s)
@@ -126,6 +135,7 @@ export function summary(label: string, r: SweepResult, cells: number, f: RunFigu
   const rate = (ms: number) => (steps.total / (ms / 1000)).toExponential(3);
   return [
     `${label}: ${cells} cells, ${steps.total.toExponential(3)} step attempts (${steps.meanPerCell.toFixed(1)} per cell) in ${sec(f.wallMs)}: ${rate(f.wallMs)} instance-steps/s overall, ${rate(f.kernelMs)} in kernels (${sec(f.kernelMs)})`,
+    ...dynamicsLine(r),
     `  cells: ${ends.settled} settled early, ${ends.ranToTEnd} ran to tEnd = ${r.spec.integrator.tEnd}, ${ends.divergedOrStiff} diverged or stiff${ends.inherited !== undefined ? `, ${ends.inherited} inherited (not integrated)` : ''}`,
     ...(r.refine
       ? [

@@ -1,3 +1,4 @@
+import { dynamicsLabel, isMap } from '../integrators/map.js';
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { encode } from 'fast-png';
 import { DERIVED, type NumberParam, type OverlayCurve } from '../models/types.js';
@@ -118,7 +119,9 @@ export function specSummary(r: SweepResult): string {
   const { method, dt, tEnd, adaptive, rtol, atol } = spec.integrator;
   const steps = adaptive ? `${method}, rtol = ${fmtNum(rtol)}, atol = ${fmtNum(atol)}` : `${method}, dt = ${fmtNum(dt)}`;
   const settle = spec.settle ? `early exit tol = ${fmtNum(spec.settle.tol)}` : 'fixed horizon';
-  return `${r.nx}×${r.ny} cells · ${fixed.join(', ')} · ${steps}, t_end = ${fmtNum(tEnd)}, ${settle}`;
+  const dynamics = dynamicsLabel(spec.model, method, spec.values, [spec.x.index, spec.y.index]);
+  const run = isMap(method) ? `${fmtNum(tEnd)} steps` : `${steps}, t_end = ${fmtNum(tEnd)}`;
+  return `${r.nx}×${r.ny} cells · ${dynamics ? `${dynamics} · ` : ''}${fixed.join(', ')} · ${run}, ${settle}`;
 }
 
 function ticks(scale: ReturnType<typeof axisScale>, count: number): Array<{ v: number; label: string }> {

@@ -1,3 +1,4 @@
+import { dynamicsLabel } from '../integrators/map.js';
 import { CLASS_BY_CODE, CLASSES, STEPS, T_SETTLED, cellMetrics } from '../models/types.js';
 import { axisValues, specToJson } from '../sweep/spec.js';
 import type { SweepResult } from '../engine/result.js';
@@ -20,6 +21,12 @@ export const kCsvDefaultMaxCells = 512 * 512;
  * false), a manifest. `rows` limits them to one band of grid rows (a batch tile): the .npy grids
  * then have end − start rows and the CSV carries the band's own y values.
  */
+/** `dynamics`, for a model with a training step: which of the two the run shows (dynamicsLabel). */
+function dynamicsField(r: SweepResult): { dynamics?: string } {
+  const label = dynamicsLabel(r.spec.model, r.spec.integrator.method, r.spec.values, [r.spec.x.index, r.spec.y.index]);
+  return label ? { dynamics: label } : {};
+}
+
 export function gridFiles(r: SweepResult, rows: RowBand = allRows(r), opts: { csv?: boolean } = {}): Record<string, Uint8Array> {
   const { nx } = r;
   const ny = rows.end - rows.start;
@@ -161,6 +168,7 @@ export function manifest(r: SweepResult, ctx: ManifestContext, rows: RowBand = a
   return {
     spec: specToJson(r.spec),
     model: { id: model.id, title: model.title, status: model.status, version: model.version, citation: model.citation },
+    ...dynamicsField(r),
     legend: model.classes.map((id) => ({ code: CLASSES[id].code, id, label: CLASSES[id].label, color: CLASSES[id].color })),
     axes: { x: Array.from(axisValues(r.spec.x)), y: Array.from(axisValues(r.spec.y)) },
     state: model.state.map((s) => ({ id: s.id, symbol: s.symbol, label: s.label })),

@@ -57,6 +57,8 @@ export const manifestSchema = z.object({
     version: z.number(),
     citation: z.object({ authors: z.string(), title: z.string(), venue: z.string(), arxiv: z.string() }),
   }),
+  /** A model with a training step: "training step, η = …" or "flow (small-step limit)" (dynamicsLabel). */
+  dynamics: z.string().optional(),
   legend: z.array(z.object({ code: count, id: z.string(), label: z.string(), color: z.string() })),
   axes: z.object({ x: z.array(z.number()), y: z.array(z.number()) }),
   state: z.array(z.object({ id: z.string(), symbol: z.string(), label: z.string() })),

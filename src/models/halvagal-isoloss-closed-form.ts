@@ -69,7 +69,13 @@ export function fixedPoints(P: ParamVector, M: number, ema: boolean): Array<{ la
   const loss = lossOf(P);
   const at = (lam: number) => {
     const l = Math.log(lam) / (2 * P[ix.predictorExponent]);
-    return [...Array<number>(M).fill(l), ...Array<number>(M).fill(0), ...Array<number>(ema ? M : 0).fill(l), reachLog(P, M)];
+    return [
+      ...Array<number>(M).fill(l),
+      ...Array<number>(M).fill(0),
+      ...Array<number>(ema ? M : 0).fill(l),
+      ...Array<number>(ema ? M : 0).fill(1),
+      reachLog(P, M),
+    ];
   };
   const wd = P[ix.weightDecay];
   if (loss === 'euclidean') {

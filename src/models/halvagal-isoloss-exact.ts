@@ -131,7 +131,8 @@ export function cosineExpectations(
     lhs += g[k] * t1[k];
     rhs += a[k] * t2[k];
   }
-  if (rhs > 0) for (let k = 0; k < M; k++) t2[k] *= lhs / rhs;
+  // Signed: a training step can flip a target's sign (EMA), and then γ_k < 0.
+  if (rhs !== 0) for (let k = 0; k < M; k++) t2[k] *= lhs / rhs;
 }
 
 /** The mean-field (A4) values of the same expectations: T1 ≈ s21/(Np Nz), T2 ≈ s11 s21 Σγ/(Np³ Nz). */

@@ -9,15 +9,21 @@
  *             and stopped for good, for a mode that starts at or above 0.9 λ*: switched on from 0 as
  *             such a mode falls below (cosine with wd), the clock's jump met an error tolerance of
  *             atol alone, which f32 time cannot resolve (the cell went `stiff` there on the GPU)
- *   [2M, 3M)  ln v_m, the EMA target's std (only with target = ema)
+ *   [2M, 3M)  ln |v_m|, the EMA target's std (only with target = ema)
+ *   [3M, 4M)  σ_m = sign(v_m/u_m) (only with target = ema): +1 on the flow, which cannot carry u
+ *             through zero; a training step (the map) can, and flips it, as the toy's step does
  *   last      ln u at which λ = 0.9 λ*, a constant carried in the state so that rhs need not recompute
  *             λ* (that made the WGSL step four times slower on SwiftShader)
  * Convention (§6 pitfall): W_P is built from F = W Wᵀ without s11, as the authors' code does.
  */
+import { cosineCoefficients, newCosineCoefficients } from './halvagal-isoloss-cosine.js';
+import { gaussianSpectrum } from './halvagal-isoloss-spectrum.js';
 import { numberParam, paramIndices, type Param, type ParamVector, type SettleVerdict } from './types.js';
 
 export const LOSSES = ['euclidean', 'cosine', 'isoloss-euclidean', 'isoloss-cosine', 'no-stop-grad'] as const;
 export const TARGETS = ['simsiam', 'ema'] as const;
+export const COSINE_EXPECTATIONS = ['mean-field', 'exact'] as const;
+export const INITIAL_SPECTRA = ['log-spaced', 'gaussian'] as const;
 export type Loss = (typeof LOSSES)[number];
 
 /** Spec §6 classification thresholds: a mode with λ below this counts as collapsed. */
@@ -55,7 +61,7 @@ export const params = [
     default: 'euclidean',
     options: LOSSES,
     description:
-      'euclidean (E5), cosine (E7, mean-field A4), isoloss-euclidean (E6), isoloss-cosine (E8), no-stop-grad Euclidean (E10; ignores the target).',
+      'euclidean (E5), cosine (X7 exact or E7 mean-field: see cosineExpectation), isoloss-euclidean (E6), isoloss-cosine (X8 or E8), no-stop-grad Euclidean (E10; ignores the target).',
   },
   {
     kind: 'choice',
@@ -66,7 +72,19 @@ export const params = [
     default: 'simsiam',
     options: TARGETS,
     structural: true,
-    description: 'simsiam: W_t = W with stop-grad; ema: dW_t/dt = (W − W_t)/τ_ema from W_t(0) = W(0) (structural: adds M states).',
+    description: 'simsiam: W_t = W with stop-grad; ema: dW_t/dt = (W − W_t)/τ_ema from W_t(0) = W(0) (structural: adds 2M states).',
+  },
+  {
+    kind: 'choice',
+    id: 'cosineExpectation',
+    symbol: 'E',
+    label: 'cosine expectation',
+    role: 'param',
+    default: 'exact',
+    options: COSINE_EXPECTATIONS,
+    structural: true,
+    description:
+      'Cosine losses only. exact: X7/X8 (§8.1), the expectation of the per-sample update, a 2-D quadrature per step (~10³× the flops); mean-field: E7/E8, the closure A4 (norms and dot products replaced by their mean values; times off by 10–40 %). Structural: only an exact kernel carries the quadrature.',
   },
   num(
     'learningRate',
@@ -91,6 +109,17 @@ export const params = [
     'linear',
   ),
   num('weightDecay', 'wd', 'weight decay', 'Adds −η·wd·W to the online update.', 'param', 0, 0, 2, 'linear'),
+  num(
+    'symmetryBreaking',
+    'ε',
+    'symmetry breaking (training step)',
+    'Training step (integrator map) only: each step adds ε·(2m/(M−1) − 1) to ln u_m, standing for the toy’s sampling noise (a stable state shifts by ~ε/η in ln u; 0 turns it off). Without it an isotropic spectrum stays isotropic to the last bit, and the instability of §8.2 (the cosine + wd floor) never starts; any ε from 1e-9 (f64) to 1e-4 gives the same floor.',
+    'param',
+    1e-6,
+    0,
+    1e-3,
+    'linear',
+  ),
   num(
     'emaTime',
     'τ_ema',
@@ -137,6 +166,37 @@ export const params = [
     10000,
     'log',
   ),
+  {
+    kind: 'choice',
+    id: 'initialSpectrum',
+    symbol: 'λ(0)',
+    label: 'initial spectrum',
+    role: 'initial',
+    default: 'log-spaced',
+    options: INITIAL_SPECTRA,
+    structural: true,
+    description:
+      'log-spaced: λ₀ … ρ₀λ₀; gaussian: the spectrum of W0 = s₀·randn(M, N) drawn from the seed, as the paper’s figures start (§8.3; λ₀ and ρ₀ then unused).',
+  },
+  num(
+    'initScale',
+    's₀',
+    'init scale',
+    'Gaussian spectrum: W0 = s₀·randn(M, N), so f_m(0) = s₀² e_m (1/4 in the paper).',
+    'initial',
+    0.25,
+    0.01,
+    4,
+    'log',
+  ),
+  num('inputDim', 'N', 'input dimension', 'Gaussian spectrum: columns of W0 (≥ M).', 'initial', 15, 1, 4096, 'linear', {
+    integer: true,
+    structural: true,
+  }),
+  num('initSeed', 'seed', 'init seed', 'Gaussian spectrum: the draw of randn(M, N).', 'initial', 2, 0, 1e9, 'linear', {
+    integer: true,
+    structural: true,
+  }),
 ] as const satisfies readonly Param[];
 
 /** Parameter indices by id: a misspelt id does not compile. */
@@ -147,9 +207,18 @@ const kIsoCosine = LOSSES.indexOf('isoloss-cosine');
 const kNoStopGrad = LOSSES.indexOf('no-stop-grad');
 
 export const lossOf = (P: ParamVector): Loss => LOSSES[P[ix.loss]];
+export const isCosine = (P: ParamVector) => P[ix.loss] === kCosine || P[ix.loss] === kIsoCosine;
 
-/** λ_m(0) = λ₀ ρ₀^{m/(M−1)}. */
+const kGaussianSpectrum = INITIAL_SPECTRA.indexOf('gaussian');
+
+export const isGaussianSpectrum = (P: ParamVector) => P[ix.initialSpectrum] === kGaussianSpectrum;
+
+/** The unit-scale eigenvalues e_m of the cell's Gaussian initial spectrum (halvagal-isoloss-spectrum.ts). */
+export const unitSpectrum = (P: ParamVector, M: number) => gaussianSpectrum(P[ix.initSeed], P[ix.inputDim], M);
+
+/** λ_m(0) = λ₀ ρ₀^{m/(M−1)}, or (s₀² e_m)^α for a Gaussian initial spectrum. */
 export function initialLambda(P: ParamVector, m: number, M: number): number {
+  if (isGaussianSpectrum(P)) return (P[ix.initScale] ** 2 * unitSpectrum(P, M)[m]) ** P[ix.predictorExponent];
   return M === 1 ? P[ix.lambda0] : P[ix.lambda0] * P[ix.lambda0Ratio] ** (m / (M - 1));
 }
 
@@ -180,7 +249,7 @@ export function lambdaRef(P: ParamVector, M: number): number {
 /** ln u_m at which λ_m = 0.9 λ*. */
 export const reachLog = (P: ParamVector, M: number) => Math.log(kReachFraction * lambdaRef(P, M)) / (2 * P[ix.predictorExponent]);
 
-export const stateSize = (M: number, ema: boolean) => (ema ? 3 : 2) * M + 1;
+export const stateSize = (M: number, ema: boolean) => (ema ? 4 : 2) * M + 1;
 
 export function initialState(P: ParamVector, M: number, ema: boolean): Float64Array {
   const y = new Float64Array(stateSize(M, ema));
@@ -188,48 +257,47 @@ export function initialState(P: ParamVector, M: number, ema: boolean): Float64Ar
   for (let m = 0; m < M; m++) {
     y[m] = Math.log(initialLambda(P, m, M)) / (2 * P[ix.predictorExponent]);
     y[M + m] = y[m] < logReach ? 0 : -1;
-    if (ema) y[2 * M + m] = y[m]; // W_t(0) = W(0), A3
+    if (ema) {
+      y[2 * M + m] = y[m]; // W_t(0) = W(0), A3
+      y[3 * M + m] = 1;
+    }
   }
   y[y.length - 1] = logReach;
   return y;
 }
 
+const kCosineExact = COSINE_EXPECTATIONS.indexOf('exact');
+const coefficients = newCosineCoefficients();
+const logV = new Float64Array(64);
+const signs = new Float64Array(64);
+
+/** σ_m = sign(v_m/u_m): the sign block of an EMA target, +1 for SimSiam (v = u). */
+export const signOf = (y: Float64Array, M: number, ema: boolean, m: number) => (ema ? y[3 * M + m] : 1);
+
 /**
- * The cosine losses' mean-field factors (A4) in log space. With a_m = ln(λ_m u_m), b_m = ln v_m, the
- * shifts sa = max a, sb = max b and the shifted sums Sa = Σ e^{2(a−sa)}, Sb = Σ e^{2(b−sb)}, Sc =
- * Σ e^{a−sa+b−sb} (each term ≤ 1, so neither sum under- nor overflows in f32):
- *   Np = √(s11 Sa) e^{sa}, Nz = √(s22 Sb) e^{sb}, C/s21 = Sc e^{sa+sb},
- * and E7/E8's per-mode drift gain·mult·(s21 v/u − pull λ) becomes
- *   K (e^{x_m} − (Sc/Sa) e^{y_m}),  K = η s21/√(s11 s22 Sa Sb),
- *   x_m = μ_m + ℓv_m − ℓ_m − sa − sb,  y_m = μ_m + 2αℓ_m − 2sa,  μ_m = 2αℓ_m (cosine) or 0 (IsoLoss),
- * one exponential per term: no λ²u² that underflows to a zero norm. Returns [K, Sc/Sa, sa, sb, unit]
- * with unit = η/(Np Nz) (the settle rule's rate unit).
- *
- * K is 0 (the loss drift dropped, leaving −η·wd) where the SimSiam drift can only equalise: see
- * driftDropped. The trace law stays exact, since the loss drift adds nothing to Q.
+ * The cosine losses' drift coefficients (halvagal-isoloss-cosine.ts) under the cell's closure, k1/k2
+ * zero where the loss drift is dropped (driftDropped, when `drop` allows it). The trace law stays
+ * exact there, since the loss drift adds nothing to Q.
  */
-function cosineTerms(y: Float64Array, P: ParamVector, M: number, ema: boolean): [number, number, number, number, number] {
-  const twoAlpha = 2 * P[ix.predictorExponent];
-  const lnV = (m: number) => (ema ? y[2 * M + m] : y[m]);
-  let sa = (twoAlpha + 1) * y[0];
-  let sb = lnV(0);
-  for (let m = 1; m < M; m++) {
-    sa = Math.max(sa, (twoAlpha + 1) * y[m]);
-    sb = Math.max(sb, lnV(m));
-  }
-  let Sa = 0;
-  let Sb = 0;
-  let Sc = 0;
+function cosineTerms(y: Float64Array, P: ParamVector, M: number, ema: boolean, drop = true, unitOnly = false) {
   for (let m = 0; m < M; m++) {
-    const a = (twoAlpha + 1) * y[m] - sa;
-    const b = lnV(m) - sb;
-    Sa += Math.exp(2 * a);
-    Sb += Math.exp(2 * b);
-    Sc += Math.exp(a + b);
+    logV[m] = ema ? y[2 * M + m] : y[m];
+    signs[m] = signOf(y, M, ema, m);
   }
-  const root = Math.sqrt(P[ix.s11] * P[ix.s22] * Sa * Sb);
-  const K = !ema && driftDropped(y, P, M) ? 0 : (P[ix.learningRate] * P[ix.s21]) / root;
-  return [K, Sc / Sa, sa, sb, (P[ix.learningRate] * Math.exp(-sa - sb)) / root];
+  return cosineCoefficients(
+    {
+      logU: y,
+      logV,
+      sign: signs,
+      M,
+      alpha: P[ix.predictorExponent],
+      eta: P[ix.learningRate],
+      stats: { s11: P[ix.s11], s21: P[ix.s21], s22: P[ix.s22] },
+      exact: P[ix.cosineExpectation] === kCosineExact,
+      dropped: unitOnly || (drop && !ema && driftDropped(y, P, M)),
+    },
+    coefficients,
+  );
 }
 
 /** Spread max ℓ − min ℓ under which a SimSiam cosine spectrum with wd counts as isotropic (λ within 2α·1e-4). */
@@ -258,8 +326,12 @@ export function driftDropped(y: Float64Array, P: ParamVector, M: number): boolea
   return collapsedModes(y, P, M) === M || hi - lo <= kIsotropicLogSpread;
 }
 
-/** dy/dt, §2 in log-std form: dℓ/dt = (du/dt)/u of E5–E8, E10; the EMA target by E9. */
-export function flow(y: Float64Array, P: ParamVector, M: number, ema: boolean, out: Float64Array): void {
+/**
+ * dy/dt, §2 in log-std form: dℓ/dt = (du/dt)/u of E5–E8 (X7/X8 with the exact closure), E10; the EMA
+ * target by E9. `drop` = false keeps the SimSiam cosine drift everywhere (the training step: an explicit
+ * step is what it is, stiff or not, and that drift is what makes §8.2's floor).
+ */
+export function flow(y: Float64Array, P: ParamVector, M: number, ema: boolean, out: Float64Array, drop = true): void {
   const eta = P[ix.learningRate];
   const alpha = P[ix.predictorExponent];
   const wd = P[ix.weightDecay];
@@ -271,11 +343,7 @@ export function flow(y: Float64Array, P: ParamVector, M: number, ema: boolean, o
   const cosine = loss === kCosine || loss === kIsoCosine;
   const logReach = y[y.length - 1];
   out[y.length - 1] = 0;
-  let K = 0;
-  let pull = 0;
-  let sa = 0;
-  let sb = 0;
-  if (cosine) [K, pull, sa, sb] = cosineTerms(y, P, M, ema);
+  const cs = cosine ? cosineTerms(y, P, M, ema, drop) : undefined;
   for (let m = 0; m < M; m++) {
     const l = y[m];
     const lam = Math.exp(2 * alpha * l);
@@ -284,13 +352,17 @@ export function flow(y: Float64Array, P: ParamVector, M: number, ema: boolean, o
     // ln(multiplier · v_m/u_m) as one exponent: as u collapses under wd faster than v can follow
     // (η·wd·τ_ema > 1), λ → 0 met v/u → ∞ in f32 as 0·∞ = NaN.
     const drive = mu + (ema ? y[2 * M + m] - l : 0);
+    const sign = signOf(y, M, ema, m);
     let d: number;
-    if (cosine) d = K * (Math.exp(drive - sa - sb) - pull * Math.exp(mu + 2 * alpha * l - 2 * sa));
+    if (cs) d = cs.k1[m] * sign * Math.exp(drive - cs.sa - cs.sb) - cs.k2[m] * Math.exp(mu + 2 * alpha * l - 2 * cs.sa);
     else if (loss === kNoStopGrad) d = eta * (s21 * lam - s22 - lam * (s11 * lam - s21));
-    else d = -eta * (s11 * multiplier * lam - s21 * Math.exp(drive));
+    else d = -eta * (s11 * multiplier * lam - s21 * sign * Math.exp(drive));
     out[m] = d - eta * wd;
     out[M + m] = l < logReach && y[M + m] >= 0 ? 1 : 0;
-    if (ema) out[2 * M + m] = (Math.exp(l - y[2 * M + m]) - 1) / P[ix.emaTime];
+    if (ema) {
+      out[2 * M + m] = (sign * Math.exp(l - y[2 * M + m]) - 1) / P[ix.emaTime];
+      out[3 * M + m] = 0;
+    }
   }
 }
 
@@ -371,7 +443,7 @@ export function settleVerdict(y: Float64Array, dy: Float64Array, P: ParamVector,
   if (blownUp(y, P, M)) return 'stop'; // fate decided: classify says diverged
   // SimSiam cosine: max λ never rises (driftDropped), so every mode below 1e-3 stays there.
   if (cosine && !ema && collapsedModes(y, P, M) === M) return 'stop';
-  const unit = cosine ? cosineTerms(y, P, M, ema)[4] : eta;
+  const unit = cosine ? cosineTerms(y, P, M, ema, true, true).unit : eta;
   const quiet = kQuietRate * unit;
   const wd = P[ix.weightDecay];
   const s11 = P[ix.s11];

@@ -5,13 +5,32 @@
  * presets; the schema and f64 flow are in halvagal-isoloss-flow.ts, the closed forms in
  * halvagal-isoloss-closed-form.ts, the f32 twin in shaders/models/halvagal-isoloss.wgsl.
  *
- * `modes` (M) and `target` are structural: `instantiate` returns the concrete model for them, with
- * `const kModes = Mu;` and `const kEmaTarget = …;` prepended to the WGSL.
+ * `modes` (M), `target`, `cosineExpectation` and the Gaussian initial spectrum (its seed and N) are
+ * structural: `instantiate` returns the concrete model for them, with `kModes`, `kEmaTarget`, `kHvExact`,
+ * `kHvGaussian` and the drawn unit spectrum prepended to the WGSL, and the exact quadrature (or a stub
+ * that is never called, so that the other kernels do not carry it) appended.
  */
 import wgslBody from '../../shaders/models/halvagal-isoloss.wgsl?raw';
+import exactWgsl from '../../shaders/models/halvagal-isoloss-exact.wgsl?raw';
 import type { Metric, Model, ParamVector, Preset, StateVar } from './types.js';
-import { blownUp, collapsedModes, flow, initialState, ix, params, readout, settleVerdict, TARGETS } from './halvagal-isoloss-flow.js';
+import {
+  blownUp,
+  COSINE_EXPECTATIONS,
+  collapsedModes,
+  flow,
+  initialState,
+  isGaussianSpectrum,
+  ix,
+  params,
+  readout,
+  isCosine,
+  settleVerdict,
+  TARGETS,
+  unitSpectrum,
+} from './halvagal-isoloss-flow.js';
 import { fixedPoints, overlays, predictClass } from './halvagal-isoloss-closed-form.js';
+import { exactQuadratureWgslConstants } from './halvagal-isoloss-exact.js';
+import { trainingStep } from './halvagal-isoloss-map.js';
 
 const n = 128;
 // H1–H4 run Dormand–Prince at rtol 1e-5 with early exit: at 64² the same classes as their rk4
@@ -71,9 +90,11 @@ const presets: readonly Preset[] = [
   {
     id: 'spectrum-cosine',
     title: 'H5 · cosine spectrum over (λ₀, ρ₀)',
-    caption: 'Reconstruction: eight modes under the cosine loss end isotropic at the mean of f₀ (effectiveRank → 8), the slow ones late.',
+    caption:
+      'Reconstruction, mean-field closure (A4): eight modes under the cosine loss end isotropic at the mean of f₀ (effectiveRank → 8), the slow ones late; cosineExpectation = exact gives the toy’s times (~10³× the cost a step).',
     spec: {
-      params: { modes: 8, loss: 'cosine', target: 'simsiam', learningRate: 0.1 },
+      // Mean-field: the exact closure's full 128² frame takes tens of minutes on a CPU Vulkan (bench).
+      params: { modes: 8, loss: 'cosine', target: 'simsiam', learningRate: 0.1, cosineExpectation: 'mean-field' },
       x: { param: 'lambda0', min: 0.01, max: 1, n, scale: 'log' },
       y: { param: 'lambda0Ratio', min: 1, max: 100, n, scale: 'log' },
       // Tsit5 at rtol 1e-5: classes equal to the rk4 dt = 0.1 fixed-horizon run at 32², 64× fewer step attempts.
@@ -81,20 +102,83 @@ const presets: readonly Preset[] = [
     },
     fixedHorizon: { method: 'rk4', dt: 0.1 },
   },
+  {
+    id: 'training-step-cosine-floor',
+    title: 'H6 · training step: the cosine + wd floor over (wd, η)',
+    caption:
+      'Reconstruction, training step (map, 3000 steps), mean-field closure: the flow collapses at any wd > 0, the step stops on a floor λ ∝ η/M once tr F is small (§8.2); exact closure: the toy’s floor 0.015–0.018 at η = 0.1.',
+    spec: {
+      params: { modes: 4, loss: 'cosine', target: 'simsiam', cosineExpectation: 'mean-field' },
+      initial: { lambda0: 0.01, lambda0Ratio: 50 },
+      x: { param: 'weightDecay', min: 0, max: 0.1, n, scale: 'linear' },
+      y: { param: 'learningRate', min: 0.003, max: 0.3, n, scale: 'log' },
+      integrator: { method: 'map', tEnd: 3000 },
+    },
+  },
+  {
+    id: 'fig2-training-step',
+    title: 'H7 · Fig. 2 init, training step over (wd, s₀)',
+    caption:
+      'Reconstruction, training step (map, 1500 steps at η = 0.01, Euclidean): the paper’s Gaussian init W0 = s₀·randn(10, 15) (one seeded draw), partial collapse where its small modes fall below λ₋(wd).',
+    spec: {
+      params: { modes: 10, loss: 'euclidean', target: 'simsiam', learningRate: 0.01 },
+      initial: { initialSpectrum: 'gaussian', inputDim: 15, initSeed: 2 },
+      x: { param: 'weightDecay', min: 0, max: 0.3, n, scale: 'linear' },
+      y: { param: 'initScale', min: 0.05, max: 1, n, scale: 'log' },
+      integrator: { method: 'map', tEnd: 1500 },
+    },
+  },
 ];
 
 const modesOf = (P: ParamVector) => P[ix.modes];
 const emaOf = (P: ParamVector) => TARGETS[P[ix.target]] === 'ema';
 
-/** The concrete model for M modes with or without an EMA target. */
-function sized(M: number, ema: boolean): Model {
+/** The structural values a concrete model is built for. */
+interface Variant {
+  M: number;
+  ema: boolean;
+  exact: boolean;
+  /** The unit-scale Gaussian initial spectrum, or undefined for the log-spaced one. */
+  spectrum?: Float64Array;
+}
+
+/** Stands in for halvagal-isoloss-exact.wgsl in a mean-field kernel: same names, never called (kHvExact is false). */
+const exactStub = `alias ModeArray = array<f32, kModes>;
+struct CosineTerms {
+  t1: ModeArray,
+  t2: ModeArray,
+}
+fn cosineExpectations(u: ModeArray, v: ModeArray, lambda: ModeArray, s11: f32, s21: f32, s22: f32) -> CosineTerms {
+  var none: CosineTerms;
+  return none;
+}`;
+
+function variantWgsl({ M, ema, exact, spectrum }: Variant): string {
+  const unit = spectrum ? Array.from(spectrum, (e) => e.toPrecision(9)) : Array<string>(M).fill('1.0');
+  return [
+    `const kModes = ${M}u;`,
+    `const kEmaTarget = ${ema};`,
+    `const kHvExact = ${exact};`,
+    `const kHvGaussian = ${spectrum !== undefined};`,
+    `var<private> hvUnitSpectrum: array<f32, ${M}> = array<f32, ${M}>(${unit.join(', ')});`,
+    exact ? exactQuadratureWgslConstants() : '',
+    '',
+    wgslBody,
+    exact ? exactWgsl : exactStub,
+  ].join('\n');
+}
+
+/** The concrete model for one variant. */
+function sized(variant: Variant): Model {
+  const { M, ema } = variant;
   if (!Number.isInteger(M) || M < 1 || M > 64) throw new Error(`halvagal-isoloss: modes must be a whole number in [1, 64] (got ${M})`);
   const block = (prefix: string, symbol: string, label: string): StateVar[] =>
     Array.from({ length: M }, (_, m) => ({ id: `${prefix}${m}`, symbol: `${symbol}${m}`, label: `${label} of mode ${m}` }));
   const state = [
     ...block('logU', 'ℓ', 'log online std ln u'),
     ...block('clock', 'c', 'time spent below 0.9 λ* (−1: started at or above)'),
-    ...(ema ? block('logV', 'ℓ_v', 'log target std ln v') : []),
+    ...(ema ? block('logV', 'ℓ_v', 'log target std ln |v|') : []),
+    ...(ema ? block('signV', 'σ', 'sign of v/u (+1 on the flow; a training step can flip it)') : []),
     { id: 'reachLog', symbol: 'ℓ*', label: 'ln u at 0.9 λ* (constant)' },
   ];
   const perMode = (prefix: string, symbol: string, label: string, units: string, missing?: number): Metric[] =>
@@ -120,7 +204,7 @@ function sized(M: number, ema: boolean): Model {
   ];
   return {
     id: 'halvagal-isoloss',
-    variant: `modes=${M},target=${ema ? 'ema' : 'simsiam'}`,
+    variant: `modes=${M},target=${ema ? 'ema' : 'simsiam'},cosineExpectation=${variant.exact ? 'exact' : 'mean-field'}${variant.spectrum ? ',spectrum=gaussian' : ''}`,
     title: 'Halvagal et al. 2023 — Euclidean, cosine and IsoLoss eigenmodes (reconstruction)',
     citation: {
       authors: 'M. S. Halvagal, A. Laborieux, F. Zenke',
@@ -129,11 +213,12 @@ function sized(M: number, ema: boolean): Model {
       arxiv: '2212.04858',
     },
     status: 'reconstruction',
-    note: "Reconstruction from the authors' toy code (paper text unavailable): Euclidean ODEs exact in expectation, cosine ones mean-field (qualitative only); weight-decay thresholds derived, not the paper's.",
+    note: "Reconstruction from the authors' toy code (paper text unavailable): every loss exact in expectation (cosine: X7/X8, or the mean-field closure A4 when chosen), as a flow (small-step limit) or as the training step itself (integrator map); weight-decay thresholds derived, not the paper's.",
     // 2: cosine norms and the EMA drive in log space, the SimSiam cosine drift dropped once isotropic or
     // collapsed under wd, clocks −1 for modes starting above 0.9 λ*, λ > 1e6 classified diverged.
-    version: 2,
-    wgsl: `const kModes = ${M}u;\nconst kEmaTarget = ${ema};\n\n${wgslBody}`,
+    // 3: cosineExpectation (exact X7/X8 by default), the training-step map, the EMA target's sign block.
+    version: 3,
+    wgsl: variantWgsl(variant),
     state,
     params,
     readouts,
@@ -146,6 +231,12 @@ function sized(M: number, ema: boolean): Model {
     flopsPerRhs: 16 * M + 12, // Euclidean path of rhs: per mode 2 exp (as 1 each), ~10 mul/add, clock compare
     initialState: (P) => initialState(P, M, ema),
     rhs: (y, P, out) => flow(y, P, M, ema, out),
+    map: {
+      description: 'one step of full-batch gradient descent on the expected loss, at learning rate η (the toy’s own step, §8.2)',
+      stepSize: 'learningRate',
+      defaultSteps: 1500,
+      step: (y, P, out) => trainingStep(y, P, M, ema, out),
+    },
     classify(y, _dy, P) {
       if (blownUp(y, P, M)) return 'diverged';
       const low = collapsedModes(y, P, M);
@@ -179,16 +270,22 @@ const cache = new Map<string, Model>();
 /** The concrete model for the structural values in P (memoised: one object, one kernel per variant). */
 function instantiate(P: ParamVector): Model {
   const M = modesOf(P);
-  const ema = emaOf(P);
-  const key = `${M}/${ema}`;
+  const variant: Variant = {
+    M,
+    ema: emaOf(P),
+    // Only a cosine loss reads the closure (a choice, never an axis, so fixed across the sweep).
+    exact: COSINE_EXPECTATIONS[P[ix.cosineExpectation]] === 'exact' && isCosine(P),
+    spectrum: isGaussianSpectrum(P) ? unitSpectrum(P, M) : undefined,
+  };
+  const key = `${M}/${variant.ema}/${variant.exact}/${variant.spectrum ? `${P[ix.initSeed]}/${P[ix.inputDim]}` : 'log'}`;
   let model = cache.get(key);
   if (!model) {
-    model = sized(M, ema);
+    model = sized(variant);
     cache.set(key, model);
   }
   return model;
 }
 
-/** The family as registered: the concrete model at the defaults (4 modes, SimSiam target). */
-export const halvagalIsoloss: Model = sized(4, false);
-cache.set('4/false', halvagalIsoloss);
+/** The family as registered: the concrete model at the defaults (4 modes, SimSiam target, log-spaced spectrum). */
+export const halvagalIsoloss: Model = sized({ M: 4, ema: false, exact: false });
+cache.set('4/false/false/log', halvagalIsoloss);

@@ -262,6 +262,8 @@ export interface TrainingMap {
   description: string;
   /** Training steps run when a spec gives no `integrator.tEnd`. */
   defaultSteps: number;
+  /** The parameter that is the step size (e.g. a learning rate), named with its value where a map run is on screen. */
+  stepSize?: string;
   /** f64 twin of the WGSL `mapStep`: writes the state after one step into `out` (never aliases `y`). */
   step(y: Float64Array, P: ParamVector, out: Float64Array): void;
 }

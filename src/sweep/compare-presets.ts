@@ -83,6 +83,20 @@ export const comparePresets: readonly ComparePreset[] = [
     },
   },
   {
+    id: 'flow-vs-training-step',
+    title: 'Flow vs training step, cosine + wd (Halvagal, reconstruction)',
+    caption:
+      'The same 3000 units of time as the small-step flow and as the step itself (§8.2): the flow collapses where η·wd·t is large, the step stops on a floor λ ∝ η/M instead.',
+    spec: {
+      title: 'halvagal-isoloss: flow vs training step (cosine, mean-field)',
+      a: {
+        ...fromPreset('halvagal-isoloss', 'training-step-cosine-floor'),
+        integrator: { method: 'dp5', dt: 0.1, tEnd: 3000, rtol: 1e-5 },
+      },
+      b: fromPreset('halvagal-isoloss', 'training-step-cosine-floor'),
+    },
+  },
+  {
     id: 'predictor-on-vs-off',
     title: 'Predictor on vs off (Wen–Li, reconstruction)',
     caption: 'PW1 (q = 2): the trained predictor turns cells below θ_c(λ₁) from collapsed into full or partial.',

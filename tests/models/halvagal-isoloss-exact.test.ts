@@ -11,36 +11,14 @@ import {
 } from '../../src/models/halvagal-isoloss-exact.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
 import { runCompute } from '../support/wgsl-harness.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const device = (await testDevice())?.device;
 
 /** The toy code's views: x2 = x1 + σ·noise, so s11 = s21 = 1, s22 = 1 + σ² (σ = 0.1). */
 const toy: ViewStatistics = { s11: 1, s21: 1, s22: 1.01 };
 
-/** A seeded generator (mulberry32) with Box–Muller normals. */
-function rng(seed: number): { uniform: () => number; normal: () => number } {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  let spare: number | undefined;
-  const normal = () => {
-    if (spare !== undefined) {
-      const s = spare;
-      spare = undefined;
-      return s;
-    }
-    const r = Math.sqrt(-2 * Math.log(1 - uniform()));
-    const th = 2 * Math.PI * uniform();
-    spare = r * Math.sin(th);
-    return r * Math.cos(th);
-  };
-  return { uniform, normal };
-}
+const rng = seededRandom;
 
 /** Modes with λ log-spaced from lo to hi, α = 1 (λ = u²), SimSiam target (v = u). */
 function spectrum(M: number, lo: number, hi: number): { u: Float64Array; lambda: Float64Array } {

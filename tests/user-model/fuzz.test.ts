@@ -10,20 +10,12 @@ import { tableaus } from '../../src/integrators/tableaus.js';
 import { CLASSES, type Model } from '../../src/models/types.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
 import { runCompute } from '../support/wgsl-harness.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const device = (await testDevice())?.device;
 
-/** mulberry32: a small seeded generator, so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** A seeded generator, so a failure reproduces. */
+const rng = (seed: number) => seededRandom(seed).uniform;
 
 /** What the generator's own evaluation saw at one point: the value, and whether f32 may rightly differ. */
 interface Probe {

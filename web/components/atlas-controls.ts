@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { models, getModel } from '../../src/models/registry.js';
 import type { NumberParam, Param } from '../../src/models/types.js';
 import { isAdaptive, tableaus } from '../../src/integrators/tableaus.js';
+import { dynamicsLabel, isMap, MAP_METHOD } from '../../src/integrators/map.js';
 import { kSettleDefaults } from '../../src/sweep/spec.js';
 import { controlStyles } from './control-styles.js';
 import {
@@ -138,6 +139,19 @@ export class AtlasControls extends LitElement {
     const capable = Object.hasOwn(tableaus, integrator.method) && isAdaptive(tableaus[integrator.method]);
     const setIntegrator = (change: Partial<ViewIntegrator>) =>
       this.patch({ integrator: normalizeIntegrator({ ...integrator, ...change }) });
+    const map = isMap(integrator.method);
+    // A map steps by exactly 1 and runs the model's default number of steps; leaving it restores a flow's dt.
+    const setMethod = (method: string) =>
+      isMap(method)
+        ? this.patch({ integrator: { method, dt: 1, tEnd: model.map?.defaultSteps ?? integrator.tEnd } })
+        : setIntegrator({ method, adaptive: undefined, ...(map ? { dt: model.defaults.dt, tEnd: model.defaults.tEnd } : {}) });
+    const axes = [this.view.x.param, this.view.y.param].map((id) => model.params.findIndex((p) => p.id === id));
+    const dynamics = dynamicsLabel(
+      model,
+      integrator.method,
+      model.params.map((p) => Number(this.view.values[p.id])),
+      axes,
+    );
     const numberRow = (field: 'dt' | 'tEnd' | 'rtol' | 'atol', label: string, units: string) => html`<div class="row"><span>${label}</span>
       <input type="number" name=${field} step="any" .value=${String(integrator[field])}
         @change=${(e: Event) => this.patch({ integrator: { ...integrator, [field]: numberOrText((e.target as HTMLInputElement).value) as number } })}><span>${units}</span></div>`;
@@ -151,16 +165,18 @@ export class AtlasControls extends LitElement {
       <fieldset><legend>Parameters</legend>${model.params.filter((p) => p.role === 'param' && !onAxis(p)).map((p) => this.valueRow(p))}</fieldset>
       <fieldset><legend>Initial conditions</legend>${model.params.filter((p) => p.role === 'initial' && !onAxis(p)).map((p) => this.valueRow(p))}</fieldset>
       <fieldset><legend>Integrator</legend>
-        <div class="row method"><span>method</span><select name="method" @change=${(e: Event) => setIntegrator({ method: (e.target as HTMLSelectElement).value, adaptive: undefined })}>
-          ${Object.entries(tableaus).map(([k, t]) => html`<option value=${k} ?selected=${k === integrator.method}>${k}${isAdaptive(t) ? ' (adaptive)' : ''}</option>`)}</select>
+        <div class="row method"><span>method</span><select name="method" @change=${(e: Event) => setMethod((e.target as HTMLSelectElement).value)}>
+          ${Object.entries(tableaus).map(([k, t]) => html`<option value=${k} ?selected=${k === integrator.method}>${k}${isAdaptive(t) ? ' (adaptive)' : ''}</option>`)}
+          ${model.map ? html`<option value=${MAP_METHOD} ?selected=${isMap(integrator.method)}>map (training step)</option>` : ''}</select>
           ${
             capable
               ? html`<label title="off: the tableau's solution weights with the fixed step dt"><input type="checkbox" name="adaptive" .checked=${adaptive}
             @change=${(e: Event) => setIntegrator({ adaptive: (e.target as HTMLInputElement).checked ? undefined : false })}> adaptive</label>`
               : html`<span>fixed step</span>`
           }</div>
-        ${numberRow('dt', adaptive ? 'first step' : 'dt', 'flow time')}
-        ${numberRow('tEnd', 't_end', 'flow time')}
+        ${dynamics ? html`<div class="row dynamics" title=${model.map?.description ?? ''}><span></span><span>${dynamics}</span></div>` : ''}
+        ${map ? '' : numberRow('dt', adaptive ? 'first step' : 'dt', 'flow time')}
+        ${map ? numberRow('tEnd', 'steps', 'training steps') : numberRow('tEnd', 't_end', 'flow time')}
         ${adaptive ? html`${numberRow('rtol', 'rtol', 'relative')}${numberRow('atol', 'atol', 'absolute')}` : ''}
       </fieldset>
       <fieldset><legend>Early exit</legend>

@@ -4,6 +4,7 @@ import { CLASS_BY_CODE, CLASSES, DERIVED, type Model } from '../../src/models/ty
 import { classColor, type ClassPaletteId } from '../../src/export/palette.js';
 import type { CellOutcome, CellRun } from '../../src/engine/cpu-runner.js';
 import { TrajectoryController } from '../controllers/trajectory-controller.js';
+import { isMap } from '../../src/integrators/map.js';
 import './atlas-time-series.js';
 import './atlas-phase-portrait.js';
 
@@ -16,7 +17,11 @@ export type InspectorRun = CellRun;
 /** The integrator in a few words: `rk4, dt = 0.05` or `dp5, rtol = 1e-6, atol = 1e-9`, and the settle test. */
 function describeRun(run: InspectorRun): string {
   const it = run.integrator;
-  const steps = it.adaptive ? `${it.method}, rtol = ${it.rtol}, atol = ${it.atol}` : `${it.method}, dt = ${it.dt}`;
+  const steps = isMap(it.method)
+    ? `training step × ${it.tEnd}`
+    : it.adaptive
+      ? `${it.method}, rtol = ${it.rtol}, atol = ${it.atol}`
+      : `${it.method}, dt = ${it.dt}`;
   return `${steps}, ${run.settle ? `settle tol = ${run.settle.tol}` : 'fixed horizon'}`;
 }
 
