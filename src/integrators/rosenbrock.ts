@@ -48,6 +48,11 @@ export function isRosenbrock(t: Tableau): t is RosenbrockMethod {
   return 'gamma' in t;
 }
 
+/** Why a model without a Jacobian cannot run a Rosenbrock method (the spec, the kernel and the f64 runner say it alike). */
+export function noJacobianMessage(method: string, modelId: string): string {
+  return `${method} needs the Jacobian ∂f/∂y, and ${modelId} has none: only a model file's right-hand side is differentiated (built-in models run rk4, rk38, dp5, tsit5)`;
+}
+
 /**
  * In-place LU factorisation with partial pivoting of the n×n row-major matrix m: afterwards m holds
  * L (unit diagonal, below) and U (on and above), and row k was swapped with row piv[k]. A zero pivot

@@ -1,7 +1,7 @@
 /**
  * The Jacobian ∂f/∂y of a model file's right-hand side, differentiated symbolically when the file is
  * compiled (derivative.ts), as f64 functions and as a WGSL function. Kept beside the Model rather
- * than in it: only a linearly implicit method (rosenbrock23, to come) will read it.
+ * than in it: only a linearly implicit method (rosenbrock23, src/integrators/rosenbrock.ts) reads it.
  */
 import type { Model } from '../models/types.js';
 import { compileNumber, newContext } from './f64.js';
@@ -20,8 +20,19 @@ export interface UserJacobian {
   nonZero: Array<[number, number]>;
 }
 
+/** Each model's compiled Jacobian, built on first use: the runners ask once per cell. */
+const compiled = new WeakMap<Model, UserJacobian>();
+
 /** The Jacobian of a model compiled from a model file; undefined for a built-in model. */
 export function userJacobian(model: Model): UserJacobian | undefined {
+  const cached = compiled.get(model);
+  if (cached) return cached;
+  const built = compileJacobian(model);
+  if (built) compiled.set(model, built);
+  return built;
+}
+
+function compileJacobian(model: Model): UserJacobian | undefined {
   const j = jacobians.get(model);
   if (!j) return undefined;
   const S = model.state.length;
