@@ -15,6 +15,7 @@ import { tianL2 } from '../../src/models/tian-l2.js';
 import { compileUserModel } from '../../src/user-model/compile.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
 import type { SweepResult } from '../../src/engine/result.js';
+import { modelsText } from '../../src/cli/models.js';
 
 const device = (await testDevice())?.device;
 const readJson = (url: URL) => JSON.parse(readFileSync(url, 'utf8'));
@@ -60,10 +61,17 @@ describe('rosenbrock23 needs a Jacobian', () => {
     expect(kernel.prelude).toContain('const kGamma = 0.2928932309150696;');
     expect(kernel.code).toContain('fn jacobian(y: State, P: Params) -> array<f32, 4> {');
   });
+
+  it('`collapse-atlas models` offers it for a model file, not for a built-in model', () => {
+    const lines = modelsText([{ path: 'pr.json', model: compileUserModel(prothero) }]).split('\n');
+    const offers = lines.filter((l) => l.includes('integrator defaults'));
+    expect(offers.at(-1)).toBe('  integrator defaults: rk4, dt = 0.001, tEnd = 10 (also rk38; adaptive dp5, tsit5; stiff: rosenbrock23)');
+    expect(offers.filter((l) => l.includes('rosenbrock23'))).toHaveLength(1);
+  });
 });
 
 describe('rosenbrock23 in f64 on a stiff model file', () => {
-  it('follows sin ωt for k up to 1e5 with a few hundred steps a cell; dp5 needs 3·10⁴ at k = 1e4', () => {
+  it('follows sin ωt for k up to 1e5 in 279 … 1559 steps a cell; dp5 needs 3·10⁴ at k = 1e4', () => {
     const ros = cells(runSweepCpu(stiffSpec('rosenbrock23')));
     for (const c of ros) {
       expect(Math.abs(c.u - c.exact)).toBeLessThan(1e-4);
