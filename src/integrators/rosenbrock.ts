@@ -112,7 +112,7 @@ export class RosenbrockStepper {
   private readonly w: Float64Array;
   private readonly piv: Uint32Array;
   private readonly k: Float64Array[];
-  private readonly f2: Float64Array;
+  private readonly f1: Float64Array;
   private readonly yStage: Float64Array;
   private readonly e: Float64Array;
   private readonly yFixed: Float64Array;
@@ -129,7 +129,7 @@ export class RosenbrockStepper {
     this.piv = new Uint32Array(dim);
     this.k = Array.from({ length: 3 }, () => new Float64Array(dim));
     this.kLast = new Float64Array(dim);
-    this.f2 = new Float64Array(dim);
+    this.f1 = new Float64Array(dim);
     this.yStage = new Float64Array(dim);
     this.e = new Float64Array(dim);
     this.yFixed = new Float64Array(dim);
@@ -142,7 +142,7 @@ export class RosenbrockStepper {
    * modified.
    */
   trial(f: Rhs, y: Float64Array, f0: Float64Array, dt: number, rtol: number, atol: number, yNew: Float64Array): number {
-    const { w, piv, k, f2, yStage, e, dim, method } = this;
+    const { w, piv, k, f1, yStage, e, dim, method } = this;
     const [k1, k2, k3] = k;
     this.jacobian(y, w);
     for (let i = 0; i < dim * dim; i++) w[i] *= -dt * method.gamma;
@@ -151,13 +151,13 @@ export class RosenbrockStepper {
     k1.set(f0);
     luSolve(w, dim, piv, k1);
     for (let d = 0; d < dim; d++) yStage[d] = y[d] + dt * method.a[1][0] * k1[d];
-    f(yStage, f2);
-    for (let d = 0; d < dim; d++) k2[d] = f2[d] - k1[d];
+    f(yStage, f1);
+    for (let d = 0; d < dim; d++) k2[d] = f1[d] - k1[d];
     luSolve(w, dim, piv, k2);
     for (let d = 0; d < dim; d++) k2[d] += k1[d];
     for (let d = 0; d < dim; d++) yNew[d] = y[d] + dt * (method.a[2][0] * k1[d] + method.a[2][1] * k2[d]);
     f(yNew, this.kLast);
-    for (let d = 0; d < dim; d++) k3[d] = this.kLast[d] - method.c32 * (k2[d] - f2[d]) - method.c31 * (k1[d] - f0[d]);
+    for (let d = 0; d < dim; d++) k3[d] = this.kLast[d] - method.c32 * (k2[d] - f1[d]) - method.c31 * (k1[d] - f0[d]);
     luSolve(w, dim, piv, k3);
     const [e1, e2, e3] = this.weights;
     for (let d = 0; d < dim; d++) e[d] = dt * (e1 * k1[d] + e2 * k2[d] + e3 * k3[d]);
