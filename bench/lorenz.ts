@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- --section=lorenz`: the DiffEqGPU paper's ensemble problem with the project's own
  * kernels. Lorenz (σ = 10, β = 8/3, u0 = (1, 0, 0)), ρ linearly spaced in [0, 21], t ∈ [0, 1], f32,
- * as a 1-D sweep of N trajectories: 1000 fixed RK4 steps, and dp5 / tsit5 adaptive. The model is
+ * as a 1-D sweep of N trajectories: 1000 fixed RK4 steps, and dp5 / tsit5 / rosenbrock23 adaptive
+ * (rosenbrock23, order 2 and linearly implicit, is there for its cost on a non-stiff problem). The model is
  * models/lorenz.json, a user model file, so the generated WGSL is what is timed. Kernel time is the
  * minimum over repeats of the time spent waiting on integration dispatches.
  */
@@ -19,7 +20,9 @@ const kAdaptiveTol = 1e-7;
 /** The paper's own figures, on another machine (V100), at 8,388,608 trajectories, in ms. */
 const kPaper = { 'DiffEqGPU fixed': 145, 'DiffEqGPU adaptive': 69, 'MPGOS fixed': 94, 'MPGOS adaptive': 49 };
 
-function lorenzSpec(n: number, method: 'rk4' | 'dp5' | 'tsit5') {
+type Method = 'rk4' | 'dp5' | 'tsit5' | 'rosenbrock23';
+
+function lorenzSpec(n: number, method: Method) {
   const integrator =
     method === 'rk4' ? { method, dt: 1e-3, tEnd: 1 } : { method, dt: 1e-3, tEnd: 1, rtol: kAdaptiveTol, atol: kAdaptiveTol };
   return parseSpec({
@@ -63,13 +66,20 @@ print(best * 1000)
 
 export async function benchLorenz(device: GPUDevice, opts: { minLog2: number; maxLog2: number; repeats: number }): Promise<string[][]> {
   const rows = [
-    ['N', 'rk4 1000 steps: kernel ms', 'dp5 adaptive: kernel ms', 'tsit5 adaptive: kernel ms', 'numpy f32 rk4 ms (this machine)'],
+    [
+      'N',
+      'rk4 1000 steps: kernel ms',
+      'dp5 adaptive: kernel ms',
+      'tsit5 adaptive: kernel ms',
+      'rosenbrock23 adaptive: kernel ms',
+      'numpy f32 rk4 ms (this machine)',
+    ],
   ];
   let numpy = true;
   for (let k = opts.minLog2; k <= opts.maxLog2; k++) {
     const n = 2 ** k;
     const row = [`2^${k} = ${n}`];
-    for (const method of ['rk4', 'dp5', 'tsit5'] as const) {
+    for (const method of ['rk4', 'dp5', 'tsit5', 'rosenbrock23'] as const) {
       const spec = lorenzSpec(n, method);
       await runSweepGpu(device, lorenzSpec(8, method)); // compile outside the timing
       let best = Infinity;
@@ -89,6 +99,7 @@ export async function benchLorenz(device: GPUDevice, opts: { minLog2: number; ma
     'paper, 2^23 (V100, another machine)',
     `DiffEqGPU ${kPaper['DiffEqGPU fixed']} / MPGOS ${kPaper['MPGOS fixed']}`,
     `DiffEqGPU ${kPaper['DiffEqGPU adaptive']} / MPGOS ${kPaper['MPGOS adaptive']} (GPUTsit5)`,
+    '',
     '',
     '',
   ]);

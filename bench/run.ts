@@ -15,6 +15,7 @@ import { fmaFlops } from './fma.js';
 import { benchPresets } from './presets.js';
 import { benchRefine } from './refine.js';
 import { benchLorenz } from './lorenz.js';
+import { benchUserModel } from './user-model.js';
 
 const args = process.argv.slice(2);
 const maxLog2 = Number(args.find((a) => a.startsWith('--max-log2='))?.split('=')[1] ?? 20);
@@ -31,9 +32,13 @@ const unknown = only?.filter((id) => !models.some((m) => m.id === id)) ?? [];
 if (unknown.length) throw new Error(`--models: unknown model ${unknown.join(', ')} (known: ${models.map((m) => m.id).join(', ')})`);
 const benched = only ? models.filter((m) => only.includes(m.id)) : models;
 // `--section=throughput|presets|refine` runs one part only (default: throughput and presets; refine only when asked, it takes long).
-const section = args.includes('--lorenz') ? 'lorenz' : (args.find((a) => a.startsWith('--section='))?.split('=')[1] ?? 'all');
-if (!['all', 'throughput', 'presets', 'refine', 'lorenz'].includes(section))
-  throw new Error(`--section: "${section}" is not one of all, throughput, presets, refine, lorenz`);
+const section = args.includes('--lorenz')
+  ? 'lorenz'
+  : args.includes('--user-model-throughput')
+    ? 'user-model'
+    : (args.find((a) => a.startsWith('--section='))?.split('=')[1] ?? 'all');
+if (!['all', 'throughput', 'presets', 'refine', 'lorenz', 'user-model'].includes(section))
+  throw new Error(`--section: "${section}" is not one of all, throughput, presets, refine, lorenz, user-model`);
 // Lorenz section: N = 2^--lorenz-min-log2 … 2^--lorenz-max-log2 trajectories (the paper goes to 2^23; SwiftShader takes minutes beyond 2^16).
 const lorenzLog2 = [3, 16].map((d, k) => Number(args.find((a) => a.startsWith(`--lorenz-${k ? 'max' : 'min'}-log2=`))?.split('=')[1] ?? d));
 // Refinement section: presets at --refine-n² (default 1024); --refined-only skips the full grids.
@@ -91,6 +96,12 @@ function printTable(rows: string[][]): void {
 if (section === 'lorenz') {
   console.log("\nLorenz ρ-sweep (the DiffEqGPU paper's problem), f32, models/lorenz.json as a user model; kernel time, best of 3");
   printTable(await benchLorenz(device, { minLog2: lorenzLog2[0], maxLog2: lorenzLog2[1], repeats: 3 }));
+  device.destroy();
+  process.exit(0);
+}
+if (section === 'user-model') {
+  console.log('\ntian-l2, hand-written WGSL against models/tian-l2.json (generated), RK4, every cell to tEnd; kernel time, best of 3');
+  printTable(await benchUserModel(device, { minLog2: 12, maxLog2: Math.min(maxLog2, 16), budgetSteps, minSteps, repeats: 3 }));
   device.destroy();
   process.exit(0);
 }

@@ -1,3 +1,4 @@
+import { userJacobian } from '../user-model/jacobian.js';
 import { models } from '../models/registry.js';
 import { comparePresets } from '../sweep/compare-presets.js';
 import { CLASSES, cellMetrics, type Model, type Param } from '../models/types.js';
@@ -78,7 +79,8 @@ export function modelsText(files: readonly ListedFile[] = []): string {
         .join(', ')}`,
     );
     out.push(`  legend: ${m.classes.map((id) => `${CLASSES[id].code} ${id}`).join(', ')}`);
-    out.push(`  integrator defaults: rk4, dt = ${m.defaults.dt}, tEnd = ${m.defaults.tEnd} (also rk38; adaptive dp5, tsit5)`);
+    const stiff = userJacobian(m) ? '; stiff: rosenbrock23' : '';
+    out.push(`  integrator defaults: rk4, dt = ${m.defaults.dt}, tEnd = ${m.defaults.tEnd} (also rk38; adaptive dp5, tsit5${stiff})`);
     out.push(`  early exit: ${settleText(m)}`);
     out.push('  presets:', ...m.presets.map((p) => `    ${m.id}/${p.id}: ${p.title} (${p.spec.x.n}×${p.spec.y.n})`), '');
   }

@@ -1,6 +1,8 @@
 import { CLASSES, COLLAPSE_TIME, cellMetrics, type Model } from '../models/types.js';
 import { RkStepper } from '../integrators/stepper.js';
-import { AdaptiveRkStepper } from '../integrators/adaptive.js';
+import { trialStepper } from '../integrators/adaptive.js';
+import { isRosenbrock, noJacobianMessage, RosenbrockStepper, type Jacobian } from '../integrators/rosenbrock.js';
+import { userJacobian } from '../user-model/jacobian.js';
 import { decideStep, kControllerDefaults } from '../integrators/controller.js';
 import { controllerOrder, isFsal } from '../integrators/tableaus.js';
 import { isMap, tableauOf } from '../integrators/map.js';
@@ -47,6 +49,13 @@ function mapIncrement(model: Model, P: Float64Array): (y: Float64Array, out: Flo
   };
 }
 
+/** J(y) at this cell's parameters, for a Rosenbrock method; a model without one is refused by name. */
+function cellJacobian(model: Model, P: Float64Array, method: string): Jacobian {
+  const jacobian = userJacobian(model);
+  if (!jacobian) throw new Error(noJacobianMessage(method, model.id));
+  return (y, out) => jacobian.evaluate(y, P, out);
+}
+
 /** What integrateCell needs of a spec. */
 export interface CellRun {
   integrator: ResolvedIntegrator;
@@ -76,8 +85,10 @@ export function integrateCell(model: Model, P: Float64Array, run: CellRun, onSte
   const map = isMap(it.method);
   // As the kernel's stepRate: a map's f is its increment per step (see src/integrators/map.ts).
   const f = map ? mapIncrement(model, P) : (y: Float64Array, out: Float64Array) => model.rhs(y, P, out);
-  const fixed = it.adaptive || map ? undefined : new RkStepper(tableau, S);
-  const adaptive = it.adaptive ? new AdaptiveRkStepper(tableau, S) : undefined;
+  const jac = isRosenbrock(tableau) ? cellJacobian(model, P, it.method) : undefined;
+  const fixed =
+    it.adaptive || map ? undefined : isRosenbrock(tableau) && jac ? new RosenbrockStepper(tableau, S, jac) : new RkStepper(tableau, S);
+  const adaptive = it.adaptive ? trialStepper(tableau, S, jac) : undefined;
   const q = it.adaptive ? controllerOrder(tableau) : 0;
   const fsal = adaptive !== undefined && isFsal(tableau);
   const controller = { ...kControllerDefaults, rtol: it.rtol, atol: it.atol, dtMin: it.dtMin, dtMax: it.dtMax };

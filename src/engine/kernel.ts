@@ -5,11 +5,15 @@ import fixedStepWgsl from '../../shaders/integrators/fixed-step.wgsl?raw';
 import adaptiveStepWgsl from '../../shaders/integrators/adaptive-step.wgsl?raw';
 import activeCellsWgsl from '../../shaders/active-cells.wgsl?raw';
 import mapStepWgsl from '../../shaders/integrators/map-step.wgsl?raw';
+import linearSolveWgsl from '../../shaders/integrators/linear-solve.wgsl?raw';
+import rosenbrock23Wgsl from '../../shaders/integrators/rosenbrock23.wgsl?raw';
 import stateVectorWgsl from '../../shaders/state/vector.wgsl?raw';
 import stateArrayWgsl from '../../shaders/state/array.wgsl?raw';
 import { CLASS_BY_CODE, CLASS_PENDING, ENGINE_METRICS, type Model } from '../models/types.js';
 import { controllerOrder, errorWeights, isAdaptive, isFsal, stages, validateTableau, type Tableau } from '../integrators/tableaus.js';
 import { isMap } from '../integrators/map.js';
+import { isRosenbrock, noJacobianMessage } from '../integrators/rosenbrock.js';
+import { userJacobian } from '../user-model/jacobian.js';
 
 /** Explicit steppers by stage count; each runs every tableau with that many stages (seven: with embedded weights). */
 const steppers: Record<number, string> = { 4: erk4Wgsl, 7: erk7Wgsl };
@@ -140,6 +144,11 @@ export function kernelPrelude(model: Model, tableau: Tableau): string {
     });
     lines.push(`const kControllerOrder = ${wgslFloat(controllerOrder(tableau))};`);
   }
+  if (isRosenbrock(tableau)) {
+    lines.push(`const kGamma = ${wgslFloat(tableau.gamma)};`);
+    lines.push(`const kC31 = ${wgslFloat(tableau.c31)};`);
+    lines.push(`const kC32 = ${wgslFloat(tableau.c32)};`);
+  }
   lines.push(`const kFsal = ${isFsal(tableau)};`);
   lines.push(...paramLoader(model));
   return lines.join('\n');
@@ -170,7 +179,11 @@ export function buildKernel(model: Model, tableau: Tableau, adaptive = isAdaptiv
   const prelude = kernelPrelude(model, tableau);
   const map = isMap(tableau.name);
   if (map && !model.map) throw new Error(`model ${model.id} has no training-step map: integrator "map" needs one`);
-  const stepper = map ? mapStepWgsl : steppers[stages(tableau)];
+  // A Rosenbrock method solves with W = I − hγJ: the model's Jacobian joins its WGSL.
+  const rosenbrock = isRosenbrock(tableau);
+  const jacobian = rosenbrock ? userJacobian(model) : undefined;
+  if (rosenbrock && !jacobian) throw new Error(noJacobianMessage(tableau.name, model.id));
+  const stepper = map ? mapStepWgsl : rosenbrock ? `${linearSolveWgsl}\n\n${rosenbrock23Wgsl}` : steppers[stages(tableau)];
   if (!stepper) throw new Error(`no WGSL stepper for ${stages(tableau)}-stage tableaus (${tableau.name})`);
   if (stages(tableau) === 7 && !isAdaptive(tableau))
     throw new Error(`the seven-stage stepper needs embedded weights (${tableau.name} has none)`);
@@ -179,9 +192,17 @@ export function buildKernel(model: Model, tableau: Tableau, adaptive = isAdaptiv
   const stateOps = usesVectorState(S) ? stateVectorWgsl : S <= kMaxUnrolledState ? unrolledStateOps(S) : stateArrayWgsl;
   const driver = adaptive ? adaptiveStepWgsl : fixedStepWgsl;
   return {
-    code: [prelude, stateOps, model.wgsl, dynamicsWgsl(map, model.settle !== undefined), stepper, driver, sweepWgsl, activeCellsWgsl].join(
-      '\n\n',
-    ),
+    code: [
+      prelude,
+      stateOps,
+      model.wgsl,
+      ...(jacobian ? [jacobian.wgsl] : []),
+      dynamicsWgsl(map, model.settle !== undefined),
+      stepper,
+      driver,
+      sweepWgsl,
+      activeCellsWgsl,
+    ].join('\n\n'),
     prelude,
     stateSize: model.state.length,
     paramCount: model.params.length,

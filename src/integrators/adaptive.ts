@@ -1,6 +1,7 @@
 import { controllerOrder, denseA, errorWeights, isAdaptive, isFsal, stages, type Tableau } from './tableaus.js';
 import { decideStep, errorNorm, type ControllerSettings } from './controller.js';
 import type { Rhs } from './stepper.js';
+import { isRosenbrock, RosenbrockStepper, type Jacobian } from './rosenbrock.js';
 
 /**
  * One embedded Runge–Kutta stepper for every adaptive tableau (the f64 twin of the adaptive WGSL
@@ -72,6 +73,20 @@ export class AdaptiveRkStepper {
   }
 }
 
+/** What the adaptive loops need of a stepper: AdaptiveRkStepper's contract, which RosenbrockStepper shares. */
+export interface TrialStepper {
+  readonly kLast: Float64Array;
+  readonly fsal: boolean;
+  trial(f: Rhs, y: Float64Array, k1: Float64Array, dt: number, rtol: number, atol: number, yNew: Float64Array): number;
+}
+
+/** The trial stepper of an adaptive method: the embedded Runge–Kutta one, or a Rosenbrock method's, which needs J. */
+export function trialStepper(tableau: Tableau, dim: number, jacobian?: Jacobian): TrialStepper {
+  if (!isRosenbrock(tableau)) return new AdaptiveRkStepper(tableau, dim);
+  if (!jacobian) throw new Error(`${tableau.name}: a linearly implicit method needs the Jacobian ∂f/∂y`);
+  return new RosenbrockStepper(tableau, dim, jacobian);
+}
+
 export interface AdaptiveResult {
   /** State at t (a fresh array). */
   y: Float64Array;
@@ -94,7 +109,7 @@ function checkArguments(dt0: number, tEnd: number, s: ControllerSettings): void 
 /**
  * Adaptive integration of y0 from 0 to tEnd: first step dt0; last step clipped so t ends exactly
  * at tEnd. Returns the end state and counts. status 'stiff' if the controller asked for dt < dtMin
- * (stops there). Example: integrateAdaptive(dp5, f, [1], 1e-3, 10, { rtol: 1e-6, atol: 1e-9,
+ * (stops there). A Rosenbrock method (rosenbrock.ts) takes the Jacobian as `jacobian`. Example: integrateAdaptive(dp5, f, [1], 1e-3, 10, { rtol: 1e-6, atol: 1e-9,
  * dtMin: 1e-12, dtMax: 1, ...kControllerDefaults }).
  */
 export function integrateAdaptive(
@@ -104,13 +119,14 @@ export function integrateAdaptive(
   dt0: number,
   tEnd: number,
   settings: ControllerSettings,
+  jacobian?: Jacobian,
 ): AdaptiveResult {
   checkArguments(dt0, tEnd, settings);
   const q = controllerOrder(tableau);
   let y = Float64Array.from(y0);
   let yNew = new Float64Array(y.length);
   const k1 = new Float64Array(y.length);
-  const stepper = new AdaptiveRkStepper(tableau, y.length);
+  const stepper = trialStepper(tableau, y.length, jacobian);
   f(y, k1);
   let t = 0;
   let dt = dt0;

@@ -1,5 +1,6 @@
 import type { Model } from '../models/types.js';
 import { tableaus, type Tableau } from './tableaus.js';
+import { rosenbrock23 } from './rosenbrock.js';
 
 /**
  * A discrete-time model's training step, run where a flow would be integrated: `integrator.method`
@@ -24,9 +25,10 @@ export function isMap(method: string): boolean {
   return method === MAP_METHOD;
 }
 
-/** The tableau a spec's `integrator.method` names, the map included. */
+/** The tableau a spec's `integrator.method` names, the map and the Rosenbrock method (its explicit part) included. */
 export function tableauOf(method: string): Tableau {
   if (isMap(method)) return mapTableau;
+  if (method === rosenbrock23.name) return rosenbrock23;
   if (!Object.hasOwn(tableaus, method)) throw new Error(`unknown integrator "${method}"`);
   return tableaus[method];
 }

@@ -3,6 +3,8 @@ import { models } from '../models/registry.js';
 import { DERIVED, type Model, type NumberParam, type Param } from '../models/types.js';
 import { isAdaptive, tableaus } from '../integrators/tableaus.js';
 import { isMap, MAP_METHOD, tableauOf } from '../integrators/map.js';
+import { noJacobianMessage, rosenbrock23 } from '../integrators/rosenbrock.js';
+import { userJacobian } from '../user-model/jacobian.js';
 import {
   SpecError,
   type ResolvedAxis,
@@ -239,13 +241,15 @@ const positive = (field: string, v: number) => {
 function resolveIntegrator(model: Model, input: NonNullable<z.infer<typeof specShape>['integrator']>): ResolvedIntegrator {
   const method = input.method ?? 'rk4';
   if (isMap(method)) return resolveMap(model, input);
-  if (!Object.hasOwn(tableaus, method)) {
-    const known = [...Object.keys(tableaus), ...(model.map ? [MAP_METHOD] : [])];
+  const jacobian = userJacobian(model) !== undefined;
+  if (method === rosenbrock23.name && !jacobian) throw new SpecError(`integrator.method: ${noJacobianMessage(method, model.id)}`);
+  if (!Object.hasOwn(tableaus, method) && method !== rosenbrock23.name) {
+    const known = [...Object.keys(tableaus), ...(model.map ? [MAP_METHOD] : []), ...(jacobian ? [rosenbrock23.name] : [])];
     throw new SpecError(`integrator.method: unknown integrator "${echo(method)}" (known: ${known.join(', ')})`);
   }
   const dt = positive('integrator.dt', input.dt ?? model.defaults.dt);
   const tEnd = positive('integrator.tEnd', input.tEnd ?? model.defaults.tEnd);
-  const adaptive = isAdaptive(tableaus[method]) && input.adaptive !== false;
+  const adaptive = isAdaptive(tableauOf(method)) && input.adaptive !== false;
   if (input.adaptive === true && !adaptive)
     throw new SpecError(`integrator.adaptive: ${method} has no error estimate (adaptive methods: ${adaptiveMethods().join(', ')})`);
   if (!adaptive) {

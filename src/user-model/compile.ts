@@ -14,6 +14,7 @@ import { scopeFor, type Declared, type Field } from './scopes.js';
 import type { ModelParts } from './wgsl.js';
 import { Differentiator } from './derivative.js';
 import { registerJacobian } from './jacobian.js';
+import { buildJacobian } from './jacobian-build.js';
 import { buildModel } from './model.js';
 import { rememberModelFile } from './sources.js';
 
@@ -224,6 +225,7 @@ export function compileUserModel(input: unknown): Model {
   const jacobianEntries = rhs.map((f) => stateIds.map((_, j) => differentiator.d(f, j)));
   const model = buildModel(file, params, parts, slots, overlays);
   rememberModelFile(model, file);
-  registerJacobian(model, jacobianEntries, slots);
+  const contextSlots = slots;
+  registerJacobian(model, () => buildJacobian(model, jacobianEntries, contextSlots));
   return model;
 }

@@ -1,15 +1,12 @@
 /**
  * The Jacobian ∂f/∂y of a model file's right-hand side, differentiated symbolically when the file is
  * compiled (derivative.ts), as f64 functions and as a WGSL function. Kept beside the Model rather
- * than in it: only a linearly implicit method (rosenbrock23, to come) will read it.
+ * than in it: only a linearly implicit method (rosenbrock23, src/integrators/rosenbrock.ts) reads it.
+ * Like sources.ts, this module loads nothing of the compiler: the engine and the spec ask it whether
+ * a model has a Jacobian, and the explorer, which never compiles a model file, ships without the
+ * builder (jacobian-build.ts).
  */
 import type { Model } from '../models/types.js';
-import { compileNumber, newContext } from './f64.js';
-import { namedUses, type Expr } from './ir.js';
-import { jacobianWgsl } from './wgsl.js';
-
-/** The symbolic Jacobian of each compiled model's right-hand side (derivative.ts). */
-const jacobians = new WeakMap<Model, { entries: Expr[][]; slots: number }>();
 
 export interface UserJacobian {
   /** J = ∂f/∂y at (y, P) in f64, row-major: out[i·S + j] = ∂f_i/∂y_j. */
@@ -20,32 +17,23 @@ export interface UserJacobian {
   nonZero: Array<[number, number]>;
 }
 
+/** How to build each compiled model's Jacobian, registered by compileUserModel. */
+const builders = new WeakMap<Model, () => UserJacobian>();
+/** Each model's Jacobian once built: the runners ask once per cell. */
+const built = new WeakMap<Model, UserJacobian>();
+
 /** The Jacobian of a model compiled from a model file; undefined for a built-in model. */
 export function userJacobian(model: Model): UserJacobian | undefined {
-  const j = jacobians.get(model);
-  if (!j) return undefined;
-  const S = model.state.length;
-  const c = newContext(j.slots);
-  const named = namedUses(j.entries.flat());
-  const namedFns = named.map((b) => compileNumber(b.expr));
-  const fns = j.entries.map((row) => row.map((e) => compileNumber(e)));
-  return {
-    evaluate(y, P, out) {
-      c.y = y;
-      c.P = P;
-      for (let k = 0; k < named.length; k++) c.v[named[k].slot] = namedFns[k](c);
-      for (let r = 0; r < S; r++) for (let q = 0; q < S; q++) out[r * S + q] = fns[r][q](c);
-    },
-    wgsl: jacobianWgsl(
-      model.state.map((s) => s.id),
-      j.entries,
-      model.wgsl,
-    ),
-    nonZero: j.entries.flatMap((row, r) => row.flatMap((e, q) => (e.k === 'num' && e.v === 0 ? [] : [[r, q] as [number, number]]))),
-  };
+  const cached = built.get(model);
+  if (cached) return cached;
+  const build = builders.get(model);
+  if (!build) return undefined;
+  const jacobian = build();
+  built.set(model, jacobian);
+  return jacobian;
 }
 
-/** Called by compileUserModel: `slots` counts the f64 context's slots, the derivative definitions' included. */
-export function registerJacobian(model: Model, entries: Expr[][], slots: number): void {
-  jacobians.set(model, { entries, slots });
+/** Called by compileUserModel with the builder of the model's Jacobian (run on first use). */
+export function registerJacobian(model: Model, build: () => UserJacobian): void {
+  builders.set(model, build);
 }
