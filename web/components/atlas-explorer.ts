@@ -351,7 +351,7 @@ export class AtlasExplorer extends LitElement {
           <atlas-readout .run=${run} .phase=${run?.phase} .cell=${this.hover}></atlas-readout>
         </div>
         <p class="controls">
-          <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .layer=${view.layer} .overlays=${view.overlays}
+          <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .frames=${this.timelapse.source(run)} .layer=${view.layer} .overlays=${view.overlays}
             .theme=${this.theme.theme} .palette=${this.appearance.palette}></atlas-export>
           <label>theme <select name="theme" @change=${(e: Event) => this.setAppearance({ theme: (e.target as HTMLSelectElement).value as Appearance['theme'] })}>
             ${themeChoices.map((t) => html`<option value=${t} ?selected=${t === this.appearance.theme}>${t === 'auto' ? 'auto (system)' : t}</option>`)}</select></label>
