@@ -77,23 +77,34 @@ async function waitHeld(page: Page, previous: number): Promise<number> {
 
 type Pixels = Awaited<ReturnType<typeof canvasPixels>>;
 
+/** The parameter point at canvas fraction (fx, fy) (y downwards) of a map showing `spec`. */
+const specPoint =
+  (spec: ResolvedSpec) =>
+  (fx: number, fy: number): [number, number] => [axisScale(spec.x, [0, 1]).invert(fx), axisScale(spec.y, [1, 0]).invert(fy)];
+
 /**
- * Compares the held picture with the old one: for every cell of the new grid, the old picture's
- * pixel at the same parameter point, or the pending fill where that point is off the old picture.
- * Points within 0.1 % of an old cell's edge are skipped (f32 rounding may take either cell).
+ * Compares the picture on screen (an nx × ny canvas, each pixel showing `at` its centre) with the
+ * old one: the old picture's pixel at the same parameter point, or the pending fill where that point
+ * is off the old picture. Points within 0.1 % of an old cell's edge are skipped (f32 rounding may
+ * take either cell).
  */
-function previewMismatches(old: Pixels, oldSpec: ResolvedSpec, now: Pixels, spec: ResolvedSpec) {
+function previewMismatches(
+  old: Pixels,
+  oldSpec: ResolvedSpec,
+  now: Pixels,
+  nx: number,
+  ny: number,
+  at: (fx: number, fy: number) => [number, number],
+) {
   const bad: string[] = [];
   let inside = 0;
   let outside = 0;
-  const fraction = (a: ResolvedSpec['x'], flip: boolean) => axisScale(a, flip ? [1, 0] : [0, 1]);
-  for (let j = 0; j < spec.y.n; j++) {
-    for (let i = 0; i < spec.x.n; i++) {
-      const [px, py] = cellCentre(now.width, now.height, spec.x.n, spec.y.n, i, j);
-      const x = fraction(spec.x, false).invert((i + 0.5) / spec.x.n);
-      const y = fraction(spec.y, true).invert((spec.y.n - 1 - j + 0.5) / spec.y.n);
-      const gx = fraction(oldSpec.x, false)(x) * oldSpec.x.n;
-      const gy = fraction(oldSpec.y, true)(y) * oldSpec.y.n;
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const [px, py] = cellCentre(now.width, now.height, nx, ny, i, j);
+      const [x, y] = at((i + 0.5) / nx, (ny - 1 - j + 0.5) / ny);
+      const gx = axisScale(oldSpec.x, [0, 1])(x) * oldSpec.x.n;
+      const gy = axisScale(oldSpec.y, [1, 0])(y) * oldSpec.y.n;
       const painted = now.at(px, py);
       if (gx < 0 || gy < 0 || gx >= oldSpec.x.n || gy >= oldSpec.y.n) {
         outside++;
@@ -110,6 +121,10 @@ function previewMismatches(old: Pixels, oldSpec: ResolvedSpec, now: Pixels, spec
   }
   return { bad, inside, outside };
 }
+
+/** The held run's map against the old picture. */
+const heldMismatches = (old: Pixels, oldSpec: ResolvedSpec, now: Pixels, spec: ResolvedSpec) =>
+  previewMismatches(old, oldSpec, now, spec.x.n, spec.y.n, specPoint(spec));
 
 /** Lets the held run compute, then checks the map shows its own classes, cell for cell. */
 async function releaseAndCheck(page: Page, id: number, shot: string): Promise<number> {
@@ -141,7 +156,7 @@ describe('instant zoom and pan', () => {
     const held = await waitHeld(page, runId);
     const spec = specOf(await search(page));
     expect(spec.x.max - spec.x.min).toBeLessThan((oldSpec.x.max - oldSpec.x.min) / 2);
-    const { bad, inside, outside } = previewMismatches(old, oldSpec, await canvasPixels(page, `${kArtifacts}/box-held.png`), spec);
+    const { bad, inside, outside } = heldMismatches(old, oldSpec, await canvasPixels(page, `${kArtifacts}/box-held.png`), spec);
     expect(bad).toEqual([]);
     expect([inside > 600, outside]).toEqual([true, 0]);
     // Held, it is the old picture: at least two classes, taken from the boundary the box crosses.
@@ -158,7 +173,7 @@ describe('instant zoom and pan', () => {
     const held = await waitHeld(page, runId);
     const spec = specOf(await search(page));
     expect(spec.x.max - spec.x.min).toBeGreaterThan(1.5 * (oldSpec.x.max - oldSpec.x.min));
-    const { bad, inside, outside } = previewMismatches(old, oldSpec, await canvasPixels(page, `${kArtifacts}/wheel-held.png`), spec);
+    const { bad, inside, outside } = heldMismatches(old, oldSpec, await canvasPixels(page, `${kArtifacts}/wheel-held.png`), spec);
     expect(bad).toEqual([]);
     expect([inside > 150, outside > 300]).toEqual([true, true]);
     runId = await releaseAndCheck(page, held, 'wheel-done.png');
@@ -174,6 +189,28 @@ describe('instant zoom and pan', () => {
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.4, { steps: 5 });
+    // While the button is down nothing computes: the picture follows the pointer (the present pass).
+    const moving = await page.waitForFunction(
+      () => {
+        const explorer = document.querySelector('atlas-explorer') as unknown as { shadowRoot: ShadowRoot };
+        const frame = (explorer.shadowRoot.querySelector('atlas-heatmap') as unknown as { frame: string }).frame;
+        return /\/view:([^/]+)$/.exec(frame)?.[1] ?? '';
+      },
+      { polling: 50 },
+    );
+    // The region the gesture shows, in plot space (both axes of this preset are linear: the values themselves).
+    const [x0, x1, y0, y1] = ((await moving.jsonValue()) as string).split(':').map(Number);
+    expect([oldSpec.x.scale, oldSpec.y.scale]).toEqual(['linear', 'linear']);
+    const dragged = previewMismatches(
+      old,
+      oldSpec,
+      await canvasPixels(page, `${kArtifacts}/pan-moving.png`),
+      oldSpec.x.n,
+      oldSpec.y.n,
+      (fx, fy) => [x0 + fx * (x1 - x0), y1 - fy * (y1 - y0)],
+    );
+    expect(dragged.bad).toEqual([]);
+    expect([dragged.inside > 400, dragged.outside > 100]).toEqual([true, true]);
     await page.mouse.up();
     await page.keyboard.up('Shift');
     const held = await waitHeld(page, runId);
@@ -181,13 +218,53 @@ describe('instant zoom and pan', () => {
     // Dragged left and up: the region moves right and down, its size unchanged.
     expect(spec.x.min).toBeGreaterThan(oldSpec.x.min);
     expect(spec.x.max - spec.x.min).toBeCloseTo(oldSpec.x.max - oldSpec.x.min, 9);
-    const { bad, inside, outside } = previewMismatches(old, oldSpec, await canvasPixels(page, `${kArtifacts}/pan-held.png`), spec);
+    const { bad, inside, outside } = heldMismatches(old, oldSpec, await canvasPixels(page, `${kArtifacts}/pan-held.png`), spec);
     expect(bad).toEqual([]);
     expect([inside > 400, outside > 100]).toEqual([true, true]);
     runId = await releaseAndCheck(page, held, 'pan-done.png');
     await (await deep(page, 'button[name="zoom-back"]')).evaluate((b) => (b as HTMLButtonElement).click());
-    await waitDone(page, runId);
+    runId = await waitDone(page, runId);
     expect(await search(page)).toBe(before);
+  });
+
+  it('a time-lapse frame on screen never stands in for the new region: the pending fill until it computes', async () => {
+    await waitDrawn(page, 'class');
+    const slider = await deep(page, 'atlas-timelapse', 'input[name=frame]');
+    await slider.evaluate((el) => {
+      (el as HTMLInputElement).value = '0';
+      el.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    });
+    await page.waitForFunction(
+      () =>
+        (
+          document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-heatmap') as unknown as { frame: string }
+        ).frame.endsWith('/frame 0'),
+      { polling: 50 },
+    );
+    const oldSpec = specOf(await search(page));
+    const old = await canvasPixels(page, `${kArtifacts}/frame-0.png`);
+    await hold(page);
+    const box = (await (await heatmapCanvas(page)).boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 5 });
+    await page.mouse.up();
+    const held = await waitHeld(page, runId);
+    const spec = specOf(await search(page));
+    const now = await canvasPixels(page, `${kArtifacts}/frame-held.png`);
+    // Frame 0 (t = t_end/1000) is not the end state the new run computes: every cell pending.
+    // The frame's own picture would have given every inside cell a class colour: each one differs.
+    const { bad, inside } = heldMismatches(old, oldSpec, now, spec);
+    expect(inside).toBeGreaterThan(600);
+    expect(bad.length).toBe(inside);
+    const notPending: string[] = [];
+    for (let j = 0; j < spec.y.n; j++)
+      for (let i = 0; i < spec.x.n; i++) {
+        const painted = now.at(...cellCentre(now.width, now.height, spec.x.n, spec.y.n, i, j));
+        if (!near(painted, rgb(kPendingColor))) notPending.push(`(${i}, ${j}): ${painted}`);
+      }
+    expect(notPending).toEqual([]);
+    await releaseAndCheck(page, held, 'frame-done.png');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -339,7 +339,7 @@ export class AtlasExplorer extends LitElement {
         <atlas-heatmap .run=${run} .metric=${metric} ?showComputed=${view.computedOverlay} .uncertain=${run?.phase === 'done' ? run.result?.uncertain : undefined} .palette=${this.appearance.palette}
           .size=${this.presentation.active ? Math.round(Math.min(innerHeight * 0.7, innerWidth * 0.5)) : 480}
           .plotWidth=${this.presentation.active || !this.plot.width ? undefined : this.plot.width} .plotHeight=${this.presentation.active || !this.plot.height ? undefined : this.plot.height} .overlays=${view.overlays ? curves : []}
-          .bounds=${view} @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
+          .bounds=${view} .showing=${this.timelapse.frame === undefined ? '' : `frame ${this.timelapse.frame}`} @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
         <atlas-timelapse .source=${this.timelapse.source(run)} .frame=${this.timelapse.frame} ?playing=${this.timelapse.playing} .reason=${timelapseReason(run)}
           .params=${run?.phase === 'done' ? animatable(run) : []} .computing=${this.animation.progress()} .error=${this.animation.error}
           @frame-change=${(e: CustomEvent<number>) => this.timelapse.show(run, e.detail)} @play-toggle=${() => this.timelapse.toggle(run)}

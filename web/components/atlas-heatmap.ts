@@ -3,35 +3,21 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { unsafeSVG } from 'lit/directives/unsafe-svg.js';
 import { uncertainHatch } from '../../src/export/hatch.js';
 import type { OverlayCurve } from '../../src/models/types.js';
-import { axisValues, cellValues, specToJson, type ResolvedSpec } from '../../src/sweep/spec.js';
+import { axisValues, cellValues } from '../../src/sweep/spec.js';
 import { FrameController } from '../controllers/frame-controller.js';
 import { ViewGestureController } from '../controllers/view-gesture-controller.js';
 import { extentOf, extentToBox, viewMatrix, type AxisExtentInput, type Extent } from '../render/view-transform.js';
 import type { LiveRun } from '../controllers/sweep-controller.js';
 import { axisScale, cellIndex } from '../render/axes.js';
 import { HeatmapRenderer, type MetricStyle } from '../render/heatmap-renderer.js';
+import { ZoomPictures } from '../render/zoom-pictures.js';
 import type { ClassPaletteId } from '../../src/export/palette.js';
-
-/** What a picture the renderer holds shows: which run, which region, which slice, drawn how. */
-interface Picture {
-  runId: number;
-  extent: Extent;
-  /** The spec without its axis ranges: pictures of one slice differ only in where they look. */
-  slice: string;
-  look: string;
-}
 
 /** A zoom: `view` for a wheel zoom or a pan (kept inside the axes' full range), `box` for a dragged box. */
 export interface ZoomRequest {
   x: [number, number];
   y: [number, number];
   kind: 'box' | 'view';
-}
-
-function sliceOf(spec: ResolvedSpec): string {
-  const j = specToJson(spec);
-  const axis = (a: ResolvedSpec['x']) => ({ param: a.param, scale: a.scale });
-  return JSON.stringify({ ...j, x: axis(spec.x), y: axis(spec.y) });
 }
 
 export interface CellDetail {
@@ -97,10 +83,12 @@ export class AtlasHeatmap extends LitElement {
   /** The axes' full range (the explorer's view), which wheel zoom and pan stay inside; none: no wheel zoom or pan. */
   @property({ attribute: false }) bounds?: { x: AxisExtentInput; y: AxisExtentInput };
   @state() private drag?: { x0: number; y0: number; x1: number; y1: number };
-  /** The renderer's last composed picture, and the one kept under the next run's pending cells. */
-  private shown?: Picture;
-  private kept?: Picture;
-  private sliceCache?: { spec: ResolvedSpec; slice: string };
+  /**
+   * What the grid holds besides a run's end state (e.g. `frame 3` of the time-lapse), or empty: part
+   * of the look, so a picture of a frame never stands in for another run's end state.
+   */
+  @property() showing = '';
+  private readonly pictures = new ZoomPictures();
   private readonly gesture = new ViewGestureController(
     this,
     () => (this.bounds ? extentOf(this.bounds) : undefined),
@@ -138,17 +126,7 @@ export class AtlasHeatmap extends LitElement {
 
   private look(): string {
     const m = this.metric;
-    return `${m ? `${m.index}:${m.lo}:${m.hi}:${m.log}` : 'class'}/${this.w}x${this.h}/${this.showComputed}/${this.palette}`;
-  }
-
-  private slice(spec: ResolvedSpec): string {
-    if (this.sliceCache?.spec !== spec) this.sliceCache = { spec, slice: sliceOf(spec) };
-    return this.sliceCache.slice;
-  }
-
-  /** Whether `p` shows the slice of `spec` drawn as now, so that it may stand in for part of it. */
-  private fits(p: Picture | undefined, spec: ResolvedSpec): p is Picture {
-    return p !== undefined && p.slice === this.slice(spec) && p.look === this.look();
+    return `${m ? `${m.index}:${m.lo}:${m.hi}:${m.log}` : 'class'}/${this.w}x${this.h}/${this.showComputed}/${this.palette}${this.showing ? `/${this.showing}` : ''}`;
   }
 
   /** The region on screen: the gesture's while one lasts, else the run's. */
@@ -162,7 +140,7 @@ export class AtlasHeatmap extends LitElement {
     const gestureKey = g ? `/view:${g.x.join(':')}:${g.y.join(':')}` : '';
     // A run not yet on the GPU (or held) shows the picture it replaces, moved to its region.
     if (r && (!r.fine || !r.device))
-      return this.fits(this.shown ?? this.kept, r.spec) ? `${r.id}/-/preview/${this.look()}${gestureKey}` : undefined;
+      return this.pictures.standIn(r.spec, this.look()) ? `${r.id}/-/preview/${this.look()}${gestureKey}` : undefined;
     if (!r?.fine || !r.device) return undefined;
     if (g) return `${r.id}/${r.version}/${r.phase}/${this.look()}${gestureKey}`;
     const wait = Math.max(kMinFrameMs, kFrameCostFactor * this.lastPaint.gpuMs);
@@ -177,28 +155,23 @@ export class AtlasHeatmap extends LitElement {
     const canvas = this.renderRoot.querySelector('canvas');
     if (!canvas) return;
     if (!r.fine || !r.device) {
-      const p = this.shown ?? this.kept;
-      if (this.renderer && p) this.renderer.present(canvas.width, canvas.height, viewMatrix(this.target()!, p.extent));
+      const from = this.pictures.standIn(r.spec, this.look());
+      if (this.renderer && from) this.renderer.present(canvas.width, canvas.height, viewMatrix(this.target()!, from));
       return;
     }
     // A run's grids move to a new device after a loss: the renderer follows them.
     if (this.renderer && this.renderer.device !== r.device) this.renderer.destroy();
-    if (this.renderer?.device !== r.device) [this.shown, this.kept] = [undefined, undefined];
+    if (this.renderer?.device !== r.device) this.pictures.reset();
     const renderer = this.renderer?.device === r.device ? this.renderer : new HeatmapRenderer(r.device, canvas.getContext('webgpu')!);
     this.renderer = renderer;
-    if (this.shown && this.shown.runId !== r.id) {
-      renderer.keepImage();
-      [this.kept, this.shown] = [this.shown, undefined];
-    }
-    const extent = extentOf(r.spec);
-    const under = this.fits(this.kept, r.spec) ? viewMatrix(extent, this.kept.extent) : undefined;
+    const under = this.pictures.beginDraw(r.id, r.spec, this.look(), () => renderer.keepImage());
     renderer.setPalette(this.palette);
     // The coarse pass shows through wherever the fine grid has not been reached yet.
     if (canvas.width !== r.fine.nx || canvas.height !== r.fine.ny) [canvas.width, canvas.height] = [r.fine.nx, r.fine.ny];
     const started = performance.now();
     renderer.draw(r.fine, r.phase === 'done' ? undefined : r.coarse, this.metric, canvas.width, canvas.height, this.showComputed, under);
-    this.shown = { runId: r.id, extent, slice: this.slice(r.spec), look: this.look() };
-    if (this.gesture.extent) renderer.present(canvas.width, canvas.height, viewMatrix(this.gesture.extent, extent));
+    this.pictures.drew(r.id, r.spec, this.look());
+    if (this.gesture.extent) renderer.present(canvas.width, canvas.height, viewMatrix(this.gesture.extent, extentOf(r.spec)));
     this.lastPaint = { at: started, gpuMs: this.lastPaint.gpuMs };
     const paint = this.lastPaint;
     void r.device.queue.onSubmittedWorkDone().then(() => (paint.gpuMs = performance.now() - started));
@@ -208,7 +181,7 @@ export class AtlasHeatmap extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (['size', 'plotWidth', 'plotHeight', 'showComputed', 'palette'].some((k) => changed.has(k))) this.frames.invalidate();
+    if (['size', 'plotWidth', 'plotHeight', 'showComputed', 'palette', 'showing'].some((k) => changed.has(k))) this.frames.invalidate();
   }
 
   /** Pointer position in plot pixels (offsetX is unreliable on SVG shapes). */
