@@ -22,6 +22,8 @@ struct HeatmapUniforms {
   lo: f32,                       // colour range of the metric layer
   hi: f32,
   showComputed: u32,             // the "computed cells" overlay: inherited cells faded towards white
+  hasPrevious: u32,              // 0: no earlier image of this slice to show under pending cells
+  previous: mat3x3f,             // canvas fraction -> fraction of previousImage (web/render/view-transform.ts)
 }
 
 @group(0) @binding(0) var<uniform> u: HeatmapUniforms;
@@ -34,6 +36,9 @@ struct HeatmapUniforms {
 @group(0) @binding(5) var<storage, read> colors: array<vec4f>;
 // Refinement: 0 where the cell took its block's class without being integrated (never a value).
 @group(0) @binding(6) var<storage, read> fineComputed: array<u32>;
+// Instant zoom and pan: the image drawn before this run (another region of the same slice), shown
+// through u.previous wherever neither pass has reached a cell yet; outside it, the pending fill.
+@group(0) @binding(7) var previousImage: texture_2d<f32>;
 
 @vertex
 fn vs(@builtin(vertex_index) k: u32) -> @builtin(position) vec4f {
@@ -76,12 +81,27 @@ fn cellColor(cls: u32, v: f32, inherited: bool) -> vec4f {
   return metricColor(v);
 }
 
+fn previousColor(pos: vec2f) -> vec4f {
+  if (u.hasPrevious == 0u) {
+    return colors[kPendingColor];
+  }
+  let g = (u.previous * vec3f(pos / u.viewport, 1.0)).xy;
+  if (any(g < vec2f(0.0)) || any(g >= vec2f(1.0))) {
+    return colors[kPendingColor];
+  }
+  let size = textureDimensions(previousImage);
+  return textureLoad(previousImage, min(vec2u(g * vec2f(size)), size - 1u), 0);
+}
+
 @fragment
 fn fs(@builtin(position) pos: vec4f) -> @location(0) vec4f {
   let metric = u32(max(u.layer, 0));
   let cell = cellAt(pos.xy, u.fine);
   let cls = fineClasses[cell];
   if (cls != kPending || u.coarse.ny == 0u) {
+    if (cls == kPending) {
+      return previousColor(pos.xy);
+    }
     let inherited = fineComputed[cell] == 0u;
     let color = cellColor(cls, fineRecords[cell * u.recordSize + metric], inherited);
     if (u.showComputed != 0u && inherited && cls != kPending) {
@@ -90,5 +110,8 @@ fn fs(@builtin(position) pos: vec4f) -> @location(0) vec4f {
     return color;
   }
   let c = cellAt(pos.xy, u.coarse);
+  if (coarseClasses[c] == kPending) {
+    return previousColor(pos.xy);
+  }
   return cellColor(coarseClasses[c], coarseRecords[c * u.recordSize + metric], false);
 }

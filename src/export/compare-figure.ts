@@ -1,6 +1,7 @@
 import type { SweepResult } from '../engine/result.js';
 import { DIFF, DIFF_COLORS, type Comparison, type ResolvedCompare } from '../sweep/compare.js';
-import { esc, figureSvg } from './figure.js';
+import { esc, figureSvg, kFigureInk, type FigureTheme } from './figure.js';
+import type { ClassPaletteId } from './palette.js';
 import type { Category } from './layer.js';
 
 /** The diff panel's legend: codes of DIFF with their colours. */
@@ -28,14 +29,23 @@ export function compareSummary(c: Comparison): string {
 
 /**
  * Three panels side by side as one SVG: side a, side b (each the ordinary publication figure) and
- * the cells whose class differs, with the fraction in the heading.
+ * the cells whose class differs, with the fraction in the heading; `look` is the page's theme and
+ * class palette (the diff panel keeps its own colours).
  */
-export function compareFigureSvg(cmp: ResolvedCompare, a: SweepResult, b: SweepResult, c: Comparison): string {
+export function compareFigureSvg(
+  cmp: ResolvedCompare,
+  a: SweepResult,
+  b: SweepResult,
+  c: Comparison,
+  look: { theme?: FigureTheme; palette?: ClassPaletteId } = {},
+): string {
   const { width: w, height: h } = kComparePanel;
+  const ink = kFigureInk[look.theme ?? 'light'];
   const panels = [
-    figureSvg(a, { layer: 'class', title: `a · ${a.spec.model.id}`, width: w, height: h, idPrefix: 'a' }),
-    figureSvg(b, { layer: 'class', title: `b · ${b.spec.model.id}`, width: w, height: h, idPrefix: 'b' }),
+    figureSvg(a, { layer: 'class', title: `a · ${a.spec.model.id}`, width: w, height: h, idPrefix: 'a', ...look }),
+    figureSvg(b, { layer: 'class', title: `b · ${b.spec.model.id}`, width: w, height: h, idPrefix: 'b', ...look }),
     figureSvg(diffResult(a, c), {
+      theme: look.theme,
       layer: 'class',
       overlays: false,
       categories: diffCategories,
@@ -49,8 +59,8 @@ export function compareFigureSvg(cmp: ResolvedCompare, a: SweepResult, b: SweepR
   const { width: W, height: H } = compareFigureSize;
   const nested = panels.map((svg, k) => svg.replace(/^<svg /, `<svg x="${k * w}" y="${kHeader}" `));
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" fill="#222">`,
-    `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" fill="${ink.text}">`,
+    `<rect width="${W}" height="${H}" fill="${ink.background}"/>`,
     `<text class="compare-title" x="16" y="28" font-size="19" font-weight="bold">${esc(cmp.title)}</text>`,
     `<text class="compare-summary" x="${W - 16}" y="28" font-size="13" text-anchor="end">${esc(compareSummary(c))}</text>`,
     ...nested,

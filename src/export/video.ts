@@ -3,9 +3,9 @@ import type { SweepResult } from '../engine/result.js';
 import { classRgb, type ClassPaletteId } from './palette.js';
 
 /**
- * The time-lapse of a run as a WebM video (browser only: WebCodecs encodes, mediabunny muxes). One
- * video frame per recorded frame, the class map scaled up without smoothing, largest y on top as in
- * the figures, the flow time written in a corner.
+ * Class maps as a WebM video (browser only: WebCodecs encodes, mediabunny muxes), for the CLI's
+ * batch page and the explorer alike. One video frame per map, scaled up without smoothing, largest y
+ * on top as in the figures, the frame's caption (flow time, parameter value) in a corner.
  */
 export interface VideoOptions {
   width: number;
@@ -36,14 +36,46 @@ export function checkVideoOptions(o: Pick<VideoOptions, 'width' | 'height' | 'fp
   return undefined;
 }
 
-const label = (t: number) => `t = ${Math.abs(t) >= 1000 ? t.toFixed(0) : t.toPrecision(3)}`;
+const timeLabel = (t: number) => `t = ${Math.abs(t) >= 1000 ? t.toFixed(0) : t.toPrecision(3)}`;
 
-export async function timelapseWebm(r: SweepResult, options: VideoOptions): Promise<Uint8Array> {
+/** What a video shows: `count` class maps of nx × ny cells (row 0 at the bottom), each with a caption. */
+export interface VideoFrames {
+  nx: number;
+  ny: number;
+  count: number;
+  /** Frame k's class codes, nx·ny of them, row-major from the bottom row. */
+  classes(k: number): ArrayLike<number>;
+  /** Frame k's caption, e.g. `t = 8.05` or `σ² = 0.5`. */
+  label(k: number): string;
+}
+
+/** The time-lapse a run recorded as video frames (the CLI's timelapse.webm and the explorer's). */
+export function timelapseFrames(r: SweepResult): VideoFrames {
   const tl = r.timelapse;
   if (!tl) throw new Error('this run recorded no time-lapse (spec.timelapse)');
+  const cells = r.nx * r.ny;
+  return {
+    nx: r.nx,
+    ny: r.ny,
+    count: tl.times.length,
+    classes: (k) => tl.classes.subarray(k * cells, (k + 1) * cells),
+    label: (k) => timeLabel(tl.times[k]),
+  };
+}
+
+export async function timelapseWebm(r: SweepResult, options: VideoOptions): Promise<Uint8Array> {
+  return framesWebm(timelapseFrames(r), options);
+}
+
+/**
+ * Any sequence of class maps as a WebM video (a time-lapse, a parameter animation): one video frame
+ * per map, each `1 / fps` seconds long.
+ */
+export async function framesWebm(frames: VideoFrames, options: VideoOptions): Promise<Uint8Array> {
   const bad = checkVideoOptions(options);
   if (bad) throw new Error(bad);
-  const { nx, ny } = r;
+  if (frames.count < 1) throw new Error('video: no frames to encode');
+  const { nx, ny } = frames;
   const { width, height, fps } = options;
   const colors = classRgb(options.palette);
   const cells = new OffscreenCanvas(nx, ny);
@@ -57,9 +89,8 @@ export async function timelapseWebm(r: SweepResult, options: VideoOptions): Prom
   const source = new CanvasSource(canvas, { codec, bitrate: QUALITY_HIGH });
   output.addVideoTrack(source, { frameRate: fps });
   await output.start();
-  const K = tl.times.length;
-  for (let k = 0; k < K; k++) {
-    const frame = tl.classes.subarray(k * nx * ny, (k + 1) * nx * ny);
+  for (let k = 0; k < frames.count; k++) {
+    const frame = frames.classes(k);
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const [red, green, blue] = colors.get(frame[j * nx + i]) ?? [0, 0, 0];
@@ -71,7 +102,7 @@ export async function timelapseWebm(r: SweepResult, options: VideoOptions): Prom
     ctx.drawImage(cells, 0, 0, width, height);
     const size = Math.max(12, Math.round(height / 24));
     ctx.font = `${size}px sans-serif`;
-    const text = label(tl.times[k]);
+    const text = frames.label(k);
     ctx.fillStyle = 'rgba(0, 0, 0, 0.6)';
     ctx.fillRect(0, 0, ctx.measureText(text).width + size, 1.6 * size);
     ctx.fillStyle = '#ffffff';

@@ -103,6 +103,25 @@ describe('compareFigureSvg', () => {
     expect(svg).not.toContain('>diverged on either side</text>');
   });
 
+  it("takes the page's theme and class palette: a dark page, Okabe–Ito class legends, the diff panel's own colours", async () => {
+    const { compareFigureSvg } = await import('../../src/export/compare-figure.js');
+    const { classColor } = await import('../../src/export/palette.js');
+    const cmp = parseCompareSpec({ title: 'L2 vs cosine', a: tian, b: bao });
+    const ra = emptyResult(cmp.a, Float32Array, 'test');
+    const rb = emptyResult(cmp.b, Float32Array, 'test');
+    rb.classes.fill(CLASSES['non-collapsed'].code, 0, 3);
+    const light = compareFigureSvg(cmp, ra, rb, compareResults(ra, rb));
+    const dark = compareFigureSvg(cmp, ra, rb, compareResults(ra, rb), { theme: 'dark', palette: 'okabe-ito' });
+    expect(dark.split('\n')[1]).toMatch(/^<rect width="\d+" height="\d+" fill="#15181e"\/>$/);
+    expect(light.split('\n')[1]).toMatch(/^<rect width="\d+" height="\d+" fill="#ffffff"\/>$/);
+    for (const id of ['collapsed', 'non-collapsed'] as const) {
+      expect(dark).toContain(`fill="${classColor(id, 'okabe-ito')}"`);
+      expect(dark).not.toContain(`fill="${CLASSES[id].color}"`);
+      expect(light).toContain(`fill="${CLASSES[id].color}"`);
+    }
+    expect(dark).toContain('>class differs</text>');
+  });
+
   it('compareAtResolution puts both sides of every preset on an n×n grid and changes nothing else', () => {
     for (const preset of comparePresets) {
       const full = parseCompareSpec(preset.spec);

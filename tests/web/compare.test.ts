@@ -15,6 +15,7 @@ import { compareFigureSize } from '../../src/export/compare-figure.js';
 import { compareFromQuery } from '../../web/state/compare-url.js';
 import { comparePresets } from '../../src/sweep/compare-presets.js';
 import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
+import { classColor } from '../../src/export/palette.js';
 
 const device = (await testDevice())?.device;
 const n = 16;
@@ -145,6 +146,64 @@ describe('compare view', () => {
     expect([png.width, png.height]).toEqual([2 * compareFigureSize.width, 2 * compareFigureSize.height]);
     mkdirSync('test-artifacts/explorer', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/explorer/compare.png', fullPage: true });
+  });
+});
+
+describe('compare look', () => {
+  it("takes the explorer's dark theme and Okabe–Ito palette from the URL: page, panels cell for cell, legend; the theme menu writes the URL", async () => {
+    const p = await browser.newPage();
+    await p.setViewport({ width: 1400, height: 900, deviceScaleFactor: 1 });
+    const pageErrors: string[] = [];
+    p.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    await p.goto(`${url}${query}&theme=dark&palette=okabe-ito`);
+    await p.waitForFunction(
+      () =>
+        ['a', 'b'].every(
+          (s) =>
+            (
+              document.querySelector('atlas-compare')?.shadowRoot?.querySelector(`section[data-side=${s}] atlas-heatmap`) as unknown as {
+                frame?: string;
+              } | null
+            )?.frame?.split('/')[2] === 'done',
+        ),
+      { timeout: 180_000 },
+    );
+    expect(await p.evaluate(() => [document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor])).toEqual([
+      'dark',
+      'rgb(21, 24, 30)',
+    ]);
+    const grids = await p.evaluate(() => {
+      const c = (globalThis as unknown as { __atlasCompare: { results: Array<{ classes: Uint8Array }> } }).__atlasCompare;
+      return [Array.from(c.results[0].classes), Array.from(c.results[1].classes)];
+    });
+    const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+    const wrong: string[] = [];
+    for (const [s, side] of (['a', 'b'] as const).entries()) {
+      const canvas = (await p.$(`atlas-compare >>> section[data-side=${side}] atlas-heatmap >>> canvas`))!;
+      const png = decode(await canvas.screenshot({ type: 'png', path: `test-artifacts/explorer/compare-dark-${side}.png` }));
+      for (let j = 0; j < n; j++) {
+        for (let i = 0; i < n; i++) {
+          const [x, y] = [Math.floor(((i + 0.5) / n) * png.width), Math.floor(((n - 1 - j + 0.5) / n) * png.height)];
+          const k = png.channels * (y * png.width + x);
+          const want = rgb(classColor(CLASS_BY_CODE[grids[s][j * n + i]], 'okabe-ito'));
+          if (!want.every((v, c) => Math.abs(v - png.data[k + c]) <= 2)) wrong.push(`${side} (${i}, ${j})`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    const swatches = await p.$$eval('atlas-compare >>> .swatch[data-class]', (els) =>
+      els.map((e) => [e.getAttribute('data-class'), getComputedStyle(e).backgroundColor]),
+    );
+    expect(swatches.length).toBeGreaterThan(0);
+    for (const [id, colour] of swatches) expect(colour).toBe(`rgb(${rgb(classColor(id as keyof typeof CLASSES, 'okabe-ito')).join(', ')})`);
+    await p.screenshot({ path: 'test-artifacts/explorer/compare-dark.png', fullPage: true });
+    await p.select('atlas-compare >>> select[name=theme]', 'light');
+    expect(await p.evaluate(() => [document.documentElement.dataset.theme, new URLSearchParams(location.search).get('theme')])).toEqual([
+      'light',
+      'light',
+    ]);
+    expect(pageErrors).toEqual([]);
+    await p.close();
   });
 });
 

@@ -5,7 +5,11 @@ import type { ComparePreset } from '../../src/sweep/compare-presets.js';
 import { compareFigureSize, compareFigureSvg, compareSummary, diffCategories, diffResult } from '../../src/export/compare-figure.js';
 import { compareFiles } from '../../src/export/compare.js';
 import { layerColors } from '../../src/export/layer.js';
-import { CLASSES } from '../../src/models/types.js';
+import { CLASSES, type ClassId } from '../../src/models/types.js';
+import { classColor, classPaletteIds } from '../../src/export/palette.js';
+import { appearanceFromQuery, themeChoices, withAppearance, type Appearance } from '../state/appearance.js';
+import { ThemeController } from '../controllers/theme-controller.js';
+import { controlStyles } from './control-styles.js';
 import type { SweepResult } from '../../src/engine/result.js';
 import { SweepController, kEnableWebGpu, progressText } from '../controllers/sweep-controller.js';
 import { compareFromQuery } from '../state/compare-url.js';
@@ -17,23 +21,29 @@ const kPanel = 360;
 /**
  * Two sweeps side by side on the same axes (`?compare=<preset>` or `?compare=custom&spec=…`), each
  * drawn live from its GPU grid, and a third panel marking the cells whose class differs once both
- * are done. `comparison` and both results are kept for the exports and the tests.
+ * are done. `comparison` and both results are kept for the exports and the tests. The theme and the
+ * class palette are the explorer's (`theme=`, `palette=` in the URL; the PNG export follows them).
  */
 @customElement('atlas-compare')
 export class AtlasCompare extends LitElement {
-  static override styles = css`
-    :host { display: block; padding: 12px 16px; }
+  static override styles = [
+    controlStyles,
+    css`
+    :host { display: block; padding: 12px 16px; color: var(--atlas-fg); }
     h1 { font-size: 20px; margin: 0 0 4px; }
-    .caption { color: #444; font-size: 14px; margin: 0 0 8px; }
+    a { color: var(--atlas-accent); }
+    .caption { color: var(--atlas-muted); font-size: 14px; margin: 0 0 8px; }
+    .look { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; margin: 4px 0 8px; }
     .panels { display: flex; gap: 28px; align-items: flex-start; flex-wrap: wrap; }
     .panel { width: ${kPanel + 70}px; }
     .panel h2 { font-size: 15px; margin: 0 0 4px; min-height: 2.6em; }
-    .note { font-size: 12px; color: #7a4b00; max-width: ${kPanel + 60}px; }
-    canvas.diff { width: ${kPanel}px; height: ${kPanel}px; image-rendering: pixelated; border: 1px solid #333; margin-left: 56px; }
-    .swatch { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 10px; vertical-align: middle; border: 1px solid #999; }
-    .error { color: #b00020; white-space: pre-wrap; }
-    .status { font-size: 13px; color: #444; }
-  `;
+    .note { font-size: 12px; color: var(--atlas-note); max-width: ${kPanel + 60}px; }
+    canvas.diff { width: ${kPanel}px; height: ${kPanel}px; image-rendering: pixelated; border: 1px solid var(--atlas-border); margin-left: 56px; }
+    .swatch { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 10px; vertical-align: middle; border: 1px solid var(--atlas-border); }
+    .error { color: var(--atlas-error); white-space: pre-wrap; }
+    .status { font-size: 13px; color: var(--atlas-muted); }
+  `,
+  ];
 
   @state() error?: string;
   @state() comparison?: Comparison;
@@ -42,12 +52,19 @@ export class AtlasCompare extends LitElement {
   results: [SweepResult?, SweepResult?] = [];
   readonly a = new SweepController(this);
   readonly b = new SweepController(this);
+  /** Theme and class palette from the URL (the side panel of the explorer has no meaning here). */
+  @state() appearance!: Appearance;
+  private readonly theme = new ThemeController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
     const parsed = compareFromQuery(location.search);
+    const { appearance, error } = appearanceFromQuery(location.search);
+    this.appearance = appearance;
+    this.theme.set(appearance.theme);
     if (parsed.error !== undefined) this.error = parsed.error;
     else [this.cmp, this.preset] = [parsed.cmp, parsed.preset];
+    if (error && !this.error) this.error = error;
     (globalThis as { __atlasCompare?: unknown }).__atlasCompare = this;
   }
 
@@ -89,7 +106,8 @@ export class AtlasCompare extends LitElement {
     if (!a || !b || !c || !this.cmp) return;
     try {
       if (kind === 'png') {
-        const svg = new TextEncoder().encode(compareFigureSvg(this.cmp, a, b, c));
+        const look = { theme: this.theme.theme, palette: this.appearance.palette };
+        const svg = new TextEncoder().encode(compareFigureSvg(this.cmp, a, b, c, look));
         download('compare.png', await svgToPng({ name: 'compare.svg', type: 'image/svg+xml', bytes: svg, ...compareFigureSize }));
         return;
       }
@@ -108,9 +126,26 @@ export class AtlasCompare extends LitElement {
       <h2>${name} · ${spec.model.title}</h2>
       ${spec.model.status === 'reconstruction' ? html`<p class="note">Reconstruction: ${spec.model.note}</p>` : ''}
       ${ctrl.error ? html`<p class="error" role="alert">${ctrl.error}</p>` : ''}
-      <atlas-heatmap .run=${run} .size=${kPanel}></atlas-heatmap>
+      <atlas-heatmap .run=${run} .size=${kPanel} .palette=${this.appearance.palette}></atlas-heatmap>
       <p class="status">${run?.phase === 'done' ? 'done' : run ? `${run.phase}: ${progressText(run.progress, spec.integrator.tEnd)}` : 'starting…'}</p>
     </section>`;
+  }
+
+  /** A new theme or palette: shown, and written to the URL (nothing recomputes). */
+  private setAppearance(change: Partial<Appearance>): void {
+    this.appearance = { ...this.appearance, ...change };
+    this.theme.set(this.appearance.theme);
+    history.replaceState(null, '', withAppearance(location.search, this.appearance));
+  }
+
+  private lookControls() {
+    const pick = (key: 'theme' | 'palette') => (e: Event) => this.setAppearance({ [key]: (e.target as HTMLSelectElement).value });
+    return html`<div class="look">
+      <label>theme <select name="theme" @change=${pick('theme')}>
+        ${themeChoices.map((t) => html`<option value=${t} ?selected=${t === this.appearance.theme}>${t === 'auto' ? 'auto (system)' : t}</option>`)}</select></label>
+      <label>classes <select name="palette" @change=${pick('palette')}>
+        ${classPaletteIds.map((p) => html`<option value=${p} ?selected=${p === this.appearance.palette}>${p === 'okabe-ito' ? 'colour-blind safe (Okabe–Ito)' : 'default colours'}</option>`)}</select></label>
+    </div>`;
   }
 
   override render() {
@@ -123,7 +158,8 @@ export class AtlasCompare extends LitElement {
       <h1>${this.cmp.title}</h1>
       ${this.preset ? html`<p class="caption">${this.preset.caption}</p>` : ''}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
-      <p><a href="?">← explorer</a></p>
+      <p><a href=${withAppearance('?', this.appearance)}>← explorer</a></p>
+      ${this.lookControls()}
       <div class="panels">
         ${this.side('a', this.a)}
         ${this.side('b', this.b)}
@@ -139,8 +175,11 @@ export class AtlasCompare extends LitElement {
           </p>
         </section>
       </div>
-      <div>${Object.values(CLASSES)
-        .filter((k) => used.has(k.code))
-        .map((k) => html`<span class="swatch" style="background:${k.color}"></span>${k.label}`)}</div>`;
+      <div>${(Object.entries(CLASSES) as [ClassId, (typeof CLASSES)[ClassId]][])
+        .filter(([, k]) => used.has(k.code))
+        .map(
+          ([id, k]) =>
+            html`<span class="swatch" data-class=${id} style="background:${classColor(id, this.appearance.palette)}"></span>${k.label}`,
+        )}</div>`;
   }
 }

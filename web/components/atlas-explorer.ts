@@ -16,7 +16,7 @@ import { ThemeController } from '../controllers/theme-controller.js';
 import { ShortcutController } from '../controllers/shortcut-controller.js';
 import { controlStyles } from './control-styles.js';
 import { ZoomHistory } from '../state/zoom-history.js';
-import type { CellDetail } from './atlas-heatmap.js';
+import type { CellDetail, ZoomRequest } from './atlas-heatmap.js';
 import './atlas-controls.js';
 import './atlas-heatmap.js';
 import './atlas-legend.js';
@@ -248,15 +248,24 @@ export class AtlasExplorer extends LitElement {
     history.replaceState(null, '', withAppearance(location.search, this.appearance));
   }
 
-  /** A box dragged on the map, kept inside the slice on screen; a box with no extent is ignored. */
-  private onZoomBox(e: CustomEvent<ZoomBox>): void {
+  /**
+   * A box dragged on the map, kept inside the slice on screen, or a wheel zoom or pan, kept inside the
+   * axes' full range (where it reaches all of it, the zoom goes); a box with no extent is ignored.
+   */
+  private onZoomBox(e: CustomEvent<ZoomRequest>): void {
     const spec = this.sweep.run?.spec;
     if (!spec) return;
-    const clamp = (a: ResolvedSpec['x'], [lo, hi]: [number, number]): [number, number] => [Math.max(lo, a.min), Math.min(hi, a.max)];
-    const zoom = { x: clamp(spec.x, e.detail.x), y: clamp(spec.y, e.detail.y) };
+    const within = e.detail.kind === 'view' ? this.view : spec;
+    const clamp = (a: { min: number; max: number }, [lo, hi]: [number, number]): [number, number] => [
+      Math.max(lo, a.min),
+      Math.min(hi, a.max),
+    ];
+    const zoom = { x: clamp(within.x, e.detail.x), y: clamp(within.y, e.detail.y) };
     if (!(zoom.x[0] < zoom.x[1] && zoom.y[0] < zoom.y[1])) return;
+    const whole = (a: { min: number; max: number }, [lo, hi]: [number, number]) =>
+      Math.abs(lo - a.min) + Math.abs(hi - a.max) <= 1e-9 * (a.max - a.min);
     this.zooms.push(this.view.zoom);
-    this.apply({ ...this.view, zoom }, true);
+    this.zoomTo(whole(this.view.x, zoom.x) && whole(this.view.y, zoom.y) ? undefined : zoom);
   }
 
   private resetZoom(): void {
@@ -325,12 +334,12 @@ export class AtlasExplorer extends LitElement {
           <button name="zoom-back" ?disabled=${!this.zooms.canBack} @click=${() => this.zoomTo(this.zooms.goBack(view.zoom))}>◀ zoom back</button>
           <button name="zoom-forward" ?disabled=${!this.zooms.canForward} @click=${() => this.zoomTo(this.zooms.goForward(view.zoom))}>zoom forward ▶</button>
           <button name="zoom-reset" ?disabled=${!view.zoom} @click=${() => this.resetZoom()}>reset</button>
-          <small>drag a box on the map to zoom · click a cell to inspect it</small>
+          <small>drag a box on the map to zoom · wheel to zoom · shift-drag to pan · click a cell to inspect it</small>
         </div>
         <atlas-heatmap .run=${run} .metric=${metric} ?showComputed=${view.computedOverlay} .uncertain=${run?.phase === 'done' ? run.result?.uncertain : undefined} .palette=${this.appearance.palette}
           .size=${this.presentation.active ? Math.round(Math.min(innerHeight * 0.7, innerWidth * 0.5)) : 480}
           .plotWidth=${this.presentation.active || !this.plot.width ? undefined : this.plot.width} .plotHeight=${this.presentation.active || !this.plot.height ? undefined : this.plot.height} .overlays=${view.overlays ? curves : []}
-          @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
+          .bounds=${view} .showing=${this.timelapse.frame === undefined ? '' : `frame ${this.timelapse.frame}`} @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
         <atlas-timelapse .source=${this.timelapse.source(run)} .frame=${this.timelapse.frame} ?playing=${this.timelapse.playing} .reason=${timelapseReason(run)}
           .params=${run?.phase === 'done' ? animatable(run) : []} .computing=${this.animation.progress()} .error=${this.animation.error}
           @frame-change=${(e: CustomEvent<number>) => this.timelapse.show(run, e.detail)} @play-toggle=${() => this.timelapse.toggle(run)}
@@ -342,7 +351,7 @@ export class AtlasExplorer extends LitElement {
           <atlas-readout .run=${run} .phase=${run?.phase} .cell=${this.hover}></atlas-readout>
         </div>
         <p class="controls">
-          <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .layer=${view.layer} .overlays=${view.overlays}
+          <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .frames=${this.timelapse.source(run)} .layer=${view.layer} .overlays=${view.overlays}
             .theme=${this.theme.theme} .palette=${this.appearance.palette}></atlas-export>
           <label>theme <select name="theme" @change=${(e: Event) => this.setAppearance({ theme: (e.target as HTMLSelectElement).value as Appearance['theme'] })}>
             ${themeChoices.map((t) => html`<option value=${t} ?selected=${t === this.appearance.theme}>${t === 'auto' ? 'auto (system)' : t}</option>`)}</select></label>

@@ -2,7 +2,9 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SweepResult } from '../../src/engine/result.js';
 import type { LayerId } from '../../src/export/layer.js';
-import { csvExport, figureExport, manifestExport, npyExport, type ExportFile } from '../../src/export/downloads.js';
+import { csvExport, exportStem, figureExport, manifestExport, npyExport, type ExportFile } from '../../src/export/downloads.js';
+import { checkVideoOptions, framesWebm, kVideoDefaults, videoSize } from '../../src/export/video.js';
+import type { FrameSource } from '../controllers/timelapse-controller.js';
 import { version } from '../../package.json';
 import { svgToPngBlob } from '../render/rasterise.js';
 import type { FigureTheme } from '../../src/export/figure.js';
@@ -28,8 +30,9 @@ export function svgToPng(file: ExportFile & { width: number; height: number }, s
 
 /**
  * Export buttons for a finished sweep: the figure as PNG (axes, legend or colorbar, title), the raw
- * grid as CSV and as the shown layer's .npy, and the JSON manifest the batch runner takes back.
- * Disabled until `result` is set (a partial result is never exported).
+ * grid as CSV and as the shown layer's .npy, the JSON manifest the batch runner takes back, and the
+ * scrubber's frames (the time-lapse, or a parameter animation) as a WebM video of the size and frame
+ * rate given here. Disabled until `result` is set (a partial result is never exported).
  *
  * @fires export-error - detail: { message }, when a file could not be produced.
  */
@@ -40,6 +43,9 @@ export class AtlasExport extends LitElement {
     css`
     :host { display: inline-flex; flex-wrap: wrap; gap: 6px; align-items: center; }
     .error { color: var(--atlas-error, #b00020); }
+    .video { display: inline-flex; flex-wrap: wrap; gap: 4px; align-items: center; }
+    .video input { width: 5.5em; }
+    .video input[name='video-fps'] { width: 4em; }
   `,
   ];
 
@@ -52,7 +58,12 @@ export class AtlasExport extends LitElement {
   @property() theme: FigureTheme = 'light';
   /** The figure's class colours (src/export/palette.ts kClassPalettes). */
   @property() palette: ClassPaletteId = 'default';
+  /** The frames the scrubber steps through (web/controllers/timelapse-controller.ts), for the video. */
+  @property({ attribute: false }) frames?: FrameSource;
   @state() private error?: string;
+  /** The video's frame size and rate as typed; a size left empty follows the map's aspect (videoSize). */
+  @state() private video: { width?: number; height?: number; fps: number } = { fps: kVideoDefaults.fps };
+  @state() private encoding = false;
 
   private async save(make: (r: SweepResult) => Promise<{ name: string; blob: Blob }>): Promise<void> {
     if (!this.result) return;
@@ -87,14 +98,59 @@ export class AtlasExport extends LitElement {
       });
   }
 
+  /** The frame size and rate the video gets: those typed, else 720 px on the long side at the map's aspect. */
+  videoOptions(): { width: number; height: number; fps: number } | undefined {
+    const r = this.result;
+    if (!r) return undefined;
+    const auto = videoSize(r.nx, r.ny);
+    return { width: this.video.width ?? auto.width, height: this.video.height ?? auto.height, fps: this.video.fps };
+  }
+
+  private readonly webm = async () => {
+    const frames = this.frames;
+    const options = this.videoOptions();
+    if (!frames || !options) return;
+    const bad = checkVideoOptions(options);
+    if (bad) {
+      this.error = `Export failed: ${bad}`;
+      return;
+    }
+    this.encoding = true;
+    try {
+      await this.save(async (r) => {
+        const bytes = await framesWebm({ nx: r.nx, ny: r.ny, ...frames }, { ...options, palette: this.palette });
+        const what = frames.kind === 'time' ? 'timelapse' : `animation-${frames.param ?? 'parameter'}`;
+        return { name: `${exportStem(r)}-${what}.webm`, blob: new Blob([bytes as BlobPart], { type: 'video/webm' }) };
+      });
+    } finally {
+      this.encoding = false;
+    }
+  };
+
+  private videoField(name: 'width' | 'height' | 'fps', title: string) {
+    const value = this.videoOptions()?.[name];
+    return html`<input type="number" name=${`video-${name}`} title=${title} min="1" step=${name === 'fps' ? 'any' : 2}
+      .value=${value === undefined ? '' : String(value)}
+      @change=${(e: Event) => {
+        const v = (e.target as HTMLInputElement).value;
+        this.video = { ...this.video, [name]: v === '' && name !== 'fps' ? undefined : Number(v) };
+      }}>`;
+  }
+
   override render() {
     const off = !this.result;
+    const noVideo = off || !this.frames || this.encoding;
     return html`
       <span>export</span>
       <button data-export="png" ?disabled=${off} @click=${this.png} title="the figure with axes, legend and title">PNG</button>
       <button data-export="csv" ?disabled=${off} @click=${this.file(csvExport)} title="one row per cell">CSV</button>
       <button data-export="npy" ?disabled=${off} @click=${this.file((r) => npyExport(r, this.layer))} title="the shown layer as a NumPy grid [ny, nx]">NPY</button>
       <button data-export="manifest" ?disabled=${off} @click=${this.file((r) => manifestExport(r, { packageVersion: version }))} title="spec, model version, adapter, timings">manifest</button>
+      <span class="video" title="the scrubber's frames (time-lapse or parameter animation) as a WebM video">
+        ${this.videoField('width', 'frame width in pixels (even)')}×${this.videoField('height', 'frame height in pixels (even)')}
+        ${this.videoField('fps', 'frames per second')} fps
+        <button data-export="webm" ?disabled=${noVideo} @click=${this.webm}>${this.encoding ? 'encoding…' : 'WebM'}</button>
+      </span>
       ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : ''}
     `;
   }

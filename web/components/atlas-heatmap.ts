@@ -5,10 +5,20 @@ import { uncertainHatch } from '../../src/export/hatch.js';
 import type { OverlayCurve } from '../../src/models/types.js';
 import { axisValues, cellValues } from '../../src/sweep/spec.js';
 import { FrameController } from '../controllers/frame-controller.js';
+import { ViewGestureController } from '../controllers/view-gesture-controller.js';
+import { extentOf, extentToBox, viewMatrix, type AxisExtentInput, type Extent } from '../render/view-transform.js';
 import type { LiveRun } from '../controllers/sweep-controller.js';
 import { axisScale, cellIndex } from '../render/axes.js';
 import { HeatmapRenderer, type MetricStyle } from '../render/heatmap-renderer.js';
+import { ZoomPictures } from '../render/zoom-pictures.js';
 import type { ClassPaletteId } from '../../src/export/palette.js';
+
+/** A zoom: `view` for a wheel zoom or a pan (kept inside the axes' full range), `box` for a dragged box. */
+export interface ZoomRequest {
+  x: [number, number];
+  y: [number, number];
+  kind: 'box' | 'view';
+}
 
 export interface CellDetail {
   i: number;
@@ -33,7 +43,12 @@ const kFrameCostFactor = 3;
  * SVG layer with the axes, the closed-form overlays and the zoom box.
  * @fires cell-hover - detail: CellDetail, or null when the pointer leaves the grid
  * @fires cell-select - detail: CellDetail, on a click that is not a zoom drag
- * @fires zoom-box - detail: { x: [lo, hi], y: [lo, hi] } in parameter values
+ * @fires zoom-box - detail: ZoomRequest, { x: [lo, hi], y: [lo, hi] } in parameter values; on a
+ *   dragged box, a wheel turn (once the wheel rests) and a shift- or middle-button drag (a pan)
+ *
+ * Instant zoom and pan: the picture on screen is redrawn through a view matrix (web/render/view-transform.ts)
+ * the moment a gesture moves or a new run of another region of the same slice starts, and the new
+ * run's cells replace it as they come; outside the old picture, the pending fill.
  */
 @customElement('atlas-heatmap')
 export class AtlasHeatmap extends LitElement {
@@ -65,7 +80,23 @@ export class AtlasHeatmap extends LitElement {
   @property({ type: Boolean }) showComputed = false;
   /** SweepResult.uncertain of the finished run: hatched. */
   @property({ attribute: false }) uncertain?: Uint8Array;
+  /** The axes' full range (the explorer's view), which wheel zoom and pan stay inside; none: no wheel zoom or pan. */
+  @property({ attribute: false }) bounds?: { x: AxisExtentInput; y: AxisExtentInput };
   @state() private drag?: { x0: number; y0: number; x1: number; y1: number };
+  /**
+   * What the grid holds besides a run's end state (e.g. `frame 3` of the time-lapse), or empty: part
+   * of the look, so a picture of a frame never stands in for another run's end state.
+   */
+  @property() showing = '';
+  private readonly pictures = new ZoomPictures();
+  private readonly gesture = new ViewGestureController(
+    this,
+    () => (this.bounds ? extentOf(this.bounds) : undefined),
+    (extent) => {
+      const spec = this.run?.spec;
+      if (spec) this.emit('zoom-box', { ...extentToBox(extent, spec), kind: 'view' } satisfies ZoomRequest);
+    },
+  );
 
   private renderer?: HeatmapRenderer;
   private readonly frames = new FrameController(
@@ -84,35 +115,63 @@ export class AtlasHeatmap extends LitElement {
     return this.plotHeight ?? this.size;
   }
 
-  /** What the canvas shows: `runId/version/phase/layer/widthxheight/showComputed/palette`, layer `class` or `index:lo:hi:log` (tests wait on it). */
+  /**
+   * What the canvas shows: `runId/version/phase/layer/widthxheight/showComputed/palette`, layer `class` or `index:lo:hi:log`,
+   * then `/view:…` while a wheel zoom or pan is shown; `runId/-/preview/…` for a run not yet on the GPU shown
+   * through the picture it replaces (tests wait on it).
+   */
   get frame(): string {
     return this.frames.drawn;
   }
 
+  private look(): string {
+    const m = this.metric;
+    return `${m ? `${m.index}:${m.lo}:${m.hi}:${m.log}` : 'class'}/${this.w}x${this.h}/${this.showComputed}/${this.palette}${this.showing ? `/${this.showing}` : ''}`;
+  }
+
+  /** The region on screen: the gesture's while one lasts, else the run's. */
+  private target(): Extent | undefined {
+    return this.gesture.extent ?? (this.run ? extentOf(this.run.spec) : undefined);
+  }
+
   private frameKey(): string | undefined {
     const r = this.run;
+    const g = this.gesture.extent;
+    const gestureKey = g ? `/view:${g.x.join(':')}:${g.y.join(':')}` : '';
+    // A run not yet on the GPU (or held) shows the picture it replaces, moved to its region.
+    if (r && (!r.fine || !r.device))
+      return this.pictures.standIn(r.spec, this.look()) ? `${r.id}/-/preview/${this.look()}${gestureKey}` : undefined;
     if (!r?.fine || !r.device) return undefined;
+    if (g) return `${r.id}/${r.version}/${r.phase}/${this.look()}${gestureKey}`;
     const wait = Math.max(kMinFrameMs, kFrameCostFactor * this.lastPaint.gpuMs);
     // The first frame with results and the final frame of a run are never held back.
     const held = r.phase !== 'done' && r.timeline.firstFrameAt !== undefined;
     if (held && performance.now() - this.lastPaint.at < wait) return undefined;
-    const m = this.metric;
-    return `${r.id}/${r.version}/${r.phase}/${m ? `${m.index}:${m.lo}:${m.hi}:${m.log}` : 'class'}/${this.w}x${this.h}/${this.showComputed}/${this.palette}`;
+    return `${r.id}/${r.version}/${r.phase}/${this.look()}`;
   }
 
   private paint(): void {
     const r = this.run!;
     const canvas = this.renderRoot.querySelector('canvas');
-    if (!canvas || !r.fine || !r.device) return;
+    if (!canvas) return;
+    if (!r.fine || !r.device) {
+      const from = this.pictures.standIn(r.spec, this.look());
+      if (this.renderer && from) this.renderer.present(canvas.width, canvas.height, viewMatrix(this.target()!, from));
+      return;
+    }
     // A run's grids move to a new device after a loss: the renderer follows them.
     if (this.renderer && this.renderer.device !== r.device) this.renderer.destroy();
+    if (this.renderer?.device !== r.device) this.pictures.reset();
     const renderer = this.renderer?.device === r.device ? this.renderer : new HeatmapRenderer(r.device, canvas.getContext('webgpu')!);
     this.renderer = renderer;
+    const under = this.pictures.beginDraw(r.id, r.spec, this.look(), () => renderer.keepImage());
     renderer.setPalette(this.palette);
     // The coarse pass shows through wherever the fine grid has not been reached yet.
     if (canvas.width !== r.fine.nx || canvas.height !== r.fine.ny) [canvas.width, canvas.height] = [r.fine.nx, r.fine.ny];
     const started = performance.now();
-    renderer.draw(r.fine, r.phase === 'done' ? undefined : r.coarse, this.metric, canvas.width, canvas.height, this.showComputed);
+    renderer.draw(r.fine, r.phase === 'done' ? undefined : r.coarse, this.metric, canvas.width, canvas.height, this.showComputed, under);
+    this.pictures.drew(r.id, r.spec, this.look());
+    if (this.gesture.extent) renderer.present(canvas.width, canvas.height, viewMatrix(this.gesture.extent, extentOf(r.spec)));
     this.lastPaint = { at: started, gpuMs: this.lastPaint.gpuMs };
     const paint = this.lastPaint;
     void r.device.queue.onSubmittedWorkDone().then(() => (paint.gpuMs = performance.now() - started));
@@ -122,7 +181,7 @@ export class AtlasHeatmap extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (['size', 'plotWidth', 'plotHeight', 'showComputed', 'palette'].some((k) => changed.has(k))) this.frames.invalidate();
+    if (['size', 'plotWidth', 'plotHeight', 'showComputed', 'palette', 'showing'].some((k) => changed.has(k))) this.frames.invalidate();
   }
 
   /** Pointer position in plot pixels (offsetX is unreliable on SVG shapes). */
@@ -147,10 +206,24 @@ export class AtlasHeatmap extends LitElement {
   private onDown(e: PointerEvent): void {
     (e.target as Element).setPointerCapture(e.pointerId);
     const [x, y] = this.local(e);
+    const current = this.target();
+    if ((e.shiftKey || e.button === 1) && current && this.gesture.startPan(current, x, y)) return;
     this.drag = { x0: x, y0: y, x1: x, y1: y };
   }
 
+  private onWheel(e: WheelEvent): void {
+    const current = this.target();
+    if (!current || !this.bounds || !this.run) return;
+    e.preventDefault();
+    const r = (e.currentTarget as Element).getBoundingClientRect();
+    this.gesture.wheel(current, [(e.clientX - r.left) / this.w, (e.clientY - r.top) / this.h], e.deltaY);
+  }
+
   private onMove(e: PointerEvent): void {
+    if (this.gesture.panning) {
+      this.gesture.movePan(...this.local(e), this.w, this.h);
+      return;
+    }
     if (this.drag) {
       const [x, y] = this.local(e);
       this.drag = { ...this.drag, x1: x, y1: y };
@@ -159,6 +232,10 @@ export class AtlasHeatmap extends LitElement {
   }
 
   private onUp(e: PointerEvent): void {
+    if (this.gesture.panning) {
+      this.gesture.endPan();
+      return;
+    }
     const d = this.drag;
     this.drag = undefined;
     const spec = this.run?.spec;
@@ -172,7 +249,7 @@ export class AtlasHeatmap extends LitElement {
     const sy = axisScale(spec.y, [this.h, 0]);
     const xs = [sx.invert(d.x0), sx.invert(d.x1)].sort((a, b) => a - b);
     const ys = [sy.invert(d.y0), sy.invert(d.y1)].sort((a, b) => a - b);
-    this.emit('zoom-box', { x: xs, y: ys });
+    this.emit('zoom-box', { x: xs, y: ys, kind: 'box' } as ZoomRequest);
   }
 
   private axes() {
@@ -232,7 +309,7 @@ export class AtlasHeatmap extends LitElement {
           <rect class="frame" width=${w} height=${h} fill="none"></rect>
           ${d ? svg`<rect class="box" x=${Math.min(d.x0, d.x1)} y=${Math.min(d.y0, d.y1)} width=${Math.abs(d.x1 - d.x0)} height=${Math.abs(d.y1 - d.y0)}></rect>` : ''}
           <rect class="plot" width=${w} height=${h} fill="transparent"
-            @pointerdown=${this.onDown} @pointermove=${this.onMove} @pointerup=${this.onUp}
+            @pointerdown=${this.onDown} @pointermove=${this.onMove} @pointerup=${this.onUp} @wheel=${this.onWheel}
             @pointerleave=${() => this.emit('cell-hover', null)}></rect>
         </g>
       </svg>`;

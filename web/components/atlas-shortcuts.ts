@@ -31,6 +31,7 @@ export class AtlasShortcuts extends LitElement {
     return html`<section role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" @click=${(e: Event) => e.stopPropagation()}>
         <header><h2>Keyboard shortcuts</h2><button name="shortcuts-close" @click=${this.close}>close</button></header>
         <table>${kShortcuts.map((s) => html`<tr data-shortcut=${s.action}><td><kbd>${s.keyName ?? s.key}</kbd></td><td>${s.label}</td></tr>`)}</table>
+        <p>On the map: drag a box to zoom into it, turn the wheel to zoom about the pointer, shift-drag to pan, click a cell to inspect it.</p>
         <p>In presentation mode: ← → step the slides, Esc leaves. Keys typed into a field stay there.</p>
       </section>`;
   }

@@ -98,6 +98,11 @@ export class SweepController implements ReactiveController {
   deviceGeneration = 0;
   /** Every device loss seen, as told to the user. */
   readonly losses: string[] = [];
+  /**
+   * While set, a new run waits on it once its grids exist (all pending), before it integrates:
+   * tests hold a recompute to look at what the map shows meanwhile (the zoomed picture).
+   */
+  hold?: Promise<unknown>;
   private abort?: AbortController;
   private pending?: Promise<unknown>;
   private nextId = 1;
@@ -175,8 +180,13 @@ export class SweepController implements ReactiveController {
     if (tooLarge) throw new Error(tooLarge);
     run.device = device;
     run.fine = makeGrid(device, run.spec);
+    if (run.coarseSpec) run.coarse = makeGrid(device, run.coarseSpec);
+    if (this.hold) {
+      this.host.requestUpdate();
+      await this.hold;
+      signal.throwIfAborted();
+    }
     if (run.coarseSpec) {
-      run.coarse = makeGrid(device, run.coarseSpec);
       run.phase = 'coarse';
       run.progress = startProgress(run.coarseSpec);
       run.coarseResult = await this.integrate(run, 'coarse', signal);

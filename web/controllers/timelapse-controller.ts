@@ -11,6 +11,8 @@ const kPlayEveryMs = 100;
 /** What the scrubber steps through: the run's time-lapse, or a parameter animation of it. */
 export interface FrameSource {
   kind: 'time' | 'parameter';
+  /** The parameter a parameter animation moves (its id). */
+  param?: string;
   count: number;
   /** e.g. `t = 8.05` or `σ² = 0.5`. */
   label(k: number): string;
@@ -39,6 +41,7 @@ export function animationSource(run: LiveRun | undefined, a: ParameterAnimation 
   if (!run || !a || a.runId !== run.id || a.classes.length < a.values.length) return undefined;
   return {
     kind: 'parameter',
+    param: a.param,
     count: a.values.length,
     label: (k) => `${a.symbol} = ${formatValue(a.values[k])}`,
     classes: (k) => a.classes[k],
