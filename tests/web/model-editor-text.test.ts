@@ -61,8 +61,9 @@ describe('a model file in the URL', () => {
       'cannot be decompressed (unexpected EOF): the link was probably cut short or altered',
     );
     expect(() => unpackModelText(`${packed.slice(0, 10)}%${packed.slice(10)}`)).toThrow(
-      '"%" at character 11 is not base64url (A–Z a–z 0–9 - _)',
+      'is not base64url: "%" at character 11 (base64url has A–Z a–z 0–9 - _ only)',
     );
+    expect(() => unpackModelText(packed.slice(0, 2001))).toThrow('is cut short: 2001 base64url characters are not a whole number of bytes');
   });
 
   it('a URL carrying a model file gives its view back, and the view written again carries the file', () => {
@@ -83,12 +84,12 @@ describe('a model file in the URL', () => {
     loadUrlModel(search);
     expect(viewFromQuery(search)).toEqual({
       view: defaultView(),
-      error: 'URL: file: the model file cannot be decompressed (unexpected EOF): the link was probably cut short or altered',
+      error: 'URL: file: the model file in the URL cannot be decompressed (unexpected EOF): the link was probably cut short or altered',
     });
     const misspelt = `?model=lorenz2&file=${packModelText(lorenz.replace('"lorenz"', '"lorenz2"').replace('"sigma * (y - x)"', '"sigm * (y - x)"'))}`;
     loadUrlModel(misspelt);
     expect(viewFromQuery(misspelt).error).toBe(
-      `URL: file: the model file's line 22: rhs.x: unknown identifier "sigm" at column 1 (did you mean "sigma"?)`,
+      `URL: file: line 22 of the model file in the URL: rhs.x: unknown identifier "sigm" at column 1 (did you mean "sigma"?)`,
     );
   });
 });

@@ -15,13 +15,14 @@ export function packModelText(text: string): string {
 export class PackError extends Error {}
 
 /**
- * The text packModelText packed. A link cut short or altered throws a PackError that says so, e.g.
- * `cannot be decompressed (unexpected EOF): the link was probably cut short or altered`.
+ * The text packModelText packed. A link cut short or altered throws a PackError whose message
+ * completes "the model file …", e.g. `cannot be decompressed (unexpected EOF): the link was
+ * probably cut short or altered`.
  */
 export function unpackModelText(packed: string): string {
   const bad = packed.match(/[^A-Za-z0-9_-]/);
-  if (bad) throw new PackError(`"${bad[0]}" at character ${bad.index! + 1} is not base64url (A–Z a–z 0–9 - _)`);
-  if (packed.length % 4 === 1) throw new PackError(`${packed.length} characters is not a whole number of bytes: the link was cut short`);
+  if (bad) throw new PackError(`is not base64url: "${bad[0]}" at character ${bad.index! + 1} (base64url has A–Z a–z 0–9 - _ only)`);
+  if (packed.length % 4 === 1) throw new PackError(`is cut short: ${packed.length} base64url characters are not a whole number of bytes`);
   const binary = atob(packed.replace(/-/g, '+').replace(/_/g, '/'));
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

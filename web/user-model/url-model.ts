@@ -5,7 +5,7 @@ import { checkModelText } from './check-text.js';
 /**
  * The model file a URL carries in `file=` (web/state/url.ts writes it), installed as the page's user
  * model before the explorer reads the rest of the URL. A file that cannot be read or compiled is
- * kept as a message, e.g. `file: the model file cannot be decompressed (unexpected EOF): the link
+ * kept as a message, e.g. `file: the model file in the URL cannot be decompressed (unexpected EOF): the link
  * was probably cut short or altered`, which the explorer shows while it falls back to a built-in model.
  */
 export function loadUrlModel(search: string): void {
@@ -17,14 +17,14 @@ export function loadUrlModel(search: string): void {
     text = unpackModelText(packed);
   } catch (e) {
     if (!(e instanceof PackError)) throw e;
-    setUrlModelProblem({ message: `file: the model file ${e.message}` });
+    setUrlModelProblem({ message: `file: the model file in the URL ${e.message}` });
     return;
   }
   const checked = checkModelText(text);
   if (checked.model) setUserModel({ model: checked.model, text, packed });
   else
     setUrlModelProblem({
-      message: checked.problems.map((p) => `file: the model file's line ${p.line}: ${p.message}`).join('\n'),
+      message: checked.problems.map((p) => `file: line ${p.line} of the model file in the URL: ${p.message}`).join('\n'),
       text,
     });
 }
