@@ -128,7 +128,9 @@ export class AtlasModelEditor extends LitElement {
 
   override render() {
     const lines = this.text.split('\n');
-    const bad = new Set(this.problems.map((p) => p.line));
+    // A marked line number's tooltip holds its messages too.
+    const bad = new Map<number, string>();
+    for (const p of this.problems) bad.set(p.line, bad.has(p.line) ? `${bad.get(p.line)}\n${p.message}` : p.message);
     const verdict = this.problems.length
       ? `${this.problems.length} problem${this.problems.length > 1 ? 's' : ''}: nothing runs until fixed`
       : this.compiled
@@ -150,7 +152,7 @@ export class AtlasModelEditor extends LitElement {
         <span class="verdict ${this.problems.length ? 'bad' : ''}" data-verdict>${verdict}</span>
       </div>
       <div class="code">
-        <pre class="gutter" aria-hidden="true">${lines.map((_, k) => html`<span class=${bad.has(k + 1) ? 'bad' : ''}>${k + 1}</span>\n`)}</pre>
+        <pre class="gutter" aria-hidden="true">${lines.map((_, k) => html`<span class=${bad.has(k + 1) ? 'bad' : ''} title=${bad.get(k + 1) ?? ''}>${k + 1}</span>\n`)}</pre>
         <textarea name="model-file" spellcheck="false" autocomplete="off" wrap="off" rows=${lines.length} aria-label="model file (JSON)"
           .value=${this.text} @input=${this.onInput}></textarea>
       </div>
