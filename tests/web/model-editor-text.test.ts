@@ -9,6 +9,8 @@ import { loadUrlModel } from '../../web/user-model/url-model.js';
 import { userModel } from '../../web/state/user-model.js';
 import { viewFromQuery, viewToQuery } from '../../web/state/url.js';
 import { defaultView, viewToSpec } from '../../web/state/view.js';
+import { viewForUserModel } from '../../web/state/user-view.js';
+import { setUserModel } from '../../web/state/user-model.js';
 
 const lorenz = readFileSync(new URL('../../models/lorenz.json', import.meta.url), 'utf8');
 const tian = readFileSync(new URL('../../models/tian-l2.json', import.meta.url), 'utf8');
@@ -48,6 +50,13 @@ describe('model file text', () => {
       { line: 2, message: `id: "tian-l2" is a built-in model's id; give the model file an id of its own` },
     ]);
     expect(checkModelText(lorenz).model?.id).toBe('lorenz');
+    // A preset parseSpec refuses is named on its line, not only once it is chosen.
+    expect(checkModelText(lorenz.replace('"min": 0, "max": 200', '"min": 0, "max": 30')).problems).toEqual([
+      {
+        line: lineWith(lorenz, '"y": { "param": "rho", "min": 0, "max": 40'),
+        message: 'presets[0].spec.y.max: 40 is outside the range of lorenz.rho [0, 30]',
+      },
+    ]);
   });
 });
 
@@ -91,5 +100,23 @@ describe('a model file in the URL', () => {
     expect(viewFromQuery(misspelt).error).toBe(
       `URL: file: line 22 of the model file in the URL: rhs.x: unknown identifier "sigm" at column 1 (did you mean "sigma"?)`,
     );
+  });
+
+  it('an edit of the model on screen keeps its view where it still makes a valid spec; otherwise its first preset opens', () => {
+    const compile = (text: string) => {
+      const model = checkModelText(text).model!;
+      setUserModel({ model, text, packed: packModelText(text) });
+      return model;
+    };
+    const first = compile(lorenz);
+    const shown = { ...defaultView(first), x: { ...defaultView(first).x, n: 10 }, y: { ...defaultView(first).y, max: 100 } };
+    // Another right-hand side, same parameters: the view stays, zoom and grid included.
+    expect(viewForUserModel(shown, compile(lorenz.replace('"x * y - beta * z"', '"x * y - 2 * beta * z"')))).toBe(shown);
+    // rho's range no longer holds the axis (0 to 100): the preset view of the edited model, which runs.
+    const narrowed = compile(lorenz.replace('"default": 28, "min": 0, "max": 200', '"default": 28, "min": 0, "max": 50'));
+    expect(viewForUserModel(shown, narrowed)).toEqual(defaultView(narrowed));
+    expect(viewToSpec(defaultView(narrowed)).spec?.y).toMatchObject({ param: 'rho', min: 0, max: 40 });
+    // From a built-in model's view: the user model's first preset.
+    expect(viewForUserModel(defaultView(), narrowed)).toEqual(defaultView(narrowed));
   });
 });

@@ -7,6 +7,7 @@ import '../../src/user-model/accept.js';
 import { compileUserModel, UserModelError } from '../../src/user-model/compile.js';
 import { models } from '../../src/models/registry.js';
 import type { Model } from '../../src/models/types.js';
+import { parseSpec, SpecError } from '../../src/sweep/spec.js';
 import { JsonSyntaxError, parseJsonPlaces } from './json-lines.js';
 
 export interface TextProblem {
@@ -45,5 +46,17 @@ export function checkModelText(text: string): TextCheck {
         { line: places.lineOf('params'), message: 'params: the explorer needs two number parameters or initial conditions for its axes' },
       ],
     };
-  return { model };
+  // A preset is a sweep spec of this model: one that parseSpec refuses would fail only once chosen.
+  const problems: TextProblem[] = [];
+  model.presets.forEach((preset, k) => {
+    try {
+      parseSpec({ ...preset.spec, model: model.id }, [model]);
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      // The message starts with the spec's field (`y.max: …`): its line within the preset.
+      const [field] = e.message.split(':');
+      problems.push({ line: places.lineOf(`presets[${k}].spec.${field}`), message: `presets[${k}].spec.${e.message}` });
+    }
+  });
+  return problems.length ? { problems } : { model };
 }
