@@ -116,6 +116,8 @@ describe('a model file in the URL', () => {
     const narrowed = compile(lorenz.replace('"default": 28, "min": 0, "max": 200', '"default": 28, "min": 0, "max": 50'));
     expect(viewForUserModel(shown, narrowed)).toEqual(defaultView(narrowed));
     expect(viewToSpec(defaultView(narrowed)).spec?.y).toMatchObject({ param: 'rho', min: 0, max: 40 });
+    // A fresh file (an example, an opened file) opens its first preset, even of the model on screen.
+    expect(viewForUserModel(shown, compile(lorenz), true)).toEqual(defaultView(first));
     // From a built-in model's view: the user model's first preset.
     expect(viewForUserModel(defaultView(), narrowed)).toEqual(defaultView(narrowed));
   });

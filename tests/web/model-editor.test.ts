@@ -2,9 +2,11 @@
 // the tian-l2 model file, edited, runs and paints the built-in tian-l2's classes (f64 reference); its
 // URL carries the file and reproduces the grid after a reload; a damaged file in the URL is named
 // and the page still runs a built-in model. Small grids: this runs on SwiftShader.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import type { PreviewServer } from 'vite';
 import { buildExplorer, startExplorer } from '../support/browser.js';
 import { classMismatches, deep, finishedGrid, openExplorer, waitDone, waitDrawn } from '../support/explorer-page.js';
@@ -85,13 +87,25 @@ const selectedModel = (page: Page) =>
   );
 
 describe('model editor', () => {
-  it('typing a misspelt identifier shows the message under its line and runs nothing until it is fixed', async () => {
+  it('examples and open load a file; a misspelt identifier typed is named under its line, nothing runs until fixed; save downloads the text', async () => {
     const { page, errors } = await openExplorer(browser, `${url}?preset=tian-l2/weight-decay-threshold&n=8&tEnd=100&overlays=off`);
     await waitDone(page);
     await openEditor(page);
-    await paste(page, replaceFirst(lorenz, '"n": 128', '"n": 8', 2));
+    const textarea = async () => (await deep(page, 'atlas-model-editor', 'textarea')).evaluate((e) => (e as HTMLTextAreaElement).value);
+    // The example is the repository's file, byte for byte; it runs at once (its 128² preset, cut short below).
+    await (await deep(page, 'atlas-model-editor', 'select[name="example"]')).select('lorenz');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('model') === 'lorenz');
-    const lorenzRun = await waitDone(page);
+    expect(await textarea()).toBe(lorenz);
+    // Open: a file input, here with the example at 8 × 8.
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-model-'));
+    const small = replaceFirst(lorenz, '"n": 128', '"n": 8', 2);
+    writeFileSync(join(dir, 'small.json'), small);
+    await ((await deep(page, 'atlas-model-editor', 'input[type="file"]')) as ElementHandle<HTMLInputElement>).uploadFile(
+      join(dir, 'small.json'),
+    );
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('x')?.endsWith(':8:linear'));
+    expect(await textarea()).toBe(small);
+    const lorenzRun = await waitDone(page, (await lastRunId(page)) - 1);
     expect(await selectedModel(page)).toBe('Lorenz system (example model file) (model file)');
 
     const lines = lorenz.split('\n');
@@ -132,6 +146,13 @@ describe('model editor', () => {
     await page.keyboard.type('a');
     await waitDone(page, lorenzRun);
     expect(await problems(page)).toEqual([]);
+
+    // Save: the text as typed, named after the model's id.
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    await (await deep(page, 'atlas-model-editor', 'button[name="save"]')).click();
+    for (let wait = 0; wait < 100 && !existsSync(join(dir, 'lorenz.json')); wait++) await new Promise((r) => setTimeout(r, 100));
+    expect(readFileSync(join(dir, 'lorenz.json'), 'utf8')).toBe(small);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { explorerModels, findModel, setUserModel, urlModelProblem, userModel, type UserModel } from '../state/user-model.js';
-import { viewForUserModel } from '../state/user-view.js';
+import { explorerModels, findModel, setUserModel, urlModelProblem, userModel } from '../state/user-model.js';
+import { viewForUserModel, type UserModelChange } from '../state/user-view.js';
 import { cellMetrics } from '../../src/models/types.js';
 import type { SweepResult } from '../../src/engine/result.js';
 import type { OverlayCurve } from '../../src/models/types.js';
@@ -231,9 +231,9 @@ export class AtlasExplorer extends LitElement {
   }
 
   /** A model file the editor compiled: it becomes the user model and runs (web/state/user-view.ts says in which view). */
-  private onUserModel(e: CustomEvent<UserModel>): void {
-    setUserModel(e.detail);
-    const view = viewForUserModel(this.view, e.detail.model);
+  private onUserModel(e: CustomEvent<UserModelChange>): void {
+    setUserModel(e.detail.user);
+    const view = viewForUserModel(this.view, e.detail.user.model, e.detail.fresh);
     if (view !== this.view) this.zooms.clear();
     this.apply(view, true);
   }

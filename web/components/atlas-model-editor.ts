@@ -1,9 +1,10 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { controlStyles } from './control-styles.js';
+import { download } from './atlas-export.js';
 import { checkModelText, type TextProblem } from '../user-model/check-text.js';
 import { packModelText } from '../state/model-codec.js';
-import type { UserModel } from '../state/user-model.js';
+import type { UserModelChange } from '../state/user-view.js';
 import lorenzFile from '../../models/lorenz.json?raw';
 import tianFile from '../../models/tian-l2.json?raw';
 
@@ -21,7 +22,7 @@ export const kCheckDelayMs = 300;
  * compiled kCheckDelayMs after typing stops. Each problem is listed under a quote of its line (the
  * line's number and text), the gutter marks those lines, and clicking a problem selects its line.
  * Examples, open (a file input) and save (a download of the text as typed).
- * @fires user-model - detail: UserModel, each time the text compiles to a model (the page runs it)
+ * @fires user-model - detail: UserModelChange, each time the text compiles to a model (the page runs it)
  */
 @customElement('atlas-model-editor')
 export class AtlasModelEditor extends LitElement {
@@ -83,7 +84,7 @@ export class AtlasModelEditor extends LitElement {
   setText(text: string): void {
     this.text = text;
     clearTimeout(this.timer);
-    this.check(true);
+    this.check(true, true);
   }
 
   private onInput(): void {
@@ -92,12 +93,13 @@ export class AtlasModelEditor extends LitElement {
     this.timer = setTimeout(() => this.check(true), kCheckDelayMs);
   }
 
-  private check(announce: boolean): void {
+  /** `fresh`: a whole new text (an example, a file), which opens on its first preset rather than keeping the view. */
+  private check(announce: boolean, fresh = false): void {
     const checked = checkModelText(this.text);
     this.problems = checked.problems ?? [];
     this.compiled = checked.model?.title;
     if (checked.model && announce) {
-      const detail: UserModel = { model: checked.model, text: this.text, packed: packModelText(this.text) };
+      const detail: UserModelChange = { user: { model: checked.model, text: this.text, packed: packModelText(this.text) }, fresh };
       this.dispatchEvent(new CustomEvent('user-model', { detail, bubbles: true, composed: true }));
     }
   }
@@ -111,11 +113,7 @@ export class AtlasModelEditor extends LitElement {
 
   private save(): void {
     const id = /"id"\s*:\s*"([a-z0-9-]+)"/.exec(this.text)?.[1] ?? 'model';
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([this.text], { type: 'application/json' }));
-    a.download = `${id}.json`;
-    a.click();
-    URL.revokeObjectURL(a.href);
+    download(`${id}.json`, new Blob([this.text], { type: 'application/json' }));
   }
 
   /** Selects line `line` of the text (a click on its problem). */
