@@ -43,7 +43,7 @@ const kPaletteNames: Record<(typeof classPaletteIds)[number], string> = {
 /** Every preset of every model, the user model's last, in the presets menu's order (the `n` and `p` keys step through it). */
 const allPresets = () => explorerModels().flatMap((m) => m.presets.map((p) => ({ model: m.id, preset: p.id })));
 
-/** Where in kAllPresets a URL's `preset` (`id` of `model`, or `model/id`) is; −1 for none. */
+/** Where in allPresets() a URL's `preset` (`id` of `model`, or `model/id`) is; −1 for none. */
 function presetIndex(search: string): number {
   const q = new URLSearchParams(search);
   const [model, preset] = (q.get('preset') ?? '').includes('/')
