@@ -172,7 +172,8 @@ describe('model editor', () => {
     const grid = await finishedGrid(page);
     expect([grid.nx, grid.ny]).toEqual([16, 16]);
     expect(await selectedModel(page)).toBe('Tian et al. 2021 — L2 loss eigenmode dynamics, as a model file (model file)');
-    expect(await classMismatches(page, 16, 16, (i, j) => grid.classes[j * 16 + i])).toEqual([]);
+    expect(await classMismatches(page, 16, 16, (i, j) => grid.classes[j * 16 + i], `${kArtifacts}/tian-l2-file-canvas.png`)).toEqual([]);
+    await page.screenshot({ path: `${kArtifacts}/tian-l2-file.png`, fullPage: true });
 
     // The built-in model's f64 reference on the same slice, a collapse boundary across it: every cell's class agrees.
     const reference = runSweepCpu(viewToSpec(viewFromQuery('?preset=tian-l2/weight-decay-threshold&n=16&tEnd=300').view).spec!);

@@ -34,7 +34,7 @@ export class AtlasModelEditor extends LitElement {
     .bar select { max-width: 100%; }
     .verdict { color: var(--atlas-muted); }
     .verdict.bad { color: var(--atlas-error); }
-    /* The textarea grows with its text (no scrollbar of its own), so the gutter beside it stays aligned. */
+    /* The textarea grows with its text (no vertical scrollbar of its own; a row spare for the horizontal one), so the gutter beside it stays aligned. */
     .code { display: grid; grid-template-columns: auto minmax(0, 1fr); max-height: 60vh; overflow: auto;
       border: 1px solid var(--atlas-border); border-radius: 6px; background: var(--atlas-control); }
     pre, textarea, code { font: 12px/1.5 ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace; }
@@ -42,7 +42,7 @@ export class AtlasModelEditor extends LitElement {
       border-right: 1px solid var(--atlas-border); }
     pre.gutter .bad { color: var(--atlas-error); font-weight: 700; }
     textarea { display: block; box-sizing: border-box; width: 100%; margin: 0; padding: 6px 8px; border: 0; resize: none;
-      overflow: hidden; white-space: pre; background: transparent; color: var(--atlas-fg); tab-size: 2; }
+      overflow: auto hidden; white-space: pre; background: transparent; color: var(--atlas-fg); tab-size: 2; }
     textarea:focus { outline: none; }
     .code:focus-within { outline: 2px solid var(--atlas-accent); outline-offset: 1px; }
     ol { list-style: none; margin: 6px 0 0; padding: 0; }
@@ -151,7 +151,7 @@ export class AtlasModelEditor extends LitElement {
       </div>
       <div class="code">
         <pre class="gutter" aria-hidden="true">${lines.map((_, k) => html`<span class=${bad.has(k + 1) ? 'bad' : ''} title=${bad.get(k + 1) ?? ''}>${k + 1}</span>\n`)}</pre>
-        <textarea name="model-file" spellcheck="false" autocomplete="off" wrap="off" rows=${lines.length} aria-label="model file (JSON)"
+        <textarea name="model-file" spellcheck="false" autocomplete="off" wrap="off" rows=${lines.length + 1} aria-label="model file (JSON)"
           .value=${this.text} @input=${this.onInput}></textarea>
       </div>
       <ol class="problems">
