@@ -27,6 +27,9 @@ export default defineConfig({
     target: 'es2022',
     rolldownOptions: { input: { main: page('index.html'), batch: page('batch.html') } },
   },
+  // ES-module workers keep their dynamic imports as chunks: the inspector's worker loads the model-file
+  // compiler (mathjs's parser) only for a user model's trajectory.
+  worker: { format: 'es' },
   server: { port: 5173, fs: { allow: ['..'] } },
   test: {
     root: '.',

@@ -8,5 +8,7 @@ if (isCompareQuery(location.search)) {
   await import('./components/atlas-compare.js');
   document.querySelector('atlas-explorer')?.replaceWith(document.createElement('atlas-compare'));
 } else {
+  // A model file in the URL is compiled first (this loads mathjs's parser): the view may name its model.
+  if (new URLSearchParams(location.search).has('file')) (await import('./user-model/url-model.js')).loadUrlModel(location.search);
   await import('./components/atlas-explorer.js');
 }

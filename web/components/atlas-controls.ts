@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { models, getModel } from '../../src/models/registry.js';
+import { explorerModels, findModel, isUserModel } from '../state/user-model.js';
 import type { NumberParam, Param } from '../../src/models/types.js';
 import { isAdaptive, tableaus } from '../../src/integrators/tableaus.js';
 import { dynamicsLabel, isMap, MAP_METHOD } from '../../src/integrators/map.js';
@@ -81,7 +81,7 @@ export class AtlasControls extends LitElement {
   private setAxis(name: 'x' | 'y', change: Partial<AxisView>): void {
     const axis = { ...this.view[name], ...change };
     if (change.param) {
-      const p = getModel(this.view.model)!.params.find((q) => q.id === change.param) as NumberParam;
+      const p = findModel(this.view.model)!.params.find((q) => q.id === change.param) as NumberParam;
       Object.assign(axis, { min: p.min, max: p.max, scale: p.scale });
     }
     this.patch({ [name]: axis, zoom: undefined });
@@ -132,7 +132,7 @@ export class AtlasControls extends LitElement {
   }
 
   override render() {
-    const model = getModel(this.view.model) ?? models[0];
+    const model = findModel(this.view.model) ?? explorerModels()[0];
     const onAxis = (p: Param) => p.id === this.view.x.param || p.id === this.view.y.param;
     const { integrator, settle } = this.view;
     const adaptive = stepsAdaptively(integrator);
@@ -157,8 +157,11 @@ export class AtlasControls extends LitElement {
         @change=${(e: Event) => this.patch({ integrator: { ...integrator, [field]: numberOrText((e.target as HTMLInputElement).value) as number } })}><span>${units}</span></div>`;
     return html`
       <fieldset><legend>Model</legend>
-        <select name="model" @change=${(e: Event) => this.patch(defaultView(getModel((e.target as HTMLSelectElement).value)))}>
-          ${models.map((m) => html`<option value=${m.id} ?selected=${m.id === model.id}>${m.title}</option>`)}
+        <select name="model" @change=${(e: Event) => this.patch(defaultView(findModel((e.target as HTMLSelectElement).value)))}>
+          ${explorerModels().map(
+            (m) =>
+              html`<option value=${m.id} ?selected=${m.id === model.id}>${m.title}${isUserModel(m.id) ? ' (model file)' : ''}</option>`,
+          )}
         </select>
       </fieldset>
       <fieldset><legend>Axes</legend>${this.axisRow('x', model.params)}${this.axisRow('y', model.params)}</fieldset>

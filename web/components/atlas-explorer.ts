@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { getModel, models } from '../../src/models/registry.js';
+import { explorerModels, findModel, setUserModel, urlModelProblem, userModel } from '../state/user-model.js';
+import { viewForUserModel, type UserModelChange } from '../state/user-view.js';
 import { cellMetrics } from '../../src/models/types.js';
 import type { SweepResult } from '../../src/engine/result.js';
 import type { OverlayCurve } from '../../src/models/types.js';
@@ -39,16 +40,16 @@ const kPaletteNames: Record<(typeof classPaletteIds)[number], string> = {
   default: 'default colours',
   'okabe-ito': 'colour-blind safe (Okabe–Ito)',
 };
-/** Every preset of every model, in the presets menu's order (the `n` and `p` keys step through it). */
-const kAllPresets = models.flatMap((m) => m.presets.map((p) => ({ model: m.id, preset: p.id })));
+/** Every preset of every model, the user model's last, in the presets menu's order (the `n` and `p` keys step through it). */
+const allPresets = () => explorerModels().flatMap((m) => m.presets.map((p) => ({ model: m.id, preset: p.id })));
 
-/** Where in kAllPresets a URL's `preset` (`id` of `model`, or `model/id`) is; −1 for none. */
+/** Where in allPresets() a URL's `preset` (`id` of `model`, or `model/id`) is; −1 for none. */
 function presetIndex(search: string): number {
   const q = new URLSearchParams(search);
   const [model, preset] = (q.get('preset') ?? '').includes('/')
     ? q.get('preset')!.split('/')
-    : [q.get('model') ?? models[0].id, q.get('preset')];
-  return kAllPresets.findIndex((p) => p.model === model && p.preset === preset);
+    : [q.get('model') ?? explorerModels()[0].id, q.get('preset')];
+  return allPresets().findIndex((p) => p.model === model && p.preset === preset);
 }
 
 /**
@@ -76,6 +77,8 @@ export class AtlasExplorer extends LitElement {
     .zoom { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
     .zoom small { color: var(--atlas-muted); }
     .below { display: grid; grid-template-columns: minmax(0, 1.2fr) minmax(0, 1fr); gap: 8px 24px; align-items: start; }
+    details.editor summary { font-weight: 600; cursor: pointer; padding: 4px 0; }
+    :host([presenting]) details.editor { display: none; }
     .controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 8px 0; }
     atlas-heatmap { max-width: 100%; }
     /* Presentation mode: the whole window (the fallback when full screen is refused), large type, no controls. */
@@ -96,6 +99,8 @@ export class AtlasExplorer extends LitElement {
   /** Theme, class palette and side panel (web/state/appearance.ts), kept in the URL beside the view. */
   @state() private appearance!: Appearance;
   @state() private helpOpen = false;
+  /** The model editor's chunk (it brings mathjs's parser) is loaded when the editor is first opened. */
+  @state() private editorReady = false;
   /** The preset last chosen (menu or keys), where `n` and `p` step from. */
   private presetAt = -1;
   private readonly plot = new PlotSizeController(this);
@@ -207,12 +212,12 @@ export class AtlasExplorer extends LitElement {
   }
 
   private onPreset(e: CustomEvent<{ model: string; preset: string }>): void {
-    this.showPreset(kAllPresets.findIndex((p) => p.model === e.detail.model && p.preset === e.detail.preset));
+    this.showPreset(allPresets().findIndex((p) => p.model === e.detail.model && p.preset === e.detail.preset));
   }
 
   private showPreset(k: number): void {
-    const { model: id, preset } = kAllPresets[k];
-    const model = getModel(id)!;
+    const { model: id, preset } = allPresets()[k];
+    const model = findModel(id)!;
     this.presetAt = k;
     this.zooms.clear();
     this.apply(viewFromPreset(model, model.presets.find((p) => p.id === preset)!), true);
@@ -220,8 +225,23 @@ export class AtlasExplorer extends LitElement {
 
   /** The preset `delta` after the last one chosen (from the current model's first when none was). */
   private stepPreset(delta: number): void {
-    const from = this.presetAt >= 0 ? this.presetAt : kAllPresets.findIndex((p) => p.model === this.view.model) - (delta > 0 ? 1 : 0);
-    this.showPreset((from + delta + kAllPresets.length) % kAllPresets.length);
+    const all = allPresets();
+    const from = this.presetAt >= 0 ? this.presetAt : all.findIndex((p) => p.model === this.view.model) - (delta > 0 ? 1 : 0);
+    this.showPreset((from + delta + all.length) % all.length);
+  }
+
+  /** A model file the editor compiled: it becomes the user model and runs (web/state/user-view.ts says in which view). */
+  private onUserModel(e: CustomEvent<UserModelChange>): void {
+    setUserModel(e.detail.user);
+    const view = viewForUserModel(this.view, e.detail.user.model, e.detail.fresh);
+    if (view !== this.view) this.zooms.clear();
+    this.apply(view, true);
+  }
+
+  private async openEditor(e: Event): Promise<void> {
+    if (!(e.target as HTMLDetailsElement).open || this.editorReady) return;
+    await import('./atlas-model-editor.js');
+    this.editorReady = true;
   }
 
   /** Computes a parameter animation of the run on screen (undefined: drops it, back to the time-lapse). */
@@ -236,7 +256,7 @@ export class AtlasExplorer extends LitElement {
   }
 
   private stepLayer(delta: number): void {
-    const layers = ['class', ...cellMetrics(getModel(this.view.model)!).map((m) => m.id)];
+    const layers = ['class', ...cellMetrics(findModel(this.view.model)!).map((m) => m.id)];
     this.apply({ ...this.view, layer: nextChoice(layers, this.view.layer, delta) }, false);
   }
 
@@ -306,7 +326,7 @@ export class AtlasExplorer extends LitElement {
 
   override render() {
     const view = this.view;
-    const model = getModel(view.model)!;
+    const model = findModel(view.model)!;
     const run = this.sweep.run;
     const spec = run?.spec;
     const cpu = run?.result ?? run?.coarseResult;
@@ -317,7 +337,7 @@ export class AtlasExplorer extends LitElement {
     const errors = [this.urlError, this.specError, this.sweep.error].filter(Boolean);
     return html`
       <aside>
-        <atlas-presets @preset-select=${this.onPreset}></atlas-presets>
+        <atlas-presets .models=${explorerModels()} @preset-select=${this.onPreset}></atlas-presets>
         <atlas-controls .view=${view} @view-patch=${this.onPatch}></atlas-controls>
       </aside>
       <main>
@@ -365,6 +385,8 @@ export class AtlasExplorer extends LitElement {
           .run=${this.result.spec} @inspector-close=${() => (this.inspected = undefined)}></atlas-inspector>`
             : ''
         }
+        <details class="editor" ?open=${!!(userModel() || urlModelProblem())} @toggle=${this.openEditor}><summary>Model editor: your own model as a model file</summary>
+          ${this.editorReady ? html`<atlas-model-editor .initialText=${userModel()?.text ?? urlModelProblem()?.text ?? ''} @user-model=${this.onUserModel}></atlas-model-editor>` : ''}</details>
         ${this.presentation.entry ? html`<atlas-present-caption .entry=${this.presentation.entry} .index=${this.presentation.index} .count=${this.presentation.entries.length}></atlas-present-caption>` : ''}
         ${this.presentation.error ? html`<p class="error" role="alert">${this.presentation.error}</p>` : ''}
       </main>

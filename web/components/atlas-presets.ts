@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import { models } from '../../src/models/registry.js';
+import type { Model } from '../../src/models/types.js';
 import { comparePresets } from '../../src/sweep/compare-presets.js';
 
 /**
@@ -22,12 +23,15 @@ export class AtlasPresets extends LitElement {
     h4 { margin: 8px 0 2px; }
   `;
 
+  /** The models whose presets are listed (the explorer adds its user model). */
+  @property({ attribute: false }) models: readonly Model[] = models;
+
   override render() {
     const pick = (model: string, preset: string) =>
       this.dispatchEvent(new CustomEvent('preset-select', { detail: { model, preset }, bubbles: true, composed: true }));
     return html`<details><summary>Presets</summary>
-      ${models.map(
-        (m) => html`<h4>${m.title}${m.status === 'reconstruction' ? ' (reconstruction)' : ''}</h4>
+      ${this.models.map(
+        (m) => html`<h4>${m.title}${m.status === 'reconstruction' ? ' (reconstruction)' : m.status === 'user' ? ' (model file)' : ''}</h4>
         ${m.presets.map(
           (p) => html`<button data-preset="${m.id}/${p.id}" @click=${() => pick(m.id, p.id)}>
           <div>${p.title}</div><div class="caption">${p.caption}</div></button>`,

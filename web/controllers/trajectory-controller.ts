@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Model } from '../../src/models/types.js';
 import type { Trajectory, TrajectoryOptions } from '../../src/sweep/trajectory.js';
 import type { TrajectoryRequest } from '../workers/trajectory-worker.js';
+import { modelFileOf } from '../../src/user-model/sources.js';
 
 /**
  * Computes inspector trajectories in a worker (web/workers/trajectory-worker.ts) for a host:
@@ -26,7 +27,13 @@ export class TrajectoryController implements ReactiveController {
 
   compute(model: Model, values: Float64Array, options: TrajectoryOptions): void {
     this.worker ??= this.startWorker();
-    const request: TrajectoryRequest = { id: ++this.latest, modelId: model.id, values: Float64Array.from(values), options: { ...options } };
+    const request: TrajectoryRequest = {
+      id: ++this.latest,
+      modelId: model.id,
+      file: modelFileOf(model),
+      values: Float64Array.from(values),
+      options: { ...options },
+    };
     this.pending = true;
     this.trajectory = undefined;
     this.error = undefined;

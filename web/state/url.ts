@@ -1,4 +1,5 @@
-import { models, getModel } from '../../src/models/registry.js';
+import { models } from '../../src/models/registry.js';
+import { explorerModels, findModel, isUserModel, urlModelProblem, userModel } from './user-model.js';
 import {
   defaultView,
   normalizeIntegrator,
@@ -22,7 +23,8 @@ import {
  * are written for adaptive methods (where dt is the first step); `dtMin`, `dtMax`, `maxSteps` and
  * `adaptive=off` only where the view has them. `settle` is `off` (fixed horizon), the settle
  * tolerance, or `tol:hold` when the hold is not the default. `refine` is `auto` (on above 256²
- * cells), `off`, `on`, or `coarse:verify:seed`; `computed` the computed-cells overlay. The older
+ * cells), `off`, `on`, or `coarse:verify:seed`; `computed` the computed-cells overlay. A user model's
+ * view ends with `file=`, its model file deflated and base64url-encoded (web/state/model-codec.ts). The older
  * `?model=&preset=` (and `n=`, one resolution for both axes) still works and expands to a full view.
  */
 export function viewToQuery(view: View): string {
@@ -51,6 +53,8 @@ export function viewToQuery(view: View): string {
   q.set('computed', view.computedOverlay ? 'on' : 'off');
   if (view.zoom) q.set('zoom', [...view.zoom.x, ...view.zoom.y].map(String).join(':'));
   q.set('refine', refineToText(view.refine));
+  // A user model travels as its model file, compressed (web/state/model-codec.ts).
+  if (isUserModel(view.model)) q.set('file', userModel()!.packed);
   return `?${q.toString()}`;
 }
 
@@ -142,8 +146,16 @@ function presetRef(q: URLSearchParams): { modelId: string | null; presetId: stri
 
 function parseQuery(q: URLSearchParams): View {
   const { modelId: id, presetId } = presetRef(q);
-  const model = id === null ? models[0] : getModel(id);
-  if (!model) throw new UrlError(`model: unknown model "${id}" (known: ${models.map((m) => m.id).join(', ')})`);
+  const model = id === null ? models[0] : findModel(id);
+  // A model file in `file=` that could not be read says why (web/user-model/url-model.ts).
+  const fileProblem = q.has('file') ? urlModelProblem()?.message : undefined;
+  if (!model && fileProblem) throw new UrlError(fileProblem);
+  if (!model)
+    throw new UrlError(
+      `model: unknown model "${id}" (known: ${explorerModels()
+        .map((m) => m.id)
+        .join(', ')})`,
+    );
   let view = defaultView(model);
   if (presetId !== null) {
     const preset = model.presets.find((p) => p.id === presetId);
@@ -200,7 +212,7 @@ export function viewFromQuery(search: string): { view: View; error?: string } {
   try {
     const view = parseQuery(new URLSearchParams(search));
     const checked = viewToSpec(view);
-    if (checked.error) return { view: defaultView(getModel(view.model)), error: `URL: ${checked.error}` };
+    if (checked.error) return { view: defaultView(findModel(view.model)), error: `URL: ${checked.error}` };
     return { view };
   } catch (e) {
     if (e instanceof UrlError) return { view: defaultView(), error: `URL: ${e.message}` };

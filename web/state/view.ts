@@ -1,4 +1,5 @@
-import { models, getModel } from '../../src/models/registry.js';
+import { models } from '../../src/models/registry.js';
+import { explorerModels, findModel } from './user-model.js';
 import { cellMetrics, type IntegratorInput, type Model, type Preset, type Scale, type SettleInput } from '../../src/models/types.js';
 import { isAdaptive, tableaus } from '../../src/integrators/tableaus.js';
 import {
@@ -163,7 +164,7 @@ export function defaultView(model: Model = models[0]): View {
 }
 
 export function specInput(view: View): SweepSpecInput {
-  const model = getModel(view.model);
+  const model = findModel(view.model);
   const params: Record<string, number | string> = {};
   const initial: Record<string, number | string> = {};
   for (const p of model?.params ?? []) {
@@ -193,7 +194,7 @@ function specRefine(view: View): SweepSpecInput['refine'] {
 /** The view's sweep spec, or the SpecError message naming what is wrong. */
 export function viewToSpec(view: View): { spec: ResolvedSpec; error?: undefined } | { spec?: undefined; error: string } {
   try {
-    const spec = parseSpec(specInput(view));
+    const spec = parseSpec(specInput(view), explorerModels());
     if (view.layer !== 'class' && !cellMetrics(spec.model).some((m) => m.id === view.layer)) {
       return {
         error: `layer: unknown layer "${view.layer}" of ${spec.model.id} (known: class, ${cellMetrics(spec.model)

@@ -7,14 +7,17 @@ import { cellTrajectory, type TrajectoryOptions } from '../../src/sweep/trajecto
 export interface TrajectoryRequest {
   id: number;
   modelId: string;
+  /** A user model's model file (src/user-model/sources.ts), compiled here: the worker has no registry entry for it. */
+  file?: Record<string, unknown>;
   values: Float64Array;
   options: TrajectoryOptions;
 }
 
-self.onmessage = (e: MessageEvent<TrajectoryRequest>) => {
-  const { id, modelId, values, options } = e.data;
+self.onmessage = async (e: MessageEvent<TrajectoryRequest>) => {
+  const { id, modelId, file, values, options } = e.data;
   try {
-    const model = getModel(modelId);
+    // Only a user model's trajectory loads the compiler (mathjs's parser) into the worker.
+    const model = getModel(modelId) ?? (file && (await import('../../src/user-model/compile.js')).compileUserModel(file));
     if (!model) throw new Error(`unknown model "${modelId}"`);
     const trajectory = cellTrajectory(model, values, options);
     const buffers = [trajectory.t.buffer, ...trajectory.states.map((s) => s.buffer)];
