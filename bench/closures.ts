@@ -30,6 +30,7 @@ export function benchRhs(modes: readonly number[]): string[][] {
       const out = new Float64Array(y.length);
       const calls = Math.max(20, Math.round(20000 / (M * M * (cosineExpectation === 'exact' ? 100 : 1))));
       const times: number[] = [];
+      for (let k = 0; k < calls; k++) model.rhs(y, P, out); // warm up the JIT
       for (let r = 0; r < 5; r++) {
         const t0 = performance.now();
         for (let k = 0; k < calls; k++) model.rhs(y, P, out);

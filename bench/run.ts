@@ -15,6 +15,7 @@ import { fmaFlops } from './fma.js';
 import { benchPresets } from './presets.js';
 import { benchRefine } from './refine.js';
 import { benchLorenz } from './lorenz.js';
+import { benchClosurePresets, benchRhs } from './closures.js';
 import { benchUserModel } from './user-model.js';
 
 const args = process.argv.slice(2);
@@ -37,8 +38,10 @@ const section = args.includes('--lorenz')
   : args.includes('--user-model-throughput')
     ? 'user-model'
     : (args.find((a) => a.startsWith('--section='))?.split('=')[1] ?? 'all');
-if (!['all', 'throughput', 'presets', 'refine', 'lorenz', 'user-model'].includes(section))
-  throw new Error(`--section: "${section}" is not one of all, throughput, presets, refine, lorenz, user-model`);
+if (!['all', 'throughput', 'presets', 'refine', 'lorenz', 'user-model', 'closures'].includes(section))
+  throw new Error(`--section: "${section}" is not one of all, throughput, presets, refine, lorenz, user-model, closures`);
+// Closures section (halvagal-isoloss, exact vs mean-field cosine expectation): cosine presets at --closures-n² (default 32).
+const closuresN = Number(args.find((a) => a.startsWith('--closures-n='))?.split('=')[1] ?? 32);
 // Lorenz section: N = 2^--lorenz-min-log2 … 2^--lorenz-max-log2 trajectories (the paper goes to 2^23; SwiftShader takes minutes beyond 2^16).
 const lorenzLog2 = [3, 16].map((d, k) => Number(args.find((a) => a.startsWith(`--lorenz-${k ? 'max' : 'min'}-log2=`))?.split('=')[1] ?? d));
 // Refinement section: presets at --refine-n² (default 1024); --refined-only skips the full grids.
@@ -93,6 +96,14 @@ function printTable(rows: string[][]): void {
   console.log(`\n${rows.map((r) => r.map((v, c) => v.padEnd(widths[c])).join('  ')).join('\n')}\n`);
 }
 
+if (section === 'closures') {
+  console.log('\nhalvagal-isoloss cosine losses: f64 right-hand side per closure (λ log-spaced over [0.01, 0.5], median of 5)');
+  printTable(benchRhs([2, 4, 8, 10, 16, 32]));
+  console.log(`Time to a figure of each cosine preset at ${closuresN}², its own integrator and early exit, compile excluded`);
+  printTable(await benchClosurePresets(device, closuresN));
+  device.destroy();
+  process.exit(0);
+}
 if (section === 'lorenz') {
   console.log("\nLorenz ρ-sweep (the DiffEqGPU paper's problem), f32, models/lorenz.json as a user model; kernel time, best of 3");
   printTable(await benchLorenz(device, { minLog2: lorenzLog2[0], maxLog2: lorenzLog2[1], repeats: 3 }));

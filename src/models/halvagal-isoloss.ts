@@ -250,6 +250,10 @@ function sized(variant: Variant): Model {
     fixedPoints: (P) => fixedPoints(P, modesOf(P), emaOf(P)),
     presets,
     instantiate,
+    preview: () =>
+      variant.exact
+        ? { params: { cosineExpectation: 'mean-field' }, label: 'mean-field closure A4 for speed; the full grid runs the exact one' }
+        : undefined,
     settle: {
       description:
         'Model rule, never the generic test: the state carries reach clocks (rate 1 below 0.9 λ*, values growing like t) and ' +

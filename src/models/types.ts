@@ -247,6 +247,12 @@ export interface Model {
    */
   map?: TrainingMap;
   /**
+   * A cheaper stand-in for the explorer's coarse pass where the chosen variant costs far more a step
+   * (halvagal-isoloss's exact closure): the parameters to change there and what to call it on screen.
+   * Undefined: the coarse pass runs the view itself. The full grid always runs what was chosen.
+   */
+  preview?(values: ParamVector): { params: Record<string, string | number>; label: string } | undefined;
+  /**
    * Models with structural parameters are families: the concrete model (state, readouts, WGSL) for
    * the structural values in `values`, with the same `params` in the same order. parseSpec calls it,
    * so a ResolvedSpec always holds a concrete model and the engine never sees the family. The

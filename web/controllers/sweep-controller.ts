@@ -7,13 +7,12 @@ import { parseSpec, specToJson, type ResolvedSpec } from '../../src/sweep/spec.j
 import type { GridBuffers } from '../render/heatmap-renderer.js';
 import { destroyGrid, gridLimitError, makeGrid, uploadRound } from './live-grid.js';
 import { kExplorerFrames } from './timelapse-controller.js';
+import { coarseOf } from '../state/coarse.js';
 
 /** How to turn WebGPU on, shown whenever it is missing. */
 export const kEnableWebGpu =
   'Use Chrome or Edge 113 or later. On Linux, start Chrome with --enable-unsafe-webgpu --enable-features=Vulkan, or enable chrome://flags/#enable-unsafe-webgpu and restart; check chrome://gpu for "WebGPU: Hardware accelerated". Firefox: WebGPU is on from version 141 on Windows, else set dom.webgpu.enabled in about:config. Safari: Develop → Feature Flags → WebGPU.';
 
-/** Grid points per axis of the coarse pass that paints first. */
-export const kCoarseN = 32;
 /** Cells integrated together: small bands fill in one after another and keep each submit short. */
 const kCellsPerTile = 8192;
 const kMaxRecoveries = 3;
@@ -25,6 +24,8 @@ export interface LiveRun {
   id: number;
   spec: ResolvedSpec;
   coarseSpec?: ResolvedSpec;
+  /** What the coarse pass runs instead of the chosen variant, if anything (Model.preview). */
+  coarseLabel?: string;
   /** The device the grids live on (replaced after a loss). */
   device?: GPUDevice;
   fine?: GridBuffers;
@@ -72,16 +73,6 @@ const startProgress = (spec: ResolvedSpec): PassProgress => ({
   t: 0,
   fraction: 0,
 });
-
-function coarseOf(spec: ResolvedSpec): ResolvedSpec | undefined {
-  // A refined run paints its own coarse blocks first.
-  if (spec.refine || (spec.x.n <= kCoarseN && spec.y.n <= kCoarseN)) return undefined;
-  const json = specToJson(spec);
-  return parseSpec(
-    { ...json, refine: false, x: { ...json.x, n: Math.min(kCoarseN, spec.x.n) }, y: { ...json.y, n: Math.min(kCoarseN, spec.y.n) } },
-    [spec.model],
-  );
-}
 
 /**
  * Owns the GPU device and the running sweep: `start(spec)` aborts whatever runs and begins a coarse
@@ -139,13 +130,15 @@ export class SweepController implements ReactiveController {
     const abort = new AbortController();
     this.abort = abort;
     const old = this.run;
-    const coarseSpec = coarseOf(view);
+    const coarse = coarseOf(view);
+    const coarseSpec = coarse?.spec;
     const spec =
       view.refine || view.timelapse ? view : parseSpec({ ...specToJson(view), timelapse: { frames: kExplorerFrames } }, [view.model]);
     const run: LiveRun = {
       id: this.nextId++,
       spec,
       coarseSpec,
+      ...(coarse?.label ? { coarseLabel: coarse.label } : {}),
       phase: 'starting',
       version: 0,
       progress: startProgress(coarseSpec ?? spec),

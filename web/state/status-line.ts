@@ -16,6 +16,8 @@ export function statusLine(run: LiveRun | undefined): string {
   if (run.refined && run.phase === 'fine')
     return `refining ${run.spec.x.n}×${run.spec.y.n}: round ${run.refined.rounds}, ${run.refined.computed} cells integrated · ${progressText(run.progress, tEnd)}`;
   const pass =
-    run.phase === 'coarse' ? `coarse pass ${run.coarseSpec!.x.n}×${run.coarseSpec!.y.n}` : `full grid ${run.spec.x.n}×${run.spec.y.n}`;
+    run.phase === 'coarse'
+      ? `coarse pass ${run.coarseSpec!.x.n}×${run.coarseSpec!.y.n}${run.coarseLabel ? ` (${run.coarseLabel})` : ''}`
+      : `full grid ${run.spec.x.n}×${run.spec.y.n}`;
   return `${pass}: ${progressText(run.progress, tEnd)}`;
 }
