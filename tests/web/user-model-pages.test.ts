@@ -1,15 +1,21 @@
 // A user model (the URL's `file=`) in the built page outside the explorer's own view: presentation
 // mode steps through its preset beside built-in ones, and the compare page runs it against the
-// built-in model it rewrites (tian-l2), cell for cell the same classes. Small grids: SwiftShader.
-import { readFileSync } from 'node:fs';
+// built-in model it rewrites (tian-l2), cell for cell the same classes; the explorer's manifest export
+// carries the model file in its spec, which parses back to the same model. Small grids: SwiftShader.
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
 import type { PreviewServer } from 'vite';
 import { buildExplorer, startExplorer } from '../support/browser.js';
-import { openExplorer, waitDone } from '../support/explorer-page.js';
+import { deep, finishedGrid, openExplorer, waitDone } from '../support/explorer-page.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { parseCompareSpec } from '../../src/sweep/compare.js';
 import { CLASSES } from '../../src/models/types.js';
+import { parseSpec } from '../../src/sweep/spec.js';
+import { modelFileOf } from '../../src/user-model/compile.js';
+import { checkModelText } from '../../web/user-model/check-text.js';
 import { packModelText } from '../../web/state/model-codec.js';
 
 let url = '';
@@ -120,6 +126,44 @@ describe('a user model outside the editor', () => {
     expect(new Set(reference)).toEqual(new Set([CLASSES.collapsed.code, CLASSES['non-collapsed'].code]));
     expect(page_.a).toEqual(reference);
     expect(page_.b).toEqual(reference);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("the explorer's manifest export carries the model file in its spec: it parses back to the same model and grid", async () => {
+    const packed = packModelText(tianText);
+    const { page, errors } = await openExplorer(
+      browser,
+      `${url}?file=${packed}&model=tian-l2-data&preset=weight-decay-threshold&n=8&tEnd=300`,
+    );
+    await waitDone(page);
+    const grid = await finishedGrid(page);
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-user-manifest-'));
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    await page.mouse.move(1, 1);
+    await (await deep(page, 'atlas-export', 'button[data-export=manifest]')).click();
+    for (let wait = 0; wait < 100 && !readdirSync(dir).some((f) => f.endsWith('.manifest.json')); wait++)
+      await new Promise((r) => setTimeout(r, 100));
+    const name = readdirSync(dir).find((f) => f.endsWith('.manifest.json'))!;
+    expect(existsSync(join(dir, name))).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    // The spec's model is the file as written (every field), not only its id.
+    expect(manifest.spec.model).toEqual(JSON.parse(tianText));
+    expect(manifest.model.id).toBe('tian-l2-data');
+    const spec = parseSpec(manifest.spec);
+    const typed = checkModelText(tianText).model!;
+    expect(spec.model.id).toBe('tian-l2-data');
+    expect(spec.model.title).toBe(typed.title);
+    expect(spec.model.params.map((p) => [p.id, p.kind, p.default])).toEqual(typed.params.map((p) => [p.id, p.kind, p.default]));
+    expect(spec.model.state.map((v) => v.id)).toEqual(typed.state.map((v) => v.id));
+    expect(spec.model.wgsl).toBe(typed.wgsl);
+    expect(modelFileOf(spec.model)).toEqual(JSON.parse(tianText));
+    expect([spec.x.param, spec.x.n, spec.y.param, spec.y.n, spec.integrator.tEnd]).toEqual(['p0', 8, 'weightDecay', 8, 300]);
+    // Run again from the manifest alone (f64 reference): the classes the page painted.
+    const again = runSweepCpu(spec);
+    expect(new Set(again.classes)).toEqual(new Set([CLASSES.collapsed.code, CLASSES['non-collapsed'].code]));
+    expect(Array.from(again.classes)).toEqual(grid.classes);
     expect(errors).toEqual([]);
     await page.close();
   });
