@@ -6,7 +6,8 @@
 import { EditorState, StateEffect, StateField, type Extension, type Range } from '@codemirror/state';
 import { Decoration, type DecorationSet, EditorView, WidgetType, keymap, lineNumbers, highlightActiveLine } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { HighlightStyle, bracketMatching, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { json } from '@codemirror/lang-json';
 import type { TextProblem } from './check-text.js';
 
@@ -70,6 +71,15 @@ function decorate(state: EditorState, problems: readonly TextProblem[]): Decorat
   return Decoration.set(ranges, true);
 }
 
+/** JSON's tokens in colours readable on both themes (index.html sets color-scheme, which light-dark() follows). */
+const jsonColours = HighlightStyle.define([
+  { tag: tags.propertyName, color: 'light-dark(#1f4fa8, #8fb4ff)' },
+  { tag: tags.string, color: 'light-dark(#8a3b00, #f0b87a)' },
+  { tag: tags.number, color: 'light-dark(#0b6e4f, #7fd8b5)' },
+  { tag: [tags.bool, tags.null], color: 'light-dark(#7a1fa2, #d59cf5)' },
+  { tag: tags.invalid, color: 'var(--atlas-error)' },
+]);
+
 /** Colours from the page's theme (web/controllers/theme-controller.ts sets the custom properties). */
 const theme = EditorView.theme({
   '&': { color: 'var(--atlas-fg)', backgroundColor: 'var(--atlas-control)', maxHeight: '60vh', fontSize: '12px' },
@@ -108,7 +118,7 @@ export function createCodeEditor(parent: HTMLElement, root: ShadowRoot, text: st
     highlightActiveLine(),
     bracketMatching(),
     json(),
-    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    syntaxHighlighting(jsonColours),
     keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
     EditorState.tabSize.of(2),
     problemField,
