@@ -1,12 +1,14 @@
 // A user model outside the editor, without a browser: its presets in presentation mode's list, and a
 // comparison whose side is the user model (named by id with the URL's `file=`, or given as the model
-// file itself), run on the f64 reference: the tian-l2 model file against the built-in tian-l2.
+// file itself), run on the f64 reference: the tian-l2 model file against the built-in tian-l2, and
+// its compare.json, which carries the model file.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { models } from '../../src/models/registry.js';
 import { presentList } from '../../src/sweep/present-list.js';
 import { compareResults, parseCompareSpec } from '../../src/sweep/compare.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
+import { compareManifest } from '../../src/export/compare.js';
 import { CLASSES } from '../../src/models/types.js';
 import { checkModelText } from '../../web/user-model/check-text.js';
 import { loadUrlModel } from '../../web/user-model/url-model.js';
@@ -67,5 +69,12 @@ describe('a user model in a comparison', () => {
     const c = compareResults(a, b);
     expect([c.differing, c.comparable, c.diverged]).toEqual([0, 64, 0]);
     expect(Array.from(a.classes)).toEqual(Array.from(b.classes));
+    // compare.json carries the model file itself, so the comparison runs again from it alone.
+    const written = JSON.parse(JSON.stringify(compareManifest(cmp, c).spec));
+    expect(written.a.model).toEqual(JSON.parse(tianText));
+    expect(written.b.model).toBe('tian-l2');
+    const back = parseCompareSpec(written);
+    expect([back.a.model.id, back.a.model.title, back.title]).toEqual([cmp.a.model.id, cmp.a.model.title, 'tian-l2-data vs tian-l2']);
+    expect(Array.from(runSweepCpu(back.a).classes)).toEqual(Array.from(a.classes));
   });
 });
