@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { CLASS_BY_CODE, CLASSES } from '../models/types.js';
 import type { SweepResult } from '../engine/result.js';
 import { parseSpec, SpecError, type ResolvedAxis, type ResolvedSpec, type SweepSpecInput } from './spec.js';
+import { models as registry } from '../models/registry.js';
+import type { Model } from '../models/types.js';
 
 /**
  * Side-by-side comparisons: two sweeps on the same axes (two models, or one model with two
@@ -38,18 +40,22 @@ function sameAxis(p: ResolvedAxis, q: ResolvedAxis): boolean {
 }
 
 /** Parses one side, prefixing its errors with `a.` or `b.` so the message names the field. */
-function parseSide(side: 'a' | 'b', input: unknown): ResolvedSpec {
+function parseSide(side: 'a' | 'b', input: unknown, available: readonly Model[]): ResolvedSpec {
   if (input === undefined) throw new SpecError(`${side}: required`);
   try {
-    return parseSpec(input);
+    return parseSpec(input, available);
   } catch (e) {
     if (e instanceof SpecError) throw new SpecError(`${side}.${e.message}`);
     throw e;
   }
 }
 
-/** Validates a comparison: both specs valid on their own, and the same two axes, cell for cell. */
-export function parseCompareSpec(input: unknown): ResolvedCompare {
+/**
+ * Validates a comparison: both specs valid on their own, and the same two axes, cell for cell. A
+ * side's `model` is an id of `available` (the registry; the explorer adds its user model) or a model
+ * file's contents.
+ */
+export function parseCompareSpec(input: unknown, available: readonly Model[] = registry): ResolvedCompare {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new SpecError('compare: expected an object { a: spec, b: spec, title? }');
   }
@@ -59,8 +65,8 @@ export function parseCompareSpec(input: unknown): ResolvedCompare {
     if (issue.code === 'unrecognized_keys') throw new SpecError(`compare: unknown field "${issue.keys[0]}"`);
     throw new SpecError(`${issue.path.map(String).join('.') || 'compare'}: ${issue.message}`);
   }
-  const a = parseSide('a', parsed.data.a);
-  const b = parseSide('b', parsed.data.b);
+  const a = parseSide('a', parsed.data.a, available);
+  const b = parseSide('b', parsed.data.b, available);
   for (const axis of ['x', 'y'] as const) {
     if (!sameAxis(a[axis], b[axis])) {
       throw new SpecError(`b.${axis}: must equal a.${axis} to compare cell for cell (a: ${axisText(a[axis])}; b: ${axisText(b[axis])})`);

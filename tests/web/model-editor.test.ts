@@ -1,4 +1,5 @@
-// The model editor in the built page: a misspelt identifier is named under its line and nothing runs;
+// The model editor in the built page (CodeMirror): a misspelt identifier typed on the keyboard is named
+// in a block directly under its line and nothing runs;
 // the tian-l2 model file, edited, runs and paints the built-in tian-l2's classes (f64 reference); its
 // URL carries the file and reproduces the grid after a reload; a damaged file in the URL is named
 // and the page still runs a built-in model. Small grids: this runs on SwiftShader.
@@ -43,7 +44,7 @@ const replaceFirst = (text: string, from: string, to: string, count: number) => 
 const lastRunId = (page: Page) =>
   page.evaluate(() => (window as unknown as { __atlas: { sweep: { run: { id: number } } } }).__atlas.sweep.run.id);
 
-/** Opens the model editor (its chunk loads on first open) and waits for its textarea. */
+/** Opens the model editor (its chunk loads on first open) and waits for CodeMirror's content. */
 async function openEditor(page: Page): Promise<void> {
   const open = await page.evaluate(() =>
     document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('details.editor')!.hasAttribute('open'),
@@ -51,35 +52,52 @@ async function openEditor(page: Page): Promise<void> {
   if (!open) await (await deep(page, 'details.editor summary')).click();
   await page.waitForFunction(
     () =>
-      !!document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('atlas-model-editor')?.shadowRoot?.querySelector('textarea'),
+      !!document.querySelector('atlas-explorer')?.shadowRoot?.querySelector('atlas-model-editor')?.shadowRoot?.querySelector('.cm-content'),
   );
 }
 
-/** Replaces the editor's whole text, as a paste does (an input event). */
+interface EditorElement extends HTMLElement {
+  value: string;
+  editorView: { state: { doc: { length: number } }; dispatch(tr: unknown): void; focus(): void };
+}
+
+/** Replaces the editor's whole text as a paste does: one user transaction through CodeMirror's view. */
 async function paste(page: Page, text: string): Promise<void> {
-  const area = await deep(page, 'atlas-model-editor', 'textarea');
-  await area.evaluate((e, t) => {
-    (e as HTMLTextAreaElement).value = t;
-    e.dispatchEvent(new Event('input', { bubbles: true }));
+  const editor = await deep(page, 'atlas-model-editor');
+  await editor.evaluate((e, t) => {
+    const view = (e as EditorElement).editorView;
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t }, userEvent: 'input.paste' });
   }, text);
 }
 
-/** The editor's problems: the line number and line text quoted, and the message under it. */
+/** The editor's text as typed. */
+const editorText = async (page: Page) => (await deep(page, 'atlas-model-editor')).evaluate((e) => (e as EditorElement).value);
+
+/**
+ * The editor's problems, each with the line it sits under: the number in the gutter and the text of
+ * the `.cm-line` element just before the problem's block in the DOM, and whether that line is marked.
+ */
 const problems = (page: Page) =>
-  page.evaluate(() =>
-    Array.from(
-      document
-        .querySelector('atlas-explorer')!
-        .shadowRoot!.querySelector('atlas-model-editor')!
-        .shadowRoot!.querySelectorAll('ol.problems li'),
-      (li) => ({
-        line: li.getAttribute('data-line'),
-        number: li.querySelector('.ln')!.textContent,
-        quote: li.querySelector('code')!.textContent,
-        message: li.querySelector('.message')!.textContent,
-      }),
-    ),
-  );
+  page.evaluate(() => {
+    const root = document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-model-editor')!.shadowRoot!;
+    const lines = Array.from(root.querySelectorAll('.cm-content > .cm-line'));
+    const numbers = Array.from(root.querySelectorAll('.cm-lineNumbers .cm-gutterElement'));
+    return Array.from(root.querySelectorAll('.cm-content > .cm-problem'), (box) => {
+      const above = box.previousElementSibling!;
+      // The gutter element level with the line (the gutter holds a spacer first, and one element per line).
+      const top = above.getBoundingClientRect().top;
+      const number = numbers.find((n) => Math.abs(n.getBoundingClientRect().top - top) < 1);
+      return {
+        line: box.getAttribute('data-line'),
+        number: number?.textContent,
+        above: above.classList.contains('cm-line') ? above.textContent : `not a line: ${above.className}`,
+        marked: above.classList.contains('cm-problem-line'),
+        marks: lines.filter((l) => l.classList.contains('cm-problem-line')).length,
+        messages: Array.from(box.querySelectorAll('.cm-problem-message'), (m) => m.textContent),
+        below: Math.round(box.getBoundingClientRect().top - above.getBoundingClientRect().bottom),
+      };
+    });
+  });
 
 const selectedModel = (page: Page) =>
   deep(page, 'atlas-controls', 'select[name="model"]').then((s) =>
@@ -91,11 +109,10 @@ describe('model editor', () => {
     const { page, errors } = await openExplorer(browser, `${url}?preset=tian-l2/weight-decay-threshold&n=8&tEnd=100&overlays=off`);
     await waitDone(page);
     await openEditor(page);
-    const textarea = async () => (await deep(page, 'atlas-model-editor', 'textarea')).evaluate((e) => (e as HTMLTextAreaElement).value);
     // The example is the repository's file, byte for byte; it runs at once (its 128² preset, cut short below).
     await (await deep(page, 'atlas-model-editor', 'select[name="example"]')).select('lorenz');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('model') === 'lorenz');
-    expect(await textarea()).toBe(lorenz);
+    expect(await editorText(page)).toBe(lorenz);
     // Open: a file input, here with the example at 8 × 8.
     const dir = mkdtempSync(join(tmpdir(), 'atlas-model-'));
     const small = replaceFirst(lorenz, '"n": 128', '"n": 8', 2);
@@ -104,41 +121,44 @@ describe('model editor', () => {
       join(dir, 'small.json'),
     );
     await page.waitForFunction(() => new URL(location.href).searchParams.get('x')?.endsWith(':8:linear'));
-    expect(await textarea()).toBe(small);
+    expect(await editorText(page)).toBe(small);
     const lorenzRun = await waitDone(page, (await lastRunId(page)) - 1);
     expect(await selectedModel(page)).toBe('Lorenz system (example model file) (model file)');
 
     const lines = lorenz.split('\n');
     const line = lines.findIndex((l) => l.includes('"x": "sigma * (y - x)"')) + 1;
     expect(line).toBe(22);
-    const area = await deep(page, 'atlas-model-editor', 'textarea');
-    await area.focus();
-    await area.evaluate((e, l) => {
-      const a = e as HTMLTextAreaElement;
-      const start = a.value.indexOf('sigma * (y - x)');
-      a.setSelectionRange(start, start + 'sigma'.length);
-      return l;
-    }, line);
+    // Select "sigma" in that line (a selection transaction, as a double click makes), then type over it on the keyboard.
+    await (await deep(page, 'atlas-model-editor')).evaluate((e) => {
+      const view = (e as EditorElement).editorView;
+      view.focus();
+      const start = (e as EditorElement).value.indexOf('sigma * (y - x)');
+      view.dispatch({ selection: { anchor: start, head: start + 'sigma'.length } });
+    });
     await page.keyboard.type('sigm');
     await page.waitForFunction(
       () =>
         !!document
           .querySelector('atlas-explorer')
           ?.shadowRoot?.querySelector('atlas-model-editor')
-          ?.shadowRoot?.querySelector('ol.problems li'),
+          ?.shadowRoot?.querySelector('.cm-problem'),
     );
+    expect(await editorText(page)).toBe(small.replace('sigma * (y', 'sigm * (y'));
+    // The message is a block right under line 22 (the next element after that line's .cm-line, no gap), the line marked.
     expect(await problems(page)).toEqual([
       {
         line: '22',
         number: '22',
-        quote: lines[21].replace('sigma * (y', 'sigm * (y'),
-        message: 'rhs.x: unknown identifier "sigm" at column 1 (did you mean "sigma"?)',
+        above: lines[21].replace('sigma * (y', 'sigm * (y'),
+        marked: true,
+        marks: 1,
+        messages: ['rhs.x: unknown identifier "sigm" at column 1 (did you mean "sigma"?)'],
+        below: 0,
       },
     ]);
-    const marked = await (await deep(page, 'atlas-model-editor', 'pre.gutter')).evaluate((g) =>
-      Array.from(g.querySelectorAll('.bad'), (s) => s.textContent),
+    expect(await (await deep(page, 'atlas-model-editor', '[data-verdict]')).evaluate((e) => e.textContent)).toBe(
+      '1 problem, under its line: nothing runs until fixed',
     );
-    expect(marked).toEqual(['22']);
     await (await deep(page, 'details.editor')).screenshot({ path: `${kArtifacts}/misspelt.png` });
     expect(await lastRunId(page)).toBe(lorenzRun);
 
@@ -146,6 +166,35 @@ describe('model editor', () => {
     await page.keyboard.type('a');
     await waitDone(page, lorenzRun);
     expect(await problems(page)).toEqual([]);
+    expect(await editorText(page)).toBe(small);
+
+    // Undo (CodeMirror's history) brings the misspelling and its message back.
+    const fixedRun = await lastRunId(page);
+    await page.keyboard.down('Control');
+    await page.keyboard.press('z');
+    await page.keyboard.up('Control');
+    await page.waitForFunction(
+      () =>
+        !!document
+          .querySelector('atlas-explorer')
+          ?.shadowRoot?.querySelector('atlas-model-editor')
+          ?.shadowRoot?.querySelector('.cm-problem'),
+    );
+    expect((await problems(page)).map((p) => [p.line, p.messages])).toEqual([
+      ['22', ['rhs.x: unknown identifier "sigm" at column 1 (did you mean "sigma"?)']],
+    ]);
+    expect(await lastRunId(page)).toBe(fixedRun);
+    await page.keyboard.down('Control');
+    await page.keyboard.press('z');
+    await page.keyboard.up('Control');
+    await waitDone(page, fixedRun);
+    expect(await editorText(page)).toBe(small);
+    // JSON highlighting: on line 2 (`"id": "lorenz",`) the property name and the string are tokens of their own colours.
+    const line2 = await (await deep(page, 'atlas-model-editor', '.cm-content')).evaluate((c) =>
+      Array.from(c.querySelectorAll('.cm-line')[1].querySelectorAll('span'), (s) => [s.textContent, getComputedStyle(s).color]),
+    );
+    expect(line2.map(([text]) => text)).toEqual(['"id"', '"lorenz"']);
+    expect(line2[0][1]).not.toBe(line2[1][1]);
 
     // Save: the text as typed, named after the model's id.
     const cdp = await page.createCDPSession();
@@ -207,7 +256,7 @@ describe('model editor', () => {
     expect(again.classes).toEqual(grid.classes);
     expect(again.finalState).toEqual(grid.finalState);
     await openEditor(page);
-    expect(await (await deep(page, 'atlas-model-editor', 'textarea')).evaluate((e) => (e as HTMLTextAreaElement).value)).toBe(edited);
+    expect(await editorText(page)).toBe(edited);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -13,6 +13,7 @@ import { controlStyles } from './control-styles.js';
 import type { SweepResult } from '../../src/engine/result.js';
 import { SweepController, kEnableWebGpu, progressText } from '../controllers/sweep-controller.js';
 import { compareFromQuery } from '../state/compare-url.js';
+import { explorerModels, urlModelProblem } from '../state/user-model.js';
 import { download, svgToPng } from './atlas-export.js';
 import './atlas-heatmap.js';
 
@@ -58,11 +59,13 @@ export class AtlasCompare extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const parsed = compareFromQuery(location.search);
+    // With `file=`, web/main.ts has compiled the model file first: a side may name it.
+    const parsed = compareFromQuery(location.search, explorerModels());
     const { appearance, error } = appearanceFromQuery(location.search);
     this.appearance = appearance;
     this.theme.set(appearance.theme);
-    if (parsed.error !== undefined) this.error = parsed.error;
+    const fileProblem = urlModelProblem()?.message;
+    if (parsed.error !== undefined) this.error = fileProblem ? `URL: ${fileProblem}\n${parsed.error}` : parsed.error;
     else [this.cmp, this.preset] = [parsed.cmp, parsed.preset];
     if (error && !this.error) this.error = error;
     (globalThis as { __atlasCompare?: unknown }).__atlasCompare = this;

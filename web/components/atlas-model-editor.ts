@@ -1,8 +1,10 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import type { EditorView } from '@codemirror/view';
 import { controlStyles } from './control-styles.js';
 import { download } from './atlas-export.js';
 import { checkModelText, type TextProblem } from '../user-model/check-text.js';
+import { createCodeEditor, type CodeEditor } from '../user-model/code-editor.js';
 import { packModelText } from '../state/model-codec.js';
 import type { UserModelChange } from '../state/user-view.js';
 import lorenzFile from '../../models/lorenz.json?raw';
@@ -17,11 +19,10 @@ const kExamples: Record<string, { label: string; text: string }> = {
 export const kCheckDelayMs = 300;
 
 /**
- * The model editor: a model file's JSON in a plain monospace textarea (the browser's own control:
- * nothing to load, its undo and find work, and tests type into it like a user), checked and
- * compiled kCheckDelayMs after typing stops. Each problem is listed under a quote of its line (the
- * line's number and text), the gutter marks those lines, and clicking a problem selects its line.
- * Examples, open (a file input) and save (a download of the text as typed).
+ * The model editor: a model file's JSON in CodeMirror (web/user-model/code-editor.ts: highlighting,
+ * line numbers, undo, find), checked and compiled kCheckDelayMs after typing stops; each problem is
+ * shown directly under the line it belongs to, and that line is marked. Examples, open (a file
+ * input) and save (a download of the text as typed).
  * @fires user-model - detail: UserModelChange, each time the text compiles to a model (the page runs it)
  */
 @customElement('atlas-model-editor')
@@ -34,24 +35,9 @@ export class AtlasModelEditor extends LitElement {
     .bar select { max-width: 100%; }
     .verdict { color: var(--atlas-muted); }
     .verdict.bad { color: var(--atlas-error); }
-    /* The textarea grows with its text (no vertical scrollbar of its own; a row spare for the horizontal one), so the gutter beside it stays aligned. */
-    .code { display: grid; grid-template-columns: auto minmax(0, 1fr); max-height: 60vh; overflow: auto;
-      border: 1px solid var(--atlas-border); border-radius: 6px; background: var(--atlas-control); }
-    pre, textarea, code { font: 12px/1.5 ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace; }
-    pre.gutter { margin: 0; padding: 6px 6px 6px 8px; text-align: right; color: var(--atlas-muted); user-select: none;
-      border-right: 1px solid var(--atlas-border); }
-    pre.gutter .bad { color: var(--atlas-error); font-weight: 700; }
-    textarea { display: block; box-sizing: border-box; width: 100%; margin: 0; padding: 6px 8px; border: 0; resize: none;
-      overflow: auto hidden; white-space: pre; background: transparent; color: var(--atlas-fg); tab-size: 2; }
-    textarea:focus { outline: none; }
+    .code { border: 1px solid var(--atlas-border); border-radius: 6px; overflow: hidden; }
     .code:focus-within { outline: 2px solid var(--atlas-accent); outline-offset: 1px; }
-    ol { list-style: none; margin: 6px 0 0; padding: 0; }
-    li { margin: 0 0 6px; }
-    .quote { display: flex; gap: 8px; width: 100%; padding: 2px 6px; text-align: left; border-radius: 4px; cursor: pointer;
-      background: var(--atlas-panel); border: 1px solid var(--atlas-border); color: var(--atlas-fg); overflow: hidden; }
-    .quote code { white-space: pre; overflow: hidden; text-overflow: ellipsis; }
-    .ln { color: var(--atlas-muted); font: 12px/1.5 ui-monospace, monospace; min-width: 3ch; text-align: right; }
-    .message { margin: 2px 0 0 calc(3ch + 14px); color: var(--atlas-error); white-space: pre-wrap; overflow-wrap: anywhere; }
+    .code .cm-editor.cm-focused { outline: none; }
     input[type='file'] { display: none; }
   `,
   ];
@@ -62,7 +48,8 @@ export class AtlasModelEditor extends LitElement {
   @state() private problems: TextProblem[] = [];
   /** The title of the model the text last compiled to. */
   @state() private compiled?: string;
-  @query('textarea') private area!: HTMLTextAreaElement;
+  @query('.code') private host!: HTMLElement;
+  private editor?: CodeEditor;
   private timer?: ReturnType<typeof setTimeout>;
 
   private started = false;
@@ -75,20 +62,36 @@ export class AtlasModelEditor extends LitElement {
     if (this.text) this.check(false);
   }
 
+  override firstUpdated(): void {
+    this.editor = createCodeEditor(this.host, this.renderRoot as ShadowRoot, this.text, (text) => this.onEdit(text));
+    this.editor.showProblems(this.problems);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.timer);
   }
 
+  /** The text as typed. */
+  get value(): string {
+    return this.text;
+  }
+
+  /** CodeMirror's view (tests dispatch transactions through it, as typing does). */
+  get editorView(): EditorView | undefined {
+    return this.editor?.view;
+  }
+
   /** Replaces the whole text (an example, an opened file) and checks it now. */
   setText(text: string): void {
     this.text = text;
+    this.editor?.replace(text);
     clearTimeout(this.timer);
     this.check(true, true);
   }
 
-  private onInput(): void {
-    this.text = this.area.value;
+  private onEdit(text: string): void {
+    this.text = text;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.check(true), kCheckDelayMs);
   }
@@ -98,6 +101,7 @@ export class AtlasModelEditor extends LitElement {
     const checked = checkModelText(this.text);
     this.problems = checked.problems ?? [];
     this.compiled = checked.model?.title;
+    this.editor?.showProblems(this.problems);
     if (checked.model && announce) {
       const detail: UserModelChange = { user: { model: checked.model, text: this.text, packed: packModelText(this.text) }, fresh };
       this.dispatchEvent(new CustomEvent('user-model', { detail, bubbles: true, composed: true }));
@@ -116,21 +120,9 @@ export class AtlasModelEditor extends LitElement {
     download(`${id}.json`, new Blob([this.text], { type: 'application/json' }));
   }
 
-  /** Selects line `line` of the text (a click on its problem). */
-  private goTo(line: number): void {
-    const lines = this.text.split('\n');
-    const start = lines.slice(0, line - 1).reduce((s, l) => s + l.length + 1, 0);
-    this.area.focus();
-    this.area.setSelectionRange(start, start + (lines[line - 1]?.length ?? 0));
-  }
-
   override render() {
-    const lines = this.text.split('\n');
-    // A marked line number's tooltip holds its messages too.
-    const bad = new Map<number, string>();
-    for (const p of this.problems) bad.set(p.line, bad.has(p.line) ? `${bad.get(p.line)}\n${p.message}` : p.message);
     const verdict = this.problems.length
-      ? `${this.problems.length} problem${this.problems.length > 1 ? 's' : ''}: nothing runs until fixed`
+      ? `${this.problems.length > 1 ? `${this.problems.length} problems, each under its line` : '1 problem, under its line'}: nothing runs until fixed`
       : this.compiled
         ? `compiled: ${this.compiled} runs in the explorer`
         : 'type or open a model file, or start from an example';
@@ -149,17 +141,6 @@ export class AtlasModelEditor extends LitElement {
         <button name="save" ?disabled=${!this.text} @click=${this.save}>save</button>
         <span class="verdict ${this.problems.length ? 'bad' : ''}" data-verdict>${verdict}</span>
       </div>
-      <div class="code">
-        <pre class="gutter" aria-hidden="true">${lines.map((_, k) => html`<span class=${bad.has(k + 1) ? 'bad' : ''} title=${bad.get(k + 1) ?? ''}>${k + 1}</span>\n`)}</pre>
-        <textarea name="model-file" spellcheck="false" autocomplete="off" wrap="off" rows=${lines.length + 1} aria-label="model file (JSON)"
-          .value=${this.text} @input=${this.onInput}></textarea>
-      </div>
-      <ol class="problems">
-        ${this.problems.map(
-          (p) => html`<li data-line=${p.line}>
-            <button class="quote" title="select line ${p.line}" @click=${() => this.goTo(p.line)}><span class="ln">${p.line}</span><code>${lines[p.line - 1] ?? ''}</code></button>
-            <div class="message">${p.message}</div></li>`,
-        )}
-      </ol>`;
+      <div class="code"></div>`;
   }
 }

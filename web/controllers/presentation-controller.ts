@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { presentList, type PresentEntry } from '../../src/sweep/present-list.js';
+import { explorerModels } from '../state/user-model.js';
 
 /** Keys that step the slides; PageDown/PageUp are what presentation clickers send. */
 const kNext = new Set(['ArrowRight', 'ArrowDown', 'PageDown', ' ']);
@@ -69,12 +70,14 @@ export class PresentationController implements ReactiveController {
     this.list = query.get('present') ?? '';
     const n = Number(query.get('n'));
     this.options = Number.isInteger(n) && n >= 2 ? { n } : {};
+    // The user model on screen (the editor's, or the URL's `file=`) takes part: its presets come last.
+    const models = explorerModels();
     try {
-      this.entries = presentList(this.list);
+      this.entries = presentList(this.list, models);
       this.error = undefined;
     } catch (e) {
       this.error = (e as Error).message;
-      this.entries = presentList(null);
+      this.entries = presentList(null, models);
     }
     const k = this.entries.findIndex((e) => e.model.id === at.model && e.preset.id === at.preset);
     this.index = Math.max(0, k);
