@@ -38,7 +38,7 @@ describe('model registry', () => {
 function presetAt(modelId: string, presetIndex: number, n: number, maxSteps = Infinity, method?: string): ResolvedSpec {
   const model = models.find((m) => m.id === modelId)!;
   const p = model.presets[presetIndex].spec;
-  const dt = p.integrator?.dt ?? model.defaults.dt;
+  const dt = p.integrator?.method === 'map' ? 1 : (p.integrator?.dt ?? model.defaults.dt);
   const tEnd = Math.min(p.integrator?.tEnd ?? model.defaults.tEnd, maxSteps * dt);
   const integrator = method ? { method, dt, tEnd } : { ...p.integrator, dt, tEnd };
   return parseSpec({ model: modelId, ...p, x: { ...p.x, n }, y: { ...p.y, n }, integrator });
@@ -138,6 +138,8 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
   it('reproduces every closed-form boundary of its presets on 128×128 sweeps', async () => {
     let presetsChecked = 0;
     for (let k = 0; k < model.presets.length; k++) {
+      // The closed forms are the flow's: a training-step preset (a map) is held to them nowhere.
+      if (model.presets[k].spec.integrator?.method === 'map') continue;
       // At most 60000 steps (T = 3000 at dt 0.05): the presets' longer runs settle the cells next to
       // the boundary, which this test skips anyway, and would take minutes on SwiftShader.
       const spec = presetAt(model.id, k, 128, 60000);

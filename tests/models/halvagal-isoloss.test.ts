@@ -389,7 +389,7 @@ describe('halvagal-isoloss settle rule', () => {
   it.runIf(device)('cosine (8 modes, dp5) on the GPU against f64: classes, isotropic end, settled before tEnd/4', async () => {
     const spec = parseSpec({
       model: family.id,
-      params: { modes: 8, loss: 'cosine', learningRate: 0.1 },
+      params: { modes: 8, loss: 'cosine', learningRate: 0.1, cosineExpectation: 'mean-field' },
       x: { param: 'lambda0', min: 0.05, max: 1, n: 4, scale: 'log' },
       y: { param: 'lambda0Ratio', min: 1, max: 10, n: 4, scale: 'log' },
       integrator: { method: 'dp5', dt: 0.1, tEnd: 2000 },
@@ -416,7 +416,7 @@ describe('halvagal-isoloss: where the adaptive step fixes what a fixed step gets
   const spec = (integrator: object, settle: boolean) =>
     parseSpec({
       model: family.id,
-      params: { modes: 4, loss: 'isoloss-cosine', learningRate: 1, weightDecay: 0 },
+      params: { modes: 4, loss: 'isoloss-cosine', learningRate: 1, weightDecay: 0, cosineExpectation: 'mean-field' },
       x: { param: 'lambda0', min: 1e-3, max: 1, n: 12, scale: 'log' },
       y: { param: 'lambda0Ratio', min: 1, max: 100, n: 12, scale: 'log' },
       integrator,
