@@ -86,7 +86,7 @@ export class AtlasExplorer extends LitElement {
     :host([presenting]) :is(aside, .zoom, .controls, atlas-readout, [name='panel'], [name='help']) { display: none; }
     :host([presenting]) main { max-width: 62vw; }
     /* The time scrubber stays, readable from the back of the room. */
-    :host([presenting]) atlas-timelapse { font-size: 22px; }
+    :host([presenting]) atlas-timelapse { font-size: clamp(24px, 1.5vw, 40px); margin-top: 0.5em; }
   `,
   ];
 
@@ -360,7 +360,7 @@ export class AtlasExplorer extends LitElement {
           .size=${this.presentation.active ? Math.round(Math.min(innerHeight * 0.7, innerWidth * 0.5)) : 480}
           .plotWidth=${this.presentation.active || !this.plot.width ? undefined : this.plot.width} .plotHeight=${this.presentation.active || !this.plot.height ? undefined : this.plot.height} .overlays=${view.overlays ? curves : []}
           .bounds=${view} .showing=${this.timelapse.frame === undefined ? '' : `frame ${this.timelapse.frame}`} @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
-        <atlas-timelapse .source=${this.timelapse.source(run)} .frame=${this.timelapse.frame} ?playing=${this.timelapse.playing} .reason=${timelapseReason(run)}
+        <atlas-timelapse ?large=${this.presentation.active} .source=${this.timelapse.source(run)} .frame=${this.timelapse.frame} ?playing=${this.timelapse.playing} .reason=${timelapseReason(run)}
           .params=${run?.phase === 'done' ? animatable(run) : []} .computing=${this.animation.progress()} .error=${this.animation.error}
           @frame-change=${(e: CustomEvent<number>) => this.timelapse.show(run, e.detail)} @play-toggle=${() => this.timelapse.toggle(run)}
           @animate=${(e: CustomEvent<AnimationRequest>) => this.animateParameter(e.detail)} @animate-off=${() => this.animateParameter(undefined)}></atlas-timelapse>
