@@ -23,7 +23,7 @@ const kSliderSteps = 1000;
 const numberOrText = (text: string): number | string => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
 
 /** The value of the Shoelace control (sl-select, sl-input, sl-range) an event came from. */
-const valueOf = (e: Event): string => String((e.target as HTMLInputElement).value);
+const controlValue = (e: Event): string => String((e.target as HTMLInputElement).value);
 
 const logSlider = (p: NumberParam) => p.scale === 'log' && p.min > 0;
 
@@ -100,15 +100,15 @@ export class AtlasControls extends LitElement {
     const num = (
       field: 'min' | 'max' | 'n',
     ) => html`<sl-input type="number" size="small" name="${name}.${field}" title="${name} ${field}" .value=${String(a[field])} step="any"
-      @sl-change=${(e: Event) => this.setAxis(name, { [field]: numberOrText(valueOf(e)) as number })}></sl-input>`;
+      @sl-change=${(e: Event) => this.setAxis(name, { [field]: numberOrText(controlValue(e)) as number })}></sl-input>`;
     return html`<div class="axis">
       <span class="sym">${name}</span>
-      <sl-select class="param" size="small" hoist name="${name}.param" .value=${a.param} @sl-change=${(e: Event) => this.setAxis(name, { param: valueOf(e) })}>
+      <sl-select class="param" size="small" hoist name="${name}.param" .value=${a.param} @sl-change=${(e: Event) => this.setAxis(name, { param: controlValue(e) })}>
         ${params.filter((p) => p.kind === 'number' && !p.structural).map((p) => html`<sl-option value=${p.id}>${p.symbol} · ${p.label}</sl-option>`)}
       </sl-select>
       <span class="hint sub">min</span><span class="hint">max</span><span class="hint">n</span><span class="hint">scale</span>
       <span></span>${num('min')} ${num('max')} ${num('n')}
-      <sl-select size="small" hoist name="${name}.scale" .value=${a.scale} @sl-change=${(e: Event) => this.setAxis(name, { scale: valueOf(e) as AxisView['scale'] })}>
+      <sl-select size="small" hoist name="${name}.scale" .value=${a.scale} @sl-change=${(e: Event) => this.setAxis(name, { scale: controlValue(e) as AxisView['scale'] })}>
         <sl-option value="linear">linear</sl-option><sl-option value="log">log</sl-option>
       </sl-select>
     </div>`;
@@ -121,7 +121,7 @@ export class AtlasControls extends LitElement {
       <span class="sym" tabindex="0" data-param=${p.id}>${p.symbol}</span></sl-tooltip>`;
     if (p.kind === 'choice') {
       return html`<div class="row">${sym}
-        <sl-select size="small" hoist name=${p.id} .value=${String(v)} @sl-change=${(e: Event) => this.setValue(p.id, valueOf(e))}>
+        <sl-select size="small" hoist name=${p.id} .value=${String(v)} @sl-change=${(e: Event) => this.setValue(p.id, controlValue(e))}>
           ${p.options.map((o) => html`<sl-option value=${o}>${o}</sl-option>`)}
         </sl-select><span>${p.label}</span></div>`;
     }
@@ -136,9 +136,9 @@ export class AtlasControls extends LitElement {
     return html`<div class="row">${sym}
       <sl-range name="${p.id}.slider" label=${p.label} min=${p.integer ? p.min : 0} max=${p.integer ? p.max : kSliderSteps} step="1"
         .value=${numeric ? toSlider(p, v) : 0} .tooltipFormatter=${(k: number) => String(fromSlider(p, k))}
-        @sl-input=${(e: Event) => this.setValue(p.id, fromSlider(p, Number(valueOf(e))))}></sl-range>
+        @sl-input=${(e: Event) => this.setValue(p.id, fromSlider(p, Number(controlValue(e))))}></sl-range>
       <sl-input type="number" size="small" name=${p.id} step=${p.integer ? '1' : 'any'} .value=${String(v)}
-        @sl-change=${(e: Event) => this.setValue(p.id, numberOrText(valueOf(e)))}></sl-input>
+        @sl-change=${(e: Event) => this.setValue(p.id, numberOrText(controlValue(e)))}></sl-input>
       ${derivedBox}</div>`;
   }
 
@@ -165,10 +165,10 @@ export class AtlasControls extends LitElement {
     );
     const numberRow = (field: 'dt' | 'tEnd' | 'rtol' | 'atol', label: string, units: string) => html`<div class="row"><span>${label}</span>
       <sl-input type="number" size="small" name=${field} step="any" .value=${String(integrator[field])}
-        @sl-change=${(e: Event) => this.patch({ integrator: { ...integrator, [field]: numberOrText(valueOf(e)) as number } })}></sl-input><span>${units}</span></div>`;
+        @sl-change=${(e: Event) => this.patch({ integrator: { ...integrator, [field]: numberOrText(controlValue(e)) as number } })}></sl-input><span>${units}</span></div>`;
     return html`
       <fieldset><legend>Model</legend>
-        <sl-select size="small" hoist name="model" .value=${model.id} @sl-change=${(e: Event) => this.patch(defaultView(findModel(valueOf(e))))}>
+        <sl-select size="small" hoist name="model" .value=${model.id} @sl-change=${(e: Event) => this.patch(defaultView(findModel(controlValue(e))))}>
           ${explorerModels().map((m) => html`<sl-option value=${m.id}>${m.title}${isUserModel(m.id) ? ' (model file)' : ''}</sl-option>`)}
         </sl-select>
       </fieldset>
@@ -176,7 +176,7 @@ export class AtlasControls extends LitElement {
       <fieldset><legend>Parameters</legend>${model.params.filter((p) => p.role === 'param' && !onAxis(p)).map((p) => this.valueRow(p))}</fieldset>
       <fieldset><legend>Initial conditions</legend>${model.params.filter((p) => p.role === 'initial' && !onAxis(p)).map((p) => this.valueRow(p))}</fieldset>
       <fieldset><legend>Integrator</legend>
-        <div class="row method"><span>method</span><sl-select size="small" hoist name="method" .value=${integrator.method} @sl-change=${(e: Event) => setMethod(valueOf(e))}>
+        <div class="row method"><span>method</span><sl-select size="small" hoist name="method" .value=${integrator.method} @sl-change=${(e: Event) => setMethod(controlValue(e))}>
           ${Object.entries(tableaus).map(([k, t]) => html`<sl-option value=${k}>${k}${isAdaptive(t) ? ' (adaptive)' : ''}</sl-option>`)}
           ${model.map ? html`<sl-option value=${MAP_METHOD}>map (training step)</sl-option>` : ''}</sl-select>
           ${
@@ -198,7 +198,7 @@ export class AtlasControls extends LitElement {
             settle === false
               ? html`<span>off: fixed horizon</span><span></span>`
               : html`<sl-input type="number" size="small" name="settleTol" step="any" .value=${String(settle.tol)}
-                @sl-change=${(e: Event) => this.patch({ settle: { ...settle, tol: numberOrText(valueOf(e)) as number } })}></sl-input><span>tol</span>`
+                @sl-change=${(e: Event) => this.patch({ settle: { ...settle, tol: numberOrText(controlValue(e)) as number } })}></sl-input><span>tol</span>`
           }
         </div>
         <div class="row"><label title="integrate coarse blocks first, then split them 2×2 only where the class changes; a seeded sample of the inherited cells checks them">
