@@ -66,7 +66,8 @@ export class AtlasExplorer extends LitElement {
     :host { display: grid; grid-template-columns: clamp(300px, 24vw, 380px) minmax(0, 1fr); min-height: 100vh; }
     :host([panel='closed']) { grid-template-columns: minmax(0, 1fr); }
     :host([panel='closed']) aside { display: none; }
-    aside { position: sticky; top: 0; height: 100vh; overflow: hidden auto; box-sizing: border-box; padding: 12px 12px 24px;
+    /* z-index: the panel's tooltips and menus (hoisted, position: fixed) open over the map's positioned labels. */
+    aside { z-index: 2; position: sticky; top: 0; height: 100vh; overflow: hidden auto; box-sizing: border-box; padding: 12px 12px 24px;
       background: var(--atlas-panel); border-right: 1px solid var(--atlas-border); }
     main { min-width: 0; padding: 10px 20px 24px; box-sizing: border-box; }
     header { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; margin-bottom: 4px; }
