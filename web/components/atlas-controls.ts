@@ -97,9 +97,10 @@ export class AtlasControls extends LitElement {
 
   private axisRow(name: 'x' | 'y', params: readonly Param[]) {
     const a = this.view[name];
+    // Arrows only on n: typed limits need the room of their digits in the narrow panel.
     const num = (
       field: 'min' | 'max' | 'n',
-    ) => html`<sl-input type="number" size="small" name="${name}.${field}" title="${name} ${field}" .value=${String(a[field])} step="any"
+    ) => html`<sl-input type="number" size="small" name="${name}.${field}" title="${name} ${field}" .value=${String(a[field])} step="any" ?no-spin-buttons=${field !== 'n'}
       @sl-change=${(e: Event) => this.setAxis(name, { [field]: numberOrText(controlValue(e)) as number })}></sl-input>`;
     return html`<div class="axis">
       <span class="sym">${name}</span>

@@ -18,6 +18,7 @@ import { ShortcutController } from '../controllers/shortcut-controller.js';
 import { controlStyles } from './control-styles.js';
 import { ZoomHistory } from '../state/zoom-history.js';
 import type { CellDetail, ZoomRequest } from './atlas-heatmap.js';
+import './shoelace.js';
 import './atlas-controls.js';
 import './atlas-heatmap.js';
 import './atlas-legend.js';
@@ -81,6 +82,9 @@ export class AtlasExplorer extends LitElement {
     details.editor summary { font-weight: 600; cursor: pointer; padding: 4px 0; }
     :host([presenting]) details.editor { display: none; }
     .controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 8px 0; }
+    .controls label { display: inline-flex; align-items: center; gap: 6px; }
+    .controls sl-select[name='theme'] { width: 10em; }
+    .controls sl-select[name='palette'] { width: 17em; }
     atlas-heatmap { max-width: 100%; }
     /* Presentation mode: the whole window (the fallback when full screen is refused), large type, no controls. */
     :host([presenting]) { position: fixed; inset: 0; z-index: 4; background: var(--atlas-bg); grid-template-columns: 1fr; padding: 2vh 2vw; font-size: 20px; }
@@ -374,10 +378,10 @@ export class AtlasExplorer extends LitElement {
         <p class="controls">
           <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .frames=${this.timelapse.source(run)} .layer=${view.layer} .overlays=${view.overlays}
             .theme=${this.theme.theme} .palette=${this.appearance.palette}></atlas-export>
-          <label>theme <select name="theme" @change=${(e: Event) => this.setAppearance({ theme: (e.target as HTMLSelectElement).value as Appearance['theme'] })}>
-            ${themeChoices.map((t) => html`<option value=${t} ?selected=${t === this.appearance.theme}>${t === 'auto' ? 'auto (system)' : t}</option>`)}</select></label>
-          <label>classes <select name="palette" @change=${(e: Event) => this.setAppearance({ palette: (e.target as HTMLSelectElement).value as Appearance['palette'] })}>
-            ${classPaletteIds.map((p) => html`<option value=${p} ?selected=${p === this.appearance.palette}>${kPaletteNames[p]}</option>`)}</select></label>
+          <label>theme <sl-select size="small" hoist name="theme" .value=${this.appearance.theme} @sl-change=${(e: Event) => this.setAppearance({ theme: (e.target as HTMLSelectElement).value as Appearance['theme'] })}>
+            ${themeChoices.map((t) => html`<sl-option value=${t}>${t === 'auto' ? 'auto (system)' : t}</sl-option>`)}</sl-select></label>
+          <label>classes <sl-select size="small" hoist name="palette" .value=${this.appearance.palette} @sl-change=${(e: Event) => this.setAppearance({ palette: (e.target as HTMLSelectElement).value as Appearance['palette'] })}>
+            ${classPaletteIds.map((p) => html`<sl-option value=${p}>${kPaletteNames[p]}</sl-option>`)}</sl-select></label>
           <button data-present @click=${() => this.presentation.enter({ model: view.model, preset: new URLSearchParams(location.search).get('preset') })}>present</button>
         </p>
         ${
