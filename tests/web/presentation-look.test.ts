@@ -1,6 +1,7 @@
 // Presentation mode on the built bundle in headless Chromium, at a projector's 1920×1080: the time
 // scrubber and the parameter-animation form stay on screen, in type big enough to read from the back
-// of a room (24 px or more), and the scrubber still drives the map.
+// of a room (24 px or more), the scrubber still drives the map, and keys typed into the form's fields
+// stay there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'puppeteer-core';
@@ -25,13 +26,13 @@ afterAll(async () => {
 });
 
 describe('presentation mode', () => {
-  it('shows the time scrubber and the parameter animation in type of 24 px or more at 1920×1080', async () => {
+  it('shows the time scrubber and the parameter animation in type of 24 px or more at 1920×1080; keys typed into its fields stay there', async () => {
     const page = await browser.newPage();
     await page.setViewport({ width: 1920, height: 1080, deviceScaleFactor: 1 });
     const errors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${url}?present=tian-l2/P1&n=16`);
+    await page.goto(`${url}?present=tian-l2/P1,tian-l2/P2&n=16`);
     await waitDone(page);
     // The animation form appears once the run is done: wait for the timelapse's next render.
     await page.waitForFunction(
@@ -79,6 +80,25 @@ describe('presentation mode', () => {
       () => document.querySelector('atlas-explorer')!.shadowRoot!.querySelector('atlas-timelapse')!.shadowRoot!.textContent,
     );
     expect(text).toContain('frame 1/64');
+
+    // Keys typed into the animation form's fields stay there; outside them, → steps the slides.
+    const slide = () =>
+      page.evaluate(
+        () =>
+          document
+            .querySelector('atlas-explorer')!
+            .shadowRoot!.querySelector('atlas-present-caption')!
+            .shadowRoot!.querySelector('[data-slide]')!.textContent,
+      );
+    const from = await deep(page, 'atlas-timelapse', 'sl-input[name=from]');
+    await from.evaluate((e) => (e as HTMLElement).focus());
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press(' ');
+    expect(await slide()).toBe('1 / 2');
+    await from.evaluate((e) => (e as HTMLElement).blur());
+    await page.keyboard.press('ArrowRight');
+    expect(await slide()).toBe('2 / 2');
+    await waitDone(page, 1);
     expect(errors).toEqual([]);
     await page.close();
   });
