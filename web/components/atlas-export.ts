@@ -10,7 +10,8 @@ import { svgToPngBlob } from '../render/rasterise.js';
 import type { FigureTheme } from '../../src/export/figure.js';
 import type { ClassPaletteId } from '../../src/export/palette.js';
 import { controlStyles } from './control-styles.js';
-import './shoelace.js';
+// No import of ./shoelace.js here: the explorer, the only page that shows this element, registers the sl-input
+// it uses; the comparison page imports only this module's download helpers and should not load Shoelace.
 
 /** Device pixels per SVG unit of the PNG figure: 2 gives a 1800 × 1240 image, sharp on slides and paper. */
 const kPngScale = 2;
