@@ -57,10 +57,10 @@ describe('explorer errors', () => {
     // The page fell back to the default view: the misspelt name is gone from the URL.
     const id = await waitDone(page);
     expect(new URL(page.url()).searchParams.has('v.augmentaton')).toBe(false);
-    const input = await deep(page, 'atlas-controls', '[name="augmentation"]');
+    const input = await deep(page, 'atlas-controls', 'sl-input[name="augmentation"]');
     await input.evaluate((e) => {
       (e as HTMLInputElement).value = '5';
-      e.dispatchEvent(new Event('change', { bubbles: true }));
+      e.dispatchEvent(new Event('sl-change', { bubbles: true }));
     });
     await waitDone(page, id);
     expect(new URL(page.url()).searchParams.get('v.augmentation')).toBe('5');

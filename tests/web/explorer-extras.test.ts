@@ -225,25 +225,35 @@ describe('explorer inspector and export', () => {
     const ctl = (sel: string) => `${explorer} >>> atlas-controls >>> ${sel}`;
     const query = () => page.evaluate(() => Object.fromEntries(new URL(location.href).searchParams));
     const runId = () => page.evaluate(() => (window as unknown as { __atlas: { sweep: { run: { id: number } } } }).__atlas.sweep.run.id);
-    expect(await page.$$eval(ctl('select[name=method] option'), (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+    // The method menu is an sl-select: a choice sets its value and fires sl-change, as Shoelace does.
+    const pickMethod = (method: string) =>
+      page.$eval(
+        ctl('sl-select[name=method]'),
+        (e, v) => {
+          (e as HTMLSelectElement).value = v;
+          e.dispatchEvent(new Event('sl-change', { bubbles: true }));
+        },
+        method,
+      );
+    expect(await page.$$eval(ctl('sl-select[name=method] sl-option'), (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
       'rk4',
       'rk38',
       'dp5',
       'tsit5',
     ]);
-    expect(await page.$(ctl('input[name=rtol]'))).toBeNull();
+    expect(await page.$(ctl('sl-input[name=rtol]'))).toBeNull();
     let id = await runId();
-    await page.select(ctl('select[name=method]'), 'dp5');
+    await pickMethod('dp5');
     id = await waitRun(page, id);
     expect(await query()).toMatchObject({ method: 'dp5', rtol: '0.000001', atol: '1e-9', settle: '0.000001' });
-    expect(await page.$eval(ctl('input[name=rtol]'), (e) => (e as HTMLInputElement).value)).toBe('0.000001');
-    expect(await page.$eval(ctl('input[name=atol]'), (e) => (e as HTMLInputElement).value)).toBe('1e-9');
+    expect(await page.$eval(ctl('sl-input[name=rtol]'), (e) => (e as HTMLInputElement).value)).toBe('0.000001');
+    expect(await page.$eval(ctl('sl-input[name=atol]'), (e) => (e as HTMLInputElement).value)).toBe('1e-9');
     const controlsText = await page.$eval(`${explorer} >>> atlas-controls`, (e) => e.shadowRoot!.textContent);
     expect(controlsText).toContain('first step');
     // A tolerance typed in the field goes to the URL and the sweep.
-    await page.$eval(ctl('input[name=rtol]'), (e) => {
+    await page.$eval(ctl('sl-input[name=rtol]'), (e) => {
       (e as HTMLInputElement).value = '1e-5';
-      e.dispatchEvent(new Event('change', { bubbles: true }));
+      e.dispatchEvent(new Event('sl-change', { bubbles: true }));
     });
     id = await waitRun(page, id);
     expect((await query()).rtol).toBe('0.00001');
@@ -282,8 +292,8 @@ describe('explorer inspector and export', () => {
     expect((await query()).settle).toBe('off');
     const fixed = await finishedGrid(page);
     expect(Array.from({ length: n * n }, (_, c) => fixed.metrics[c * metrics.length + tSettled]).every((t) => t === -1)).toBe(true);
-    expect(await page.$(ctl('input[name=settleTol]'))).toBeNull();
-    await page.select(ctl('select[name=method]'), 'rk38');
+    expect(await page.$(ctl('sl-input[name=settleTol]'))).toBeNull();
+    await pickMethod('rk38');
     await waitRun(page, id);
     expect(await query()).toMatchObject({ method: 'rk38', settle: 'off' });
     expect((await query()).rtol).toBeUndefined();

@@ -309,8 +309,10 @@ describe('keyboard shortcuts', () => {
     expect([after.model, after.x, after.y]).toEqual([model.id, want.get('x'), want.get('y')]);
 
     // Typed into the resolution field: a number, not a shortcut.
-    const field = await deep(page, 'atlas-controls', 'input[name="x.n"]');
-    await field.focus();
+    // sl-input's focus() puts the caret in its inner <input> (the host itself takes no focus, which is all puppeteer's focus() tries).
+    const field = await deep(page, 'atlas-controls', 'sl-input[name="x.n"]');
+    await field.evaluate((e) => (e as HTMLElement).focus());
+    expect(await field.evaluate((e) => e.shadowRoot!.activeElement?.tagName)).toBe('INPUT');
     await page.keyboard.press('l');
     expect((await query(page)).layer).toBe('class');
     expect(errors).toEqual([]);

@@ -85,19 +85,21 @@ async function exportMismatches(
 
 /** Picks a layer in the legend's menu, as a user does. */
 async function pickLayer(page: Page, id: string): Promise<void> {
-  const layer = await deep(page, 'atlas-legend', '[name="layer"]');
+  // An sl-select: its value, then the event it fires on a choice.
+  const layer = await deep(page, 'atlas-legend', 'sl-select[name="layer"]');
   await layer.evaluate((e, v) => {
     (e as HTMLSelectElement).value = v;
-    e.dispatchEvent(new Event('change', { bubbles: true }));
+    e.dispatchEvent(new Event('sl-change', { bubbles: true }));
   }, id);
   await page.waitForFunction((v) => new URL(location.href).searchParams.get('layer') === v, {}, id);
 }
 
+/** Types `value` into a field of the side panel (an sl-input: its value, then the event it fires on commit). */
 async function setField(page: Page, name: string, value: string): Promise<void> {
-  const input = await deep(page, 'atlas-controls', `[name="${name}"]`);
+  const input = await deep(page, 'atlas-controls', `sl-input[name="${name}"]`);
   await input.evaluate((e, v) => {
     (e as HTMLInputElement).value = v;
-    e.dispatchEvent(new Event('change', { bubbles: true }));
+    e.dispatchEvent(new Event('sl-change', { bubbles: true }));
   }, value);
 }
 

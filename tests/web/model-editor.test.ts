@@ -100,8 +100,8 @@ const problems = (page: Page) =>
   });
 
 const selectedModel = (page: Page) =>
-  deep(page, 'atlas-controls', 'select[name="model"]').then((s) =>
-    s.evaluate((e) => (e as HTMLSelectElement).selectedOptions[0].textContent!.trim()),
+  deep(page, 'atlas-controls', 'sl-select[name="model"]').then((s) =>
+    s.evaluate((e) => (e as unknown as { selectedOptions: HTMLElement[] }).selectedOptions[0].textContent!.trim()),
   );
 
 describe('model editor', () => {
@@ -282,7 +282,7 @@ describe('model editor', () => {
       const field = name === 'x.n' ? input : await deep(page, 'atlas-controls', `[name="${name}"]`);
       await field.evaluate((e) => {
         (e as HTMLInputElement).value = '8';
-        e.dispatchEvent(new Event('change', { bubbles: true }));
+        e.dispatchEvent(new Event('sl-change', { bubbles: true }));
       });
     }
     await waitDone(page, (await lastRunId(page)) - 1);

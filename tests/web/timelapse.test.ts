@@ -58,10 +58,11 @@ const recorded = (page: Page): Promise<Recorded> =>
   });
 
 async function chooseFrame(page: Page, k: number): Promise<void> {
-  const slider = await deep(page, 'atlas-timelapse', 'input[name=frame]');
+  // The scrubber is an sl-range: its value, then the event it fires while dragged.
+  const slider = await deep(page, 'atlas-timelapse', 'sl-range[name=frame]');
   await slider.evaluate((el, v) => {
     (el as HTMLInputElement).value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    el.dispatchEvent(new Event('sl-input', { bubbles: true, composed: true }));
   }, k);
 }
 

@@ -31,10 +31,11 @@ afterAll(async () => {
 });
 
 async function setField(page: Page, name: string, value: string): Promise<void> {
-  const input = await deep(page, 'atlas-export', `input[name=${name}]`);
+  // An sl-input: its value, then the event it fires on commit.
+  const input = await deep(page, 'atlas-export', `sl-input[name=${name}]`);
   await input.evaluate((el, v) => {
     (el as HTMLInputElement).value = v;
-    el.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+    el.dispatchEvent(new Event('sl-change', { bubbles: true, composed: true }));
   }, value);
 }
 
@@ -131,7 +132,7 @@ describe('video export from the explorer', () => {
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
     // The size follows the map (720 px on its long side) until typed.
     const value = async (name: string) =>
-      (await deep(page, 'atlas-export', `input[name=${name}]`)).evaluate((e) => (e as HTMLInputElement).value);
+      (await deep(page, 'atlas-export', `sl-input[name=${name}]`)).evaluate((e) => (e as HTMLInputElement).value);
     expect([await value('video-width'), await value('video-height'), await value('video-fps')]).toEqual(['720', '720', '12']);
     await setField(page, 'video-width', '320');
     await setField(page, 'video-height', '240');

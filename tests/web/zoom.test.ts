@@ -229,10 +229,10 @@ describe('instant zoom and pan', () => {
 
   it('a time-lapse frame on screen never stands in for the new region: the pending fill until it computes', async () => {
     await waitDrawn(page, 'class');
-    const slider = await deep(page, 'atlas-timelapse', 'input[name=frame]');
+    const slider = await deep(page, 'atlas-timelapse', 'sl-range[name=frame]');
     await slider.evaluate((el) => {
       (el as HTMLInputElement).value = '0';
-      el.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      el.dispatchEvent(new Event('sl-input', { bubbles: true, composed: true }));
     });
     await page.waitForFunction(
       () =>

@@ -6,6 +6,7 @@ import { isAdaptive, tableaus } from '../../src/integrators/tableaus.js';
 import { dynamicsLabel, isMap, MAP_METHOD } from '../../src/integrators/map.js';
 import { kSettleDefaults } from '../../src/sweep/spec.js';
 import { controlStyles } from './control-styles.js';
+import './shoelace.js';
 import {
   defaultView,
   normalizeIntegrator,
@@ -20,6 +21,9 @@ const kSliderSteps = 1000;
 
 /** A typed number, or the text itself so that parseSpec names what is wrong with it. */
 const numberOrText = (text: string): number | string => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
+
+/** The value of the Shoelace control (sl-select, sl-input, sl-range) an event came from. */
+const controlValue = (e: Event): string => String((e.target as HTMLInputElement).value);
 
 const logSlider = (p: NumberParam) => p.scale === 'log' && p.min > 0;
 
@@ -47,20 +51,24 @@ export class AtlasControls extends LitElement {
   static override styles = [
     controlStyles,
     css`
-    :host { display: block; font-size: 13px; }
+    :host { display: block; font-size: 13px; --sl-input-spacing-small: 7px; }
     /* min-width 0: a fieldset is min-content wide by default, which let long selects overflow the panel. */
     fieldset { border: 1px solid var(--atlas-border); border-radius: 8px; margin: 0 0 10px; padding: 6px 8px 8px; min-width: 0; }
     legend { font-weight: 600; padding: 0 4px; }
-    select { width: 100%; }
+    sl-select { width: 100%; }
     .row { display: grid; grid-template-columns: 64px 1fr 84px; gap: 6px; align-items: center; margin: 3px 0; }
     /* An axis on two lines: its parameter, then min, max, n and scale, each with room for its number. */
-    .axis { display: grid; grid-template-columns: 14px repeat(3, minmax(0, 1fr)) minmax(78px, 0.9fr); gap: 3px 4px; align-items: center; margin: 4px 0 8px; }
+    .axis { display: grid; grid-template-columns: 14px repeat(3, minmax(0, 1fr)) minmax(82px, 1fr); gap: 3px 4px; align-items: center; margin: 4px 0 8px; }
     .axis .param { grid-column: 2 / -1; }
     .axis .sub { grid-column: 2; }
     .axis .hint { font-size: 11px; color: var(--atlas-muted); margin-bottom: -2px; }
-    select { max-width: 100%; }
-    .sym { font-weight: 600; font-family: 'Times New Roman', serif; font-size: 15px; }
-    input[type='number'] { width: 100%; box-sizing: border-box; }
+    sl-select, sl-input { max-width: 100%; min-width: 0; }
+    .sym { font-weight: 600; font-family: 'Times New Roman', serif; font-size: 15px; cursor: help; }
+    sl-input { width: 100%; }
+    /* The range's label names it for screen readers; on screen the row says what it is. */
+    sl-range::part(form-control-label) { display: none; }
+    sl-range { --thumb-size: 16px; --track-color-active: var(--atlas-accent); }
+    sl-tooltip { --max-width: 280px; }
     .derived { grid-column: 2 / 4; color: var(--atlas-muted); }
     .row > *, .axis > * { min-width: 0; }
     .method { grid-template-columns: 56px minmax(0, 1fr) auto; }
@@ -89,31 +97,34 @@ export class AtlasControls extends LitElement {
 
   private axisRow(name: 'x' | 'y', params: readonly Param[]) {
     const a = this.view[name];
+    // Arrows only on n: typed limits need the room of their digits in the narrow panel.
     const num = (
       field: 'min' | 'max' | 'n',
-    ) => html`<input type="number" name="${name}.${field}" title="${name} ${field}" .value=${String(a[field])} step="any"
-      @change=${(e: Event) => this.setAxis(name, { [field]: numberOrText((e.target as HTMLInputElement).value) as number })}>`;
+    ) => html`<sl-input type="number" size="small" name="${name}.${field}" title="${name} ${field}" .value=${String(a[field])} step="any" ?no-spin-buttons=${field !== 'n'}
+      @sl-change=${(e: Event) => this.setAxis(name, { [field]: numberOrText(controlValue(e)) as number })}></sl-input>`;
     return html`<div class="axis">
       <span class="sym">${name}</span>
-      <select class="param" name="${name}.param" @change=${(e: Event) => this.setAxis(name, { param: (e.target as HTMLSelectElement).value })}>
-        ${params.filter((p) => p.kind === 'number' && !p.structural).map((p) => html`<option value=${p.id} ?selected=${p.id === a.param}>${p.symbol} · ${p.label}</option>`)}
-      </select>
+      <sl-select class="param" size="small" hoist name="${name}.param" .value=${a.param} @sl-change=${(e: Event) => this.setAxis(name, { param: controlValue(e) })}>
+        ${params.filter((p) => p.kind === 'number' && !p.structural).map((p) => html`<sl-option value=${p.id}>${p.symbol} · ${p.label}</sl-option>`)}
+      </sl-select>
       <span class="hint sub">min</span><span class="hint">max</span><span class="hint">n</span><span class="hint">scale</span>
       <span></span>${num('min')} ${num('max')} ${num('n')}
-      <select name="${name}.scale" @change=${(e: Event) => this.setAxis(name, { scale: (e.target as HTMLSelectElement).value as AxisView['scale'] })}>
-        <option value="linear" ?selected=${a.scale === 'linear'}>linear</option><option value="log" ?selected=${a.scale === 'log'}>log</option>
-      </select>
+      <sl-select size="small" hoist name="${name}.scale" .value=${a.scale} @sl-change=${(e: Event) => this.setAxis(name, { scale: controlValue(e) as AxisView['scale'] })}>
+        <sl-option value="linear">linear</sl-option><sl-option value="log">log</sl-option>
+      </sl-select>
     </div>`;
   }
 
   private valueRow(p: Param) {
     const v = this.view.values[p.id];
-    const title = `${p.label}: ${p.description}`;
+    // The paper's symbol, with the parameter's name and description on hover or keyboard focus.
+    const sym = html`<sl-tooltip hoist placement="right" content="${p.symbol} · ${p.label}: ${p.description}">
+      <span class="sym" tabindex="0" data-param=${p.id}>${p.symbol}</span></sl-tooltip>`;
     if (p.kind === 'choice') {
-      return html`<div class="row"><span class="sym" title=${title}>${p.symbol}</span>
-        <select name=${p.id} @change=${(e: Event) => this.setValue(p.id, (e.target as HTMLSelectElement).value)}>
-          ${p.options.map((o) => html`<option ?selected=${o === v}>${o}</option>`)}
-        </select><span>${p.label}</span></div>`;
+      return html`<div class="row">${sym}
+        <sl-select size="small" hoist name=${p.id} .value=${String(v)} @sl-change=${(e: Event) => this.setValue(p.id, controlValue(e))}>
+          ${p.options.map((o) => html`<sl-option value=${o}>${o}</sl-option>`)}
+        </sl-select><span>${p.label}</span></div>`;
     }
     const derived = v === 'derived';
     const derivedBox =
@@ -121,13 +132,14 @@ export class AtlasControls extends LitElement {
         ? html`<label class="derived"><input type="checkbox" name="${p.id}.derived" .checked=${derived}
           @change=${(e: Event) => this.setValue(p.id, (e.target as HTMLInputElement).checked ? 'derived' : p.min)}> derived: ${p.derivedAs}</label>`
         : '';
-    if (derived) return html`<div class="row"><span class="sym" title=${title}>${p.symbol}</span>${derivedBox}</div>`;
+    if (derived) return html`<div class="row">${sym}${derivedBox}</div>`;
     const numeric = typeof v === 'number' && Number.isFinite(v);
-    return html`<div class="row"><span class="sym" title=${title}>${p.symbol}</span>
-      <input type="range" name="${p.id}.slider" min=${p.integer ? p.min : 0} max=${p.integer ? p.max : kSliderSteps} step="1"
-        .value=${numeric ? String(toSlider(p, v)) : '0'} @input=${(e: Event) => this.setValue(p.id, fromSlider(p, Number((e.target as HTMLInputElement).value)))}>
-      <input type="number" name=${p.id} step=${p.integer ? '1' : 'any'} .value=${String(v)}
-        @change=${(e: Event) => this.setValue(p.id, numberOrText((e.target as HTMLInputElement).value))}>
+    return html`<div class="row">${sym}
+      <sl-range name="${p.id}.slider" label=${p.label} min=${p.integer ? p.min : 0} max=${p.integer ? p.max : kSliderSteps} step="1"
+        .value=${numeric ? toSlider(p, v) : 0} .tooltipFormatter=${(k: number) => String(fromSlider(p, k))}
+        @sl-input=${(e: Event) => this.setValue(p.id, fromSlider(p, Number(controlValue(e))))}></sl-range>
+      <sl-input type="number" size="small" name=${p.id} step=${p.integer ? '1' : 'any'} .value=${String(v)}
+        @sl-change=${(e: Event) => this.setValue(p.id, numberOrText(controlValue(e)))}></sl-input>
       ${derivedBox}</div>`;
   }
 
@@ -153,24 +165,21 @@ export class AtlasControls extends LitElement {
       axes,
     );
     const numberRow = (field: 'dt' | 'tEnd' | 'rtol' | 'atol', label: string, units: string) => html`<div class="row"><span>${label}</span>
-      <input type="number" name=${field} step="any" .value=${String(integrator[field])}
-        @change=${(e: Event) => this.patch({ integrator: { ...integrator, [field]: numberOrText((e.target as HTMLInputElement).value) as number } })}><span>${units}</span></div>`;
+      <sl-input type="number" size="small" name=${field} step="any" .value=${String(integrator[field])}
+        @sl-change=${(e: Event) => this.patch({ integrator: { ...integrator, [field]: numberOrText(controlValue(e)) as number } })}></sl-input><span>${units}</span></div>`;
     return html`
       <fieldset><legend>Model</legend>
-        <select name="model" @change=${(e: Event) => this.patch(defaultView(findModel((e.target as HTMLSelectElement).value)))}>
-          ${explorerModels().map(
-            (m) =>
-              html`<option value=${m.id} ?selected=${m.id === model.id}>${m.title}${isUserModel(m.id) ? ' (model file)' : ''}</option>`,
-          )}
-        </select>
+        <sl-select size="small" hoist name="model" .value=${model.id} @sl-change=${(e: Event) => this.patch(defaultView(findModel(controlValue(e))))}>
+          ${explorerModels().map((m) => html`<sl-option value=${m.id}>${m.title}${isUserModel(m.id) ? ' (model file)' : ''}</sl-option>`)}
+        </sl-select>
       </fieldset>
       <fieldset><legend>Axes</legend>${this.axisRow('x', model.params)}${this.axisRow('y', model.params)}</fieldset>
       <fieldset><legend>Parameters</legend>${model.params.filter((p) => p.role === 'param' && !onAxis(p)).map((p) => this.valueRow(p))}</fieldset>
       <fieldset><legend>Initial conditions</legend>${model.params.filter((p) => p.role === 'initial' && !onAxis(p)).map((p) => this.valueRow(p))}</fieldset>
       <fieldset><legend>Integrator</legend>
-        <div class="row method"><span>method</span><select name="method" @change=${(e: Event) => setMethod((e.target as HTMLSelectElement).value)}>
-          ${Object.entries(tableaus).map(([k, t]) => html`<option value=${k} ?selected=${k === integrator.method}>${k}${isAdaptive(t) ? ' (adaptive)' : ''}</option>`)}
-          ${model.map ? html`<option value=${MAP_METHOD} ?selected=${isMap(integrator.method)}>map (training step)</option>` : ''}</select>
+        <div class="row method"><span>method</span><sl-select size="small" hoist name="method" .value=${integrator.method} @sl-change=${(e: Event) => setMethod(controlValue(e))}>
+          ${Object.entries(tableaus).map(([k, t]) => html`<sl-option value=${k}>${k}${isAdaptive(t) ? ' (adaptive)' : ''}</sl-option>`)}
+          ${model.map ? html`<sl-option value=${MAP_METHOD}>map (training step)</sl-option>` : ''}</sl-select>
           ${
             capable
               ? html`<label title="off: the tableau's solution weights with the fixed step dt"><input type="checkbox" name="adaptive" .checked=${adaptive}
@@ -189,8 +198,8 @@ export class AtlasControls extends LitElement {
           ${
             settle === false
               ? html`<span>off: fixed horizon</span><span></span>`
-              : html`<input type="number" name="settleTol" step="any" .value=${String(settle.tol)}
-                @change=${(e: Event) => this.patch({ settle: { ...settle, tol: numberOrText((e.target as HTMLInputElement).value) as number } })}><span>tol</span>`
+              : html`<sl-input type="number" size="small" name="settleTol" step="any" .value=${String(settle.tol)}
+                @sl-change=${(e: Event) => this.patch({ settle: { ...settle, tol: numberOrText(controlValue(e)) as number } })}></sl-input><span>tol</span>`
           }
         </div>
         <div class="row"><label title="integrate coarse blocks first, then split them 2×2 only where the class changes; a seeded sample of the inherited cells checks them">

@@ -18,6 +18,7 @@ import { ShortcutController } from '../controllers/shortcut-controller.js';
 import { controlStyles } from './control-styles.js';
 import { ZoomHistory } from '../state/zoom-history.js';
 import type { CellDetail, ZoomRequest } from './atlas-heatmap.js';
+import './shoelace.js';
 import './atlas-controls.js';
 import './atlas-heatmap.js';
 import './atlas-legend.js';
@@ -66,7 +67,8 @@ export class AtlasExplorer extends LitElement {
     :host { display: grid; grid-template-columns: clamp(300px, 24vw, 380px) minmax(0, 1fr); min-height: 100vh; }
     :host([panel='closed']) { grid-template-columns: minmax(0, 1fr); }
     :host([panel='closed']) aside { display: none; }
-    aside { position: sticky; top: 0; height: 100vh; overflow: hidden auto; box-sizing: border-box; padding: 12px 12px 24px;
+    /* z-index: the panel's tooltips and menus (hoisted, position: fixed) open over the map's positioned labels. */
+    aside { z-index: 2; position: sticky; top: 0; height: 100vh; overflow: hidden auto; box-sizing: border-box; padding: 12px 12px 24px;
       background: var(--atlas-panel); border-right: 1px solid var(--atlas-border); }
     main { min-width: 0; padding: 10px 20px 24px; box-sizing: border-box; }
     header { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; margin-bottom: 4px; }
@@ -80,13 +82,16 @@ export class AtlasExplorer extends LitElement {
     details.editor summary { font-weight: 600; cursor: pointer; padding: 4px 0; }
     :host([presenting]) details.editor { display: none; }
     .controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 8px 0; }
+    .controls label { display: inline-flex; align-items: center; gap: 6px; }
+    .controls sl-select[name='theme'] { width: 10em; }
+    .controls sl-select[name='palette'] { width: 17em; }
     atlas-heatmap { max-width: 100%; }
     /* Presentation mode: the whole window (the fallback when full screen is refused), large type, no controls. */
     :host([presenting]) { position: fixed; inset: 0; z-index: 4; background: var(--atlas-bg); grid-template-columns: 1fr; padding: 2vh 2vw; font-size: 20px; }
     :host([presenting]) :is(aside, .zoom, .controls, atlas-readout, [name='panel'], [name='help']) { display: none; }
     :host([presenting]) main { max-width: 62vw; }
     /* The time scrubber stays, readable from the back of the room. */
-    :host([presenting]) atlas-timelapse { font-size: 22px; }
+    :host([presenting]) atlas-timelapse { font-size: clamp(24px, 1.5vw, 40px); margin-top: 0.5em; }
   `,
   ];
 
@@ -360,7 +365,7 @@ export class AtlasExplorer extends LitElement {
           .size=${this.presentation.active ? Math.round(Math.min(innerHeight * 0.7, innerWidth * 0.5)) : 480}
           .plotWidth=${this.presentation.active || !this.plot.width ? undefined : this.plot.width} .plotHeight=${this.presentation.active || !this.plot.height ? undefined : this.plot.height} .overlays=${view.overlays ? curves : []}
           .bounds=${view} .showing=${this.timelapse.frame === undefined ? '' : `frame ${this.timelapse.frame}`} @cell-hover=${(e: CustomEvent<CellDetail | null>) => (this.hover = e.detail)} @zoom-box=${this.onZoomBox}></atlas-heatmap>
-        <atlas-timelapse .source=${this.timelapse.source(run)} .frame=${this.timelapse.frame} ?playing=${this.timelapse.playing} .reason=${timelapseReason(run)}
+        <atlas-timelapse ?large=${this.presentation.active} .source=${this.timelapse.source(run)} .frame=${this.timelapse.frame} ?playing=${this.timelapse.playing} .reason=${timelapseReason(run)}
           .params=${run?.phase === 'done' ? animatable(run) : []} .computing=${this.animation.progress()} .error=${this.animation.error}
           @frame-change=${(e: CustomEvent<number>) => this.timelapse.show(run, e.detail)} @play-toggle=${() => this.timelapse.toggle(run)}
           @animate=${(e: CustomEvent<AnimationRequest>) => this.animateParameter(e.detail)} @animate-off=${() => this.animateParameter(undefined)}></atlas-timelapse>
@@ -373,10 +378,10 @@ export class AtlasExplorer extends LitElement {
         <p class="controls">
           <atlas-export .result=${run?.phase === 'done' ? run.result : undefined} .frames=${this.timelapse.source(run)} .layer=${view.layer} .overlays=${view.overlays}
             .theme=${this.theme.theme} .palette=${this.appearance.palette}></atlas-export>
-          <label>theme <select name="theme" @change=${(e: Event) => this.setAppearance({ theme: (e.target as HTMLSelectElement).value as Appearance['theme'] })}>
-            ${themeChoices.map((t) => html`<option value=${t} ?selected=${t === this.appearance.theme}>${t === 'auto' ? 'auto (system)' : t}</option>`)}</select></label>
-          <label>classes <select name="palette" @change=${(e: Event) => this.setAppearance({ palette: (e.target as HTMLSelectElement).value as Appearance['palette'] })}>
-            ${classPaletteIds.map((p) => html`<option value=${p} ?selected=${p === this.appearance.palette}>${kPaletteNames[p]}</option>`)}</select></label>
+          <label>theme <sl-select size="small" hoist name="theme" .value=${this.appearance.theme} @sl-change=${(e: Event) => this.setAppearance({ theme: (e.target as HTMLSelectElement).value as Appearance['theme'] })}>
+            ${themeChoices.map((t) => html`<sl-option value=${t}>${t === 'auto' ? 'auto (system)' : t}</sl-option>`)}</sl-select></label>
+          <label>classes <sl-select size="small" hoist name="palette" .value=${this.appearance.palette} @sl-change=${(e: Event) => this.setAppearance({ palette: (e.target as HTMLSelectElement).value as Appearance['palette'] })}>
+            ${classPaletteIds.map((p) => html`<sl-option value=${p}>${kPaletteNames[p]}</sl-option>`)}</sl-select></label>
           <button data-present @click=${() => this.presentation.enter({ model: view.model, preset: new URLSearchParams(location.search).get('preset') })}>present</button>
         </p>
         ${

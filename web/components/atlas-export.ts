@@ -10,6 +10,8 @@ import { svgToPngBlob } from '../render/rasterise.js';
 import type { FigureTheme } from '../../src/export/figure.js';
 import type { ClassPaletteId } from '../../src/export/palette.js';
 import { controlStyles } from './control-styles.js';
+// No import of ./shoelace.js here: the explorer, the only page that shows this element, registers the sl-input
+// it uses; the comparison page imports only this module's download helpers and should not load Shoelace.
 
 /** Device pixels per SVG unit of the PNG figure: 2 gives a 1800 × 1240 image, sharp on slides and paper. */
 const kPngScale = 2;
@@ -44,8 +46,8 @@ export class AtlasExport extends LitElement {
     :host { display: inline-flex; flex-wrap: wrap; gap: 6px; align-items: center; }
     .error { color: var(--atlas-error, #b00020); }
     .video { display: inline-flex; flex-wrap: wrap; gap: 4px; align-items: center; }
-    .video input { width: 5.5em; }
-    .video input[name='video-fps'] { width: 4em; }
+    .video sl-input { display: inline-block; width: 6em; vertical-align: middle; }
+    .video sl-input[name='video-fps'] { width: 4.5em; }
   `,
   ];
 
@@ -129,12 +131,12 @@ export class AtlasExport extends LitElement {
 
   private videoField(name: 'width' | 'height' | 'fps', title: string) {
     const value = this.videoOptions()?.[name];
-    return html`<input type="number" name=${`video-${name}`} title=${title} min="1" step=${name === 'fps' ? 'any' : 2}
+    return html`<sl-input type="number" size="small" no-spin-buttons name=${`video-${name}`} title=${title} min="1" step=${name === 'fps' ? 'any' : 2}
       .value=${value === undefined ? '' : String(value)}
-      @change=${(e: Event) => {
+      @sl-change=${(e: Event) => {
         const v = (e.target as HTMLInputElement).value;
         this.video = { ...this.video, [name]: v === '' && name !== 'fps' ? undefined : Number(v) };
-      }}>`;
+      }}></sl-input>`;
   }
 
   override render() {

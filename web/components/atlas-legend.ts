@@ -13,6 +13,7 @@ import {
   type ClassPaletteId,
 } from '../../src/export/palette.js';
 import { controlStyles } from './control-styles.js';
+import './shoelace.js';
 import type { RefineStats } from '../../src/engine/result.js';
 import { hatchPattern, uncertainCount } from '../../src/export/hatch.js';
 import { unsafeSVG } from 'lit/directives/unsafe-svg.js';
@@ -39,6 +40,8 @@ export class AtlasLegend extends LitElement {
     svg { vertical-align: middle; }
     .legend { margin: 4px 0; }
     small { color: var(--atlas-muted); }
+    label.layer { display: inline-flex; align-items: center; gap: 6px; }
+    sl-select { width: 24em; max-width: 100%; }
   `,
   ];
 
@@ -96,10 +99,10 @@ export class AtlasLegend extends LitElement {
   override render() {
     const metrics = cellMetrics(this.model);
     return html`
-      <label>layer <select name="layer" @change=${(e: Event) => this.patch({ layer: (e.target as HTMLSelectElement).value })}>
-        <option value="class" ?selected=${this.layer === 'class'}>class map</option>
-        ${metrics.map((m) => html`<option value=${m.id} ?selected=${m.id === this.layer}>${m.symbol} · ${m.label}</option>`)}
-      </select></label>
+      <label class="layer">layer <sl-select size="small" hoist name="layer" .value=${this.layer} @sl-change=${(e: Event) => this.patch({ layer: (e.target as HTMLSelectElement).value })}>
+        <sl-option value="class">class map</sl-option>
+        ${metrics.map((m) => html`<sl-option value=${m.id}>${m.symbol} · ${m.label}</sl-option>`)}
+      </sl-select></label>
       <div class="legend">
         ${
           this.layer === 'class'

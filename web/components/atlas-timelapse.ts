@@ -4,6 +4,7 @@ import type { NumberParam } from '../../src/models/types.js';
 import type { AnimationRequest } from '../controllers/animation-controller.js';
 import type { FrameSource } from '../controllers/timelapse-controller.js';
 import { controlStyles } from './control-styles.js';
+import './shoelace.js';
 
 /**
  * The scrubber under the map: a slider over the frames (the run's time-lapse, or a parameter
@@ -21,8 +22,17 @@ export class AtlasTimelapse extends LitElement {
     css`
     :host { display: block; font-size: 13px; color: var(--atlas-muted); font-variant-numeric: tabular-nums; }
     .row { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
-    input[type='range'] { flex: 1 1 auto; min-width: 80px; }
-    input[type='number'] { width: 7ch; }
+    /* The range's label names it for screen readers; on screen the row says what it is. */
+    sl-range::part(form-control-label) { display: none; }
+    sl-range { flex: 1 1 auto; min-width: 80px; --track-color-active: var(--atlas-accent); }
+    /* Presentation mode sets the host's font size: the slider, its buttons and fields grow with it. */
+    /* In px: the range's inner <input> keeps the browser's small control font, so em would not grow. */
+    :host([large]) sl-range { --thumb-size: 30px; --track-height: 10px; --tooltip-offset: 20px; }
+    label { display: inline-flex; align-items: center; gap: 0.35em; }
+    sl-input { width: 7em; }
+    sl-select { width: 17em; }
+    /* Shoelace sizes its fields in rem: in presentation mode they follow the host's larger type instead. */
+    :host([large]) :is(sl-input, sl-select) { --sl-input-font-size-small: 1em; --sl-input-height-small: 1.8em; }
     .t { min-width: 14ch; white-space: nowrap; }
     .error { color: var(--atlas-error); }
   `,
@@ -66,8 +76,8 @@ export class AtlasTimelapse extends LitElement {
           s
             ? html`
           <button name="play" title="play / pause (space)" @click=${() => this.fire('play-toggle')}>${this.playing ? '❚❚ pause' : '▶ play'}</button>
-          <input type="range" name="frame" min="0" max=${s.count - 1} step="1" .value=${String(k ?? s.count - 1)} aria-label=${s.kind === 'time' ? 'flow time' : 'parameter value'}
-            @input=${(e: Event) => this.fire('frame-change', Number((e.target as HTMLInputElement).value))}>
+          <sl-range name="frame" min="0" max=${s.count - 1} step="1" .value=${k ?? s.count - 1} label=${s.kind === 'time' ? 'flow time' : 'parameter value'}
+            .tooltipFormatter=${(f: number) => s.label(f)} @sl-input=${(e: Event) => this.fire('frame-change', Number((e.target as HTMLInputElement).value))}></sl-range>
           <span class="t" data-frame=${k ?? 'end'}>${k === undefined ? 'as computed' : s.label(k)} · frame ${k === undefined ? '–' : k + 1}/${s.count}</span>
           ${s.kind === 'parameter' ? html`<button name="animate-off" @click=${() => this.fire('animate-off')}>back to the time-lapse</button>` : ''}`
             : html`<span data-timelapse="off">${this.reason}</span>`
@@ -76,10 +86,10 @@ export class AtlasTimelapse extends LitElement {
       ${
         first
           ? html`<form class="row" @submit=${this.requestAnimation}>
-        <label>animate <select name="param">${this.params.map((p) => html`<option value=${p.id}>${p.symbol} · ${p.label}</option>`)}</select></label>
-        <label>from <input type="number" name="from" step="any" .value=${String(first.min)}></label>
-        <label>to <input type="number" name="to" step="any" .value=${String(first.max)}></label>
-        <label>frames <input type="number" name="frames" step="1" min="2" max="64" .value=${'16'}></label>
+        <label>animate <sl-select size="small" hoist name="param" .value=${first.id}>${this.params.map((p) => html`<sl-option value=${p.id}>${p.symbol} · ${p.label}</sl-option>`)}</sl-select></label>
+        <label>from <sl-input type="number" size="small" name="from" step="any" .value=${String(first.min)}></sl-input></label>
+        <label>to <sl-input type="number" size="small" name="to" step="any" .value=${String(first.max)}></sl-input></label>
+        <label>frames <sl-input type="number" size="small" name="frames" step="1" min="2" max="64" .value=${'16'}></sl-input></label>
         <button name="animate" type="submit">compute</button>
         ${this.computing ? html`<span data-animation="computing">computing frame ${this.computing}…</span>` : ''}
         ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : ''}

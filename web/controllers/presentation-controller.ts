@@ -127,7 +127,10 @@ export class PresentationController implements ReactiveController {
   }
 
   private readonly onKey = (e: KeyboardEvent) => {
-    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || (e.target as HTMLElement)?.matches?.('input, select, textarea')) return;
+    // The first of the composed path: e.target is retargeted to the outermost host, never the field typed into
+    // (the animation form's fields stay on screen in presentation mode).
+    const origin = e.composedPath()[0] as HTMLElement | undefined;
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || origin?.matches?.('input, select, textarea')) return;
     if (kNext.has(e.key)) this.step(1);
     else if (kPrevious.has(e.key)) this.step(-1);
     else if (e.key === 'Home') this.go(0);

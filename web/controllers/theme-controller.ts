@@ -6,7 +6,7 @@ const kDarkQuery = '(prefers-color-scheme: dark)';
 
 /**
  * Applies a theme choice to the page: `data-theme` on the root element (web/index.html defines each
- * theme's custom properties there), following `prefers-color-scheme` while the choice is `auto`.
+ * theme's custom properties there, and Shoelace's `sl-theme-dark` class for its components), following `prefers-color-scheme` while the choice is `auto`.
  * `theme` is what is shown, for the exports to match.
  */
 export class ThemeController implements ReactiveController {
@@ -42,6 +42,9 @@ export class ThemeController implements ReactiveController {
   };
 
   private apply(): void {
-    document.documentElement.dataset.theme = this.theme;
+    const root = document.documentElement;
+    root.dataset.theme = this.theme;
+    // Shoelace's dark tokens (web/components/shoelace.ts) apply under this class.
+    root.classList.toggle('sl-theme-dark', this.theme === 'dark');
   }
 }
