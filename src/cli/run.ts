@@ -1,4 +1,5 @@
-import { dynamicsLabel, isMap } from '../integrators/map.js';
+import { isMap } from '../integrators/map.js';
+import { dynamicsLabel } from '../models/dynamics.js';
 import { basename } from 'node:path';
 import type { SweepResult, UncertaintyStats } from '../engine/result.js';
 import { cellMetrics } from '../models/types.js';

@@ -1,4 +1,5 @@
-import { dynamicsLabel, isMap } from '../integrators/map.js';
+import { isMap } from '../integrators/map.js';
+import { dynamicsLabel } from '../models/dynamics.js';
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { encode } from 'fast-png';
 import { DERIVED, type NumberParam, type OverlayCurve } from '../models/types.js';

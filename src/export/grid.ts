@@ -1,4 +1,4 @@
-import { dynamicsLabel } from '../integrators/map.js';
+import { dynamicsLabel } from '../models/dynamics.js';
 import { CLASS_BY_CODE, CLASSES, STEPS, T_SETTLED, cellMetrics } from '../models/types.js';
 import { axisValues, specToJson } from '../sweep/spec.js';
 import type { SweepResult } from '../engine/result.js';

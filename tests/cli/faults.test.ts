@@ -175,7 +175,7 @@ const cases: Array<[string, string[], string]> = [
   [
     'compare: unknown preset',
     ['compare', '--preset', 'constructor'],
-    'compare --preset: unknown comparison "constructor" (known: l2-vs-cosine, simsiam-vs-byol, euclidean-vs-isoloss, predictor-on-vs-off)',
+    'compare --preset: unknown comparison "constructor" (known: l2-vs-cosine, simsiam-vs-byol, euclidean-vs-isoloss, flow-vs-training-step, predictor-on-vs-off)',
   ],
   ['compare: files and a preset', ['compare', 'small.json', '--preset', 'l2-vs-cosine'], 'compare: give spec files or --preset, not both'],
   [

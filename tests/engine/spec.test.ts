@@ -255,8 +255,8 @@ describe('structural parameters (model families)', () => {
 
   it('resolves to the concrete model of the structural values, which round-trips through specToJson', () => {
     const s = parseSpec(sized);
-    expect(s.model.variant).toBe('modes=16,target=ema');
-    expect(s.model.state.length).toBe(3 * 16 + 1);
+    expect(s.model.variant).toBe('modes=16,target=ema,cosineExpectation=mean-field');
+    expect(s.model.state.length).toBe(4 * 16 + 1);
     expect(s.model.params.map((p) => p.id)).toEqual(models.find((m) => m.id === 'halvagal-isoloss')!.params.map((p) => p.id));
     expect(specToJson(s).params).toMatchObject({ modes: 16, target: 'ema' });
     expect(parseSpec(specToJson(s)).model).toBe(s.model);

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { preview, type PreviewServer } from 'vite';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { chromiumFlags, kDefaultChromium } from '../../src/cli/chromium.js';
@@ -25,4 +27,24 @@ export async function startExplorer(): Promise<{ url: string; server: PreviewSer
  */
 export function buildExplorer(): void {
   execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+}
+
+/**
+ * The file's explorer: before its tests, builds the bundle, serves it and starts one headless
+ * Chromium (and makes the artifacts folder, if one is named); after them, closes both. `ready` gets
+ * the URL and the browser once they exist.
+ */
+export function useExplorer(ready: (served: { url: string; browser: Browser }) => void, artifacts?: string): void {
+  let served: { server: PreviewServer; browser: Browser } | undefined;
+  beforeAll(async () => {
+    buildExplorer();
+    const started = await startExplorer();
+    served = started;
+    if (artifacts) mkdirSync(artifacts, { recursive: true });
+    ready(started);
+  }, 180_000);
+  afterAll(async () => {
+    await served?.browser.close();
+    await served?.server.close();
+  });
 }

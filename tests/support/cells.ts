@@ -104,3 +104,11 @@ export function interior(classes: Uint8Array, nx: number, ny: number): number[] 
   const near = nearClassChange(classes, nx, ny, 8);
   return Array.from(near.keys()).filter((cell) => near[cell] === 0);
 }
+
+/** The largest |gpu − cpu| / (1 + |cpu|) over every final state component of two runs of one spec. */
+export function worstFinalStateGap(gpu: { finalState: ArrayLike<number> }, cpu: { finalState: ArrayLike<number> }): number {
+  let worst = 0;
+  for (let k = 0; k < cpu.finalState.length; k++)
+    worst = Math.max(worst, Math.abs(gpu.finalState[k] - cpu.finalState[k]) / (1 + Math.abs(cpu.finalState[k])));
+  return worst;
+}

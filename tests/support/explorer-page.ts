@@ -146,3 +146,22 @@ export async function classMismatches(
   }
   return bad;
 }
+
+/** Submits the time-lapse panel's parameter animation (param from → to in `frames` frames) and waits for every frame. */
+export async function animateParameter(page: Page, param: string, from: string, to: string, frames: number): Promise<void> {
+  const form = await deep(page, 'atlas-timelapse', 'form');
+  await form.evaluate(
+    (f, values) => {
+      for (const [name, v] of Object.entries(values)) (f.querySelector(`[name=${name}]`) as HTMLInputElement).value = v;
+      (f as HTMLFormElement).requestSubmit();
+    },
+    { param, from, to, frames: String(frames) },
+  );
+  await page.waitForFunction(
+    (count) =>
+      (document.querySelector('atlas-explorer') as unknown as { animation: { animation?: { classes: unknown[] } } }).animation.animation
+        ?.classes.length === count,
+    { timeout: 60_000, polling: 100 },
+    frames,
+  );
+}

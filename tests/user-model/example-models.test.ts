@@ -11,6 +11,7 @@ import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { runSweepGpu } from '../../src/engine/gpu-runner.js';
 import { getSweepPipelines } from '../../src/engine/gpu-pipelines.js';
 import { compileUserModel } from '../../src/user-model/compile.js';
+import { worstFinalStateGap } from '../support/cells.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
 
 const device = (await testDevice())?.device;
@@ -102,10 +103,7 @@ describe.runIf(device)('example model files on the GPU', () => {
     });
     const gpu = await withErrorScopes(device!, () => runSweepGpu(device!, spec));
     const cpu = runSweepCpu(spec);
-    let worst = 0;
-    for (let k = 0; k < cpu.finalState.length; k++)
-      worst = Math.max(worst, Math.abs(gpu.finalState[k] - cpu.finalState[k]) / (1 + Math.abs(cpu.finalState[k])));
-    expect(worst).toBeLessThan(1e-4);
+    expect(worstFinalStateGap(gpu, cpu)).toBeLessThan(1e-4);
     // The readout r = |(x, y, z)| too, computed in the kernel.
     const M = spec.model.readouts.length + 3;
     for (let cell = 0; cell < 24 * 24; cell++)

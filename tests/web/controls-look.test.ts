@@ -1,28 +1,18 @@
 // The side panel's Shoelace controls on the built bundle in headless Chromium: every parameter's
 // symbol carries a tooltip with its name and description, the controls take the page's theme (light
 // or dark, from theme= or the system), and the `?` list is a modal dialog that a click outside closes.
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
-import type { PreviewServer } from 'vite';
-import { buildExplorer, startExplorer } from '../support/browser.js';
+import { useExplorer } from '../support/browser.js';
 import { deep, waitDone } from '../support/explorer-page.js';
 import { getModel } from '../../src/models/registry.js';
 import { viewFromPreset } from '../../web/state/view.js';
 
 const kPreset = 'fig3-basin-eta0';
 let url = '';
-let server: PreviewServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  buildExplorer();
-  ({ url, server, browser } = await startExplorer());
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useExplorer((s) => ({ url, browser } = s));
 
 async function openAt(query: string, scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();

@@ -1,25 +1,15 @@
 // Explorer defects of issue 12, in the built page: each answer is a named message, asserted exactly.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
-import type { PreviewServer } from 'vite';
-import { buildExplorer, startExplorer } from '../support/browser.js';
+import { useExplorer } from '../support/browser.js';
 import { deep, openExplorer, waitDone } from '../support/explorer-page.js';
 import { getModel } from '../../src/models/registry.js';
 import { cellMetrics } from '../../src/models/types.js';
 
 let url = '';
-let server: PreviewServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  buildExplorer();
-  ({ url, server, browser } = await startExplorer());
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useExplorer((s) => ({ url, browser } = s));
 
 const tian = getModel('tian-l2')!;
 const alerts = (page: Page, host: string) =>

@@ -1,13 +1,13 @@
 // Inspector, export and presentation mode of the built explorer, in headless Chromium on WebGPU.
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { preview, type PreviewServer } from 'vite';
+import { preview } from 'vite';
 import { decode } from 'fast-png';
 import { parse as parseNpy } from 'npyjs';
-import { buildExplorer, startExplorer } from '../support/browser.js';
+import { useExplorer } from '../support/browser.js';
 import { finishedGrid, waitDone as waitRun } from '../support/explorer-page.js';
 import { CLASS_BY_CODE, CLASSES, cellMetrics } from '../../src/models/types.js';
 import { getModel } from '../../src/models/registry.js';
@@ -18,22 +18,12 @@ import { figureSvg } from '../../src/export/figure.js';
 import type { SweepResult } from '../../src/engine/result.js';
 
 let url = '';
-let server: PreviewServer;
 let browser: Browser;
 const n = 24;
 const artifacts = 'test-artifacts/explorer';
 const explorer = 'atlas-explorer';
 
-beforeAll(async () => {
-  buildExplorer();
-  ({ url, server, browser } = await startExplorer());
-  mkdirSync(artifacts, { recursive: true });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useExplorer((s) => ({ url, browser } = s), artifacts);
 
 /** A page that records console errors and every request that leaves localhost. */
 async function open(page: Page, query: string, errors: string[], external: string[]) {

@@ -1,14 +1,13 @@
 // How the explorer looks, on the built bundle in headless Chromium: the layout at three screen sizes
 // (nothing overflows, the map is the main thing), the dark theme's colours and prefers-color-scheme,
 // the colour-blind-safe class palette painted cell for cell, and the keyboard shortcuts.
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import type { Browser, Page } from 'puppeteer-core';
-import type { PreviewServer } from 'vite';
-import { buildExplorer, startExplorer } from '../support/browser.js';
+import { useExplorer } from '../support/browser.js';
 import { canvasPixels, cellCentre, deep, finishedGrid, waitDone, waitDrawn } from '../support/explorer-page.js';
 import { CLASS_BY_CODE, cellMetrics } from '../../src/models/types.js';
 import { getModel } from '../../src/models/registry.js';
@@ -28,19 +27,9 @@ const kSizes = [
   [1920, 1080],
 ] as const;
 let url = '';
-let server: PreviewServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  buildExplorer();
-  ({ url, server, browser } = await startExplorer());
-  mkdirSync(kArtifacts, { recursive: true });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useExplorer((s) => ({ url, browser } = s), kArtifacts);
 
 /** A page at `width` × `height` on `query`, its sweep finished and drawn; console errors collected. */
 async function openAt(

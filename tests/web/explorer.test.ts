@@ -1,11 +1,9 @@
 // The explorer, built and served, in headless Chromium on WebGPU: every check reads what the page
 // painted (screenshots of the canvas) or wrote, against the engine's read-back grid or a closed form.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
-import type { PreviewServer } from 'vite';
 import puppeteer from 'puppeteer-core';
-import { buildExplorer, chromiumPath, startExplorer } from '../support/browser.js';
+import { useExplorer, chromiumPath } from '../support/browser.js';
 import {
   canvasPixels,
   cellCentre,
@@ -32,19 +30,9 @@ import type { SweepResult } from '../../src/engine/result.js';
 
 const kArtifacts = 'test-artifacts/explorer';
 let url = '';
-let server: PreviewServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  buildExplorer();
-  ({ url, server, browser } = await startExplorer());
-  mkdirSync(kArtifacts, { recursive: true });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useExplorer((s) => ({ url, browser } = s), kArtifacts);
 
 const specOf = (search: string): ResolvedSpec => viewToSpec(viewFromQuery(search).view).spec!;
 

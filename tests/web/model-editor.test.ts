@@ -3,13 +3,12 @@
 // the tian-l2 model file, edited, runs and paints the built-in tian-l2's classes (f64 reference); its
 // URL carries the file and reproduces the grid after a reload; a damaged file in the URL is named
 // and the page still runs a built-in model. Small grids: this runs on SwiftShader.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
-import type { PreviewServer } from 'vite';
-import { buildExplorer, startExplorer } from '../support/browser.js';
+import { useExplorer } from '../support/browser.js';
 import { classMismatches, deep, finishedGrid, openExplorer, waitDone, waitDrawn } from '../support/explorer-page.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
@@ -19,19 +18,9 @@ import { packModelText, unpackModelText } from '../../web/state/model-codec.js';
 
 const kArtifacts = 'test-artifacts/model-editor';
 let url = '';
-let server: PreviewServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  buildExplorer();
-  ({ url, server, browser } = await startExplorer());
-  mkdirSync(kArtifacts, { recursive: true });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useExplorer((s) => ({ url, browser } = s), kArtifacts);
 
 const lorenz = readFileSync(new URL('../../models/lorenz.json', import.meta.url), 'utf8');
 const tian = readFileSync(new URL('../../models/tian-l2.json', import.meta.url), 'utf8');

@@ -2,28 +2,16 @@
 // scrubber and the parameter-animation form stay on screen, in type big enough to read from the back
 // of a room (24 px or more), the scrubber still drives the map, and keys typed into the form's fields
 // stay there.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'puppeteer-core';
-import type { PreviewServer } from 'vite';
-import { buildExplorer, startExplorer } from '../support/browser.js';
+import { useExplorer } from '../support/browser.js';
 import { deep, waitDone } from '../support/explorer-page.js';
 
 const kArtifacts = 'test-artifacts/look';
 let url = '';
-let server: PreviewServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  buildExplorer();
-  ({ url, server, browser } = await startExplorer());
-  mkdirSync(kArtifacts, { recursive: true });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useExplorer((s) => ({ url, browser } = s), kArtifacts);
 
 describe('presentation mode', () => {
   it('shows the time scrubber and the parameter animation in type of 24 px or more at 1920×1080; keys typed into its fields stay there', async () => {

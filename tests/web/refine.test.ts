@@ -1,11 +1,9 @@
 // Refinement in the built explorer (issue 11): the toggle in the URL, progressive rounds into the
 // grid the heatmap draws, the computed-cells overlay, "not computed" metric cells and the uncertainty
 // hatch, each read from the canvas's pixels against the engine's read-back result.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
-import type { PreviewServer } from 'vite';
-import { buildExplorer, startExplorer } from '../support/browser.js';
+import { useExplorer } from '../support/browser.js';
 import { canvasPixels, cellCentre, deep, heatmapCanvas, openExplorer, textOf, waitDone, waitDrawn } from '../support/explorer-page.js';
 import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
 import { UNCERTAIN_PRECISION, UNCERTAIN_TOLERANCE, type SweepResult } from '../../src/engine/result.js';
@@ -17,19 +15,9 @@ const kArtifacts = 'test-artifacts/explorer';
 const n = 64;
 const kQuery = `?model=tian-l2&preset=weight-decay-threshold&n=${n}&tEnd=300&overlays=off&refine=8:0.05:1`;
 let url = '';
-let server: PreviewServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  buildExplorer();
-  ({ url, server, browser } = await startExplorer());
-  mkdirSync(kArtifacts, { recursive: true });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useExplorer((s) => ({ url, browser } = s), kArtifacts);
 
 const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
 const near = (a: number[], b: number[], tol = 2) => a.every((v, k) => Math.abs(v - b[k]) <= tol);

@@ -1,11 +1,9 @@
 // The explorer's time-lapse (issue 14): the scrubber paints the frames the engine recorded, the URL
 // keeps the frame, play runs through them, space plays and pauses; a refined run says why it has none.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
-import type { PreviewServer } from 'vite';
-import { buildExplorer, startExplorer } from '../support/browser.js';
-import { classMismatches, deep, openExplorer, textOf, waitDone, waitDrawn } from '../support/explorer-page.js';
+import { useExplorer } from '../support/browser.js';
+import { animateParameter, classMismatches, deep, openExplorer, textOf, waitDone, waitDrawn } from '../support/explorer-page.js';
 import { parseSpec, specToJson } from '../../src/sweep/spec.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { viewFromQuery } from '../../web/state/url.js';
@@ -16,19 +14,9 @@ const kArtifacts = 'test-artifacts/timelapse';
 const kQuery = '?model=tian-l2&preset=weight-decay-threshold&n=32&tEnd=300&overlays=off&refine=off';
 const n = 32;
 let url = '';
-let server: PreviewServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  buildExplorer();
-  ({ url, server, browser } = await startExplorer());
-  mkdirSync(kArtifacts, { recursive: true });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useExplorer((s) => ({ url, browser } = s), kArtifacts);
 
 interface Recorded {
   times: number[];
@@ -117,23 +105,7 @@ describe('explorer time-lapse', () => {
   });
 
   it('animates a parameter off the axes: each frame is the sweep at that value, painted cell for cell', async () => {
-    const form = await deep(page, 'atlas-timelapse', 'form');
-    await form.evaluate((f) => {
-      const set = (name: string, v: string) => {
-        (f.querySelector(`[name=${name}]`) as HTMLInputElement).value = v;
-      };
-      set('param', 'augmentation');
-      set('from', '0');
-      set('to', '1.5');
-      set('frames', '4');
-      (f as HTMLFormElement).requestSubmit();
-    });
-    await page.waitForFunction(
-      () =>
-        (document.querySelector('atlas-explorer') as unknown as { animation: { animation?: { classes: unknown[] } } }).animation.animation
-          ?.classes.length === 4,
-      { timeout: 60_000, polling: 100 },
-    );
+    await animateParameter(page, 'augmentation', '0', '1.5', 4);
     const frames = await page.evaluate(() =>
       (
         document.querySelector('atlas-explorer') as unknown as { animation: { animation: { classes: Uint8Array[]; values: number[] } } }

@@ -5,10 +5,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
-import type { PreviewServer } from 'vite';
-import { buildExplorer, startExplorer } from '../support/browser.js';
+import { useExplorer } from '../support/browser.js';
 import { deep, finishedGrid, openExplorer, waitDone } from '../support/explorer-page.js';
 import { runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { parseCompareSpec } from '../../src/sweep/compare.js';
@@ -19,18 +18,9 @@ import { checkModelText } from '../../web/user-model/check-text.js';
 import { packModelText } from '../../web/state/model-codec.js';
 
 let url = '';
-let server: PreviewServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  buildExplorer();
-  ({ url, server, browser } = await startExplorer());
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useExplorer((s) => ({ url, browser } = s));
 
 const lorenz = packModelText(readFileSync(new URL('../../models/lorenz.json', import.meta.url), 'utf8'));
 const tianText = readFileSync(new URL('../../models/tian-l2.json', import.meta.url), 'utf8');

@@ -2,33 +2,23 @@
 // animation) as a WebM of the size and frame rate typed in the export panel. The file is read back
 // with mediabunny and its packets decoded by the browser's WebCodecs: every frame, at that size, the
 // last one in the classes of the run's end state.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import type { PreviewServer } from 'vite';
 import { BufferSource, EncodedPacketSink, Input, WEBM } from 'mediabunny';
-import { buildExplorer, startExplorer } from '../support/browser.js';
-import { deep, finishedGrid, openExplorer, textOf, waitDone } from '../support/explorer-page.js';
+import { useExplorer } from '../support/browser.js';
+import { animateParameter, deep, finishedGrid, openExplorer, textOf, waitDone } from '../support/explorer-page.js';
 import { interior } from '../support/cells.js';
 import { classRgb } from '../../src/export/palette.js';
 
 const kQuery = '?model=tian-l2&preset=weight-decay-threshold&n=32&tEnd=300&overlays=off&refine=off';
 const n = 32;
 let url = '';
-let server: PreviewServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  buildExplorer();
-  ({ url, server, browser } = await startExplorer());
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useExplorer((s) => ({ url, browser } = s));
 
 async function setField(page: Page, name: string, value: string): Promise<void> {
   // An sl-input: its value, then the event it fires on commit.
@@ -156,23 +146,7 @@ describe('video export from the explorer', () => {
   });
 
   it('exports a parameter animation with one frame per value, and names a bad frame size', async () => {
-    const form = await deep(page, 'atlas-timelapse', 'form');
-    await form.evaluate((f) => {
-      const set = (name: string, v: string) => {
-        (f.querySelector(`[name=${name}]`) as HTMLInputElement).value = v;
-      };
-      set('param', 'augmentation');
-      set('from', '0');
-      set('to', '1.5');
-      set('frames', '5');
-      (f as HTMLFormElement).requestSubmit();
-    });
-    await page.waitForFunction(
-      () =>
-        (document.querySelector('atlas-explorer') as unknown as { animation: { animation?: { classes: unknown[] } } }).animation.animation
-          ?.classes.length === 5,
-      { timeout: 60_000, polling: 100 },
-    );
+    await animateParameter(page, 'augmentation', '0', '1.5', 5);
     await setField(page, 'video-fps', '2.5');
     const video = await decode(page, await exportWebm(page, dir, '-animation-augmentation.webm'), []);
     expect([video.width, video.height, video.packets, video.frames.length]).toEqual([320, 240, 5, 5]);

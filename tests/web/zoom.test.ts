@@ -2,11 +2,9 @@
 // computes (held here before it integrates a cell), the map shows the old picture moved there
 // (each pixel the old picture's at the same parameter point, the pending fill where it has none),
 // then the new run's cells. Expected positions go through the axes' own scales, not the matrix.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
-import type { PreviewServer } from 'vite';
-import { buildExplorer, startExplorer } from '../support/browser.js';
+import { useExplorer } from '../support/browser.js';
 import {
   canvasPixels,
   cellCentre,
@@ -29,19 +27,9 @@ import { axisScale } from '../../web/render/axes.js';
 const kArtifacts = 'test-artifacts/zoom';
 const kQuery = '?model=tian-l2&preset=weight-decay-threshold&n=32&tEnd=300&overlays=off&refine=off';
 let url = '';
-let server: PreviewServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  buildExplorer();
-  ({ url, server, browser } = await startExplorer());
-  mkdirSync(kArtifacts, { recursive: true });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useExplorer((s) => ({ url, browser } = s), kArtifacts);
 
 const specOf = (search: string): ResolvedSpec => viewToSpec(viewFromQuery(search).view).spec!;
 const search = (page: Page) => page.evaluate(() => location.search);
