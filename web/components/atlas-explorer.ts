@@ -52,6 +52,15 @@ function presetIndex(search: string): number {
   return allPresets().findIndex((p) => p.model === model && p.preset === preset);
 }
 
+/** The cell a trajectory preset opens the inspector on (Preset.inspect), with its model's id. */
+function presetInspect(
+  { model, preset }: { model: string; preset: string },
+  afterRun: number,
+): { model: string; x: number; y: number; afterRun: number } | undefined {
+  const inspect = findModel(model)?.presets.find((p) => p.id === preset)?.inspect;
+  return inspect && { model, ...inspect, afterRun };
+}
+
 /**
  * The explorer page: composes the controls, presets, heatmap, legend and readout around one `View`
  * (mirrored in the URL) and one SweepController. `result` is the latest finished full grid.
@@ -145,6 +154,8 @@ export class AtlasExplorer extends LitElement {
   private readonly zooms = new ZoomHistory();
   /** The cell under inspection (a `cell-select` from the heatmap). */
   @state() private inspected?: { i: number; j: number; values: Float64Array };
+  /** A trajectory preset's cell (x, y parameter values): inspected once its sweep has finished. */
+  private pendingInspect?: { model: string; x: number; y: number; afterRun: number };
   private readonly presentation = new PresentationController(this, (e, { n }) => {
     const view = viewFromPreset(e.model, e.preset);
     this.inspected = undefined;
@@ -160,6 +171,7 @@ export class AtlasExplorer extends LitElement {
     this.urlError = [error, appearanceError].filter(Boolean).join('\n') || undefined;
     this.appearance = appearance;
     this.presetAt = presetIndex(location.search);
+    if (this.presetAt >= 0) this.pendingInspect = presetInspect(allPresets()[this.presetAt], 0);
     this.pendingFrame = frameFromQuery(location.search);
     this.theme.set(appearance.theme);
     this.setAttribute('panel', appearance.panel);
@@ -219,6 +231,9 @@ export class AtlasExplorer extends LitElement {
     const { model: id, preset } = allPresets()[k];
     const model = findModel(id)!;
     this.presetAt = k;
+    this.inspected = undefined;
+    // The run on screen may be of the same model: only a run started from here on will do.
+    this.pendingInspect = presetInspect(allPresets()[k], this.sweep.run?.id ?? 0);
     this.zooms.clear();
     this.apply(viewFromPreset(model, model.presets.find((p) => p.id === preset)!), true);
   }
@@ -315,6 +330,15 @@ export class AtlasExplorer extends LitElement {
   override updated(): void {
     const run = this.sweep.run;
     if (run?.phase === 'done' && run.result) this.result = run.result;
+    const want = this.pendingInspect;
+    if (want && run?.phase === 'done' && run.result && run.id > want.afterRun && run.result.spec.model.id === want.model) {
+      this.pendingInspect = undefined;
+      const { spec } = run.result;
+      const values = Float64Array.from(spec.values);
+      values[spec.y.index] = want.y;
+      values[spec.x.index] = want.x;
+      this.inspected = { i: -1, j: -1, values };
+    }
     if (run?.phase === 'done' && this.pendingFrame !== undefined && this.timelapse.source(run)) {
       const k = this.pendingFrame;
       this.pendingFrame = undefined;
