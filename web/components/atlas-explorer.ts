@@ -53,12 +53,17 @@ function presetIndex(search: string): number {
 }
 
 /** The cell a trajectory preset opens the inspector on (Preset.inspect), with its model's id. */
-function presetInspect(
-  { model, preset }: { model: string; preset: string },
-  afterRun: number,
-): { model: string; x: number; y: number; afterRun: number } | undefined {
-  const inspect = findModel(model)?.presets.find((p) => p.id === preset)?.inspect;
-  return inspect && { model, ...inspect, afterRun };
+interface PendingInspect {
+  model: string;
+  axes: [string, string];
+  x: number;
+  y: number;
+  afterRun: number;
+}
+
+function presetInspect({ model, preset }: { model: string; preset: string }, afterRun: number): PendingInspect | undefined {
+  const p = findModel(model)?.presets.find((q) => q.id === preset);
+  return p?.inspect && { model, axes: [p.spec.x.param, p.spec.y.param], ...p.inspect, afterRun };
 }
 
 /**
@@ -155,7 +160,7 @@ export class AtlasExplorer extends LitElement {
   /** The cell under inspection (a `cell-select` from the heatmap). */
   @state() private inspected?: { i: number; j: number; values: Float64Array };
   /** A trajectory preset's cell (x, y parameter values): inspected once its sweep has finished. */
-  private pendingInspect?: { model: string; x: number; y: number; afterRun: number };
+  private pendingInspect?: PendingInspect;
   private readonly presentation = new PresentationController(this, (e, { n }) => {
     const view = viewFromPreset(e.model, e.preset);
     this.inspected = undefined;
@@ -331,9 +336,10 @@ export class AtlasExplorer extends LitElement {
     const run = this.sweep.run;
     if (run?.phase === 'done' && run.result) this.result = run.result;
     const want = this.pendingInspect;
-    if (want && run?.phase === 'done' && run.result && run.id > want.afterRun && run.result.spec.model.id === want.model) {
-      this.pendingInspect = undefined;
-      const { spec } = run.result;
+    // Only on the preset's own slice: a URL that fell back to another view (its error shown) gets none.
+    const spec = run?.phase === 'done' && run.id > (want?.afterRun ?? 0) ? run.result?.spec : undefined;
+    if (want && spec) this.pendingInspect = undefined;
+    if (want && spec && spec.model.id === want.model && spec.x.param === want.axes[0] && spec.y.param === want.axes[1]) {
       const values = Float64Array.from(spec.values);
       values[spec.y.index] = want.y;
       values[spec.x.index] = want.x;

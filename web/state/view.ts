@@ -2,6 +2,7 @@ import { models } from '../../src/models/registry.js';
 import { explorerModels, findModel } from './user-model.js';
 import { cellMetrics, type IntegratorInput, type Model, type Preset, type Scale, type SettleInput } from '../../src/models/types.js';
 import { isAdaptive, tableaus } from '../../src/integrators/tableaus.js';
+import { isMap } from '../../src/integrators/map.js';
 import {
   kAdaptiveDefaults,
   kRefineDefaults,
@@ -130,7 +131,8 @@ export function viewFromPreset(model: Model, preset: Preset): View {
     integrator: normalizeIntegrator({
       ...spec.integrator,
       method: spec.integrator?.method ?? 'rk4',
-      dt: spec.integrator?.dt ?? model.defaults.dt,
+      // A map steps by exactly 1 (one training step per unit of time), whatever the flow's default dt.
+      dt: spec.integrator?.dt ?? (isMap(spec.integrator?.method ?? 'rk4') ? 1 : model.defaults.dt),
       tEnd: spec.integrator?.tEnd ?? model.defaults.tEnd,
     }),
     settle: viewSettle(spec.settle),
