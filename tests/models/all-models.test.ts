@@ -5,6 +5,7 @@ import { models } from '../../src/models/registry.js';
 import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
 import { axisValues, cellValues, parseSpec, type ResolvedSpec } from '../../src/sweep/spec.js';
 import { runSweepGpu } from '../../src/engine/gpu-runner.js';
+import { isMap } from '../../src/integrators/map.js';
 import { integrateCell, runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { getSweepPipelines } from '../../src/engine/gpu-pipelines.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
@@ -38,7 +39,8 @@ describe('model registry', () => {
 function presetAt(modelId: string, presetIndex: number, n: number, maxSteps = Infinity, method?: string): ResolvedSpec {
   const model = models.find((m) => m.id === modelId)!;
   const p = model.presets[presetIndex].spec;
-  const dt = p.integrator?.dt ?? model.defaults.dt;
+  // A map (training step) steps by exactly 1, whatever the flow's default dt.
+  const dt = p.integrator?.dt ?? (isMap(method ?? p.integrator?.method ?? 'rk4') ? 1 : model.defaults.dt);
   const tEnd = Math.min(p.integrator?.tEnd ?? model.defaults.tEnd, maxSteps * dt);
   const integrator = method ? { method, dt, tEnd } : { ...p.integrator, dt, tEnd };
   return parseSpec({ model: modelId, ...p, x: { ...p.x, n }, y: { ...p.y, n }, integrator });
