@@ -10,6 +10,7 @@ import { readModelFile } from './model-files.js';
 // Vite and puppeteer load only for commands that start a browser: `models` and usage errors stay quick.
 const runJobs: typeof import('./run.js').runJobs = async (...a) => (await import('./run.js')).runJobs(...a);
 const runCompare: typeof import('./compare.js').runCompare = async (...a) => (await import('./compare.js')).runCompare(...a);
+const runTrajectory: typeof import('./trajectory.js').runTrajectory = async (...a) => (await import('./trajectory.js')).runTrajectory(...a);
 const mergeTiles: typeof import('./merge.js').mergeTiles = async (...a) => (await import('./merge.js')).mergeTiles(...a);
 const version = () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -114,6 +115,20 @@ export async function main(argv: string[]): Promise<number> {
     .option('--quiet', 'no progress and no summary')
     .option('--force', 'replace an existing output folder')
     .action(async (files: string[], o) => runCompare(files, { ...o, out: o.out ?? (o.preset ? `compare-${o.preset}` : 'compare-out') }));
+
+  program
+    .command('trajectory')
+    .description(
+      "one cell's f64 trajectory as the model's derived series (e.g. eigenvalues per mode): trajectory.csv, trajectory.svg, trajectory.png (semilog where the series asks), manifest.json",
+    )
+    .argument('<model/preset>')
+    .option('--at <x,y>', "the cell: values of the preset's x and y parameters (default: the preset's own cell)")
+    .option('--out <dir>', 'output folder (default: MODEL-PRESET-trajectory)')
+    .option('--model <file>', 'a model file whose presets to look in (README "Your own model")')
+    .addOption(chromium())
+    .option('--quiet', 'no summary')
+    .option('--force', 'replace an existing output folder')
+    .action(async (ref: string, o) => runTrajectory(ref, o));
 
   program
     .command('models')

@@ -128,6 +128,54 @@ const presets: readonly Preset[] = [
       integrator: { method: 'map', tEnd: 1500 },
     },
   },
+  // Trajectory presets (inspect): the paper's figures are eigenvalue trajectories of one init; the
+  // slice around it is small and the explorer opens the inspector on the figure's own cell. Fixed
+  // horizon (settle: false): the figures run all 1500 steps, and the early exit would cut the curves.
+  {
+    id: 'fig2-trajectory',
+    title: 'H8 · Fig. 2 trajectory: ten eigenvalues, Euclidean training step',
+    caption:
+      'Reconstruction, training step (map, 1500 steps at η = 0.01, Euclidean): W0 = randn(10, 15)/4 (one seeded draw), all ten λ_m rise to 1, the small ones last; the inspector opens on s₀ = 0.25, wd = 0.',
+    spec: {
+      params: { modes: 10, loss: 'euclidean', target: 'simsiam', learningRate: 0.01 },
+      initial: { initialSpectrum: 'gaussian', inputDim: 15, initSeed: 2 },
+      x: { param: 'initScale', min: 0.1, max: 1, n: 32, scale: 'log' },
+      y: { param: 'weightDecay', min: 0, max: 0.02, n: 32, scale: 'linear' },
+      integrator: { method: 'map', tEnd: 1500 },
+      settle: false,
+    },
+    inspect: { x: 0.25, y: 0 },
+  },
+  {
+    id: 'fig5-euclidean',
+    title: 'H9 · Fig. 5 trajectory: two eigenvalues, Euclidean training step',
+    caption:
+      'Reconstruction, training step (map, 1500 steps at η = 0.01, Euclidean), W0 = s₀·randn(2, 6): both λ_m go to 1 whatever the init scale; the inspector opens on s₀ = 0.25 (the figure’s W0; 0.5 is its 2·W0).',
+    spec: {
+      params: { modes: 2, loss: 'euclidean', target: 'simsiam', learningRate: 0.01 },
+      initial: { initialSpectrum: 'gaussian', inputDim: 6, initSeed: 5 },
+      x: { param: 'initScale', min: 0.1, max: 1, n: 32, scale: 'log' },
+      y: { param: 'weightDecay', min: 0, max: 0.02, n: 32, scale: 'linear' },
+      integrator: { method: 'map', tEnd: 1500 },
+      settle: false,
+    },
+    inspect: { x: 0.25, y: 0 },
+  },
+  {
+    id: 'fig5-cosine',
+    title: 'H10 · Fig. 5 trajectory: two eigenvalues, cosine training step',
+    caption:
+      'Reconstruction, training step (map, 1500 steps at η = 0.01, cosine, mean-field closure), W0 = s₀·randn(2, 6): Σ f_m is conserved, both λ_m meet at the mean of f₀ (isotropy), so the end value scales with s₀²; the inspector opens on s₀ = 0.25.',
+    spec: {
+      params: { modes: 2, loss: 'cosine', target: 'simsiam', learningRate: 0.01, cosineExpectation: 'mean-field' },
+      initial: { initialSpectrum: 'gaussian', inputDim: 6, initSeed: 5 },
+      x: { param: 'initScale', min: 0.1, max: 1, n: 32, scale: 'log' },
+      y: { param: 'weightDecay', min: 0, max: 0.02, n: 32, scale: 'linear' },
+      integrator: { method: 'map', tEnd: 1500 },
+      settle: false,
+    },
+    inspect: { x: 0.25, y: 0 },
+  },
 ];
 
 const modesOf = (P: ParamVector) => P[ix.modes];
@@ -237,6 +285,19 @@ function sized(variant: Variant): Model {
       defaultSteps: 1500,
       step: (y, P, out) => trainingStep(y, P, M, ema, out),
     },
+    series: [
+      {
+        id: 'eigenvalues',
+        symbol: 'λ',
+        label: 'eigenvalue λ_m = e^{2αℓ_m} of each mode',
+        logY: true,
+        count: () => M,
+        values: (y, P, out) => {
+          const alpha = P[ix.predictorExponent];
+          for (let m = 0; m < M; m++) out[m] = Math.exp(2 * alpha * y[m]);
+        },
+      },
+    ],
     classify(y, _dy, P) {
       if (blownUp(y, P, M)) return 'diverged';
       const low = collapsedModes(y, P, M);

@@ -157,6 +157,11 @@ export interface Preset {
    * (tests/fixtures/fixed-horizon/) and the baseline of `npm run bench`.
    */
   fixedHorizon?: { method: string; dt: number };
+  /**
+   * A trajectory preset: the cell (values of the x and y parameters) whose trajectory the figure is
+   * about. The explorer opens the inspector on it; `collapse-atlas trajectory` integrates it by default.
+   */
+  inspect?: { x: number; y: number };
 }
 
 /** The `integrator` of a sweep spec (src/sweep/spec.ts validates it and fills the defaults). */
@@ -246,6 +251,8 @@ export interface Model {
    * `fn mapStep(y: State, P: Params) -> State` in the model's WGSL, returning the state after the step.
    */
   map?: TrainingMap;
+  /** Derived time series for the inspector's trajectory view, e.g. eigenvalues per mode; none: state only. */
+  series?: readonly DerivedSeries[];
   /**
    * A cheaper stand-in for the explorer's coarse pass where the chosen variant costs far more a step
    * (halvagal-isoloss's exact closure): the parameters to change there and what to call it on screen.
@@ -260,6 +267,23 @@ export interface Model {
    * Example: `halvagalIsoloss.instantiate(values)` with modes = 16 has 16 modes' state.
    */
   instantiate?(values: ParamVector): Model;
+}
+
+/**
+ * A family of curves derived from the state, plotted against time by the inspector and
+ * `collapse-atlas trajectory` (e.g. one eigenvalue per mode). Curve k is labelled `${symbol}${k}`.
+ */
+export interface DerivedSeries {
+  id: string;
+  /** Paper symbol of a curve, before its index, e.g. `λ`. */
+  symbol: string;
+  label: string;
+  /** Plotted on a log y axis (the values are then positive). */
+  logY: boolean;
+  /** Curves for these values. */
+  count(P: ParamVector): number;
+  /** Writes the `count(P)` curves' values at state y into `out`. */
+  values(y: Float64Array, P: ParamVector, out: Float64Array): void;
 }
 
 /** A model's training step (src/integrators/map.ts runs it). */

@@ -1,4 +1,4 @@
-import type { Model, ParamVector } from '../models/types.js';
+import type { DerivedSeries, Model, ParamVector } from '../models/types.js';
 import { integrateCell, type CellOutcome, type CellRun } from '../engine/cpu-runner.js';
 
 /** A cell's f64 trajectory at a subset of its steps, for the inspector. */
@@ -64,4 +64,25 @@ export function cellTrajectory(model: Model, P: ParamVector, opts: TrajectoryOpt
   });
   if (t[t.length - 1] !== lastT) keep(lastT, outcome.state);
   return { t: Float64Array.from(t), states: states.map((s) => Float64Array.from(s)), outcome };
+}
+
+/**
+ * A model's derived series along a trajectory: one array per curve (series.count(P) of them),
+ * aligned with `tr.t`.
+ *
+ * @example
+ * const [lambda] = model.series!;
+ * seriesValues(lambda, tr, P)[3] // λ₃ at tr.t
+ */
+export function seriesValues(series: DerivedSeries, tr: Pick<Trajectory, 't' | 'states'>, P: ParamVector): Float64Array[] {
+  const K = series.count(P);
+  const curves = Array.from({ length: K }, () => new Float64Array(tr.t.length));
+  const y = new Float64Array(tr.states.length);
+  const out = new Float64Array(K);
+  for (let s = 0; s < tr.t.length; s++) {
+    for (let d = 0; d < y.length; d++) y[d] = tr.states[d][s];
+    series.values(y, P, out);
+    for (let k = 0; k < K; k++) curves[k][s] = out[k];
+  }
+  return curves;
 }

@@ -5,6 +5,7 @@ import { models } from '../../src/models/registry.js';
 import { CLASSES, CLASS_BY_CODE } from '../../src/models/types.js';
 import { axisValues, cellValues, parseSpec, type ResolvedSpec } from '../../src/sweep/spec.js';
 import { runSweepGpu } from '../../src/engine/gpu-runner.js';
+import { isMap } from '../../src/integrators/map.js';
 import { integrateCell, runSweepCpu } from '../../src/engine/cpu-runner.js';
 import { getSweepPipelines } from '../../src/engine/gpu-pipelines.js';
 import { testDevice, withErrorScopes } from '../support/gpu.js';
@@ -38,7 +39,8 @@ describe('model registry', () => {
 function presetAt(modelId: string, presetIndex: number, n: number, maxSteps = Infinity, method?: string): ResolvedSpec {
   const model = models.find((m) => m.id === modelId)!;
   const p = model.presets[presetIndex].spec;
-  const dt = p.integrator?.method === 'map' ? 1 : (p.integrator?.dt ?? model.defaults.dt);
+  // A map (training step) steps by exactly 1, whatever the flow's default dt.
+  const dt = p.integrator?.dt ?? (isMap(method ?? p.integrator?.method ?? 'rk4') ? 1 : model.defaults.dt);
   const tEnd = Math.min(p.integrator?.tEnd ?? model.defaults.tEnd, maxSteps * dt);
   const integrator = method ? { method, dt, tEnd } : { ...p.integrator, dt, tEnd };
   return parseSpec({ model: modelId, ...p, x: { ...p.x, n }, y: { ...p.y, n }, integrator });
@@ -139,7 +141,7 @@ describe.runIf(device).each(models)('$id on the GPU', (model) => {
     let presetsChecked = 0;
     for (let k = 0; k < model.presets.length; k++) {
       // The closed forms are the flow's: a training-step preset (a map) is held to them nowhere.
-      if (model.presets[k].spec.integrator?.method === 'map') continue;
+      if (isMap(model.presets[k].spec.integrator?.method ?? 'rk4')) continue;
       // At most 60000 steps (T = 3000 at dt 0.05): the presets' longer runs settle the cells next to
       // the boundary, which this test skips anyway, and would take minutes on SwiftShader.
       const spec = presetAt(model.id, k, 128, 60000);

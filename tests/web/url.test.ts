@@ -18,6 +18,8 @@ describe('explorer URL state', () => {
             y: [preset.spec.y.min * 1.1 + 1e-3, preset.spec.y.max / 1.7],
           },
         };
+        // The preset's own view is a valid sweep (a map preset steps by dt = 1, not the flow's default).
+        expect(viewToSpec(viewFromPreset(model, preset)).error).toBeUndefined();
         const back = viewFromQuery(viewToQuery(view));
         expect(back.error).toBeUndefined();
         const axisIds = [view.x.param, view.y.param];

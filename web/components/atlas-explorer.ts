@@ -53,6 +53,20 @@ function presetIndex(search: string): number {
   return allPresets().findIndex((p) => p.model === model && p.preset === preset);
 }
 
+/** The cell a trajectory preset opens the inspector on (Preset.inspect), with its model's id. */
+interface PendingInspect {
+  model: string;
+  axes: [string, string];
+  x: number;
+  y: number;
+  afterRun: number;
+}
+
+function presetInspect({ model, preset }: { model: string; preset: string }, afterRun: number): PendingInspect | undefined {
+  const p = findModel(model)?.presets.find((q) => q.id === preset);
+  return p?.inspect && { model, axes: [p.spec.x.param, p.spec.y.param], ...p.inspect, afterRun };
+}
+
 /**
  * The explorer page: composes the controls, presets, heatmap, legend and readout around one `View`
  * (mirrored in the URL) and one SweepController. `result` is the latest finished full grid.
@@ -150,6 +164,8 @@ export class AtlasExplorer extends LitElement {
   private readonly zooms = new ZoomHistory();
   /** The cell under inspection (a `cell-select` from the heatmap). */
   @state() private inspected?: { i: number; j: number; values: Float64Array };
+  /** A trajectory preset's cell (x, y parameter values): inspected once its sweep has finished. */
+  private pendingInspect?: PendingInspect;
   private readonly presentation = new PresentationController(this, (e, { n }) => {
     const view = viewFromPreset(e.model, e.preset);
     this.inspected = undefined;
@@ -165,6 +181,7 @@ export class AtlasExplorer extends LitElement {
     this.urlError = [error, appearanceError].filter(Boolean).join('\n') || undefined;
     this.appearance = appearance;
     this.presetAt = presetIndex(location.search);
+    if (this.presetAt >= 0) this.pendingInspect = presetInspect(allPresets()[this.presetAt], 0);
     this.pendingFrame = frameFromQuery(location.search);
     this.theme.set(appearance.theme);
     this.setAttribute('panel', appearance.panel);
@@ -224,6 +241,9 @@ export class AtlasExplorer extends LitElement {
     const { model: id, preset } = allPresets()[k];
     const model = findModel(id)!;
     this.presetAt = k;
+    this.inspected = undefined;
+    // The run on screen may be of the same model: only a run started from here on will do.
+    this.pendingInspect = presetInspect(allPresets()[k], this.sweep.run?.id ?? 0);
     this.zooms.clear();
     this.apply(viewFromPreset(model, model.presets.find((p) => p.id === preset)!), true);
   }
@@ -320,6 +340,16 @@ export class AtlasExplorer extends LitElement {
   override updated(): void {
     const run = this.sweep.run;
     if (run?.phase === 'done' && run.result) this.result = run.result;
+    const want = this.pendingInspect;
+    // Only on the preset's own slice: a URL that fell back to another view (its error shown) gets none.
+    const spec = run?.phase === 'done' && run.id > (want?.afterRun ?? 0) ? run.result?.spec : undefined;
+    if (want && spec) this.pendingInspect = undefined;
+    if (want && spec && spec.model.id === want.model && spec.x.param === want.axes[0] && spec.y.param === want.axes[1]) {
+      const values = Float64Array.from(spec.values);
+      values[spec.y.index] = want.y;
+      values[spec.x.index] = want.x;
+      this.inspected = { i: -1, j: -1, values };
+    }
     if (run?.phase === 'done' && this.pendingFrame !== undefined && this.timelapse.source(run)) {
       const k = this.pendingFrame;
       this.pendingFrame = undefined;

@@ -5,6 +5,7 @@ import { classColor, type ClassPaletteId } from '../../src/export/palette.js';
 import type { CellOutcome, CellRun } from '../../src/engine/cpu-runner.js';
 import { TrajectoryController } from '../controllers/trajectory-controller.js';
 import { isMap } from '../../src/integrators/map.js';
+import { seriesValues, type Trajectory } from '../../src/sweep/trajectory.js';
 import './atlas-time-series.js';
 import './atlas-phase-portrait.js';
 
@@ -36,7 +37,8 @@ function stopText(out: CellOutcome, tEnd: number): string {
 const fmt = (v: number) => (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5) ? String(+v.toPrecision(6)) : v.toExponential(4));
 
 /**
- * The trajectory of one cell, from the f64 reference: every state variable over time, a phase
+ * The trajectory of one cell, from the f64 reference: the model's derived series (e.g. eigenvalues,
+ * on a log axis) or every state variable over time, a phase
  * portrait of two chosen variables with the model's fixed points, the end state, class and collapse
  * time, where it stopped (tSettled) and the step attempts it took. The integration runs in a worker
  * (TrajectoryController), off the main thread, with the sweep's own integrator and settle test.
@@ -75,6 +77,8 @@ export class AtlasInspector extends LitElement {
   @state() private phaseX = 0;
   @state() private phaseY = 1;
   @state() private logTime = true;
+  /** What the time plot shows: a derived series' id (the model's first by default) or `state`. */
+  @state() private plotted = 'state';
   private readonly trajectory = new TrajectoryController(this);
 
   // Capture phase and preventDefault: Esc closes the inspector only, not presentation mode too.
@@ -102,7 +106,10 @@ export class AtlasInspector extends LitElement {
     if (!(changed.has('model') || changed.has('values') || changed.has('run'))) return;
     const { model, values, run } = this;
     if (model && values && run) this.trajectory.compute(model, values, { integrator: run.integrator, settle: run.settle });
+    // Training steps read best on a linear axis (the paper's figures), flow times on a log one.
+    if (changed.has('run') && run) this.logTime = !isMap(run.integrator.method);
     if (changed.has('model') && model) {
+      this.plotted = model.series?.[0]?.id ?? 'state';
       this.phaseX = 0;
       this.phaseY = Math.min(1, model.state.length - 1);
     }
@@ -118,6 +125,25 @@ export class AtlasInspector extends LitElement {
       const shown = p.kind === 'choice' ? p.options[v] : v === DERIVED ? `derived (${p.derivedAs ?? ''})` : fmt(v);
       return html`<span>${p.symbol} = ${shown}</span>`;
     });
+  }
+
+  /** The time plot: the chosen derived series (one curve each, e.g. λ0 … λ9) or the raw state. */
+  private timePlot(model: Model, values: Float64Array, tr: Trajectory) {
+    const series = model.series?.find((s) => s.id === this.plotted);
+    const timeLabel = isMap(this.run!.integrator.method) ? 'training steps' : 'flow time t';
+    const vars = series
+      ? seriesValues(series, tr, values).map((v, k) => ({ label: `${series.symbol}${k}`, values: v }))
+      : model.state.map((s, d) => ({ label: s.symbol, values: tr.states[d] }));
+    const choices = [
+      ...(model.series ?? []).map((s) => ({ id: s.id, label: `${s.symbol}: ${s.label}` })),
+      { id: 'state', label: 'state variables' },
+    ];
+    return html`
+      <label>plot <select data-plot @change=${(e: Event) => (this.plotted = (e.target as HTMLSelectElement).value)}>
+        ${choices.map((c) => html`<option value=${c.id} ?selected=${c.id === this.plotted}>${c.label}</option>`)}</select></label>
+      <label><input type="checkbox" .checked=${this.logTime} @change=${(e: Event) => (this.logTime = (e.target as HTMLInputElement).checked)} /> log time</label>
+      <atlas-time-series .t=${tr.t} .logTime=${this.logTime} .logY=${series?.logY ?? false} .yLabel=${series ? series.symbol : 'state'}
+        .timeLabel=${timeLabel} .vars=${vars}></atlas-time-series>`;
   }
 
   override render() {
@@ -149,8 +175,7 @@ export class AtlasInspector extends LitElement {
         <tr><th>steps n</th><td data-steps=${out.steps}>${out.steps}${this.run!.integrator.adaptive ? ' attempts (accepted + rejected)' : ''}</td></tr>
         ${model.state.map((s, d) => html`<tr><th>${s.symbol}(${out.tSettled >= 0 ? 't_s' : 't_end'})</th><td data-end-state=${s.id} data-value=${out.state[d]}>${fmt(out.state[d])}</td></tr>`)}
       </table>
-      <label><input type="checkbox" .checked=${this.logTime} @change=${(e: Event) => (this.logTime = (e.target as HTMLInputElement).checked)} /> log time</label>
-      <atlas-time-series .t=${tr.t} .logTime=${this.logTime} .vars=${model.state.map((s, d) => ({ label: s.symbol, values: tr.states[d] }))}></atlas-time-series>
+      ${this.timePlot(model, values, tr)}
       <p>phase portrait: x ${select('phaseX')} y ${select('phaseY')}</p>
       <atlas-phase-portrait .xs=${tr.states[this.phaseX]} .ys=${tr.states[this.phaseY]} .fixedPoints=${fixed}
         xLabel=${model.state[this.phaseX].symbol} yLabel=${model.state[this.phaseY].symbol}></atlas-phase-portrait>

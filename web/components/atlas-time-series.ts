@@ -11,7 +11,7 @@ export interface TimeSeriesVar {
 }
 
 /**
- * Every state variable of one trajectory against flow time, drawn with uPlot. On a log time axis
+ * Curves of one trajectory (state variables, or a model's derived series) against time, drawn with uPlot. On a log time axis
  * the t = 0 sample is left out (log 0); collapse and recruitment times span decades, so log is the
  * default.
  */
@@ -22,6 +22,11 @@ export class AtlasTimeSeries extends LitElement {
   @property({ attribute: false }) t?: Float64Array;
   @property({ attribute: false }) vars: readonly TimeSeriesVar[] = [];
   @property({ type: Boolean }) logTime = true;
+  /** A log y axis (the derived series of a model that asks for it, e.g. eigenvalues); values ≤ 0 leave a gap. */
+  @property({ type: Boolean }) logY = false;
+  @property() yLabel = 'state';
+  /** What t counts: flow time, or training steps for a map run. */
+  @property() timeLabel = 'flow time t';
   @property({ type: Number }) width = 520;
   @property({ type: Number }) height = 240;
 
@@ -41,13 +46,20 @@ export class AtlasTimeSeries extends LitElement {
     if (!this.t || !host) return;
     const from = this.logTime ? this.t.findIndex((t) => t > 0) : 0;
     if (from < 0) return;
-    const data: uPlot.AlignedData = [this.t.subarray(from), ...this.vars.map((v) => v.values.subarray(from))];
+    const column = (v: Float64Array) => (this.logY ? Array.from(v.subarray(from), (x) => (x > 0 ? x : null)) : v.subarray(from));
+    const data = [this.t.subarray(from), ...this.vars.map((v) => column(v.values))] as uPlot.AlignedData;
     this.plot = new uPlot(
       {
         width: this.width,
         height: this.height,
-        scales: { x: { time: false, distr: this.logTime ? 3 : 1, range: (_u, min, max) => [min, max] } }, // no padding to whole decades
-        axes: [{ label: this.logTime ? 'flow time t (log)' : 'flow time t' }, { label: 'state' }],
+        scales: {
+          x: { time: false, distr: this.logTime ? 3 : 1, range: (_u, min, max) => [min, max] }, // no padding to whole decades
+          ...(this.logY ? { y: { distr: 3 } } : {}),
+        },
+        axes: [
+          { label: this.logTime ? `${this.timeLabel} (log)` : this.timeLabel },
+          { label: this.logY ? `${this.yLabel} (log)` : this.yLabel, size: this.logY ? 60 : 50 },
+        ],
         series: [
           { label: 't' },
           ...this.vars.map((v, k) => ({ label: v.label, stroke: schemeTableau10[k % 10], width: 1.5, points: { show: false } })),

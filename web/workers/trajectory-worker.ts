@@ -17,7 +17,10 @@ self.onmessage = async (e: MessageEvent<TrajectoryRequest>) => {
   const { id, modelId, file, values, options } = e.data;
   try {
     // Only a user model's trajectory loads the compiler (mathjs's parser) into the worker.
-    const model = getModel(modelId) ?? (file && (await import('../../src/user-model/compile.js')).compileUserModel(file));
+    const found = getModel(modelId) ?? (file && (await import('../../src/user-model/compile.js')).compileUserModel(file));
+    // A family (structural parameters, e.g. halvagal-isoloss modes) is registered at its defaults:
+    // the cell's own variant has its own state size, as parseSpec resolves it for the sweep.
+    const model = found?.instantiate ? found.instantiate(values) : found;
     if (!model) throw new Error(`unknown model "${modelId}"`);
     const trajectory = cellTrajectory(model, values, options);
     const buffers = [trajectory.t.buffer, ...trajectory.states.map((s) => s.buffer)];
