@@ -25,6 +25,8 @@ for (const model of models) {
   for (const preset of model.presets) {
     const key = `${model.id}/${preset.id}`;
     if (only && !only.includes(key)) continue;
+    // A preset without early exit is its own fixed-horizon run: nothing to compare (presets-early-exit.test.ts).
+    if (preset.spec.settle === false) continue;
     const spec = parseSpec(fixedHorizonSpec(model.id, preset, n));
     const t0 = performance.now();
     const r = await runSweepGpu(device, spec, { budgetMs: 200 });
