@@ -186,7 +186,7 @@ const halvagal: ReferenceCase[] = (
     },
     {
       id: '3: cosine ends isotropic at mean λ0',
-      values: { modes: 4, loss: 'cosine' },
+      values: { modes: 4, loss: 'cosine', cosineExpectation: 'mean-field' }, // §5's case is of A4 (the end is the same under X7)
       tEnd: 300,
       class: 'non-collapsed',
       state: modesAt(4, 0.1706403),

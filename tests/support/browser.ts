@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { preview, type PreviewServer } from 'vite';
 import puppeteer, { type Browser } from 'puppeteer-core';
@@ -26,7 +27,26 @@ export async function startExplorer(): Promise<{ url: string; server: PreviewSer
  * `import.meta.env.PROD` (no service worker), i.e. not what users get.
  */
 export function buildExplorer(): void {
+  // The page test files run one after another (fileParallelism: false): the first builds, the rest
+  // reuse dist/ while no source is newer than its stamp.
+  if (existsSync(kBuildStamp) && statSync(kBuildStamp).mtimeMs >= newestSource()) return;
   execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  writeFileSync(kBuildStamp, new Date().toISOString());
+}
+
+const kBuildStamp = 'dist/.tests-build-stamp';
+const kSources = ['web', 'src', 'shaders', 'models', 'vite.config.ts', 'package-lock.json'];
+
+/** The latest modification time of anything the bundle is built from. */
+function newestSource(): number {
+  let newest = 0;
+  const visit = (path: string): void => {
+    const st = statSync(path);
+    if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const path of kSources) if (existsSync(path)) visit(path);
+  return newest;
 }
 
 /**
