@@ -37,6 +37,34 @@ const n = 128;
 // fixed-horizon runs (fixedHorizon) with 4–21× fewer step attempts than their own rk4 with early exit; reach times within 0.35 flow time
 // (≤ 1.6 % relative) of the fixed step's, which itself resolves them only to its dt.
 
+/**
+ * One of the paper's eigenvalue figures (§4): a Gaussian init trained by 1500 steps at η = 0.01 (SimSiam
+ * target), on a small (s₀, wd) slice with the inspector opened on the figure's cell s₀ = 1/4, wd = 0.
+ * Fixed horizon (settle: false): the figures run every step, and the early exit would cut the curves.
+ */
+function trajectoryPreset(
+  id: string,
+  title: string,
+  caption: string,
+  params: Record<string, number | string>,
+  init: { inputDim: number; initSeed: number },
+): Preset {
+  return {
+    id,
+    title,
+    caption,
+    spec: {
+      params: { target: 'simsiam', learningRate: 0.01, ...params },
+      initial: { initialSpectrum: 'gaussian', ...init },
+      x: { param: 'initScale', min: 0.1, max: 1, n: 32, scale: 'log' },
+      y: { param: 'weightDecay', min: 0, max: 0.02, n: 32, scale: 'linear' },
+      integrator: { method: 'map', tEnd: 1500 },
+      settle: false,
+    },
+    inspect: { x: 0.25, y: 0 },
+  };
+}
+
 const presets: readonly Preset[] = [
   {
     id: 'weight-decay-euclidean',
@@ -129,53 +157,28 @@ const presets: readonly Preset[] = [
     },
   },
   // Trajectory presets (inspect): the paper's figures are eigenvalue trajectories of one init; the
-  // slice around it is small and the explorer opens the inspector on the figure's own cell. Fixed
-  // horizon (settle: false): the figures run all 1500 steps, and the early exit would cut the curves.
-  {
-    id: 'fig2-trajectory',
-    title: 'H8 · Fig. 2 trajectory: ten eigenvalues, Euclidean training step',
-    caption:
-      'Reconstruction, training step (map, 1500 steps at η = 0.01, Euclidean): W0 = randn(10, 15)/4 (one seeded draw), all ten λ_m rise to 1, the small ones last; the inspector opens on s₀ = 0.25, wd = 0.',
-    spec: {
-      params: { modes: 10, loss: 'euclidean', target: 'simsiam', learningRate: 0.01 },
-      initial: { initialSpectrum: 'gaussian', inputDim: 15, initSeed: 2 },
-      x: { param: 'initScale', min: 0.1, max: 1, n: 32, scale: 'log' },
-      y: { param: 'weightDecay', min: 0, max: 0.02, n: 32, scale: 'linear' },
-      integrator: { method: 'map', tEnd: 1500 },
-      settle: false,
-    },
-    inspect: { x: 0.25, y: 0 },
-  },
-  {
-    id: 'fig5-euclidean',
-    title: 'H9 · Fig. 5 trajectory: two eigenvalues, Euclidean training step',
-    caption:
-      'Reconstruction, training step (map, 1500 steps at η = 0.01, Euclidean), W0 = s₀·randn(2, 6): both λ_m go to 1 whatever the init scale; the inspector opens on s₀ = 0.25 (the figure’s W0; 0.5 is its 2·W0).',
-    spec: {
-      params: { modes: 2, loss: 'euclidean', target: 'simsiam', learningRate: 0.01 },
-      initial: { initialSpectrum: 'gaussian', inputDim: 6, initSeed: 5 },
-      x: { param: 'initScale', min: 0.1, max: 1, n: 32, scale: 'log' },
-      y: { param: 'weightDecay', min: 0, max: 0.02, n: 32, scale: 'linear' },
-      integrator: { method: 'map', tEnd: 1500 },
-      settle: false,
-    },
-    inspect: { x: 0.25, y: 0 },
-  },
-  {
-    id: 'fig5-cosine',
-    title: 'H10 · Fig. 5 trajectory: two eigenvalues, cosine training step',
-    caption:
-      'Reconstruction, training step (map, 1500 steps at η = 0.01, cosine, mean-field closure), W0 = s₀·randn(2, 6): Σ f_m is conserved, both λ_m meet at the mean of f₀ (isotropy), so the end value scales with s₀²; the inspector opens on s₀ = 0.25.',
-    spec: {
-      params: { modes: 2, loss: 'cosine', target: 'simsiam', learningRate: 0.01, cosineExpectation: 'mean-field' },
-      initial: { initialSpectrum: 'gaussian', inputDim: 6, initSeed: 5 },
-      x: { param: 'initScale', min: 0.1, max: 1, n: 32, scale: 'log' },
-      y: { param: 'weightDecay', min: 0, max: 0.02, n: 32, scale: 'linear' },
-      integrator: { method: 'map', tEnd: 1500 },
-      settle: false,
-    },
-    inspect: { x: 0.25, y: 0 },
-  },
+  // slice around it is small and the explorer opens the inspector on the figure's own cell.
+  trajectoryPreset(
+    'fig2-trajectory',
+    'H8 · Fig. 2 trajectory: ten eigenvalues, Euclidean training step',
+    'Reconstruction, training step (map, 1500 steps at η = 0.01, Euclidean): W0 = randn(10, 15)/4 (one seeded draw), all ten λ_m rise to 1, the small ones last; the inspector opens on s₀ = 0.25, wd = 0.',
+    { modes: 10, loss: 'euclidean' },
+    { inputDim: 15, initSeed: 2 },
+  ),
+  trajectoryPreset(
+    'fig5-euclidean',
+    'H9 · Fig. 5 trajectory: two eigenvalues, Euclidean training step',
+    'Reconstruction, training step (map, 1500 steps at η = 0.01, Euclidean), W0 = s₀·randn(2, 6): both λ_m go to 1 whatever the init scale; the inspector opens on s₀ = 0.25 (the figure’s W0; 0.5 is its 2·W0).',
+    { modes: 2, loss: 'euclidean' },
+    { inputDim: 6, initSeed: 5 },
+  ),
+  trajectoryPreset(
+    'fig5-cosine',
+    'H10 · Fig. 5 trajectory: two eigenvalues, cosine training step',
+    'Reconstruction, training step (map, 1500 steps at η = 0.01, cosine, mean-field closure), W0 = s₀·randn(2, 6): Σ f_m is conserved, both λ_m meet at the mean of f₀ (isotropy), so the end value scales with s₀²; the inspector opens on s₀ = 0.25.',
+    { modes: 2, loss: 'cosine', cosineExpectation: 'mean-field' },
+    { inputDim: 6, initSeed: 5 },
+  ),
 ];
 
 const modesOf = (P: ParamVector) => P[ix.modes];
